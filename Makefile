@@ -1,0 +1,46 @@
+# make run: set up and serve the demo; make test: the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := outreach
+
+.PHONY: run test install install-test translations extract-messages update-translations db demo serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations
+
+# Compiled catalogues (.mo) are built, not committed.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d outreach/translations
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load --if-empty
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# For translators: pull new messages out of the code and templates, then merge them into the catalogues.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o outreach/translations/messages.pot --no-location --sort-output --omit-header .
+
+update-translations: extract-messages
+	$(BIN)/pybabel update -i outreach/translations/messages.pot -d outreach/translations --no-fuzzy-matching --omit-header
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,102 @@
+"""Outreach: a public library's outreach programme, from planning to the yearly statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The application factory. ``config`` overrides everything else (tests pass a dict)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from outreach.config import load_config
+
+    load_config(app, config)
+    if app.config["PROXY_FIX"]:
+        n = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _import_models()
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from outreach.errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def _import_models() -> None:
+    """Every table must be in the metadata before Alembic compares it with the database."""
+    from outreach.accounts import models as _accounts  # noqa: F401
+    from outreach.events import models as _events  # noqa: F401
+    from outreach.platform import models as _platform  # noqa: F401
+    from outreach.registration import models as _registration  # noqa: F401
+    from outreach.volunteers import models as _volunteers  # noqa: F401
+
+
+def _init_extensions(app: Flask) -> None:
+    from outreach import database, i18n  # noqa: F401  (database registers the engine hooks)
+    from outreach.accounts import auth
+    from outreach.events import labels
+    from outreach.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    labels.register(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    auth.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=bool(app.config["SESSION_COOKIE_SECURE"]),
+        session_cookie_secure=bool(app.config["SESSION_COOKIE_SECURE"]),
+        strict_transport_security=bool(app.config["SESSION_COOKIE_SECURE"]),
+        frame_options="DENY",
+        content_security_policy={
+            "default-src": "'self'",
+            "img-src": ["'self'", "data:"],
+            "media-src": ["'self'", "blob:"],
+            "object-src": "'none'",
+            "base-uri": "'self'",
+            "form-action": "'self'",
+            "frame-ancestors": "'none'",
+        },
+        permissions_policy={"camera": "(self)", "microphone": "()", "geolocation": "()"},
+        referrer_policy="same-origin",
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from outreach.accounts.routes import bp as accounts_bp
+    from outreach.api import bp as api_bp
+    from outreach.events.routes import bp as events_bp
+    from outreach.staff.routes import bp as staff_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(api_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from outreach.accounts.cli import users_cli
+    from outreach.demo.cli import demo_cli
+    from outreach.platform.cli import backup_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_command)

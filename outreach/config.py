@@ -1,0 +1,87 @@
+"""Configuration: defaults, then ``OUTREACH_*`` environment variables, then ``instance/config.py``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    "DATABASE_URL": None,
+    "SECRET_KEY": None,
+    "TIMEZONE": "Asia/Shanghai",
+    "DEFAULT_LOCALE": "zh_Hans",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    #: Limits as Flask-Limiter strings, per client address.
+    "RATELIMIT_PUBLIC_WRITE": "30 per minute",
+    "RATELIMIT_LOGIN": "10 per minute",
+    #: Behind a reverse proxy, the number of proxies whose X-Forwarded-* headers to trust.
+    "PROXY_FIX": 0,
+    #: Redirect to HTTPS and mark cookies secure; turn on when served over TLS.
+    "FORCE_HTTPS": False,
+    "LIBRARY_NAME": "醴陵市图书馆",
+    "LIBRARY_NAME_EN": "Liling Library",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+}
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("OUTREACH")
+    app.config.from_pyfile("config.py", silent=True)
+    if overrides:
+        app.config.update(overrides)
+
+    url = app.config["DATABASE_URL"] or "sqlite:///" + os.path.join(app.instance_path, "outreach.db")
+    app.config["DATABASE_URL"] = url
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        # Wait for a busy database instead of failing; see outreach.database for the pragmas.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    else:
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("pool_pre_ping", True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
+    app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
+
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    app.config["RATELIMIT_ENABLED"] = _truthy(app.config["RATELIMIT_ENABLED"])
+    app.config["SESSION_COOKIE_SECURE"] = _truthy(app.config["FORCE_HTTPS"])
+
+
+def _truthy(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return bool(value)
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """Read the key kept in ``instance/secret_key``, making one on first start."""
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key

@@ -1,0 +1,106 @@
+"""Errors: the domain error every service raises, and responses negotiated between HTML and JSON."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from outreach.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class OutreachError(Exception):
+    """A rule was broken. ``code`` is stable (snake_case); ``message`` is for people, translated.
+
+    Each area subclasses it (``EventError``, ``RegistrationError`` ...) and picks a status.
+    """
+
+    status = 409
+
+    def __init__(self, code: str, message, *, status: int | None = None, fields: dict | None = None):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.fields = fields
+        if status is not None:
+            self.status = status
+
+
+class ValidationError(OutreachError):
+    """Input of the wrong shape: 422 with a message per field."""
+
+    status = 422
+
+    def __init__(self, fields: dict, message=None):
+        super().__init__("validation_error", message or _l("Some fields need your attention."), fields=fields)
+
+
+#: Stable codes and messages for HTTP errors.
+HTTP_ERRORS = {
+    400: ("bad_request", _l("The request could not be understood.")),
+    401: ("unauthorized", _l("Please sign in to continue.")),
+    403: ("forbidden", _l("You do not have permission to do this.")),
+    404: ("not_found", _l("The page or record you asked for does not exist.")),
+    405: ("method_not_allowed", _l("This address does not accept that kind of request.")),
+    409: ("conflict", _l("The request conflicts with the current state.")),
+    413: ("too_large", _l("The request is too large.")),
+    415: ("unsupported_media_type", _l("Send JSON with the Content-Type application/json.")),
+    422: ("validation_error", _l("Some fields need your attention.")),
+    429: ("rate_limited", _l("Too many requests. Please wait a minute and try again.")),
+    500: ("server_error", _l("Something went wrong on our side. Please try again.")),
+}
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, code: str, message, fields: dict | None = None):
+    if wants_json():
+        body = {"code": code, "message": str(message)}
+        if fields:
+            body["fields"] = {k: str(v) for k, v in fields.items()}
+        return jsonify({"error": body}), status
+    return render_template("errors/error.html", status=status, code=code, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(OutreachError)
+    def handle_domain_error(error: OutreachError):
+        db.session.rollback()
+        return error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError):
+        db.session.rollback()
+        return error_response(
+            400, "csrf_failed", _l("This form has expired or was not sent from this site. Reload the page and try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        db.session.rollback()
+        status = error.code or 500
+        if status == 401 and not wants_json():
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        code, message = HTTP_ERRORS.get(status, (error.name.lower().replace(" ", "_"), error.description))
+        response = error_response(status, code, message)
+        if status == 405 and error.valid_methods:
+            body, status = response
+            return body, status, {"Allow": ", ".join(error.valid_methods)}
+        return response
+
+    @app.errorhandler(InternalServerError)
+    def handle_server_error(error: InternalServerError):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error.original_exception)
+        code, message = HTTP_ERRORS[500]
+        return error_response(500, code, message)

@@ -1,0 +1,57 @@
+"""Translated names of the codes stored in the database."""
+
+from flask_babel import lazy_gettext as _l
+
+EVENT_TYPE_LABELS = {
+    "lecture": _l("Lecture"),
+    "exhibition": _l("Exhibition"),
+    "competition": _l("Competition"),
+    "activity": _l("Activity"),
+    "visit": _l("Visit"),
+    "training": _l("Training"),
+    "class": _l("Class"),
+}
+
+EVENT_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+}
+
+AUDIENCE_LABELS = {
+    "all": _l("Everyone"),
+    "children": _l("Children"),
+    "teens": _l("Teenagers"),
+    "adults": _l("Adults"),
+    "seniors": _l("Seniors"),
+    "families": _l("Families"),
+    "staff": _l("Library staff"),
+}
+
+BRANCH_KIND_LABELS = {
+    "central": _l("Central library"),
+    "branch": _l("Branch library"),
+    "village": _l("Village reading room"),
+    "mobile": _l("Mobile book bus"),
+    "partner": _l("Partner site"),
+}
+
+PARTNER_ROLE_LABELS = {
+    "co_organiser": _l("Co-organiser"),
+    "sponsor": _l("Sponsor"),
+    "naming_sponsor": _l("Naming sponsor"),
+    "host": _l("Host"),
+}
+
+
+def register(app) -> None:
+    @app.context_processor
+    def labels():
+        return {
+            "EVENT_TYPE_LABELS": EVENT_TYPE_LABELS,
+            "EVENT_STATUS_LABELS": EVENT_STATUS_LABELS,
+            "AUDIENCE_LABELS": AUDIENCE_LABELS,
+            "BRANCH_KIND_LABELS": BRANCH_KIND_LABELS,
+            "PARTNER_ROLE_LABELS": PARTNER_ROLE_LABELS,
+        }

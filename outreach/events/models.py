@@ -1,0 +1,196 @@
+"""Branches, venues, series, partners and events."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from outreach.models import Base, TimestampMixin, UTCDateTime, utcnow
+
+BRANCH_KINDS = ("central", "branch", "village", "mobile", "partner")
+VENUE_KINDS = ("room", "hall", "exhibition", "outdoor", "external", "online")
+EVENT_TYPES = ("lecture", "exhibition", "competition", "activity", "visit", "training", "class")
+EVENT_STATUSES = ("draft", "published", "completed", "cancelled")
+REGISTRATION_MODES = ("open", "none")
+#: "staff" marks internal trainings, which are not reader activities in the statistics.
+AUDIENCES = ("all", "children", "teens", "adults", "seniors", "families", "staff")
+PARTNER_ROLES = ("co_organiser", "sponsor", "naming_sponsor", "host")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class LocalizedName:
+    """Rows named in Chinese, with an optional English name shown to English readers."""
+
+    name: str
+    name_en: str | None
+
+    def display_name(self, locale: str | None) -> str:
+        if locale and locale.startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Branch(LocalizedName, TimestampMixin, Base):
+    __tablename__ = "branches"
+    __table_args__ = (CheckConstraint(_in("kind", BRANCH_KINDS), name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
+    name_en: Mapped[str | None] = mapped_column(String(120))
+    #: central library, branch, village reading room, mobile book bus, or a partner's site.
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    address: Mapped[str | None] = mapped_column(String(255))
+
+    venues: Mapped[list[Venue]] = relationship(back_populates="branch")
+
+    def __repr__(self) -> str:
+        return f"<Branch {self.id} {self.kind}>"
+
+
+class Venue(LocalizedName, TimestampMixin, Base):
+    __tablename__ = "venues"
+    __table_args__ = (
+        CheckConstraint(_in("kind", VENUE_KINDS), name="kind_known"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        UniqueConstraint("branch_id", "name", name="uq_venues_branch_id_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    name_en: Mapped[str | None] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="room", server_default="room")
+    address: Mapped[str | None] = mapped_column(String(255))
+    #: Seats or people the room holds; None when it has no fixed limit.
+    capacity: Mapped[int | None] = mapped_column(Integer)
+
+    branch: Mapped[Branch | None] = relationship(back_populates="venues")
+
+    def __repr__(self) -> str:
+        return f"<Venue {self.id}>"
+
+
+class Series(LocalizedName, TimestampMixin, Base):
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
+    name_en: Mapped[str | None] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id", ondelete="SET NULL"))
+
+    branch: Mapped[Branch | None] = relationship()
+    events: Mapped[list[Event]] = relationship(back_populates="series", order_by="Event.session_number")
+
+    def __repr__(self) -> str:
+        return f"<Series {self.id}>"
+
+
+class Partner(LocalizedName, TimestampMixin, Base):
+    """A co-organiser, sponsor or host: a school, a company, a nursing home."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
+    name_en: Mapped[str | None] = mapped_column(String(120))
+
+    def __repr__(self) -> str:
+        return f"<Partner {self.id}>"
+
+
+class EventPartner(Base):
+    __tablename__ = "event_partners"
+    __table_args__ = (CheckConstraint(_in("role", PARTNER_ROLES), name="role_known"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="RESTRICT"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+
+    event: Mapped[Event] = relationship(back_populates="partner_links")
+    partner: Mapped[Partner] = relationship()
+
+
+class Event(TimestampMixin, Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint(_in("type", EVENT_TYPES), name="type_known"),
+        CheckConstraint(_in("status", EVENT_STATUSES), name="status_known"),
+        CheckConstraint(_in("registration", REGISTRATION_MODES), name="registration_known"),
+        CheckConstraint(_in("audience", AUDIENCES), name="audience_known"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("max_party_size >= 1", name="max_party_size_positive"),
+        CheckConstraint("checkin_opens_minutes >= 0", name="checkin_opens_not_negative"),
+        CheckConstraint("session_number IS NULL OR session_number >= 1", name="session_number_positive"),
+        UniqueConstraint("series_id", "session_number", name="uq_events_series_id_session_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft", server_default="draft")
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: The English title, shown to English readers when given.
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    #: Daily opening hours (library time) of a multi-day event such as an exhibition.
+    daily_opens_at: Mapped[time | None] = mapped_column(Time)
+    daily_closes_at: Mapped[time | None] = mapped_column(Time)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="RESTRICT"), nullable=False, index=True)
+    #: People (party sizes summed) the event admits by registration; None means no limit.
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    #: "open": attendees register for tickets; "none": they just come (walk-ins, headcounts).
+    registration: Mapped[str] = mapped_column(String(8), nullable=False, default="open", server_default="open")
+    #: The largest party one registration may bring (a school class).
+    max_party_size: Mapped[int] = mapped_column(Integer, nullable=False, default=100, server_default="100")
+    #: How long before the start the door opens for check-in.
+    checkin_opens_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=120, server_default="120")
+    audience: Mapped[str] = mapped_column(String(16), nullable=False, default="all", server_default="all")
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
+    session_number: Mapped[int | None] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(120))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow, server_default=text("CURRENT_TIMESTAMP")
+    )
+
+    venue: Mapped[Venue] = relationship()
+    series: Mapped[Series | None] = relationship(back_populates="events")
+    partner_links: Mapped[list[EventPartner]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    def display_title(self, locale: str | None) -> str:
+        if locale and locale.startswith("en") and self.title_en:
+            return self.title_en
+        return self.title
+
+    def display_description(self, locale: str | None) -> str | None:
+        if locale and locale.startswith("en") and self.description_en:
+            return self.description_en
+        return self.description
+
+    @property
+    def takes_registrations(self) -> bool:
+        return self.registration == "open"
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.type} {self.status}>"

@@ -1,0 +1,45 @@
+"""The public programme and event pages."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from outreach import clock
+from outreach.events import services
+from outreach.events.forms import ProgrammeFilterForm
+from outreach.events.models import Event
+from outreach.extensions import db
+from outreach.i18n import current_locale
+from outreach.timezone import local_date
+
+bp = Blueprint("events", __name__)
+
+PAGE_SIZE = 30
+
+
+@bp.get("/")
+def programme():
+    locale = current_locale()
+    form = ProgrammeFilterForm(request.args)
+    form.set_choices(services.list_branches(), locale)
+    filters = {"type": None, "branch_id": None, "audience": None}
+    if form.validate():
+        filters["type"] = form.type.data or None
+        filters["branch_id"] = int(form.branch.data) if form.branch.data else None
+        filters["audience"] = form.audience.data or None
+    stmt = services.upcoming_public_events(now=clock.now(), **filters)
+    page = request.args.get("page", 1, type=int)
+    pagination = db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
+    days = [(day, list(events)) for day, events in groupby(pagination.items, key=lambda e: local_date(e.starts_at))]
+    return render_template("events/programme.html", form=form, days=days, pagination=pagination)
+
+
+@bp.get("/events/<int:event_id>")
+def detail(event_id: int):
+    event = db.session.get(Event, event_id)
+    if event is None or not services.is_visible(event, current_user):
+        abort(404)
+    return render_template("events/detail.html", event=event)

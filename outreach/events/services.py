@@ -1,0 +1,224 @@
+"""The rules of planning: venues and events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from outreach.errors import OutreachError, ValidationError
+from outreach.events.models import (
+    AUDIENCES,
+    EVENT_TYPES,
+    REGISTRATION_MODES,
+    Branch,
+    Event,
+    Series,
+    Venue,
+)
+from outreach.extensions import db
+from outreach.platform.services import record
+from outreach.timezone import library_tz
+
+TITLE_MAX = 200
+NAME_MAX = 120
+DEFAULT_MAX_PARTY_SIZE = 100
+
+
+class EventError(OutreachError):
+    status = 409
+
+
+# --- venues ---------------------------------------------------------------------------
+
+
+def find_branch(ref: int | str) -> Branch | None:
+    """A branch by id, or by its Chinese or English name."""
+    if isinstance(ref, int):
+        return db.session.get(Branch, ref)
+    ref = ref.strip()
+    return db.session.scalar(select(Branch).where(or_(Branch.name == ref, Branch.name_en == ref)))
+
+
+def create_venue(
+    *, name: str, branch: Branch | None = None, capacity: int | None = None, name_en: str | None = None,
+    kind: str = "room", actor=None,
+) -> Venue:
+    """Add a venue (a room of a branch, or an outside site). Raises ``ValidationError`` for a
+    blank or long name or a negative capacity, ``EventError("venue_exists")`` for a name the
+    branch already uses."""
+    errors = {}
+    name = (name or "").strip()
+    if not name or len(name) > NAME_MAX:
+        errors["name"] = _l("Give a name of 1 to %(n)d characters.", n=NAME_MAX)
+    if capacity is not None and capacity < 0:
+        errors["capacity"] = _l("Enter a whole number of 0 or more, or leave it empty for no limit.")
+    if errors:
+        raise ValidationError(errors)
+    venue = Venue(name=name, name_en=name_en, branch=branch, capacity=capacity, kind=kind)
+    try:
+        with db.session.begin_nested():
+            db.session.add(venue)
+            db.session.flush()
+    except IntegrityError:
+        raise EventError(
+            "venue_exists", _l("This branch already has a venue with that name."), fields={"name": _l("Already in use.")}
+        ) from None
+    record("venue.create", venue, actor=actor)
+    return venue
+
+
+def list_venues() -> list[Venue]:
+    return list(
+        db.session.scalars(select(Venue).options(selectinload(Venue.branch)).order_by(Venue.branch_id, Venue.name))
+    )
+
+
+# --- events ---------------------------------------------------------------------------
+
+_EDITABLE = {
+    "type", "status", "title", "title_en", "description", "description_en", "starts_at", "ends_at",
+    "venue", "capacity", "registration", "max_party_size", "checkin_opens_minutes", "audience",
+    "series", "session_number", "speaker", "daily_opens_at", "daily_closes_at",
+}
+
+
+def check_event(values: dict) -> dict:
+    """Messages, by field, for everything that makes an event invalid (empty when it is valid)."""
+    errors: dict = {}
+    title = values.get("title")
+    if not isinstance(title, str) or not title.strip() or len(title.strip()) > TITLE_MAX:
+        errors["title"] = _l("Give a title of 1 to %(n)d characters.", n=TITLE_MAX)
+    title_en = values.get("title_en")
+    if title_en is not None and len(title_en) > TITLE_MAX:
+        errors["title_en"] = _l("Give a title of 1 to %(n)d characters.", n=TITLE_MAX)
+    if values.get("type") not in EVENT_TYPES:
+        errors["type"] = _l("Choose one of: %(choices)s.", choices=", ".join(EVENT_TYPES))
+    if values.get("status") not in ("draft", "published"):
+        errors["status"] = _l("A new event is a draft or published.")
+    if values.get("registration") not in REGISTRATION_MODES:
+        errors["registration"] = _l("Choose one of: %(choices)s.", choices=", ".join(REGISTRATION_MODES))
+    if values.get("audience") not in AUDIENCES:
+        errors["audience"] = _l("Choose one of: %(choices)s.", choices=", ".join(AUDIENCES))
+    starts, ends = values.get("starts_at"), values.get("ends_at")
+    if not isinstance(starts, datetime):
+        errors["starts_at"] = _l("Give the date and time the event starts.")
+    if not isinstance(ends, datetime):
+        errors["ends_at"] = _l("Give the date and time the event ends.")
+    elif isinstance(starts, datetime) and ends <= starts:
+        errors["ends_at"] = _l("The end must come after the start.")
+    if values.get("venue") is None:
+        errors["venue_id"] = _l("Choose a venue.")
+    capacity = values.get("capacity")
+    if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
+        errors["capacity"] = _l("Enter a whole number of 0 or more, or leave it empty for no limit.")
+    party = values.get("max_party_size")
+    if not isinstance(party, int) or party < 1:
+        errors["max_party_size"] = _l("Enter a whole number of 1 or more.")
+    opens = values.get("checkin_opens_minutes")
+    if not isinstance(opens, int) or not 0 <= opens <= 7 * 24 * 60:
+        errors["checkin_opens_minutes"] = _l("Enter a number of minutes from 0 to 10080.")
+    number = values.get("session_number")
+    if number is not None and (not isinstance(number, int) or number < 1):
+        errors["session_number"] = _l("Enter a whole number of 1 or more.")
+    if number is not None and values.get("series") is None:
+        errors["session_number"] = _l("A session number needs a series.")
+    daily = (values.get("daily_opens_at"), values.get("daily_closes_at"))
+    if (daily[0] is None) != (daily[1] is None):
+        errors["daily_closes_at"] = _l("Give both daily opening and closing times, or neither.")
+    elif daily[0] is not None and daily[1] <= daily[0]:
+        errors["daily_closes_at"] = _l("Closing must come after opening.")
+    return errors
+
+
+def create_event(*, actor=None, **fields) -> Event:
+    """Create an event from ``fields`` (model attributes; ``venue`` and ``series`` as objects).
+
+    Staff may create events in the past, to record what happened. Raises ``ValidationError``
+    with a message per field, or ``EventError("session_taken")`` when the series already has
+    that session number.
+    """
+    unknown = set(fields) - _EDITABLE
+    if unknown:
+        raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    values = {
+        "status": "draft",
+        "registration": "open",
+        "audience": "all",
+        "max_party_size": DEFAULT_MAX_PARTY_SIZE,
+        "checkin_opens_minutes": 120,
+        **fields,
+    }
+    if isinstance(values.get("title"), str):
+        values["title"] = values["title"].strip()
+    errors = check_event(values)
+    if errors:
+        raise ValidationError(errors)
+    event = Event(created_by_id=getattr(actor, "id", None), **values)
+    try:
+        with db.session.begin_nested():
+            db.session.add(event)
+            db.session.flush()
+    except IntegrityError:
+        raise EventError(
+            "session_taken",
+            _l("This series already has a session with that number."),
+            fields={"session_number": _l("Already in use.")},
+        ) from None
+    record("event.create", event, actor=actor, data={"status": event.status})
+    return event
+
+
+def events_query(
+    *, include_drafts: bool, start: date | None = None, end: date | None = None, type: str | None = None,
+    branch_id: int | None = None, audience: str | None = None,
+) -> Select:
+    """Events overlapping the library-time days ``start`` to ``end`` (both included), by start time."""
+    stmt = select(Event).options(selectinload(Event.venue).selectinload(Venue.branch), selectinload(Event.series))
+    if not include_drafts:
+        stmt = stmt.where(Event.status != "draft")
+    if start is not None:
+        stmt = stmt.where(Event.ends_at > day_start(start))
+    if end is not None:
+        stmt = stmt.where(Event.starts_at < day_start(end + timedelta(days=1)))
+    if type:
+        stmt = stmt.where(Event.type == type)
+    if audience:
+        stmt = stmt.where(Event.audience == audience)
+    if branch_id:
+        stmt = stmt.join(Event.venue).where(Venue.branch_id == branch_id)
+    return stmt.order_by(Event.starts_at, Event.id)
+
+
+def upcoming_public_events(
+    *, now: datetime, type: str | None = None, branch_id: int | None = None, audience: str | None = None
+) -> Select:
+    """Published events that have not ended yet; for an audience, its events and those for everyone."""
+    stmt = events_query(include_drafts=False, type=type, branch_id=branch_id)
+    if audience:
+        stmt = stmt.where(Event.audience.in_((audience, "all")))
+    return stmt.where(Event.status == "published", Event.ends_at > now)
+
+
+def is_visible(event: Event, user) -> bool:
+    """Drafts are for staff only; every other status stays public."""
+    from outreach.accounts.permissions import has_role
+
+    return event.status != "draft" or has_role(user, "staff")
+
+
+def day_start(day: date) -> datetime:
+    """The first instant of a library-time day."""
+    return datetime.combine(day, time.min, tzinfo=library_tz())
+
+
+def list_series() -> list[Series]:
+    return list(db.session.scalars(select(Series).order_by(Series.name)))
+
+
+def list_branches() -> list[Branch]:
+    return list(db.session.scalars(select(Branch).order_by(Branch.id)))
+

@@ -1,0 +1,42 @@
+"""The audit log and the library's settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from outreach.models import Base, UTCDateTime, utcnow
+
+
+class AuditEntry(Base):
+    """Who did what to which record. ``data`` holds ids and changed values, never contact details."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: A dotted verb, e.g. "event.create", "user.login", "checkin.undo".
+    action: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    object_type: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dict | None] = mapped_column(JSON)
+
+    actor = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.id} {self.action}>"
+
+
+class Setting(Base):
+    """A library-wide setting, or a marker such as the demo data having been loaded."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(1000), nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<Setting {self.key}>"

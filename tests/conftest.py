@@ -1,0 +1,217 @@
+"""Fixtures: an app on a migrated database (SQLite by default, PostgreSQL when
+``OUTREACH_TEST_DATABASE_URL`` is set), a client, a CLI runner, log-in helpers and factories."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from itertools import count
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from outreach import create_app
+from outreach.extensions import db
+
+TEST_DB_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"
+_seq = count(1)
+
+
+def _base_config(tmp_path_factory) -> dict:
+    if TEST_DB_URL:
+        url = TEST_DB_URL
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "outreach-test.db")
+    return {
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret-key",
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "outreach.test",
+    }
+
+
+@pytest.fixture(scope="session")
+def base_config(tmp_path_factory):
+    config = _base_config(tmp_path_factory)
+    app = create_app(config)
+    with app.app_context():
+        if TEST_DB_URL:  # start from nothing: drop what an earlier run left
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return config
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(t.name for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+        db.session.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence() else None
+    db.session.commit()
+
+
+def _has_sqlite_sequence() -> bool:
+    return bool(db.session.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first())
+
+
+@pytest.fixture
+def make_app(base_config):
+    """Build an app with some config changed (the database stays the same)."""
+    apps = []
+
+    def factory(**overrides):
+        app = create_app({**base_config, **overrides})
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- factories ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(app):
+    from outreach.accounts.services import create_user
+
+    def factory(role="staff", email=None, password=PASSWORD, name=None, **attrs):
+        user = create_user(email or f"{role}{next(_seq)}@example.org", role=role, password=password, name=name)
+        for key, value in attrs.items():
+            setattr(user, key, value)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_branch(app):
+    from outreach.events.models import Branch
+
+    def factory(**attrs):
+        n = next(_seq)
+        values = {"name": f"分馆{n}", "name_en": f"Branch {n}", "kind": "branch", **attrs}
+        branch = Branch(**values)
+        db.session.add(branch)
+        db.session.commit()
+        return branch
+
+    return factory
+
+
+@pytest.fixture
+def make_venue(app, make_branch):
+    from outreach.events.models import Venue
+
+    def factory(**attrs):
+        n = next(_seq)
+        if "branch" not in attrs and "branch_id" not in attrs:
+            attrs["branch"] = make_branch()
+        values = {"name": f"报告厅{n}", "name_en": f"Hall {n}", "kind": "room", "capacity": 120, **attrs}
+        venue = Venue(**values)
+        db.session.add(venue)
+        db.session.commit()
+        return venue
+
+    return factory
+
+
+def in_days(days: float, hour: int = 14) -> datetime:
+    """A time ``days`` from now at ``hour`` o'clock UTC."""
+    base = datetime.now(timezone.utc).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return base + timedelta(days=days)
+
+
+@pytest.fixture
+def make_event(app, make_venue):
+    from outreach.events.services import create_event
+
+    def factory(**overrides):
+        n = next(_seq)
+        values = {
+            "title": f"讲座 {n}",
+            "title_en": f"Lecture {n}",
+            "type": "lecture",
+            "status": "published",
+            "starts_at": in_days(7),
+            "ends_at": in_days(7) + timedelta(hours=2),
+            "capacity": 100,
+            **overrides,
+        }
+        if "venue" not in values:
+            values["venue"] = make_venue()
+        event = create_event(**values)
+        db.session.commit()
+        return event
+
+    return factory
+
+
+# --- signing in --------------------------------------------------------------------------
+
+
+def csrf_token_from(client, path="/login") -> str:
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token on " + path
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client):
+    """Sign ``user`` in through the real log-in form."""
+
+    def do_login(user, password=PASSWORD):
+        token = csrf_token_from(client)
+        response = client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return do_login
+
+
+@pytest.fixture
+def api_token(app):
+    from outreach.accounts.services import issue_token
+
+    def factory(user) -> dict:
+        token = issue_token(user)
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return factory
