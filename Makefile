@@ -24,7 +24,7 @@ install-test: $(VENV)/.installed-test translations
 
 # Compiled catalogues (.mo) are built, not committed.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d outreach/translations
+	$(BIN)/pybabel -q compile -d outreach/translations
 
 run: install
 	$(BIN)/flask db upgrade
@@ -37,10 +37,10 @@ test: install-test
 
 # For translators: pull new messages out of the code and templates, then merge them into the catalogues.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o outreach/translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".*" -o outreach/translations/messages.pot --no-location --sort-output --project=Outreach --copyright-holder="Outreach developers" .
 
 update-translations: extract-messages
-	$(BIN)/pybabel update -i outreach/translations/messages.pot -d outreach/translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i outreach/translations/messages.pot -d outreach/translations --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from urllib.parse import urlencode
 
 from babel import dates as babel_dates
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
     format_date,
     format_datetime,
@@ -35,6 +35,8 @@ def _from_tag(tag: str) -> str | None:
 def select_locale() -> str:
     """``?lang=``, then the choice remembered for this browser or the signed-in user, then
     ``Accept-Language``, then ``OUTREACH_DEFAULT_LOCALE``."""
+    if not has_request_context():  # command line
+        return current_app.config["DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in LOCALES:
         if not request.path.startswith("/api/"):

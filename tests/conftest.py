@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 from itertools import count
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -88,8 +90,24 @@ def app(make_app):
         _empty_tables()
 
 
+class IsolatedClient(FlaskClient):
+    """Runs every request in an application context of its own, as a real server does.
+
+    The ``app`` fixture keeps a context open for the test's own queries; without this, the
+    requests would share its ``g`` and database session, and hide bugs (a cached user, a
+    CSRF token missing from a cleared session)."""
+
+    def open(self, *args, **kwargs):
+        outer = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(outer)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
@@ -161,14 +179,13 @@ def make_event(app, make_venue):
         n = next(_seq)
         values = {
             "title": f"讲座 {n}",
-            "title_en": f"Lecture {n}",
             "type": "lecture",
             "status": "published",
             "starts_at": in_days(7),
-            "ends_at": in_days(7) + timedelta(hours=2),
             "capacity": 100,
             **overrides,
         }
+        values.setdefault("ends_at", values["starts_at"] + timedelta(hours=2))
         if "venue" not in values:
             values["venue"] = make_venue()
         event = create_event(**values)

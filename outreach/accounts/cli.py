@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from outreach.accounts import services
 from outreach.accounts.models import ROLES
@@ -24,7 +25,8 @@ def create(email: str, role: str, password: str, name: str | None) -> None:
         user = services.create_user(email, role=role, password=password, name=name)
     except OutreachError as error:
         db.session.rollback()
-        detail = "; ".join(f"{k}: {v}" for k, v in (error.fields or {}).items()) or str(error.message)
+        with force_locale("en"):  # the command line speaks English, like the rest of its output
+            detail = "; ".join(f"{k}: {v}" for k, v in (error.fields or {}).items()) or str(error.message)
         raise click.ClickException(detail) from None
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")

@@ -11,9 +11,9 @@ class ProgrammeFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    type = SelectField(_l("Type"), choices=[], validate_choice=True)
-    branch = SelectField(_l("Branch"), choices=[], validate_choice=True)
-    audience = SelectField(_l("Audience"), choices=[], validate_choice=True)
+    type = SelectField(_l("Type"), choices=[], default="")
+    branch = SelectField(_l("Branch"), choices=[], default="")
+    audience = SelectField(_l("Audience"), choices=[], default="")
 
     def set_choices(self, branches, locale: str) -> None:
         self.type.choices = [("", _l("All types"))] + [(k, v) for k, v in EVENT_TYPE_LABELS.items()]

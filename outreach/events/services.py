@@ -58,7 +58,7 @@ def create_venue(
         errors["capacity"] = _l("Enter a whole number of 0 or more, or leave it empty for no limit.")
     if errors:
         raise ValidationError(errors)
-    venue = Venue(name=name, name_en=name_en, branch=branch, capacity=capacity, kind=kind)
+    venue = Venue(name=name, name_en=name_en, branch_id=branch.id if branch else None, capacity=capacity, kind=kind)
     try:
         with db.session.begin_nested():
             db.session.add(venue)

@@ -1,0 +1,89 @@
+"""WCAG 2.1 AA, checked by axe-core in a real Chromium, on every page of this stage in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+AXE = (Path(__file__).parent.parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text()
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture
+def programme(make_event, make_venue):
+    venue = make_venue(name="星海讲坛活动室", name_en="Xinghai Forum Room")
+    make_event(title="星海讲坛 第15期", title_en="Xinghai Forum No. 15", venue=venue, speaker="王老师")
+    make_event(type="exhibition", title="少儿美术展", title_en="Children's Art Exhibition", registration="none")
+    return venue
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+def test_public_pages_meet_wcag_aa(live_server, page, programme, lang):
+    from outreach.events.models import Event
+    from outreach.extensions import db
+
+    event_id = db.session.scalars(db.select(Event.id)).first()
+    for path in ["/", f"/events/{event_id}", "/login", "/events/999999", "/?type=lecture&audience=children"]:
+        page.goto(f"{live_server}{path}{'&' if '?' in path else '?'}lang={lang}")
+        assert page.locator("html").get_attribute("lang") == ("zh-Hans" if lang == "zh_Hans" else "en")
+        assert axe_violations(page) == [], path
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+def test_staff_home_and_login_errors_meet_wcag_aa(live_server, page, programme, make_user, lang):
+    user = make_user("staff", name="李晓梅")
+    page.goto(f"{live_server}/login?lang={lang}")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", "wrong password")
+    page.click("main button[type=submit]")
+    assert page.locator("#password-error").is_visible()
+    assert axe_violations(page) == []
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server}/staff/")
+    assert "李晓梅" in page.content()
+    assert axe_violations(page) == []
+
+
+def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus(live_server, page, programme):
+    page.goto(f"{live_server}/?lang=en")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_language_switch_works_by_keyboard(live_server, page, programme):
+    page.goto(f"{live_server}/")
+    assert page.locator("h1").inner_text() == "近期活动"
+    page.locator("a[hreflang=en]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "What's on"
+    page.goto(f"{live_server}/login")  # the choice is remembered
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_programme_filter_works_without_javascript(live_server, browser, programme):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/?lang=en")
+    page.select_option("select[name=type]", "exhibition")
+    page.click("form.filters button[type=submit]")
+    titles = page.locator(".event-card h3").all_inner_texts()
+    assert titles == ["Children's Art Exhibition"]
+    context.close()
