@@ -33,8 +33,13 @@ def programme():
     stmt = services.upcoming_public_events(now=clock.now(), **filters)
     page = request.args.get("page", 1, type=int)
     pagination = db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
-    days = [(day, list(events)) for day, events in groupby(pagination.items, key=lambda e: local_date(e.starts_at))]
-    return render_template("events/programme.html", form=form, days=days, pagination=pagination)
+    today = local_date(clock.now())
+    # Events already running (an exhibition) are listed with today's.
+    days = [
+        (day, list(events))
+        for day, events in groupby(pagination.items, key=lambda e: max(local_date(e.starts_at), today))
+    ]
+    return render_template("events/programme.html", form=form, days=days, pagination=pagination, today=today)
 
 
 @bp.get("/events/<int:event_id>")
