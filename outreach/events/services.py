@@ -157,7 +157,15 @@ def create_event(*, actor=None, **fields) -> Event:
     errors = check_event(values)
     if errors:
         raise ValidationError(errors)
-    event = Event(created_by_id=getattr(actor, "id", None), **values)
+    # Ids rather than objects: setting ``series`` would add the event to ``Series.events``
+    # and flush it outside the savepoint below.
+    venue, series = values.pop("venue"), values.pop("series", None)
+    event = Event(
+        created_by_id=getattr(actor, "id", None),
+        venue_id=venue.id,
+        series_id=series.id if series is not None else None,
+        **values,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(event)

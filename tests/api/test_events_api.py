@@ -235,3 +235,27 @@ def test_session_cookie_writes_to_the_api_need_the_csrf_header(client, make_user
     token = csrf_token_from(client, "/staff/")
     response = client.post("/api/v1/events", json=event_body(venue.id), headers={"X-CSRFToken": token})
     assert response.status_code == 201
+
+
+def test_series_sessions_are_numbered_once(client, staff_headers, make_venue):
+    from outreach.events.models import Series
+
+    forum = Series(name="星海讲坛", name_en="Xinghai Forum")
+    db.session.add(forum)
+    db.session.commit()
+    venue = make_venue()
+    body = event_body(venue.id, series_id=forum.id, session_number=15, speaker="王老师")
+    response = client.post("/api/v1/events", json=body, headers=staff_headers)
+    assert response.status_code == 201
+    created = response.get_json()
+    assert created["series"] == {"id": forum.id, "name": "星海讲坛", "name_en": "Xinghai Forum"}
+    assert created["session_number"] == 15
+    again = client.post("/api/v1/events", json=body, headers=staff_headers)
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "session_taken"
+    assert again.get_json()["error"]["fields"] == {"session_number": "已被使用。"}
+    assert db.session.scalar(select(func.count(Event.id))) == 1
+    response = client.post(
+        "/api/v1/events?lang=en", json=event_body(venue.id, session_number=3), headers=staff_headers
+    )
+    assert response.get_json()["error"]["fields"] == {"session_number": "A session number needs a series."}

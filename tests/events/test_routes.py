@@ -54,6 +54,8 @@ def test_programme_lists_upcoming_published_events_by_day(client, programme):
     assert "古旧书籍展" not in html  # draft
     assert "去年的讲座" not in html  # over
     assert html.index("Children&#39;s Art Exhibition") < html.index("Xinghai Forum No. 15")
+    # The exhibition began five days ago: it is listed under today, not under its first day.
+    assert html.index("Today and on now") < html.index("Children&#39;s Art Exhibition")
 
 
 def test_programme_in_chinese_uses_chinese_titles(client, programme):
