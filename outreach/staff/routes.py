@@ -30,9 +30,10 @@ def home():
     drafts = db.session.scalars(
         select(Event).where(Event.status == "draft", Event.ends_at > now).order_by(Event.starts_at).limit(20)
     ).all()
+    next_week = today + timedelta(days=7)
     later = db.session.scalars(
-        services.events_query(include_drafts=False, start=today + timedelta(days=7), end=today + timedelta(days=42))
-        .where(Event.status == "published")
+        services.events_query(include_drafts=False, start=next_week, end=today + timedelta(days=42))
+        .where(Event.status == "published", Event.starts_at >= services.day_start(next_week))
         .limit(30)
     ).all()
     return render_template("staff/home.html", week=week, drafts=drafts, later=later, today=today)
