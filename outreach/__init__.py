@@ -14,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     """The application factory. ``config`` overrides everything else (tests pass a dict)."""
     app = Flask(
         __name__,
+        instance_path=(config or {}).get("INSTANCE_PATH"),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -84,10 +85,14 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.accounts.routes import bp as accounts_bp
     from outreach.api import bp as api_bp
     from outreach.events.routes import bp as events_bp
+    from outreach.registration.routes import bp as registration_bp
+    from outreach.registration.staff import bp as registration_staff_bp
     from outreach.staff.routes import bp as staff_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(registration_staff_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
 

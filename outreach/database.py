@@ -1,16 +1,23 @@
-"""Engine set-up that every connection needs."""
+"""Engine set-up that every connection needs, and write locks that hold on both databases."""
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from contextvars import ContextVar
+
+from flask import has_request_context, request
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+
+#: Set by ``write_transaction()`` outside requests (commands, background jobs, tests).
+_immediate: ContextVar[bool] = ContextVar("outreach_sqlite_immediate", default=False)
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """WAL lets readers carry on while one writer writes; foreign keys are off by default in SQLite."""
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
+    if not _is_sqlite(dbapi_connection):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -18,3 +25,48 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin_immediate(connection) -> None:
+    """On SQLite, a request that may write takes the write lock when its transaction begins.
+
+    SQLite has one writer at a time. A transaction that reads first and writes later can
+    fail at once with "database is locked" when another writer got in between, whatever
+    the busy timeout; one that begins IMMEDIATE waits its turn instead, and the rows it
+    counts (seats, slots) cannot change under it. This is SQLite's ``SELECT ... FOR UPDATE``.
+    Reads (GET) keep pysqlite's deferred transactions and never wait.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    if _immediate.get() or (has_request_context() and request.method not in _SAFE_METHODS):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class write_transaction:
+    """Outside a request, make the next transaction take SQLite's write lock at its start.
+
+    ``with write_transaction(): ...service...; db.session.commit()``. On PostgreSQL the
+    services lock rows with ``SELECT ... FOR UPDATE`` and this changes nothing.
+    """
+
+    def __enter__(self):
+        self._token = _immediate.set(True)
+        return self
+
+    def __exit__(self, *exc):
+        _immediate.reset(self._token)
+        return False
+
+
+def locked(session, model, id_: int):
+    """Load one row, locked against concurrent writers until the transaction ends."""
+    stmt = select(model).where(model.id == id_)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+        return session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
+    return session.scalar(stmt)
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")

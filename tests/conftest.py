@@ -27,6 +27,7 @@ def _base_config(tmp_path_factory) -> dict:
     else:
         url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "outreach-test.db")
     return {
+        "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
         "TESTING": True,
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret-key",

@@ -135,8 +135,9 @@ def created(payload: dict):
 def _register_children() -> None:
     from outreach.api import openapi
     from outreach.events.api import bp as events_api
+    from outreach.registration.api import bp as registration_api
 
-    for child in (events_api, openapi.bp):
+    for child in (events_api, registration_api, openapi.bp):
         csrf.exempt(child)  # nested blueprints are not covered by the parent's exemption
         bp.register_blueprint(child)
 

@@ -28,7 +28,7 @@ from outreach.events.services import create_event, create_venue
 from outreach.extensions import db
 from outreach.platform.models import Setting
 from outreach.registration.models import CheckIn, Registration, WalkIn
-from outreach.registration.tickets import new_token
+from outreach.registration.tickets import new_ticket
 from outreach.timezone import local, localize
 from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
 
@@ -297,9 +297,9 @@ class _Builder:
 
     def register(self, event: Event, *, name: str, created_at: datetime, party_size: int = 1,
                  answers: dict | None = None) -> Registration:
-        _token, digest = new_token()
+        seed, _token, digest = new_ticket()
         registration = Registration(
-            event_id=event.id, ticket_digest=digest, status="confirmed", name=name, phone=self.phone(),
+            event_id=event.id, ticket_digest=digest, ticket_seed=seed, status="confirmed", name=name, phone=self.phone(),
             party_size=party_size, answers=answers, consent_at=created_at, confirmed_at=created_at,
             created_at=created_at,
         )

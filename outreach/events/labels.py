@@ -45,6 +45,13 @@ PARTNER_ROLE_LABELS = {
 }
 
 
+REGISTRATION_STATUS_LABELS = {
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("Waiting list"),
+    "cancelled": _l("Cancelled"),
+}
+
+
 def register(app) -> None:
     @app.context_processor
     def labels():
@@ -54,4 +61,5 @@ def register(app) -> None:
             "AUDIENCE_LABELS": AUDIENCE_LABELS,
             "BRANCH_KIND_LABELS": BRANCH_KIND_LABELS,
             "PARTNER_ROLE_LABELS": PARTNER_ROLE_LABELS,
+            "REGISTRATION_STATUS_LABELS": REGISTRATION_STATUS_LABELS,
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Integer,
@@ -167,6 +168,11 @@ class Event(TimestampMixin, Base):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
     session_number: Mapped[int | None] = mapped_column(Integer)
     speaker: Mapped[str | None] = mapped_column(String(120))
+    #: When registration opens and closes; None means from publication until the event ends.
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Extra questions a registrant answers: [{"key", "label", "label_en", "required", "choices"?}].
+    questions: Mapped[list | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow, server_default=text("CURRENT_TIMESTAMP")

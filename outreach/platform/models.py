@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models import Base, UTCDateTime, utcnow
@@ -40,3 +40,29 @@ class Setting(Base):
 
     def __repr__(self) -> str:
         return f"<Setting {self.key}>"
+
+
+class ExportJob(Base):
+    """A long-running export made in the background (all tickets of an event as one PDF),
+    with its progress, so that any worker can show it while it is made."""
+
+    __tablename__ = "export_jobs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="queued", server_default="queued")
+    done: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    total: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    #: The finished file, relative to the instance folder.
+    path: Mapped[str | None] = mapped_column(String(255))
+    error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<ExportJob {self.id} {self.kind} {self.status}>"

@@ -22,8 +22,11 @@ class Registration(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
-    #: SHA-256 (hex) of the ticket's secret; the ticket token itself is never stored.
+    #: SHA-256 (hex) of the ticket token, to find the registration a scanned ticket stands for.
     ticket_digest: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    #: Random; with the server's secret key it gives the ticket token again (for reprints,
+    #: mails, a repeated request). A copy of the database alone gives no usable ticket.
+    ticket_seed: Mapped[str] = mapped_column(String(32), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     phone: Mapped[str | None] = mapped_column(String(32))
@@ -37,6 +40,12 @@ class Registration(TimestampMixin, Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Set when the personal data were erased after the retention period; counts stay.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the waiting list gave this registration its place.
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The submitting form's or API client's idempotency key: a repeated request finds this row.
+    client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: How it was made: "web" (event page), "api", "staff".
+    source: Mapped[str] = mapped_column(String(8), nullable=False, default="web", server_default="web")
 
     event = relationship("Event")
     checkins: Mapped[list[CheckIn]] = relationship(back_populates="registration", cascade="all, delete-orphan")
@@ -64,11 +73,38 @@ class CheckIn(Base):
     client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: Where it came from: door scanner, staff search, self check-in, offline sync.
     source: Mapped[str] = mapped_column(String(16), nullable=False, default="door", server_default="door")
+    #: The scanner device (a random id each scanner page keeps), to tell devices apart.
+    device_id: Mapped[str | None] = mapped_column(String(64))
 
     registration: Mapped[Registration] = relationship(back_populates="checkins")
 
     def __repr__(self) -> str:
         return f"<CheckIn {self.id} reg={self.registration_id} {self.day}>"
+
+
+class CheckInConflict(Base):
+    """A ticket admitted offline on one device after another device had admitted it:
+    the door let a party in twice, and staff should know."""
+
+    __tablename__ = "checkin_conflicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), nullable=False
+    )
+    #: The check-in that counted (the first one).
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), nullable=False)
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    #: When the second device admitted the party, by its own clock.
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    registration: Mapped[Registration] = relationship()
+    checkin: Mapped[CheckIn] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CheckInConflict {self.id} reg={self.registration_id}>"
 
 
 class WalkIn(Base):
@@ -89,6 +125,7 @@ class WalkIn(Base):
     source: Mapped[str] = mapped_column(String(16), nullable=False, default="door", server_default="door")
     #: A scanner's idempotency key, as for check-ins.
     client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    device_id: Mapped[str | None] = mapped_column(String(64))
 
     def __repr__(self) -> str:
         return f"<WalkIn {self.id} event={self.event_id} +{self.count}>"

@@ -1,9 +1,10 @@
-"""Ticket tokens: 128 random bits and an HMAC over them, both in URL-safe base64.
+"""Ticket tokens: 128 secret bits and an HMAC over them, both in URL-safe base64.
 
 ``{secret}.{mac}``: the secret makes a ticket unguessable, the MAC (keyed with the app's
 SECRET_KEY) lets the door reject a forged or mistyped token before touching the database.
-Only the SHA-256 digest of the token is stored, so a copy of the database holds no
-usable tickets. A token carries no personal data.
+The database keeps a random seed and the token's SHA-256 digest; the secret is an HMAC of
+the seed under SECRET_KEY, so the server can print a ticket again while a copy of the
+database alone holds no usable ticket. A token carries no personal data.
 """
 
 from __future__ import annotations
@@ -45,11 +46,32 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def new_token() -> tuple[str, str]:
-    """A fresh token and the digest to store."""
-    secret = secrets.token_bytes(SECRET_BYTES)
+def new_seed() -> str:
+    """The random part of a new ticket, kept with its registration."""
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def token_for_seed(seed: str) -> tuple[str, str]:
+    """The ticket token a seed stands for, and its digest. The secret bytes are an HMAC of
+    the seed under SECRET_KEY: unguessable without the key, reproducible with it."""
+    key = current_app.config["SECRET_KEY"].encode()
+    secret = hmac.new(key, b"ticket-secret:" + seed.encode(), hashlib.sha256).digest()[:SECRET_BYTES]
     token = f"{_b64(secret)}.{_b64(_mac(secret))}"
     return token, digest(token)
+
+
+def new_ticket() -> tuple[str, str, str]:
+    """A fresh (seed, token, digest)."""
+    seed = new_seed()
+    return (seed, *token_for_seed(seed))
+
+
+def token_from_text(text: str) -> str:
+    """The token in what a scanner read: the bare token, or a ticket URL ``{base}/t/{token}``."""
+    text = (text or "").strip()
+    if "/t/" in text:
+        text = text.rsplit("/t/", 1)[1]
+    return text.split("?", 1)[0].split("#", 1)[0].strip("/")
 
 
 def verify(token: str) -> str | None:

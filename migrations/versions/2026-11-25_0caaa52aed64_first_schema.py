@@ -1,9 +1,10 @@
-"""The first schema: branches, venues, series, partners, events, registrations,
-check-ins, walk-ins, accounts and API tokens, volunteers, shifts and sign-ups, audit log, settings.
+"""The first schema: branches, venues, series, partners, events; registrations, check-ins,
+check-in conflicts and walk-ins; accounts and API tokens; volunteers, shifts and sign-ups;
+the audit log, settings and export jobs.
 
-Revision ID: d4e4345c37fb
+Revision ID: 0caaa52aed64
 Revises: 
-Create Date: 2026-11-25 12:16:33.938211
+Create Date: 2026-11-25 12:44:03.249277
 
 """
 from alembic import op
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd4e4345c37fb'
+revision = '0caaa52aed64'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -141,6 +142,9 @@ def upgrade():
     sa.Column('series_id', sa.Integer(), nullable=True),
     sa.Column('session_number', sa.Integer(), nullable=True),
     sa.Column('speaker', sa.String(length=120), nullable=True),
+    sa.Column('registration_opens_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('registration_closes_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('questions', sa.JSON(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
@@ -197,10 +201,28 @@ def upgrade():
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_event_partners_partner_id_partners'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('event_id', 'partner_id', name=op.f('pk_event_partners'))
     )
+    op.create_table('export_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), server_default='queued', nullable=False),
+    sa.Column('done', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('total', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('path', sa.String(length=255), nullable=True),
+    sa.Column('error', sa.String(length=500), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name=op.f('ck_export_jobs_status_known')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_export_jobs_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_export_jobs_event_id_events'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_export_jobs'))
+    )
     op.create_table('registrations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('ticket_digest', sa.String(length=64), nullable=False),
+    sa.Column('ticket_seed', sa.String(length=32), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('phone', sa.String(length=32), nullable=True),
@@ -211,11 +233,15 @@ def upgrade():
     sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('promoted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('client_key', sa.String(length=64), nullable=True),
+    sa.Column('source', sa.String(length=8), server_default='web', nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name=op.f('ck_registrations_status_known')),
     sa.CheckConstraint('party_size >= 1', name=op.f('ck_registrations_party_size_positive')),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_registrations_event_id_events'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_registrations')),
+    sa.UniqueConstraint('client_key', name=op.f('uq_registrations_client_key')),
     sa.UniqueConstraint('ticket_digest', name=op.f('uq_registrations_ticket_digest'))
     )
     with op.batch_alter_table('registrations', schema=None) as batch_op:
@@ -249,6 +275,7 @@ def upgrade():
     sa.Column('by_user_id', sa.Integer(), nullable=True),
     sa.Column('source', sa.String(length=16), server_default='door', nullable=False),
     sa.Column('client_key', sa.String(length=64), nullable=True),
+    sa.Column('device_id', sa.String(length=64), nullable=True),
     sa.CheckConstraint("source IN ('door', 'self', 'headcount')", name=op.f('ck_walkins_source_known')),
     sa.CheckConstraint('count >= 1', name=op.f('ck_walkins_count_positive')),
     sa.ForeignKeyConstraint(['by_user_id'], ['users.id'], name=op.f('fk_walkins_by_user_id_users'), ondelete='SET NULL'),
@@ -268,6 +295,7 @@ def upgrade():
     sa.Column('by_user_id', sa.Integer(), nullable=True),
     sa.Column('client_key', sa.String(length=64), nullable=True),
     sa.Column('source', sa.String(length=16), server_default='door', nullable=False),
+    sa.Column('device_id', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['by_user_id'], ['users.id'], name=op.f('fk_checkins_by_user_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_checkins_event_id_events'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_checkins_registration_id_registrations'), ondelete='CASCADE'),
@@ -298,9 +326,29 @@ def upgrade():
     with op.batch_alter_table('shift_signups', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_shift_signups_volunteer_id'), ['volunteer_id'], unique=False)
 
+    op.create_table('checkin_conflicts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('registration_id', sa.Integer(), nullable=False),
+    sa.Column('checkin_id', sa.Integer(), nullable=False),
+    sa.Column('device_id', sa.String(length=64), nullable=True),
+    sa.Column('scanned_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('reported_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['checkin_id'], ['checkins.id'], name=op.f('fk_checkin_conflicts_checkin_id_checkins'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_checkin_conflicts_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_checkin_conflicts_registration_id_registrations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_checkin_conflicts'))
+    )
+    with op.batch_alter_table('checkin_conflicts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_checkin_conflicts_event_id'), ['event_id'], unique=False)
+
 
 
 def downgrade():
+    with op.batch_alter_table('checkin_conflicts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_checkin_conflicts_event_id'))
+
+    op.drop_table('checkin_conflicts')
     with op.batch_alter_table('shift_signups', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shift_signups_volunteer_id'))
 
@@ -322,6 +370,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_registrations_event_id'))
 
     op.drop_table('registrations')
+    op.drop_table('export_jobs')
     op.drop_table('event_partners')
     op.drop_table('volunteer_profiles')
     with op.batch_alter_table('events', schema=None) as batch_op:

@@ -1,0 +1,99 @@
+"""Messages to people, sent after the transaction that caused them has committed.
+
+With ``OUTREACH_SMTP_HOST`` set, mail goes out through that server; without it, each
+message is written to the log (subject and a masked address only: no personal data in
+logs), so a library without mail still sees that a message would have gone.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+_OUTBOX = "outreach_outbox"
+
+
+@dataclass
+class Message:
+    to: str
+    subject: str
+    body: str
+
+
+def queue(session: Session, message: Message) -> None:
+    session.info.setdefault(_OUTBOX, []).append(message)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    messages = session.info.pop(_OUTBOX, [])
+    for message in messages:
+        try:
+            send(message)
+        except Exception:  # a mail server down must not undo what was committed
+            log.exception("could not send mail %r to %s", message.subject, mask(message.to))
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_rollback(session: Session) -> None:
+    session.info.pop(_OUTBOX, None)
+
+
+def send(message: Message) -> None:
+    config = current_app.config
+    host = config.get("SMTP_HOST")
+    if not host:
+        log.info("mail (no SMTP configured) to %s: %s", mask(message.to), message.subject)
+        current_app.extensions.setdefault("outreach_sent_mail", []).append(message)
+        return
+    email = EmailMessage()
+    email["From"] = config.get("MAIL_FROM") or f"noreply@{host}"
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    with smtplib.SMTP(host, int(config.get("SMTP_PORT") or 25), timeout=10) as smtp:
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if config.get("SMTP_USERNAME"):
+            smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+        smtp.send_message(email)
+
+
+def mask(address: str) -> str:
+    name, _, domain = (address or "").partition("@")
+    return (name[:1] + "***@" + domain) if domain else "***"
+
+
+def queue_registration_message(registration, kind: str) -> None:
+    """Tell a registrant (who gave an e-mail address) that they are confirmed, waiting,
+    promoted from the waiting list or moved. Written in the library's default language."""
+    from outreach.extensions import db
+    from outreach.registration import tickets
+
+    if not registration.email:
+        return
+    event = registration.event
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        title = event.display_title(current_app.config["DEFAULT_LOCALE"])
+        subjects = {
+            "confirmed": _("Your place at %(title)s is confirmed", title=title),
+            "waitlisted": _("You are on the waiting list for %(title)s", title=title),
+            "promoted": _("A place has become free for you at %(title)s", title=title),
+            "moved": _("Your registration has moved to %(title)s", title=title),
+        }
+        token = tickets.token_for_seed(registration.ticket_seed)[0]
+        lines = [
+            subjects[kind] + ".",
+            _("Your ticket: %(url)s", url=url_for("registration.ticket", token=token, _external=True)),
+        ]
+        lines.append(_("Cancel on the ticket page if you cannot come, so that someone else can."))
+    queue(db.session, Message(registration.email, subjects[kind], "\n\n".join(str(line) for line in lines)))

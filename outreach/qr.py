@@ -1,0 +1,45 @@
+"""QR codes for tickets, posters and check-in, as PNG, SVG or a ``data:`` URI.
+
+Error correction M: it restores up to ~15 % of a damaged code (a creased or smudged ticket)
+while keeping the code small enough for a 120-character signed token to scan from a phone
+screen or an A6 print. The quiet zone (``border``) stays at the standard 4 modules: readers
+fail without it.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+from qrcode.image.svg import SvgPathImage
+
+
+def _qr(data: str, *, box_size: int = 10, border: int = 4, **kwargs) -> qrcode.QRCode:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border, **kwargs)
+    code.add_data(data)
+    code.make(fit=True)  # the smallest version that holds ``data``
+    return code
+
+
+def qr_png(data: str, *, box_size: int = 10, border: int = 4) -> bytes:
+    """A black-on-white PNG, ``box_size`` pixels a module."""
+    buffer = io.BytesIO()
+    _qr(data, box_size=box_size, border=border).make_image().save(buffer)
+    return buffer.getvalue()
+
+
+def qr_svg(data: str) -> str:
+    """An ``<svg>`` document (no XML declaration, so it can sit inline in HTML).
+
+    One path, 1 mm a module by default; the ``viewBox`` lets CSS scale it to any size
+    without blurring, which suits print (WeasyPrint) better than a PNG.
+    """
+    image = _qr(data, image_factory=SvgPathImage).make_image()
+    return image.to_string(encoding="unicode")
+
+
+def qr_data_uri(data: str) -> str:
+    """The PNG as a ``data:`` URI, for ``<img src>`` in a PDF or a page (our CSP allows ``data:``)."""
+    return "data:image/png;base64," + base64.b64encode(qr_png(data)).decode("ascii")

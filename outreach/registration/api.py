@@ -1,0 +1,253 @@
+"""Registrations, tickets, check-ins, walk-ins and attendance in the JSON API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from outreach import clock
+from outreach.accounts.permissions import has_role, role_required
+from outreach.api import created, iso, json_body, read_datetime, read_int, read_str
+from outreach.errors import ValidationError
+from outreach.events import services as events
+from outreach.events.models import Event
+from outreach.extensions import db, limiter
+from outreach.registration import services
+from outreach.registration.models import CheckIn, Registration
+from outreach.timezone import local_date
+
+bp = Blueprint("registration_api", __name__)
+
+
+def ticket_links(token: str) -> dict:
+    return {
+        "token": token,
+        "url": url_for("registration.ticket", token=token, _external=True),
+        "qr_png_url": url_for("registration.ticket_qr_png", token=token, _external=True),
+        "qr_svg_url": url_for("registration.ticket_qr_svg", token=token, _external=True),
+        "pdf_url": url_for("registration.ticket_pdf", token=token, _external=True),
+        "cancel_url": url_for("api.registration_api.cancel_ticket", token=token, _external=True),
+    }
+
+
+def registration_json(registration: Registration) -> dict:
+    return {
+        "id": registration.id,
+        "event_id": registration.event_id,
+        "status": registration.status,
+        "name": registration.name,
+        "party_size": registration.party_size,
+    }
+
+
+def public_event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None or not events.is_visible(event, current_user):
+        abort(404)
+    return event
+
+
+def door_event_or_403(event_id: int) -> Event:
+    """The event, when the caller may work its door (staff, or a volunteer on its shift now)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    if not current_user.is_authenticated:
+        abort(401)
+    if not services.may_work_door(current_user, event):
+        abort(403)
+    return event
+
+
+@bp.post("/events/<int:event_id>/registrations")
+@limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"])
+def register(event_id: int):
+    event = public_event_or_404(event_id)
+    data = json_body()
+    errors: dict = {}
+    name = read_str(data, "name", errors, required=True, max_length=1000)
+    phone = read_str(data, "phone", errors, required=True, max_length=40)
+    email = read_str(data, "email", errors, max_length=254)
+    party_size = read_int(data, "party_size", errors, nullable=False, default=1)
+    answers = data.get("answers") or {}
+    if not isinstance(answers, dict):
+        errors["answers"] = _l("Send the answers as an object.")
+        answers = {}
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 8 <= len(key) <= 64:
+        errors["Idempotency-Key"] = _l("Use 8 to 64 characters.")
+    if errors:
+        raise ValidationError(errors)
+    outcome = services.register(
+        event, name=name, phone=phone, party_size=party_size, email=email, answers=answers,
+        client_key=f"api:{key}" if key else None, source="api", actor=current_user if current_user.is_authenticated else None,
+    )
+    db.session.commit()
+    registration = outcome.registration
+    body = {**registration_json(registration), "ticket": ticket_links(outcome.token)}
+    return jsonify(body), 201 if outcome.created else 200
+
+
+@bp.get("/tickets/<token>")
+@limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"])
+def get_ticket(token: str):
+    registration = services.find_by_token(token)
+    if registration is None:
+        raise services.RegistrationError("invalid_ticket", _l("This is not a valid ticket."), status=404)
+    from outreach.events.api import event_json
+
+    checked = services.checked_in_today(registration)
+    return jsonify({
+        **registration_json(registration),
+        "checked_in_at": iso(checked.checked_in_at) if checked else None,
+        "event": event_json(registration.event),
+    })
+
+
+@bp.post("/tickets/<token>/cancel")
+@limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"])
+def cancel_ticket(token: str):
+    registration = services.find_by_token(token)
+    if registration is None:
+        raise services.RegistrationError("invalid_ticket", _l("This is not a valid ticket."), status=404)
+    services.cancel(registration)
+    db.session.commit()
+    return jsonify({"status": "cancelled"})
+
+
+@bp.post("/checkins")
+def check_in():
+    if not current_user.is_authenticated:
+        abort(401)
+    data = json_body()
+    errors: dict = {}
+    token = read_str(data, "token", errors, max_length=500)
+    registration_id = read_int(data, "registration_id", errors)
+    event_id = read_int(data, "event_id", errors)
+    client_key = read_str(data, "client_key", errors, max_length=64)
+    device_id = read_str(data, "device_id", errors, max_length=64)
+    scanned_at = read_datetime(data, "scanned_at", errors, required=False)
+    if token is None and registration_id is None and "token" not in errors:
+        errors["token"] = _l("This field is required.")
+    if errors:
+        raise ValidationError(errors)
+    if token is not None:
+        registration = services.find_by_token(token)
+    else:
+        registration = db.session.get(Registration, registration_id)
+    event = db.session.get(Event, event_id) if event_id is not None else None
+    if event_id is not None and event is None:
+        raise ValidationError({"event_id": _l("There is no such event.")})
+    door = event or (registration.event if registration else None)
+    if door is None:  # an unknown ticket and no event: answered below, to door staff only
+        if not has_role(current_user, "staff", "volunteer"):
+            abort(403)
+    elif not services.may_work_door(current_user, door):
+        abort(403)
+    outcome = services.check_in(
+        registration, event=event, actor=current_user, client_key=client_key, device_id=device_id,
+        scanned_at=scanned_at, source="sync" if scanned_at else "door",
+    )
+    db.session.commit()
+    return jsonify({
+        "result": outcome.result,
+        "checked_in_at": iso(outcome.checkin.checked_in_at),
+        "checkin_id": outcome.checkin.id,
+        "conflict": outcome.conflict is not None,
+        "registration": {k: v for k, v in registration_json(outcome.registration).items() if k != "status"},
+    })
+
+
+@bp.delete("/checkins/<int:checkin_id>")
+@role_required("staff")
+def undo_check_in(checkin_id: int):
+    checkin = db.session.get(CheckIn, checkin_id)
+    if checkin is None:
+        abort(404)
+    services.undo_check_in(checkin, actor=current_user)
+    db.session.commit()
+    return jsonify({"status": "undone"})
+
+
+@bp.post("/events/<int:event_id>/walkins")
+def add_walkins(event_id: int):
+    event = door_event_or_403(event_id)
+    data = json_body()
+    errors: dict = {}
+    count = read_int(data, "count", errors, required=True, nullable=False, minimum=1, maximum=10000)
+    client_key = read_str(data, "client_key", errors, max_length=64)
+    device_id = read_str(data, "device_id", errors, max_length=64)
+    day = None
+    if data.get("day") is not None:
+        try:
+            day = date.fromisoformat(str(data["day"]))
+        except ValueError:
+            errors["day"] = _l("Give a date as YYYY-MM-DD.")
+    if errors:
+        raise ValidationError(errors)
+    # Staff may record the walk-ins of any day of the event (history); the door counts today.
+    at_the_door = not (has_role(current_user, "staff") and day is not None)
+    walkin = services.add_walkins(
+        event, count, actor=current_user, client_key=client_key, device_id=device_id, day=day, at_the_door=at_the_door,
+    )
+    db.session.commit()
+    return created({
+        "id": walkin.id, "event_id": event.id, "count": walkin.count, "day": walkin.day.isoformat(),
+        "attendance": services.attendance(event).as_dict(),
+    })
+
+
+@bp.get("/events/<int:event_id>/attendance")
+def attendance(event_id: int):
+    event = door_event_or_403(event_id)
+    return jsonify(services.attendance(event).as_dict())
+
+
+@bp.get("/events/<int:event_id>/roster")
+def roster(event_id: int):
+    """What a scanner needs to keep admitting people offline: the digest of every valid
+    ticket (never the token), the name and party size, and who is in already today."""
+    event = door_event_or_403(event_id)
+    now = clock.now()
+    today = local_date(now)
+    rows = db.session.execute(
+        select(Registration, CheckIn.checked_in_at)
+        .outerjoin(CheckIn, (CheckIn.registration_id == Registration.id) & (CheckIn.day == today))
+        .where(Registration.event_id == event.id, Registration.status != "cancelled")
+        .order_by(Registration.id)
+    ).all()
+    return jsonify({
+        "event_id": event.id,
+        "day": today.isoformat(),
+        "generated_at": iso(now),
+        "door_open": services.door_is_open(event, now),
+        "entries": [
+            {
+                "id": r.id, "digest": r.ticket_digest, "name": r.name, "party_size": r.party_size,
+                "status": r.status, "checked_in_at": iso(at),
+            }
+            for r, at in rows
+        ],
+        "attendance": services.attendance(event, now).as_dict(),
+    })
+
+
+@bp.get("/events/<int:event_id>/registrations")
+def search(event_id: int):
+    """Find a registration by name or the end of a phone number, for the door's manual search."""
+    event = door_event_or_403(event_id)
+    full_phone = has_role(current_user, "staff")
+    results = []
+    for registration in services.search_registrations(event, request.args.get("q", "")):
+        checked = services.checked_in_today(registration)
+        phone = registration.phone or ""
+        results.append({
+            **registration_json(registration),
+            "phone": phone if full_phone else (("*" * max(len(phone) - 4, 0)) + phone[-4:]),
+            "checked_in_at": iso(checked.checked_in_at) if checked else None,
+        })
+    return jsonify({"registrations": results})

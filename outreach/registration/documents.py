@@ -1,0 +1,105 @@
+"""Printed tickets: one ticket, or every ticket of an event as one PDF made in the background."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app, render_template, url_for
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from outreach import clock, pdf, qr
+from outreach.extensions import db
+from outreach.i18n import library_name
+from outreach.platform.models import ExportJob
+from outreach.registration.models import Registration
+from outreach.registration.services import ticket_token
+
+log = logging.getLogger(__name__)
+#: Tickets rendered per part of a long export; progress is reported after each part.
+PART_SIZE = 40
+
+
+def ticket_filename(registration: Registration) -> str:
+    return f"ticket-{registration.event_id}-{registration.id}.pdf"
+
+
+def _tickets_html(items: list[tuple[Registration, str]], locale: str) -> str:
+    tickets = []
+    for registration, token in items:
+        url = url_for("registration.ticket", token=token, _external=True)
+        tickets.append({"registration": registration, "event": registration.event, "qr": qr.qr_data_uri(url)})
+    with force_locale(locale):
+        return render_template(
+            "registration/ticket_pdf.html", tickets=tickets, locale=locale, library=library_name(locale)
+        )
+
+
+def ticket_pdf(items: list[tuple[Registration, str]], *, locale: str) -> bytes:
+    """An A6 page per ticket: the event, the holder, the party size and the QR code."""
+    return pdf.render_pdf(_tickets_html(items, locale))
+
+
+# --- all tickets of an event, in the background -------------------------------------------
+
+
+def start_ticket_export(event, *, actor, locale: str) -> ExportJob:
+    """Queue the export of every confirmed ticket of ``event``; the caller commits, then
+    calls ``run_in_background``."""
+    total = db.session.scalar(
+        select(db.func.count(Registration.id)).where(Registration.event_id == event.id, Registration.status == "confirmed")
+    )
+    job = ExportJob(kind=f"tickets:{locale}", event_id=event.id, created_by_id=actor.id, total=total, status="queued")
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def run_in_background(app: Flask, job_id: int, base_url: str) -> threading.Thread:
+    thread = threading.Thread(target=_run, args=(app, job_id, base_url), name=f"export-{job_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def _run(app: Flask, job_id: int, base_url: str) -> None:
+    # A request context gives url_for its host and the templates their helpers.
+    with app.test_request_context(base_url=base_url):
+        try:
+            export_tickets(job_id)
+        except Exception as error:  # the job must not stay "running" for ever
+            log.exception("ticket export %s failed", job_id)
+            db.session.rollback()
+            job = db.session.get(ExportJob, job_id)
+            job.status, job.error, job.finished_at = "failed", str(error)[:500], clock.now()
+            db.session.commit()
+        finally:
+            db.session.remove()
+
+
+def export_tickets(job_id: int) -> None:
+    job = db.session.get(ExportJob, job_id)
+    locale = job.kind.split(":", 1)[1]
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == job.event_id, Registration.status == "confirmed")
+        .order_by(Registration.name, Registration.id)
+    ).all()
+    job.status, job.total, job.done = "running", len(registrations), 0
+    db.session.commit()
+    items = [(r, ticket_token(r)) for r in registrations]
+    parts = [items[i : i + PART_SIZE] for i in range(0, len(items), PART_SIZE)] or [[]]
+
+    def progress(parts_done: int) -> None:
+        job.done = min(parts_done * PART_SIZE, job.total)
+        db.session.commit()
+
+    document = pdf.render_pages((_tickets_html(part, locale) for part in parts), progress=progress)
+    folder = Path(current_app.instance_path) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"tickets-{job.event_id}-{job.id}.pdf"
+    path.write_bytes(document)
+    job.path = str(path.relative_to(current_app.instance_path))
+    job.status, job.done, job.finished_at = "done", job.total, clock.now()
+    db.session.commit()

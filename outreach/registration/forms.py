@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TelField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+class RegistrationForm(FlaskForm):
+    """The event page's form. Extra questions are added per event by ``registration_form_for``."""
+
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)],
+        render_kw={"autocomplete": "name"},
+    )
+    phone = TelField(
+        _l("Mobile phone"), validators=[DataRequired(_l("Enter a phone number we can reach you on."))],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    email = EmailField(
+        _l("E-mail (optional)"), validators=[Optional(), Length(max=254)], render_kw={"autocomplete": "email"}
+    )
+    party_size = IntegerField(
+        _l("Number of people"),
+        validators=[InputRequired(_l("Enter a number of people.")), NumberRange(min=1, message=_l("At least 1."))],
+        default=1, render_kw={"inputmode": "numeric", "min": 1},
+    )
+    consent = BooleanField(_l("I agree that the library keeps these details to run this event."))
+    #: One key per form shown: a second click on "Register" finds the first registration.
+    client_key = HiddenField()
+    submit = SubmitField(_l("Register"))
+
+    def question_fields(self):
+        return [getattr(self, name) for name in self._question_names]
+
+
+def registration_form_for(event, locale: str, formdata=None) -> RegistrationForm:
+    attrs, names = {}, []
+    for question in event.questions or []:
+        label = question.get("label_en") if locale == "en" and question.get("label_en") else question["label"]
+        validators = [DataRequired(_l("Please answer this question."))] if question.get("required") else [Optional()]
+        name = f"q_{question['key']}"
+        if question.get("choices"):
+            choices = [("", "—")] + [(c, c) for c in question["choices"]]
+            attrs[name] = SelectField(label, choices=choices, validators=validators)
+        else:
+            attrs[name] = StringField(label, validators=validators + [Length(max=200)])
+        names.append(name)
+    form_class = type("EventRegistrationForm", (RegistrationForm,), attrs)
+    form_class._question_names = names
+    form = form_class(formdata) if formdata is not None else form_class()
+    form.party_size.render_kw = {**form.party_size.render_kw, "max": event.max_party_size}
+    if not form.client_key.data:
+        form.client_key.data = secrets.token_urlsafe(24)
+    return form
+
+
+class CancelForm(FlaskForm):
+    submit = SubmitField(_l("Cancel my registration"))
+
+
+class PhoneCheckInForm(FlaskForm):
+    phone = TelField(
+        _l("The mobile number you registered with"),
+        validators=[DataRequired(_l("Enter a phone number we can reach you on."))],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    submit = SubmitField(_l("Check me in"))
+
+
+class SelfWalkInForm(FlaskForm):
+    party_size = IntegerField(
+        _l("How many of you are there?"),
+        validators=[InputRequired(_l("Enter a number of people.")), NumberRange(min=1, max=50, message=_l("From 1 to 50."))],
+        default=1, render_kw={"inputmode": "numeric", "min": 1, "max": 50},
+    )
+    submit = SubmitField(_l("Count us in"))
+
+
+class MyTicketCheckInForm(FlaskForm):
+    registration_id = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Check in with this ticket"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token travels with it."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class MoveForm(FlaskForm):
+    target = SelectField(_l("Move to"), coerce=int, validate_choice=True)
+    submit = SubmitField(_l("Move"))

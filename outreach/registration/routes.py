@@ -1,0 +1,243 @@
+"""Pages of registering, tickets, the door's scanner and self check-in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from outreach import clock
+from outreach.errors import OutreachError, ValidationError
+from outreach.events import services as events
+from outreach.events.models import Event
+from outreach.extensions import db, limiter
+from outreach.i18n import current_locale
+from outreach.registration import services
+from outreach.registration.forms import (
+    CancelForm,
+    MyTicketCheckInForm,
+    PhoneCheckInForm,
+    SelfWalkInForm,
+    registration_form_for,
+)
+from outreach.registration.models import Registration
+
+bp = Blueprint("registration", __name__)
+
+#: Tickets made in this browser, so that self check-in can offer them (newest last).
+MY_TICKETS = "my_tickets"
+
+
+def _public_event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None or not events.is_visible(event, current_user):
+        abort(404)
+    return event
+
+
+def _ticket_or_404(token: str) -> Registration:
+    registration = services.find_by_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _no_store(response: Response) -> Response:
+    """A ticket page is a credential: keep it out of shared caches and search engines."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _remember_ticket(token: str) -> None:
+    tokens = [t for t in session.get(MY_TICKETS, []) if t != token]
+    session[MY_TICKETS] = (tokens + [token])[-10:]
+
+
+@bp.post("/events/<int:event_id>/register")
+@limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"])
+def register(event_id: int):
+    event = _public_event(event_id)
+    locale = current_locale()
+    form = registration_form_for(event, locale, request.form)
+    if not form.validate():
+        # Shape errors first; the service's rules fill in the fields that passed, so that
+        # every problem is shown at once.
+        _clean, rule_errors = services.check_registrant(
+            event, name=form.name.data, phone=form.phone.data, party_size=form.party_size.data,
+            email=form.email.data, answers={n[2:]: getattr(form, n).data for n in form._question_names},
+            consent=form.consent.data,
+        )
+        _attach_errors(form, rule_errors, only_empty=True)
+    else:
+        answers = {name[2:]: getattr(form, name).data for name in form._question_names}
+        try:
+            outcome = services.register(
+                event, name=form.name.data, phone=form.phone.data, email=form.email.data,
+                party_size=form.party_size.data, answers=answers, consent=form.consent.data,
+                client_key=f"web:{form.client_key.data}" if form.client_key.data else None, source="web",
+                actor=current_user if current_user.is_authenticated else None,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            _attach_errors(form, error.fields or {})
+        except OutreachError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            _remember_ticket(outcome.token)
+            if outcome.registration.status == "confirmed":
+                flash(_("You are registered. Show this ticket at the door."), "success")
+            else:
+                flash(_("The event is full: you are on the waiting list. This page shows when a place frees up for you."), "warning")
+            return redirect(url_for("registration.ticket", token=outcome.token), code=303)
+    return render_template("events/detail.html", event=event, form=form, **event_page_context(event)), 422
+
+
+def _attach_errors(form, errors: dict, *, only_empty: bool = False) -> None:
+    """Put a service's messages beside the fields they are about."""
+    for key, message in errors.items():
+        name = "q_" + key.split(".", 1)[1] if key.startswith("answers.") else key
+        field = getattr(form, name, None)
+        if field is None:
+            form.form_errors.append(str(message))
+        elif not (only_empty and field.errors):
+            field.errors = [*field.errors, str(message)]
+
+
+def event_page_context(event: Event) -> dict:
+    now = clock.now()
+    return {
+        "registration_state": services.registration_state(event, now),
+        "seats_left": services.seats_left(event),
+    }
+
+
+@bp.get("/t/<token>")
+def ticket(token: str):
+    registration = _ticket_or_404(token)
+    from outreach import qr
+
+    url = url_for("registration.ticket", token=token, _external=True)
+    response = Response(render_template(
+        "registration/ticket.html",
+        registration=registration, event=registration.event, token=token, ticket_url=url,
+        qr_svg=qr.qr_svg(url), cancel_form=CancelForm(),
+        checked_in=services.checked_in_today(registration),
+        can_cancel=registration.status != "cancelled" and not registration.checkins
+        and clock.now() < registration.event.ends_at,
+    ))
+    return _no_store(response)
+
+
+@bp.get("/t/<token>/qr.png")
+def ticket_qr_png(token: str):
+    _ticket_or_404(token)
+    from outreach import qr
+
+    url = url_for("registration.ticket", token=token, _external=True)
+    return _no_store(Response(qr.qr_png(url, box_size=12), mimetype="image/png"))
+
+
+@bp.get("/t/<token>/qr.svg")
+def ticket_qr_svg(token: str):
+    _ticket_or_404(token)
+    from outreach import qr
+
+    url = url_for("registration.ticket", token=token, _external=True)
+    return _no_store(Response(qr.qr_svg(url), mimetype="image/svg+xml"))
+
+
+@bp.get("/t/<token>/ticket.pdf")
+def ticket_pdf(token: str):
+    registration = _ticket_or_404(token)
+    from outreach.registration import documents
+
+    pdf = documents.ticket_pdf([(registration, token)], locale=current_locale())
+    from outreach.pdf import pdf_response
+
+    return _no_store(pdf_response(pdf, documents.ticket_filename(registration)))
+
+
+@bp.post("/t/<token>/cancel")
+@limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"])
+def cancel(token: str):
+    registration = _ticket_or_404(token)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.cancel(registration)
+    except OutreachError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
+    return redirect(url_for("registration.ticket", token=token), code=303)
+
+
+# --- the door ------------------------------------------------------------------------------
+
+
+@bp.get("/scan/<int:event_id>")
+def scan(event_id: int):
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    if not current_user.is_authenticated:
+        abort(401)
+    if not services.may_work_door(current_user, event):
+        abort(403)
+    now = clock.now()
+    return render_template(
+        "registration/scan.html", event=event, door_open=services.door_is_open(event, now),
+        attendance=services.attendance(event, now),
+    )
+
+
+# --- self check-in by the door poster's code ------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>/here", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"], methods=["POST"])
+def self_check_in(event_id: int):
+    event = _public_event(event_id)
+    code = request.args.get("code", "")
+    if not services.poster_code_is_valid(event, code):
+        return render_template("registration/self_checkin.html", event=event, state="stale_code"), 403
+    now = clock.now()
+    if not services.door_is_open(event, now):
+        return render_template("registration/self_checkin.html", event=event, state="closed"), 409
+
+    mine = [r for r in (services.find_by_token(t) for t in session.get(MY_TICKETS, [])) if r and r.event_id == event.id]
+    ticket_form, phone_form, walkin_form = MyTicketCheckInForm(prefix="mine"), PhoneCheckInForm(prefix="phone"), SelfWalkInForm(prefix="walkin")
+    admitted, message = [], None
+    try:
+        if ticket_form.submit.data and ticket_form.validate_on_submit():
+            chosen = next((r for r in mine if str(r.id) == ticket_form.registration_id.data), None)
+            if chosen is None:
+                abort(400)
+            admitted.append(services.check_in(chosen, event=event, now=now, source="self"))
+        elif phone_form.submit.data and phone_form.validate_on_submit():
+            found = [r for r in services.registrations_for_phone(event, phone_form.phone.data) if r.status == "confirmed"]
+            if not found:
+                phone_form.phone.errors.append(_("We found no confirmed registration with this number for this event."))
+            for registration in found:
+                admitted.append(services.check_in(registration, event=event, now=now, source="self"))
+        elif walkin_form.submit.data and walkin_form.validate_on_submit():
+            services.add_walkins(event, walkin_form.party_size.data, now=now, source="self")
+            message = _("Welcome! You have been counted.")
+    except OutreachError as error:
+        db.session.rollback()
+        message = str(error.message)
+    else:
+        db.session.commit()
+    status = 200
+    if request.method == "POST" and not admitted and message is None:
+        status = 422
+    return render_template(
+        "registration/self_checkin.html", event=event, state="open", code=code, mine=mine,
+        ticket_form=ticket_form, phone_form=phone_form, walkin_form=walkin_form, admitted=admitted, message=message,
+    ), status

@@ -1,0 +1,599 @@
+"""The rules of registering, the waiting list, tickets and checking in at the door.
+
+Every function here takes model objects and the acting user, flushes, and leaves the
+commit to its caller; a broken rule raises ``RegistrationError(code, message)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from outreach import clock
+from outreach.database import locked
+from outreach.errors import OutreachError, ValidationError
+from outreach.events.models import Event
+from outreach.extensions import db
+from outreach.platform import mail
+from outreach.platform.services import record
+from outreach.registration import tickets
+from outreach.registration.models import CheckIn, CheckInConflict, Registration, WalkIn
+from outreach.timezone import library_tz, local, local_date
+
+NAME_MAX = 100
+#: Mainland mobile numbers (11 digits from 1), or landlines and foreign numbers: 7 to 15
+#: digits with an optional +, spaces, hyphens and an area code in brackets.
+_PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()\-]{7,24}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class RegistrationError(OutreachError):
+    status = 409
+
+
+def _error(code: str, message, status: int = 409) -> RegistrationError:
+    return RegistrationError(code, message, status=status)
+
+
+# --- input ------------------------------------------------------------------------------
+
+
+def normalise_phone(phone: str | None) -> str | None:
+    """Digits (and a leading +) only, or None when it is not a phone number."""
+    if not phone or not _PHONE_ALLOWED.match(phone.strip()):
+        return None
+    digits = re.sub(r"[^0-9+]", "", phone.strip())
+    bare = digits.lstrip("+")
+    if "+" in digits[1:] or not 7 <= len(bare) <= 15:
+        return None
+    if bare.startswith("1") and not digits.startswith("+") and len(bare) == 11 and bare[1] not in "3456789":
+        return None
+    if len(bare) == 11 and bare.startswith("1") and not digits.startswith("+"):
+        return bare
+    return digits
+
+
+def check_registrant(event: Event, *, name, phone, party_size, email, answers, consent) -> tuple[dict, dict]:
+    """The cleaned values and a message per field that is wrong."""
+    errors: dict = {}
+    clean: dict = {}
+    name = name.strip() if isinstance(name, str) else ""
+    if not name or len(name) > NAME_MAX:
+        errors["name"] = _l("Give a name of 1 to %(n)d characters.", n=NAME_MAX)
+    clean["name"] = name
+    clean["phone"] = normalise_phone(phone) if isinstance(phone, str) else None
+    if clean["phone"] is None:
+        errors["phone"] = _l("Enter a phone number we can reach you on, such as 13812345678.")
+    if isinstance(party_size, bool) or not isinstance(party_size, int) or not 1 <= party_size <= event.max_party_size:
+        errors["party_size"] = _l("Enter a number of people from 1 to %(max)d.", max=event.max_party_size)
+    clean["party_size"] = party_size
+    email = email.strip() if isinstance(email, str) else None
+    if email and (len(email) > 254 or not _EMAIL.match(email)):
+        errors["email"] = _l("Enter a valid e-mail address.")
+    clean["email"] = email or None
+    if not consent:
+        errors["consent"] = _l("Please agree to the privacy notice to register.")
+    clean["answers"], answer_errors = check_answers(event, answers or {})
+    errors.update(answer_errors)
+    return clean, errors
+
+
+def check_answers(event: Event, answers: dict) -> tuple[dict, dict]:
+    """Answers to the event's extra questions, keyed ``answers.<key>`` in the errors."""
+    clean, errors = {}, {}
+    for question in event.questions or []:
+        key = question["key"]
+        value = answers.get(key)
+        value = value.strip() if isinstance(value, str) else ""
+        if not value:
+            if question.get("required"):
+                errors[f"answers.{key}"] = _l("Please answer this question.")
+            continue
+        if question.get("choices") and value not in question["choices"]:
+            errors[f"answers.{key}"] = _l("Choose one of the answers offered.")
+            continue
+        clean[key] = value[:200]
+    return clean, errors
+
+
+# --- registering ---------------------------------------------------------------------------
+
+
+def registration_state(event: Event, now: datetime) -> str:
+    """"open", "not_open" (window ahead), "closed" (window over, ended, cancelled) or "none"."""
+    if not event.takes_registrations:
+        return "none"
+    if event.status != "published" or now >= event.ends_at:
+        return "closed"
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "not_open"
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return "closed"
+    return "open"
+
+
+def seats_taken(event_id: int) -> int:
+    """People (party sizes summed) holding a confirmed place."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Registration.party_size), 0)).where(
+            Registration.event_id == event_id, Registration.status == "confirmed"
+        )
+    )
+
+
+def seats_left(event: Event) -> int | None:
+    if event.capacity is None:
+        return None
+    return max(event.capacity - seats_taken(event.id), 0)
+
+
+@dataclass
+class NewRegistration:
+    registration: Registration
+    #: The ticket token: only known now (and to whoever holds the ticket link).
+    token: str
+    #: False when an earlier request with the same key had already made it.
+    created: bool = True
+
+
+def ticket_token(registration: Registration) -> str:
+    """The ticket token of a registration, made again from its seed."""
+    return tickets.token_for_seed(registration.ticket_seed)[0]
+
+
+def register(
+    event: Event, *, name, phone, party_size=1, email=None, answers=None, consent=True,
+    client_key: str | None = None, source: str = "web", actor=None, now: datetime | None = None,
+) -> NewRegistration:
+    """Register a party for ``event``: confirmed while its whole party fits, else waitlisted.
+
+    Raises ``RegistrationError`` ``registration_closed`` (no registration, not published,
+    ended, or past its closing time) or ``registration_not_open`` (before its opening), and
+    ``ValidationError`` for bad fields. Capacity holds under concurrency: the event row is
+    locked (PostgreSQL) or the transaction holds SQLite's write lock. A repeated request
+    with the same ``client_key`` returns the first registration instead of a second one.
+    """
+    now = now or clock.now()
+    if client_key:
+        earlier = db.session.scalar(select(Registration).where(Registration.client_key == client_key))
+        if earlier is not None and earlier.event_id == event.id:
+            return NewRegistration(earlier, ticket_token(earlier), created=False)
+        if earlier is not None:
+            raise ValidationError({"client_key": _l("This key was already used for another event.")})
+
+    event = locked(db.session, Event, event.id)
+    state = registration_state(event, now)
+    if state == "not_open":
+        opens = local(event.registration_opens_at)
+        raise _error("registration_not_open", _l("Registration opens on %(when)s.", when=opens.strftime("%Y-%m-%d %H:%M")))
+    if state != "open":
+        raise _error("registration_closed", _l("This event is not taking registrations."))
+    clean, errors = check_registrant(
+        event, name=name, phone=phone, party_size=party_size, email=email, answers=answers, consent=consent
+    )
+    if errors:
+        raise ValidationError(errors)
+
+    fits = event.capacity is None or seats_taken(event.id) + clean["party_size"] <= event.capacity
+    seed, token, digest = tickets.new_ticket()
+    registration = Registration(
+        event_id=event.id,
+        ticket_digest=digest,
+        ticket_seed=seed,
+        status="confirmed" if fits else "waitlisted",
+        name=clean["name"],
+        phone=clean["phone"],
+        email=clean["email"],
+        party_size=clean["party_size"],
+        answers=clean["answers"] or None,
+        consent_at=now if consent else None,
+        confirmed_at=now if fits else None,
+        client_key=client_key,
+        source=source,
+        created_at=now,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    record("registration.create", registration, actor=actor, data={"event_id": event.id, "status": registration.status})
+    mail.queue_registration_message(registration, "confirmed" if fits else "waitlisted")
+    return NewRegistration(registration, token)
+
+
+def find_by_token(token: str) -> Registration | None:
+    """The registration a ticket token or ticket URL stands for; None for a forged or unknown one."""
+    digest = tickets.verify(tickets.token_from_text(token))
+    if digest is None:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.ticket_digest == digest))
+
+
+def cancel(registration: Registration, *, actor=None, now: datetime | None = None) -> Registration:
+    """Cancel a registration (twice is not an error) and give its seats to the waiting list.
+
+    Raises ``RegistrationError("already_checked_in")`` once the party has been admitted.
+    """
+    now = now or clock.now()
+    if registration.status == "cancelled":
+        return registration
+    event = locked(db.session, Event, registration.event_id)
+    db.session.refresh(registration)
+    if registration.status == "cancelled":
+        return registration
+    if registration.checkins:
+        raise _error("already_checked_in", _l("This ticket has been used at the door and can no longer be cancelled."))
+    was_confirmed = registration.status == "confirmed"
+    registration.status = "cancelled"
+    registration.cancelled_at = now
+    db.session.flush()
+    record("registration.cancel", registration, actor=actor, data={"event_id": event.id})
+    if was_confirmed:
+        promote_waiting(event, now=now, actor=actor)
+    return registration
+
+
+def promote_waiting(event: Event, *, now: datetime | None = None, actor=None) -> list[Registration]:
+    """Give free seats to the waiting list, in order of registration: each party is promoted
+    when its whole party fits; one that does not fit keeps its place at the head while
+    smaller parties behind it may be seated. The caller holds the event's lock."""
+    now = now or clock.now()
+    if registration_state(event, now) in ("closed", "none") and event.status != "published":
+        return []
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == "waitlisted")
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
+    if not waiting:
+        return []
+    free = None if event.capacity is None else event.capacity - seats_taken(event.id)
+    promoted = []
+    for registration in waiting:
+        if free is not None and registration.party_size > free:
+            continue
+        registration.status = "confirmed"
+        registration.confirmed_at = registration.promoted_at = now
+        if free is not None:
+            free -= registration.party_size
+        promoted.append(registration)
+        mail.queue_registration_message(registration, "promoted")
+    if promoted:
+        db.session.flush()
+        record("registration.promote", event, actor=actor, data={"registrations": [r.id for r in promoted]})
+    return promoted
+
+
+def promote_by_hand(registration: Registration, *, actor, now: datetime | None = None) -> Registration:
+    """Staff confirm a waiting party even when it does not fit (they know the room)."""
+    now = now or clock.now()
+    locked(db.session, Event, registration.event_id)
+    db.session.refresh(registration)
+    if registration.status != "waitlisted":
+        raise _error("not_waitlisted", _l("Only a registration on the waiting list can be promoted."))
+    registration.status = "confirmed"
+    registration.confirmed_at = registration.promoted_at = now
+    db.session.flush()
+    record("registration.promote_by_hand", registration, actor=actor, data={"event_id": registration.event_id})
+    mail.queue_registration_message(registration, "promoted")
+    return registration
+
+
+def move(registration: Registration, target: Event, *, actor, now: datetime | None = None) -> Registration:
+    """Move a registration to another event (another session of a series, another round).
+
+    Its place there follows the same rule as a new registration: confirmed when the party
+    fits, waitlisted otherwise. The seats it leaves go to the old event's waiting list.
+    Raises ``RegistrationError`` ``same_event``, ``registration_closed`` or ``already_checked_in``.
+    """
+    now = now or clock.now()
+    if target.id == registration.event_id:
+        raise _error("same_event", _l("The registration is already for that event."))
+    if registration.status == "cancelled":
+        raise _error("cancelled", _l("This registration has been cancelled."))
+    if registration.checkins:
+        raise _error("already_checked_in", _l("This ticket has been used at the door and can no longer be moved."))
+    old_event = locked(db.session, Event, registration.event_id)
+    target = locked(db.session, Event, target.id)
+    if registration_state(target, now) != "open":
+        raise _error("registration_closed", _l("That event is not taking registrations."))
+    if registration.party_size > target.max_party_size:
+        raise ValidationError({"party_size": _l("Enter a number of people from 1 to %(max)d.", max=target.max_party_size)})
+    was_confirmed = registration.status == "confirmed"
+    fits = target.capacity is None or seats_taken(target.id) + registration.party_size <= target.capacity
+    registration.event_id = target.id
+    registration.status = "confirmed" if fits else "waitlisted"
+    registration.confirmed_at = now if fits else None
+    registration.created_at = now  # its place in the new event's queue
+    db.session.flush()
+    record("registration.move", registration, actor=actor, data={"from": old_event.id, "to": target.id})
+    if was_confirmed:
+        promote_waiting(old_event, now=now, actor=actor)
+    mail.queue_registration_message(registration, "moved")
+    return registration
+
+
+# --- checking in ---------------------------------------------------------------------------
+
+
+def checkin_window(event: Event, when: datetime) -> tuple[datetime, datetime] | None:
+    """The open door around ``when``: ``checkin_opens_minutes`` before the start until the end;
+    for a multi-day event with daily hours, the same around each day's opening hours."""
+    early = timedelta(minutes=event.checkin_opens_minutes)
+    if event.daily_opens_at and event.daily_closes_at and local_date(event.starts_at) != local_date(event.ends_at):
+        day = local_date(when)
+        if not local_date(event.starts_at) <= day <= local_date(event.ends_at):
+            return None
+        tz = library_tz()
+        opens = max(datetime.combine(day, event.daily_opens_at, tzinfo=tz), event.starts_at)
+        closes = min(datetime.combine(day, event.daily_closes_at, tzinfo=tz), event.ends_at)
+        return opens - early, closes
+    return event.starts_at - early, event.ends_at
+
+
+def door_is_open(event: Event, when: datetime) -> bool:
+    window = checkin_window(event, when)
+    return window is not None and window[0] <= when <= window[1] and event.status in ("published", "completed")
+
+
+@dataclass
+class CheckInResult:
+    result: str  # "checked_in" | "already_checked_in"
+    checkin: CheckIn
+    registration: Registration
+    conflict: CheckInConflict | None = None
+
+
+def check_in(
+    registration: Registration | None, *, event: Event | None = None, actor=None, now: datetime | None = None,
+    client_key: str | None = None, device_id: str | None = None, scanned_at: datetime | None = None,
+    source: str = "door",
+) -> CheckInResult:
+    """Admit a registration's whole party, once per day of the event.
+
+    ``scanned_at`` is when an offline scanner admitted the party (its own clock); the door
+    must have been open then, and it may not lie in the future. Raises ``RegistrationError``
+    with ``invalid_ticket`` (404), ``wrong_event``, ``cancelled``, ``waitlisted`` or
+    ``checkin_closed``. A repeated ``client_key`` answers as the first time; a second
+    admission the same day answers ``already_checked_in`` with the first time, and when an
+    offline device had admitted the party again, a ``CheckInConflict`` is recorded.
+    """
+    now = now or clock.now()
+    if registration is None:
+        raise _error("invalid_ticket", _l("This is not a valid ticket."), status=404)
+    if client_key:
+        earlier = db.session.scalar(select(CheckIn).where(CheckIn.client_key == client_key))
+        if earlier is not None and earlier.registration_id == registration.id:
+            return CheckInResult("checked_in", earlier, registration)
+    if event is not None and registration.event_id != event.id:
+        raise _error("wrong_event", _l("This ticket is for another event: %(title)s.", title=registration.event.title))
+    event = registration.event
+    if registration.status == "cancelled":
+        raise _error("cancelled", _l("This ticket has been cancelled."))
+    if registration.status == "waitlisted":
+        raise _error("waitlisted", _l("This ticket is still on the waiting list."))
+    when = now
+    if scanned_at is not None:
+        if scanned_at > now + timedelta(minutes=5):
+            raise ValidationError({"scanned_at": _l("The scan time lies in the future.")})
+        when = scanned_at
+    if not door_is_open(event, when):
+        raise _error("checkin_closed", _l("Check-in for this event is not open now."))
+
+    day = local_date(when)
+    values = dict(
+        registration_id=registration.id, event_id=event.id, day=day, checked_in_at=when,
+        by_user_id=getattr(actor, "id", None), client_key=client_key, device_id=device_id, source=source,
+    )
+    # Insert-or-nothing in one statement: the UNIQUE (registration, day) settles races
+    # between two doors without a savepoint or a lock.
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    new_id = db.session.execute(
+        insert(CheckIn).values(**values).on_conflict_do_nothing().returning(CheckIn.id)
+    ).scalar()
+    if new_id is not None:
+        return CheckInResult("checked_in", db.session.get(CheckIn, new_id), registration)
+    first = db.session.scalar(
+        select(CheckIn).where(CheckIn.registration_id == registration.id, CheckIn.day == day)
+    )
+    if first is None:  # the conflict was on client_key, used for another ticket
+        raise ValidationError({"client_key": _l("This key was already used for another ticket.")})
+    conflict = None
+    if scanned_at is not None and device_id and first.device_id != device_id:
+        conflict = CheckInConflict(
+            event_id=event.id, registration_id=registration.id, checkin_id=first.id,
+            device_id=device_id, scanned_at=scanned_at, reported_at=now,
+        )
+        db.session.add(conflict)
+        db.session.flush()
+    return CheckInResult("already_checked_in", first, registration, conflict)
+
+
+def undo_check_in(checkin: CheckIn, *, actor) -> None:
+    """Staff take back a mistaken check-in; the audit log keeps who and when."""
+    record(
+        "checkin.undo", checkin.registration, actor=actor,
+        data={"event_id": checkin.event_id, "day": checkin.day.isoformat(),
+              "checked_in_at": checkin.checked_in_at.isoformat()},
+    )
+    db.session.delete(checkin)
+    db.session.flush()
+
+
+def add_walkins(
+    event: Event, count: int, *, actor=None, now: datetime | None = None, client_key: str | None = None,
+    device_id: str | None = None, source: str = "door", day: date | None = None, at_the_door: bool = True,
+) -> WalkIn:
+    """Count people admitted without a ticket. At the door the door must be open; staff
+    recording what happened (``at_the_door=False``) may give any day of the event.
+    A repeated ``client_key`` is counted once."""
+    now = now or clock.now()
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 10000:
+        raise ValidationError({"count": _l("Enter a whole number from %(min)d to %(max)d.", min=1, max=10000)})
+    if client_key:
+        earlier = db.session.scalar(select(WalkIn).where(WalkIn.client_key == client_key))
+        if earlier is not None:
+            return earlier
+    if at_the_door and not door_is_open(event, now):
+        raise _error("checkin_closed", _l("Check-in for this event is not open now."))
+    day = day or local_date(now)
+    if not local_date(event.starts_at) <= day <= local_date(event.ends_at):
+        raise ValidationError({"day": _l("Give a day on which the event takes place.")})
+    walkin = WalkIn(
+        event_id=event.id, count=count, day=day, recorded_at=now, by_user_id=getattr(actor, "id", None),
+        source=source, client_key=client_key, device_id=device_id,
+    )
+    db.session.add(walkin)
+    db.session.flush()
+    return walkin
+
+
+# --- attendance --------------------------------------------------------------------------
+
+
+@dataclass
+class Attendance:
+    capacity: int | None
+    registered: int
+    waitlisted: int
+    checked_in: int
+    walk_ins: int
+    no_shows: int
+
+    @property
+    def attendance(self) -> int:
+        return self.checked_in + self.walk_ins
+
+    def as_dict(self) -> dict:
+        return {
+            "capacity": self.capacity, "registered": self.registered, "waitlisted": self.waitlisted,
+            "checked_in": self.checked_in, "walk_ins": self.walk_ins, "attendance": self.attendance,
+            "no_shows": self.no_shows,
+        }
+
+
+def attendance(event: Event, now: datetime | None = None) -> Attendance:
+    """Every count is people (party sizes summed). ``checked_in`` counts person-visits (a
+    party admitted on two days of an exhibition counts twice); ``no_shows`` are confirmed
+    people never admitted, counted once the event has ended."""
+    now = now or clock.now()
+    by_status = dict(
+        db.session.execute(
+            select(Registration.status, func.coalesce(func.sum(Registration.party_size), 0))
+            .where(Registration.event_id == event.id)
+            .group_by(Registration.status)
+        ).all()
+    )
+    checked_in = db.session.scalar(
+        select(func.coalesce(func.sum(Registration.party_size), 0))
+        .select_from(CheckIn)
+        .join(Registration, Registration.id == CheckIn.registration_id)
+        .where(CheckIn.event_id == event.id)
+    )
+    walk_ins = db.session.scalar(select(func.coalesce(func.sum(WalkIn.count), 0)).where(WalkIn.event_id == event.id))
+    no_shows = 0
+    if now >= event.ends_at:
+        no_shows = db.session.scalar(
+            select(func.coalesce(func.sum(Registration.party_size), 0)).where(
+                Registration.event_id == event.id,
+                Registration.status == "confirmed",
+                ~select(CheckIn.id).where(CheckIn.registration_id == Registration.id).exists(),
+            )
+        )
+    return Attendance(
+        capacity=event.capacity,
+        registered=int(by_status.get("confirmed", 0)),
+        waitlisted=int(by_status.get("waitlisted", 0)),
+        checked_in=int(checked_in),
+        walk_ins=int(walk_ins),
+        no_shows=int(no_shows),
+    )
+
+
+# --- self check-in -----------------------------------------------------------------------
+
+
+def poster_code(event: Event, day: date) -> str:
+    """The code on the door poster for ``day``: it changes every day, so a photo of
+    yesterday's poster checks nobody in."""
+    key = current_app.config["SECRET_KEY"].encode()
+    mac = hmac.new(key, f"self-checkin:{event.id}:{day.isoformat()}".encode(), hashlib.sha256).hexdigest()
+    return mac[:16]
+
+
+def poster_code_is_valid(event: Event, code: str, now: datetime | None = None) -> bool:
+    now = now or clock.now()
+    return hmac.compare_digest(poster_code(event, local_date(now)), code or "")
+
+
+def registrations_for_phone(event: Event, phone: str) -> list[Registration]:
+    normalised = normalise_phone(phone)
+    if normalised is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Registration).where(
+                Registration.event_id == event.id, Registration.phone == normalised,
+                Registration.status != "cancelled",
+            )
+        )
+    )
+
+
+def search_registrations(event: Event, query: str, limit: int = 20) -> list[Registration]:
+    """Registrations of ``event`` whose name contains ``query`` or whose phone ends with it."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    digits = re.sub(r"[^0-9]", "", query)
+    conditions = [Registration.name.contains(query, autoescape=True)]
+    if len(digits) >= 4:
+        conditions.append(Registration.phone.endswith(digits, autoescape=True))
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.status != "cancelled", or_(*conditions))
+            .order_by(Registration.name)
+            .limit(limit)
+        )
+    )
+
+
+def checked_in_today(registration: Registration, now: datetime | None = None) -> CheckIn | None:
+    day = local_date(now or clock.now())
+    return next((c for c in registration.checkins if c.day == day), None)
+
+
+
+def may_work_door(user, event: Event, now: datetime | None = None) -> bool:
+    """Staff, or a volunteer with a confirmed place on a shift of this event that is on now
+    (from an hour before it starts until an hour after it ends)."""
+    from outreach.accounts.permissions import has_role
+    from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
+
+    if has_role(user, "staff"):
+        return True
+    if not has_role(user, "volunteer"):
+        return False
+    now = now or clock.now()
+    margin = timedelta(hours=1)
+    return db.session.scalar(
+        select(func.count(ShiftSignup.id))
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .join(VolunteerProfile, VolunteerProfile.id == ShiftSignup.volunteer_id)
+        .where(
+            Shift.event_id == event.id,
+            VolunteerProfile.user_id == user.id,
+            VolunteerProfile.status == "active",
+            ShiftSignup.status.in_(("confirmed", "completed")),
+            Shift.starts_at <= now + margin,
+            Shift.ends_at >= now - margin,
+        )
+    ) > 0

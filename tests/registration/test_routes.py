@@ -1,0 +1,289 @@
+"""The pages: registering on the event page, the ticket, cancelling, self check-in, staff pages."""
+
+from __future__ import annotations
+
+import re
+import time as time_module
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from outreach.extensions import db
+from outreach.registration import services
+from outreach.registration.models import CheckIn, Registration, WalkIn
+from tests.conftest import csrf_token_from, in_days
+from tests.events.test_routes import assert_valid_html
+
+
+def form_fields(client, path) -> dict:
+    html = client.get(path).get_data(as_text=True)
+    fields = dict(re.findall(r'<input[^>]*name="(csrf_token|client_key)"[^>]*value="([^"]*)"', html))
+    if "csrf_token" not in fields:
+        fields.update(dict((k, v) for v, k in re.findall(r'<input[^>]*value="([^"]*)"[^>]*name="(csrf_token|client_key)"', html)))
+    return fields
+
+
+@pytest.fixture
+def soon(make_event):
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=30)
+    return make_event(title="星海讲坛 第15期", title_en="Xinghai Forum No. 15", starts_at=start, capacity=4, max_party_size=4)
+
+
+def post_registration(client, event, **data):
+    fields = form_fields(client, f"/events/{event.id}")
+    payload = {"name": "王小明", "phone": "13812345678", "party_size": "2", "consent": "y", **fields, **data}
+    return client.post(f"/events/{event.id}/register?lang=en", data=payload)
+
+
+def test_event_page_has_an_accessible_registration_form(client, soon):
+    response = client.get(f"/events/{soon.id}?lang=en")
+    document = assert_valid_html(response)
+    html = response.get_data(as_text=True)
+    assert "4 places left." in html
+    for name in ("name", "phone", "email", "party_size", "consent", "client_key", "csrf_token"):
+        assert f'name="{name}"' in html
+    assert document.find(".//input[@name='phone']").get("type") == "tel"
+
+
+def test_register_through_the_form_and_see_the_ticket(client, soon):
+    response = post_registration(client, soon)
+    assert response.status_code == 303
+    ticket_url = response.headers["Location"]
+    token = ticket_url.rsplit("/t/", 1)[1]
+    page = client.get(f"/t/{token}?lang=en")
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert_valid_html(page)
+    html = page.get_data(as_text=True)
+    assert "You are registered. Show this ticket at the door." in html
+    assert "Confirmed" in html and "王小明" in html and "<svg" in html
+    registration = db.session.scalar(select(Registration))
+    assert (registration.party_size, registration.status, registration.source) == (2, "confirmed", "web")
+    assert registration.consent_at is not None
+
+
+def test_a_double_click_registers_once(client, soon):
+    fields = form_fields(client, f"/events/{soon.id}")
+    data = {"name": "王小明", "phone": "13812345678", "party_size": "1", "consent": "y", **fields}
+    first = client.post(f"/events/{soon.id}/register", data=data)
+    second = client.post(f"/events/{soon.id}/register", data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+
+
+def test_bad_input_is_answered_beside_each_field(client, soon):
+    response = post_registration(client, soon, name="", phone="12", party_size="9", consent="")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="name-error"' in html and "Enter your name." in html
+    assert 'id="phone-error"' in html and "Enter a phone number we can reach you on" in html
+    assert 'id="party_size-error"' in html and "from 1 to 4" in html
+    assert 'id="consent-error"' in html
+    assert db.session.scalar(select(func.count(Registration.id))) == 0
+
+
+def test_bad_input_in_chinese(client, soon):
+    fields = form_fields(client, f"/events/{soon.id}")
+    payload = {"name": "王小明", "phone": "12", "party_size": "1", "consent": "y", **fields}
+    html = client.post(f"/events/{soon.id}/register?lang=zh_Hans", data=payload).get_data(as_text=True)
+    assert "请输入能联系到您的电话号码" in html
+
+
+def test_full_event_puts_the_party_on_the_waiting_list(client, soon):
+    post_registration(client, soon, party_size="4")
+    client.cookie_jar.clear() if hasattr(client, "cookie_jar") else None
+    response = post_registration(client, soon, party_size="1")
+    page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "On the waiting list" in page
+    assert "Full: new registrations join the waiting list." in client.get(f"/events/{soon.id}?lang=en").get_data(as_text=True)
+
+
+def test_form_without_csrf_is_refused(client, soon):
+    response = client.post(f"/events/{soon.id}/register", data={"name": "A", "phone": "13812345678", "party_size": "1", "consent": "y"})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(Registration.id))) == 0
+
+
+def test_cancel_from_the_ticket_page(client, soon):
+    token = post_registration(client, soon).headers["Location"].rsplit("/t/", 1)[1]
+    csrf = csrf_token_from(client, f"/t/{token}")
+    response = client.post(f"/t/{token}/cancel?lang=en", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    page = client.get(f"/t/{token}?lang=en").get_data(as_text=True)
+    assert "Your registration is cancelled." in page
+    assert "Cancel my registration" not in page
+    assert db.session.scalar(select(Registration.status)) == "cancelled"
+
+
+def test_forged_ticket_pages_are_404(client):
+    assert client.get("/t/AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAA").status_code == 404
+    assert client.get("/t/nonsense/qr.png").status_code == 404
+    assert client.get("/t/nonsense/ticket.pdf").status_code == 404
+
+
+def test_ticket_pdf_prints_chinese_in_an_embedded_font(client, soon, tmp_path):
+    import subprocess
+
+    token = post_registration(client, soon).headers["Location"].rsplit("/t/", 1)[1]
+    response = client.get(f"/t/{token}/ticket.pdf?lang=zh_Hans")
+    assert response.mimetype == "application/pdf"
+    path = tmp_path / "ticket.pdf"
+    path.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "星海讲坛 第15期" in text and "王小明" in text
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Noto-Sans-SC" in fonts.replace("NotoSansSC", "Noto-Sans-SC")
+    # The QR on the printed ticket opens the ticket page.
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")], check=True)
+    import zxingcpp
+    from PIL import Image
+
+    (image,) = tmp_path.glob("page*.png")
+    assert zxingcpp.read_barcodes(Image.open(image))[0].text == f"http://outreach.test/t/{token}"
+
+
+def test_event_ics(client, soon):
+    response = client.get(f"/events/{soon.id}.ics?lang=en")
+    assert response.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(response.data)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "Xinghai Forum No. 15"
+    assert str(event["uid"]) == f"event-{soon.id}@outreach.test"
+    assert event["dtstart"].dt.utcoffset() == timedelta(hours=8)
+    zh = Calendar.from_ical(client.get(f"/events/{soon.id}.ics?lang=zh_Hans").data)
+    assert str(zh.walk("VEVENT")[0]["summary"]) == "星海讲坛 第15期"
+
+
+# --- self check-in ---------------------------------------------------------------------------
+
+
+def prefixed_csrf(client, url, prefix) -> str:
+    html = client.get(url).get_data(as_text=True)
+    return re.search(rf'name="{prefix}-csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def self_checkin_url(event) -> str:
+    from outreach import clock
+    from outreach.timezone import local_date
+
+    return f"/events/{event.id}/here?code={services.poster_code(event, local_date(clock.now()))}&lang=en"
+
+
+def test_self_check_in_with_the_ticket_on_this_phone(client, soon):
+    post_registration(client, soon, party_size="3")
+    url = self_checkin_url(soon)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Your ticket on this phone" in html
+    registration = db.session.scalar(select(Registration))
+    csrf = prefixed_csrf(client, url, "mine")
+    response = client.post(url, data={"mine-csrf_token": csrf, "mine-registration_id": str(registration.id), "mine-submit": "1"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert "Welcome, 王小明! Checked in: 3 people." in response.get_data(as_text=True)
+    assert db.session.scalar(select(CheckIn.source)) == "self"
+
+
+def test_self_check_in_by_phone_number_and_as_walk_in(client, soon):
+    services.register(soon, name="李小红", phone="13912340002", party_size=2)
+    db.session.commit()
+    url = self_checkin_url(soon)
+    csrf = prefixed_csrf(client, url, "phone")
+    response = client.post(url, data={"phone-csrf_token": csrf, "phone-phone": "139 1234 0002", "phone-submit": "1"})
+    assert "Welcome, 李小红!" in response.get_data(as_text=True)
+    response = client.post(url, data={"phone-csrf_token": csrf, "phone-phone": "13700000000", "phone-submit": "1"})
+    assert response.status_code == 422
+    assert "We found no confirmed registration with this number" in response.get_data(as_text=True)
+    response = client.post(url, data={"walkin-csrf_token": csrf, "walkin-party_size": "4", "walkin-submit": "1"})
+    assert "Welcome! You have been counted." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.sum(WalkIn.count)).where(WalkIn.source == "self")) == 4
+
+
+def test_yesterdays_poster_code_is_refused(client, soon):
+    old = services.poster_code(soon, datetime.now(timezone.utc).date() - timedelta(days=2))
+    response = client.get(f"/events/{soon.id}/here?code={old}&lang=en")
+    assert response.status_code == 403
+    assert "This code is not today's." in response.get_data(as_text=True)
+
+
+# --- staff pages -----------------------------------------------------------------------------
+
+
+def test_staff_manage_page_totals_and_actions(client, soon, make_user, login):
+    a = services.register(soon, name="甲", phone="13812345678", party_size=4)
+    services.register(soon, name="乙", phone="13812345679", party_size=2)  # waits
+    db.session.commit()
+    services.check_in(a.registration, event=soon)
+    db.session.commit()
+    login(make_user("staff"))
+    page = client.get(f"/staff/events/{soon.id}?lang=en")
+    assert page.status_code == 200
+    assert_valid_html(page)
+    html = page.get_data(as_text=True)
+    assert "Registrations and attendance" in html and "13812345678" in html
+    waiting = db.session.scalar(select(Registration).where(Registration.name == "乙"))
+    csrf = csrf_token_from(client, f"/staff/events/{soon.id}")
+    response = client.post(f"/staff/events/{soon.id}/registrations/{waiting.id}/promote?lang=en", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert waiting.status == "confirmed"
+    checkin = db.session.scalar(select(CheckIn))
+    client.post(f"/staff/events/{soon.id}/checkins/{checkin.id}/undo", data={"csrf_token": csrf})
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+
+
+def test_staff_pages_are_for_staff(client, soon, make_user, login):
+    assert client.get(f"/staff/events/{soon.id}").status_code == 302
+    login(make_user("volunteer"))
+    assert client.get(f"/staff/events/{soon.id}").status_code == 403
+    assert client.get(f"/staff/events/{soon.id}/door-poster.pdf").status_code == 403
+
+
+def test_door_poster_opens_todays_self_check_in(client, soon, make_user, login, tmp_path):
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+
+    login(make_user("staff"))
+    response = client.get(f"/staff/events/{soon.id}/door-poster.pdf?lang=zh_Hans")
+    assert response.mimetype == "application/pdf"
+    (tmp_path / "p.pdf").write_bytes(response.data)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", str(tmp_path / "p.pdf"), str(tmp_path / "p")], check=True)
+    (image,) = tmp_path.glob("p*.png")
+    url = zxingcpp.read_barcodes(Image.open(image))[0].text
+    assert url == "http://outreach.test" + self_checkin_url(soon).replace("&lang=en", "")
+    assert client.get(url.replace("http://outreach.test", "")).status_code == 200
+
+
+def test_all_tickets_as_one_pdf_with_progress(client, make_event, make_user, login, tmp_path):
+    import subprocess
+
+    event = make_event(title="少儿故事大王 初赛", starts_at=in_days(5), capacity=None)
+    for n in range(45):
+        services.register(event, name=f"选手{n:02d}", phone="13812345678")
+    db.session.commit()
+    login(make_user("staff"))
+    csrf = csrf_token_from(client, f"/staff/events/{event.id}")
+    response = client.post(f"/staff/events/{event.id}/tickets-export?lang=en", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    status_url = response.headers["Location"]
+    deadline = time_module.time() + 60
+    while True:
+        page = client.get(status_url + "?lang=en").get_data(as_text=True)
+        if "45 tickets are ready." in page or time_module.time() > deadline:
+            break
+        assert 'http-equiv="refresh"' in page and "<progress" in page
+        time_module.sleep(0.3)
+    assert "45 tickets are ready." in page
+    download = re.search(r'href="([^"]+/download)"', page).group(1)
+    pdf = client.get(download)
+    assert pdf.mimetype == "application/pdf"
+    (tmp_path / "all.pdf").write_bytes(pdf.data)
+    pdf.close()
+    info = subprocess.run(["pdfinfo", str(tmp_path / "all.pdf")], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+45", info)
+    text = subprocess.run(["pdftotext", str(tmp_path / "all.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "选手00" in text and "选手44" in text
