@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import lazy_gettext as _l
@@ -67,6 +67,18 @@ def read_datetime(data: dict, field: str, errors: dict, *, required: bool = True
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=library_tz())
     return parsed
+
+
+def read_clock(data: dict, field: str, errors: dict) -> time | None:
+    """A time of day, "HH:MM", in library time (daily opening hours)."""
+    value = data.get(field)
+    if value is None:
+        return None
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = _l("Give a time of day as HH:MM.")
+        return None
 
 
 def read_int(data: dict, field: str, errors: dict, *, required: bool = False, nullable: bool = True,

@@ -115,6 +115,9 @@ def spec() -> dict:
             },
             "session_number": {"type": ["integer", "null"], "minimum": 1},
             "speaker": {"type": ["string", "null"]},
+            "registration_opens_at": {"type": ["string", "null"], "format": "date-time"},
+            "registration_closes_at": {"type": ["string", "null"], "format": "date-time"},
+            "questions": {"type": "array", "items": _ref("Question")},
             "partners": {
                 "type": "array",
                 "items": {
@@ -150,6 +153,11 @@ def spec() -> dict:
             "series_id": {"type": "integer"},
             "session_number": {"type": "integer", "minimum": 1},
             "speaker": {"type": "string", "maxLength": 120},
+            "daily_opens_at": {"type": "string", "examples": ["09:00"], "description": "Daily opening hours of a multi-day event."},
+            "daily_closes_at": {"type": "string", "examples": ["17:00"]},
+            "registration_opens_at": {"type": "string", "format": "date-time"},
+            "registration_closes_at": {"type": "string", "format": "date-time"},
+            "questions": {"type": "array", "maxItems": 10, "items": _ref("Question")},
         },
     }
 
@@ -357,6 +365,18 @@ def registration_schemas() -> dict:
     }
     return {
         "Registration": registration,
+        "Question": {
+            "type": "object",
+            "required": ["key", "label"],
+            "description": "An extra question registrants answer (school, grade, age group, piece title).",
+            "properties": {
+                "key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"},
+                "label": {"type": "string", "maxLength": 100},
+                "label_en": {"type": "string", "maxLength": 100},
+                "required": {"type": "boolean", "default": False},
+                "choices": {"type": "array", "items": {"type": "string"}, "maxItems": 30},
+            },
+        },
         "RegistrationIn": {
             "type": "object",
             "required": ["name", "phone"],

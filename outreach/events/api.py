@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from outreach.accounts.permissions import has_role, role_required
-from outreach.api import created, iso, json_body, read_date_arg, read_datetime, read_int, read_str
+from outreach.api import created, iso, json_body, read_clock, read_date_arg, read_datetime, read_int, read_str
 from outreach.errors import ValidationError
 from outreach.events import services
 from outreach.events.models import EVENT_TYPES, Event, Series, Venue
@@ -58,6 +58,9 @@ def event_json(event: Event) -> dict:
         else None,
         "session_number": event.session_number,
         "speaker": event.speaker,
+        "registration_opens_at": iso(event.registration_opens_at),
+        "registration_closes_at": iso(event.registration_closes_at),
+        "questions": event.questions or [],
         "partners": [
             {"name": link.partner.name, "name_en": link.partner.name_en, "role": link.role}
             for link in event.partner_links
@@ -122,6 +125,11 @@ def create_event():
             data, "checkin_opens_minutes", errors, nullable=False, default=120, minimum=0, maximum=10080
         ),
         "session_number": read_int(data, "session_number", errors, minimum=1),
+        "daily_opens_at": read_clock(data, "daily_opens_at", errors),
+        "daily_closes_at": read_clock(data, "daily_closes_at", errors),
+        "registration_opens_at": read_datetime(data, "registration_opens_at", errors, required=False),
+        "registration_closes_at": read_datetime(data, "registration_closes_at", errors, required=False),
+        "questions": data.get("questions"),
     }
     venue_id = read_int(data, "venue_id", errors, required=True, nullable=False)
     if venue_id is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -83,7 +84,9 @@ _EDITABLE = {
     "type", "status", "title", "title_en", "description", "description_en", "starts_at", "ends_at",
     "venue", "capacity", "registration", "max_party_size", "checkin_opens_minutes", "audience",
     "series", "session_number", "speaker", "daily_opens_at", "daily_closes_at",
+    "registration_opens_at", "registration_closes_at", "questions",
 }
+_QUESTION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 def check_event(values: dict) -> dict:
@@ -131,7 +134,41 @@ def check_event(values: dict) -> dict:
         errors["daily_closes_at"] = _l("Give both daily opening and closing times, or neither.")
     elif daily[0] is not None and daily[1] <= daily[0]:
         errors["daily_closes_at"] = _l("Closing must come after opening.")
+    opens, closes = values.get("registration_opens_at"), values.get("registration_closes_at")
+    if opens is not None and closes is not None and closes <= opens:
+        errors["registration_closes_at"] = _l("Registration must close after it opens.")
+    if values.get("questions") is not None and not questions_are_valid(values["questions"]):
+        errors["questions"] = _l(
+            "Give a list of questions, each with a key (lower-case letters, digits, _), a label, "
+            "and optionally label_en, required and choices."
+        )
     return errors
+
+
+def questions_are_valid(questions) -> bool:
+    """Extra registration questions: [{"key", "label", "label_en"?, "required"?, "choices"?}],
+    at most 10, keys unique."""
+    if not isinstance(questions, list) or len(questions) > 10:
+        return False
+    keys = set()
+    for question in questions:
+        if not isinstance(question, dict) or set(question) - {"key", "label", "label_en", "required", "choices"}:
+            return False
+        key, label = question.get("key"), question.get("label")
+        if not isinstance(key, str) or not _QUESTION_KEY.match(key) or key in keys:
+            return False
+        if not isinstance(label, str) or not 1 <= len(label) <= 100:
+            return False
+        if not isinstance(question.get("label_en", ""), str) or not isinstance(question.get("required", False), bool):
+            return False
+        choices = question.get("choices")
+        if choices is not None and (
+            not isinstance(choices, list) or not 1 <= len(choices) <= 30
+            or not all(isinstance(c, str) and 1 <= len(c) <= 100 for c in choices)
+        ):
+            return False
+        keys.add(key)
+    return True
 
 
 def create_event(*, actor=None, **fields) -> Event:

@@ -259,3 +259,44 @@ def test_series_sessions_are_numbered_once(client, staff_headers, make_venue):
         "/api/v1/events?lang=en", json=event_body(venue.id, session_number=3), headers=staff_headers
     )
     assert response.get_json()["error"]["fields"] == {"session_number": "A session number needs a series."}
+
+
+def test_events_take_questions_windows_and_daily_hours(client, staff_headers, make_venue):
+    venue = make_venue()
+    questions = [
+        {"key": "school", "label": "学校", "label_en": "School", "required": True},
+        {"key": "grade", "label": "年级", "choices": ["一年级", "二年级"]},
+    ]
+    body = event_body(
+        venue.id, type="competition", questions=questions,
+        registration_opens_at="2026-12-01T09:00:00", registration_closes_at="2026-12-04T18:00:00",
+    )
+    response = client.post("/api/v1/events", json=body, headers=staff_headers)
+    assert response.status_code == 201, response.get_json()
+    created = response.get_json()
+    assert created["questions"] == questions
+    assert created["registration_opens_at"] == "2026-12-01T09:00:00+08:00"
+    exhibition = event_body(
+        venue.id, type="exhibition", starts_at="2026-12-01T09:00:00", ends_at="2026-12-31T17:00:00",
+        daily_opens_at="09:00", daily_closes_at="17:00", registration="none",
+    )
+    created = client.post("/api/v1/events", json=exhibition, headers=staff_headers).get_json()
+    assert (created["daily_opens_at"], created["daily_closes_at"]) == ("09:00", "17:00")
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"questions": [{"key": "School!", "label": "学校"}]}, {"questions"}),
+        ({"questions": [{"key": "a", "label": "x"}, {"key": "a", "label": "y"}]}, {"questions"}),
+        ({"questions": "school"}, {"questions"}),
+        ({"daily_opens_at": "9 o'clock", "daily_closes_at": "17:00"}, {"daily_opens_at", "daily_closes_at"}),
+        ({"daily_opens_at": "17:00", "daily_closes_at": "09:00"}, {"daily_closes_at"}),
+        ({"registration_opens_at": "2026-12-04T00:00:00", "registration_closes_at": "2026-12-01T00:00:00"}, {"registration_closes_at"}),
+    ],
+)
+def test_event_extras_validation(client, staff_headers, make_venue, changes, fields):
+    venue = make_venue()
+    response = client.post("/api/v1/events?lang=en", json=event_body(venue.id, **changes), headers=staff_headers)
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == fields
