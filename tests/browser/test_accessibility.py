@@ -87,3 +87,47 @@ def test_programme_filter_works_without_javascript(live_server, browser, program
     titles = page.locator(".event-card h3").all_inner_texts()
     assert titles == ["Children's Art Exhibition"]
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+def test_registration_pages_meet_wcag_aa(live_server, page, make_event, make_user, lang):
+    from datetime import datetime, timedelta, timezone
+
+    from outreach import clock
+    from outreach.extensions import db
+    from outreach.registration import services
+    from outreach.timezone import local_date
+
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=30)
+    event = make_event(title="星海讲坛 第15期", title_en="Xinghai Forum No. 15", starts_at=start, capacity=2)
+    event.questions = [{"key": "school", "label": "学校", "label_en": "School", "required": True}]
+    db.session.commit()
+    # A person registers through the form, in the browser.
+    page.goto(f"{live_server}/events/{event.id}?lang={lang}")
+    assert axe_violations(page) == []
+    page.click("form[action$='/register'] button[type=submit]")  # empty form: messages beside the fields
+    assert page.locator("#name-error").is_visible() and page.locator("#phone-error").is_visible()
+    assert axe_violations(page) == []
+    page.fill("input[name=name]", "王小明")
+    page.fill("input[name=phone]", "138 1234 5678")
+    page.fill("input[name=party_size]", "2")
+    page.fill("input[name=q_school]", "南门小学")
+    page.check("input[name=consent]")
+    page.click("form[action$='/register'] button[type=submit]")
+    page.wait_for_url("**/t/*")
+    assert page.locator("svg").count() >= 1
+    assert axe_violations(page) == []
+    # The full event: the next person waits.
+    code = services.poster_code(event, local_date(clock.now()))
+    page.goto(f"{live_server}/events/{event.id}/here?code={code}&lang={lang}")
+    assert axe_violations(page) == []
+    page.locator("form button[name='mine-submit']").click()
+    assert page.locator(".big-result.result-ok").is_visible()
+    staff = make_user("staff")
+    page.goto(f"{live_server}/login?lang={lang}")
+    page.fill("input[name=email]", staff.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto(f"{live_server}/staff/events/{event.id}?lang={lang}")
+    assert "王小明" in page.content()
+    assert axe_violations(page) == []
