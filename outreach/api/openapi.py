@@ -434,6 +434,7 @@ def registration_schemas() -> dict:
                 "client_key": {"type": "string", "maxLength": 64},
                 "device_id": {"type": "string", "maxLength": 64},
                 "day": {"type": "string", "format": "date", "description": "Staff only: a day of the event, to record history."},
+                "scanned_at": {**time, "description": "When an offline scanner counted them."},
             },
         },
         "WalkIn": {

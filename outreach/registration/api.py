@@ -181,6 +181,7 @@ def add_walkins(event_id: int):
     count = read_int(data, "count", errors, required=True, nullable=False, minimum=1, maximum=10000)
     client_key = read_str(data, "client_key", errors, max_length=64)
     device_id = read_str(data, "device_id", errors, max_length=64)
+    scanned_at = read_datetime(data, "scanned_at", errors, required=False)
     day = None
     if data.get("day") is not None:
         try:
@@ -193,6 +194,7 @@ def add_walkins(event_id: int):
     at_the_door = not (has_role(current_user, "staff") and day is not None)
     walkin = services.add_walkins(
         event, count, actor=current_user, client_key=client_key, device_id=device_id, day=day, at_the_door=at_the_door,
+        scanned_at=scanned_at,
     )
     db.session.commit()
     return created({

@@ -14,6 +14,7 @@ from outreach.extensions import db, limiter
 from outreach.i18n import current_locale
 from outreach.registration import services
 from outreach.registration.forms import (
+    ActionForm,
     CancelForm,
     MyTicketCheckInForm,
     PhoneCheckInForm,
@@ -181,8 +182,7 @@ def cancel(token: str):
 # --- the door ------------------------------------------------------------------------------
 
 
-@bp.get("/scan/<int:event_id>")
-def scan(event_id: int):
+def _door_event(event_id: int) -> Event:
     event = db.session.get(Event, event_id)
     if event is None:
         abort(404)
@@ -190,11 +190,41 @@ def scan(event_id: int):
         abort(401)
     if not services.may_work_door(current_user, event):
         abort(403)
+    return event
+
+
+@bp.route("/scan/<int:event_id>", methods=["GET", "POST"])
+def scan(event_id: int):
+    """The door's scanner. The camera needs JavaScript; without it, the same page still
+    checks in a typed code, finds a registration by name or phone, and counts walk-ins."""
+    event = _door_event(event_id)
+    outcome, error, walkins = None, None, None
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        try:
+            if request.form.get("add"):
+                count = 1 if request.form["add"] == "1" else request.form.get("count", type=int)
+                walkins = services.add_walkins(event, count, actor=current_user)
+            else:
+                if request.form.get("registration_id", type=int):
+                    registration = db.session.get(Registration, request.form.get("registration_id", type=int))
+                else:
+                    registration = services.find_by_token(request.form.get("code", ""))
+                outcome = services.check_in(registration, event=event, actor=current_user)
+        except OutreachError as failure:
+            db.session.rollback()
+            error = failure
+        else:
+            db.session.commit()
     now = clock.now()
+    query = request.args.get("q", "").strip()
+    found = services.search_registrations(event, query) if query else []
     return render_template(
         "registration/scan.html", event=event, door_open=services.door_is_open(event, now),
-        attendance=services.attendance(event, now),
-    )
+        attendance=services.attendance(event, now), outcome=outcome, error=error, walkins=walkins,
+        query=query, found=found,
+    ), (error.status if error else 200)
 
 
 # --- self check-in by the door poster's code ------------------------------------------------

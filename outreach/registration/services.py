@@ -430,10 +430,12 @@ def undo_check_in(checkin: CheckIn, *, actor) -> None:
 def add_walkins(
     event: Event, count: int, *, actor=None, now: datetime | None = None, client_key: str | None = None,
     device_id: str | None = None, source: str = "door", day: date | None = None, at_the_door: bool = True,
+    scanned_at: datetime | None = None,
 ) -> WalkIn:
-    """Count people admitted without a ticket. At the door the door must be open; staff
-    recording what happened (``at_the_door=False``) may give any day of the event.
-    A repeated ``client_key`` is counted once."""
+    """Count people admitted without a ticket. At the door the door must be open (at
+    ``scanned_at`` for an offline scanner's count); staff recording what happened
+    (``at_the_door=False``) may give any day of the event. A repeated ``client_key`` is
+    counted once."""
     now = now or clock.now()
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 10000:
         raise ValidationError({"count": _l("Enter a whole number from %(min)d to %(max)d.", min=1, max=10000)})
@@ -441,9 +443,14 @@ def add_walkins(
         earlier = db.session.scalar(select(WalkIn).where(WalkIn.client_key == client_key))
         if earlier is not None:
             return earlier
-    if at_the_door and not door_is_open(event, now):
+    when = now
+    if scanned_at is not None:
+        if scanned_at > now + timedelta(minutes=5):
+            raise ValidationError({"scanned_at": _l("The scan time lies in the future.")})
+        when = scanned_at
+    if at_the_door and not door_is_open(event, when):
         raise _error("checkin_closed", _l("Check-in for this event is not open now."))
-    day = day or local_date(now)
+    day = day or local_date(when)
     if not local_date(event.starts_at) <= day <= local_date(event.ends_at):
         raise ValidationError({"day": _l("Give a day on which the event takes place.")})
     walkin = WalkIn(

@@ -287,3 +287,52 @@ def test_all_tickets_as_one_pdf_with_progress(client, make_event, make_user, log
     assert re.search(r"Pages:\s+45", info)
     text = subprocess.run(["pdftotext", str(tmp_path / "all.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert "选手00" in text and "选手44" in text
+
+
+def test_scanner_page_works_without_javascript(client, soon, make_user, login):
+    ticket = services.register(soon, name="王小明", phone="13812345678", party_size=3)
+    services.register(soon, name="李小红", phone="13912340002", party_size=1)
+    db.session.commit()
+    login(make_user("staff"))
+    url = f"/scan/{soon.id}?lang=en"
+    csrf = csrf_token_from(client, url)
+    response = client.post(url, data={"csrf_token": csrf, "code": f"http://outreach.test/t/{ticket.token}"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'data-state="ok"' in html and "Welcome, 王小明." in html and "3 people" in html
+    response = client.post(url, data={"csrf_token": csrf, "code": ticket.token})
+    assert 'data-state="warn"' in response.get_data(as_text=True)
+    response = client.post(url, data={"csrf_token": csrf, "code": "forged"})
+    assert response.status_code == 404 and "This is not a valid ticket." in response.get_data(as_text=True)
+    found = client.get(f"/scan/{soon.id}?lang=en&q=0002").get_data(as_text=True)
+    other = db.session.scalar(select(Registration).where(Registration.name == "李小红"))
+    assert f'name="registration_id" value="{other.id}"' in found
+    client.post(url, data={"csrf_token": csrf, "registration_id": str(other.id)})
+    client.post(url, data={"csrf_token": csrf, "add": "1"})
+    response = client.post(url, data={"csrf_token": csrf, "add": "n", "count": "4"})
+    assert "4 walk-ins counted." in response.get_data(as_text=True)
+    assert services.attendance(soon).as_dict()["attendance"] == 3 + 1 + 5
+    assert client.post(url, data={"code": ticket.token}).status_code == 400  # no CSRF token
+
+
+def test_offline_walk_ins_count_at_their_scan_time(client, make_event, make_user, api_token):
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    event = make_event(starts_at=now - timedelta(hours=3), ends_at=now - timedelta(minutes=10))
+    headers = api_token(make_user("staff"))
+    late = client.post(f"/api/v1/events/{event.id}/walkins", json={"count": 2}, headers=headers)
+    assert late.get_json()["error"]["code"] == "checkin_closed"
+    synced = client.post(
+        f"/api/v1/events/{event.id}/walkins",
+        json={"count": 2, "client_key": "offline-1", "scanned_at": (now - timedelta(minutes=30)).isoformat()},
+        headers=headers,
+    )
+    assert synced.status_code == 201
+    again = client.post(
+        f"/api/v1/events/{event.id}/walkins",
+        json={"count": 2, "client_key": "offline-1", "scanned_at": (now - timedelta(minutes=30)).isoformat()},
+        headers=headers,
+    )
+    assert again.status_code == 201
+    assert db.session.scalar(select(func.sum(WalkIn.count))) == 2

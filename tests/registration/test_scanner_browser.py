@@ -1,0 +1,453 @@
+"""The door's scanner page (/scan/{id}) in a real headless Chromium against the real app:
+a fake camera showing a ticket's QR code, manual entry, search, walk-ins, offline admission
+and sync, both languages, permissions and WCAG 2.1 AA."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from outreach.extensions import db
+from outreach.registration import services, tickets
+from outreach.registration.models import CheckIn, CheckInConflict, WalkIn
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.fake_camera import camera_args, qr_video
+from tests.browser.test_accessibility import axe_violations
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+#: Long enough for a slow machine, short enough to fail fast (Playwright waits, no sleeps).
+ANSWER = 5000
+SYNC = 15000  # the "online" event, or at worst the 10 s retry
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium(browser):
+    """The session's Chromium (tests/conftest.py)."""
+    return browser
+
+
+# --- data and helpers ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def door(make_event, make_user):
+    """A lecture starting in 30 minutes (so its door is open) and a member of staff."""
+    now = datetime.now(timezone.utc)
+    event = make_event(
+        title="星海讲坛 第16期", title_en="Xinghai Forum No. 16",
+        starts_at=now + timedelta(minutes=30), ends_at=now + timedelta(hours=2, minutes=30),
+    )
+    staff = make_user("staff", name="李晓梅")
+    return SimpleNamespace(event=event, event_id=event.id, staff=staff)
+
+
+def register(event, name="王小明", party_size=3, phone="13812345678"):
+    outcome = services.register(event, name=name, phone=phone, party_size=party_size)
+    db.session.commit()
+    return SimpleNamespace(id=outcome.registration.id, token=outcome.token, registration=outcome.registration)
+
+
+def fresh(statement):
+    """Rows as the server committed them: a new transaction, closed again at once so that
+    this test never holds SQLite's lock against the server's threads."""
+    db.session.rollback()
+    try:
+        return db.session.execute(statement).all()
+    finally:
+        db.session.rollback()
+
+
+def checkins_of(registration_id: int) -> list[CheckIn]:
+    return [row[0] for row in fresh(select(CheckIn).where(CheckIn.registration_id == registration_id))]
+
+
+def watch_for_errors(page) -> list[str]:
+    """Script errors and CSP refusals on ``page``: a scanner that breaks silently admits nobody."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
+    page.on("console", lambda msg: problems.append(f"console: {msg.text}")
+            if msg.type == "error" and "Content Security Policy" in msg.text else None)
+    return problems
+
+
+def sign_in(page, live_server, user):
+    page.goto(f"{live_server}/login?lang=en")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def open_scanner(page, live_server, event_id, lang="en"):
+    page.goto(f"{live_server}/scan/{event_id}?lang={lang}")
+    # The roster is saved once the page has fetched it: from then on it can work offline.
+    expect(page.locator("#roster-status")).not_to_be_empty(timeout=ANSWER)
+
+
+def enter_code(page, text):
+    page.fill("#ticket-code", text)
+    page.click("#code-form button[type=submit]")
+
+
+def expect_result(page, state, *texts):
+    result = page.locator("#scan-result")
+    expect(result).to_have_attribute("data-state", state, timeout=ANSWER)
+    for text in texts:
+        expect(result).to_contain_text(text)
+    return result
+
+
+@pytest.fixture
+def scanner(chromium, live_server, door):
+    """A signed-in member of staff's browser, CSP enforced (no ``bypass_csp``), camera refused."""
+    context = chromium.new_context(locale="en-GB")
+    page = context.new_page()
+    page.problems = watch_for_errors(page)
+    sign_in(page, live_server, door.staff)
+    yield page
+    problems = page.problems
+    context.close()
+    assert problems == []
+
+
+# --- the camera ----------------------------------------------------------------------------
+
+
+def test_camera_reads_a_ticket_and_admits_the_party_once(chromium, live_server, door, tmp_path):
+    ticket = register(door.event, name="王小明", party_size=3)
+    ticket_url = f"{live_server}/t/{ticket.token}"
+    video = qr_video(tmp_path / "ticket.y4m", ticket_url)
+    camera_browser = chromium.browser_type.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + camera_args(video)
+    )
+    try:
+        context = camera_browser.new_context(locale="en-GB")
+        page = context.new_page()
+        problems = watch_for_errors(page)
+        posts = []
+        page.on("request", lambda r: posts.append(r.post_data) if r.method == "POST" and r.url.endswith("/api/v1/checkins") else None)
+        sign_in(page, live_server, door.staff)
+        page.goto(f"{live_server}/scan/{door.event_id}?lang=en")
+        expect_result(page, "ok", "Welcome, 王小明.", "3 people")
+        expect(page.locator('[data-total="checked_in"]')).to_have_text("3", timeout=ANSWER)
+        expect(page.locator('[data-total="attendance"]')).to_have_text("3")
+        expect(page.locator("#camera-toggle")).to_have_text("Stop the camera")
+        # The code stays in front of the camera: a dozen more reads, no second submission.
+        page.wait_for_timeout(1500)
+        assert len(posts) == 1
+        body = json.loads(posts[0])
+        assert body["token"] == ticket.token and body["event_id"] == door.event_id
+        assert re.fullmatch(r"[0-9a-f-]{36}", body["client_key"]) and body["device_id"]
+        expect(page.locator("#scan-result")).to_have_attribute("data-state", "ok")
+        page.click("#camera-toggle")
+        expect(page.locator("#camera-toggle")).to_have_text("Start the camera")
+        expect(page.locator("#camera-status")).to_have_text("The camera is off.")
+        assert problems == []
+        context.close()
+    finally:
+        camera_browser.close()
+
+    rows = checkins_of(ticket.id)
+    assert len(rows) == 1
+    assert rows[0].source == "door" and rows[0].device_id == body["device_id"]
+
+
+# --- manual entry and search -----------------------------------------------------------------
+
+
+def test_a_cancelled_ticket_is_refused_in_red(scanner, live_server, door):
+    ticket = register(door.event)
+    services.cancel(ticket.registration)
+    db.session.commit()
+    open_scanner(scanner, live_server, door.event_id)
+    enter_code(scanner, f"{live_server}/t/{ticket.token}")
+    expect_result(scanner, "error", "This ticket has been cancelled.")
+    assert checkins_of(ticket.id) == []
+
+
+def test_a_ticket_for_another_event_is_refused(scanner, live_server, door, make_event):
+    now = datetime.now(timezone.utc)
+    other = make_event(title="少儿故事大王", starts_at=now + timedelta(minutes=20), ends_at=now + timedelta(hours=2))
+    ticket = register(other, name="赵六")
+    open_scanner(scanner, live_server, door.event_id)
+    enter_code(scanner, ticket.token)
+    expect_result(scanner, "error", "This ticket is for another event")
+    assert checkins_of(ticket.id) == []
+
+
+def test_a_typed_code_checks_in_and_again_says_when(scanner, live_server, door):
+    ticket = register(door.event, name="陈静", party_size=2)
+    open_scanner(scanner, live_server, door.event_id)
+    started = time.monotonic()
+    enter_code(scanner, ticket.token)
+    expect_result(scanner, "ok", "Welcome, 陈静.", "2 people")
+    assert time.monotonic() - started < 1.0  # the door answers in under a second
+    enter_code(scanner, f"  {live_server}/t/{ticket.token}  ")
+    first = checkins_of(ticket.id)[0]
+    from outreach.timezone import local
+
+    expect_result(scanner, "warn", f"Already checked in at {local(first.checked_in_at):%H:%M}.")
+    assert len(checkins_of(ticket.id)) == 1
+
+
+def test_search_by_name_and_one_tap_check_in(scanner, live_server, door):
+    ticket = register(door.event, name="刘建国", party_size=4)
+    register(door.event, name="孙丽", party_size=1, phone="13900001111")
+    open_scanner(scanner, live_server, door.event_id)
+    scanner.fill("#search-q", "建国")
+    scanner.click("#search-form button[type=submit]")
+    rows = scanner.locator("#search-results li")
+    expect(rows).to_have_count(1, timeout=ANSWER)
+    expect(rows.first).to_contain_text("刘建国")
+    expect(rows.first).to_contain_text("4 people")
+    rows.first.get_by_role("button", name="Check in").click()
+    expect_result(scanner, "ok", "Welcome, 刘建国.", "4 people")
+    expect(rows.first).to_contain_text("Checked in at")
+    expect(rows.first.get_by_role("button")).to_have_count(0)
+    assert len(checkins_of(ticket.id)) == 1
+    expect(scanner.locator('[data-total="checked_in"]')).to_have_text("4", timeout=ANSWER)
+
+    scanner.fill("#search-q", "刘")  # found again: shows the time instead of the button
+    scanner.click("#search-form button[type=submit]")
+    expect(scanner.locator("#search-results li").first).to_contain_text("Checked in at", timeout=ANSWER)
+    scanner.fill("#search-q", "nobody")
+    scanner.click("#search-form button[type=submit]")
+    expect(scanner.locator("#search-status")).to_have_text("No registration matches.", timeout=ANSWER)
+
+
+# --- walk-ins ------------------------------------------------------------------------------
+
+
+def test_walk_ins_one_then_four(scanner, live_server, door):
+    open_scanner(scanner, live_server, door.event_id)
+    scanner.click("#walkin-one")
+    expect(scanner.locator("#walkin-status")).to_have_text("1 walk-in counted.", timeout=ANSWER)
+    expect(scanner.locator('[data-total="walk_ins"]')).to_have_text("1")
+    scanner.fill("#walkin-count", "4")
+    scanner.press("#walkin-count", "Enter")  # Enter in the field adds that number, not +1
+    expect(scanner.locator("#walkin-status")).to_have_text("4 walk-ins counted.", timeout=ANSWER)
+    expect(scanner.locator('[data-total="walk_ins"]')).to_have_text("5")
+    expect(scanner.locator('[data-total="attendance"]')).to_have_text("5")
+    assert fresh(select(func.sum(WalkIn.count)).where(WalkIn.event_id == door.event_id))[0][0] == 5
+
+    scanner.fill("#walkin-count", "0")
+    scanner.click("#walkin-add")
+    expect(scanner.locator("#walkin-status")).to_have_text("Enter a whole number from 1 to 10000.")
+
+
+# --- offline -------------------------------------------------------------------------------
+
+
+def test_offline_admission_is_checked_locally_and_synced_once(scanner, live_server, door):
+    ticket = register(door.event, name="周红", party_size=3)
+    _seed, stranger, _digest = tickets.new_ticket()  # well formed, correctly signed, unknown
+    open_scanner(scanner, live_server, door.event_id)
+    expect(scanner.locator("#roster-status")).to_have_text("1 ticket saved on this device for offline checking.")
+    banner = scanner.locator("#offline-banner")
+    expect(banner).to_be_hidden()
+
+    scanner.context.set_offline(True)
+    enter_code(scanner, f"{live_server}/t/{ticket.token}")
+    expect_result(scanner, "ok", "Welcome, 周红 (offline).", "3 people")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("1 check-in waiting to sync")
+    expect(scanner.locator('[data-total="checked_in"]')).to_have_text("3")
+    queue = scanner.evaluate("JSON.parse(localStorage.getItem('outreach.scanner.queue'))")
+    assert [(q["token"], q["event_id"]) for q in queue] == [(ticket.token, door.event_id)]
+    assert queue[0]["client_key"] and queue[0]["device_id"] and queue[0]["scanned_at"].endswith("Z")
+
+    enter_code(scanner, ticket.token)
+    expect_result(scanner, "warn", "Already checked in at", "周红")
+    enter_code(scanner, stranger)
+    expect_result(scanner, "error", "Not a valid ticket for this event.")
+    expect(banner).to_contain_text("1 check-in waiting to sync")
+    assert checkins_of(ticket.id) == []
+
+    scanner.context.set_offline(False)
+    expect(banner).to_be_hidden(timeout=SYNC)
+    rows = checkins_of(ticket.id)
+    assert len(rows) == 1
+    assert rows[0].source == "sync" and rows[0].client_key == queue[0]["client_key"]
+    assert scanner.evaluate("JSON.parse(localStorage.getItem('outreach.scanner.queue'))") == []
+    expect(scanner.locator('[data-total="checked_in"]')).to_have_text("3", timeout=ANSWER)
+
+
+def test_offline_the_roster_knows_who_is_in_already(scanner, live_server, door):
+    from outreach.timezone import local
+
+    ticket = register(door.event, name="冯雪", party_size=1)
+    first = services.check_in(ticket.registration, event=door.event, device_id="other")
+    db.session.commit()
+    at = local(first.checkin.checked_in_at)
+    open_scanner(scanner, live_server, door.event_id)
+    scanner.context.set_offline(True)
+    enter_code(scanner, ticket.token)
+    expect_result(scanner, "warn", f"Already checked in at {at:%H:%M}.", "冯雪")
+    banner = scanner.locator("#offline-banner")
+    expect(banner).to_have_text("Offline: tickets are checked against the list saved on this device.")
+    assert scanner.evaluate("localStorage.getItem('outreach.scanner.queue')") in (None, "[]")
+
+
+def test_offline_walk_ins_are_queued_and_synced(scanner, live_server, door):
+    open_scanner(scanner, live_server, door.event_id)
+    scanner.context.set_offline(True)
+    scanner.click("#walkin-one")
+    expect(scanner.locator("#walkin-status")).to_have_text("1 walk-in saved on this device.", timeout=ANSWER)
+    expect(scanner.locator("#offline-banner")).to_contain_text("1 walk-in entry waiting to sync")
+    expect(scanner.locator('[data-total="walk_ins"]')).to_have_text("1")
+    scanner.context.set_offline(False)
+    expect(scanner.locator("#offline-banner")).to_be_hidden(timeout=SYNC)
+    assert fresh(select(func.sum(WalkIn.count)).where(WalkIn.event_id == door.event_id))[0][0] == 1
+
+
+def test_a_party_admitted_by_another_door_meanwhile_is_a_conflict(scanner, live_server, door):
+    ticket = register(door.event, name="吴刚", party_size=2)
+    open_scanner(scanner, live_server, door.event_id)  # the roster: not in yet
+    services.check_in(ticket.registration, event=door.event, device_id="other", client_key="other-door-1")
+    db.session.commit()
+
+    scanner.context.set_offline(True)
+    enter_code(scanner, ticket.token)
+    expect_result(scanner, "ok", "Welcome, 吴刚 (offline).")
+    scanner.context.set_offline(False)
+    expect(scanner.locator("#offline-banner")).to_be_hidden(timeout=SYNC)
+
+    rows = checkins_of(ticket.id)
+    assert len(rows) == 1 and rows[0].device_id == "other"
+    conflicts = [r[0] for r in fresh(select(CheckInConflict).where(CheckInConflict.registration_id == ticket.id))]
+    assert len(conflicts) == 1
+    assert conflicts[0].checkin_id == rows[0].id and conflicts[0].device_id not in (None, "other")
+
+
+# --- the page itself -----------------------------------------------------------------------
+
+
+def test_page_in_english(scanner, live_server, door):
+    open_scanner(scanner, live_server, door.event_id, lang="en")
+    assert scanner.locator("html").get_attribute("lang") == "en"
+    expect(scanner.locator("h1")).to_have_text("Xinghai Forum No. 16")
+    main = scanner.locator("main")
+    expect(scanner.locator("#scanner-needs-js")).to_be_hidden()
+    for text in ["Door check-in", "Check-in is open.", "Attendance so far", "Checked in", "Registered",
+                 "Walk-ins", "Attendance", "Enter a code", "Find a registration"]:
+        expect(main).to_contain_text(text)
+    expect(scanner.get_by_label("Ticket code or link")).to_be_visible()
+    expect(scanner.get_by_label("Name or last digits of the phone number")).to_be_visible()
+    expect(scanner.get_by_label("Number of people")).to_be_visible()
+    expect(scanner.locator("#scan-result")).to_have_attribute("aria-live", "assertive")
+    expect(scanner.locator("#camera-toggle")).to_be_visible()
+    expect(scanner.locator("#camera-switch")).to_be_visible()
+    for selector in ["#walkin-one", "#walkin-add", "#code-form button", "#camera-toggle"]:
+        box = scanner.locator(selector).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, selector
+
+
+def test_page_in_chinese(scanner, live_server, door):
+    ticket = register(door.event, name="王小明", party_size=3)
+    open_scanner(scanner, live_server, door.event_id, lang="zh_Hans")
+    assert scanner.locator("html").get_attribute("lang") == "zh-Hans"
+    expect(scanner.locator("h1")).to_have_text("星海讲坛 第16期")
+    config = json.loads(scanner.locator("#scanner-config").text_content())
+    assert config["eventId"] == door.event_id
+    assert config["text"]["welcome"] == "欢迎，{name}。"  # the translation, placeholder kept for the script
+    assert config["text"]["people"]["other"] == "{num} 人"
+    main = scanner.locator("main")
+    for text in ["现场签到", "目前到场", "已签到", "现场入场", "输入入场码", "查找报名"]:
+        expect(main).to_contain_text(text)
+    expect(scanner.get_by_label("入场码或链接")).to_be_visible()
+    expect(scanner.locator("#camera-switch")).to_have_text("切换摄像头")
+    enter_code(scanner, ticket.token)
+    expect_result(scanner, "ok", "欢迎，王小明。", "3 人")
+
+
+def test_page_renders_without_javascript(chromium, live_server, door):
+    context = chromium.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    sign_in(page, live_server, door.staff)
+    page.goto(f"{live_server}/scan/{door.event_id}?lang=en")
+    expect(page.locator("h1")).to_have_text("Xinghai Forum No. 16")
+    expect(page.locator('[data-total="registered"]')).to_have_text("0")
+    expect(page.locator("#ticket-code")).to_be_visible()
+    expect(page.locator("#walkin-one")).to_be_visible()
+    expect(page.locator("#walkin-count")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("The scanner needs JavaScript")
+    expect(page.locator("#camera-toggle")).to_be_hidden()
+    context.close()
+
+
+def test_totals_are_rendered_by_the_server(scanner, live_server, door):
+    ticket = register(door.event, party_size=3)
+    services.check_in(ticket.registration, event=door.event)
+    services.add_walkins(door.event, 2)
+    db.session.commit()
+    scanner.goto(f"{live_server}/scan/{door.event_id}?lang=en")
+    expect(scanner.locator('[data-total="checked_in"]')).to_have_text("3")
+    expect(scanner.locator('[data-total="registered"]')).to_have_text("3")
+    expect(scanner.locator('[data-total="walk_ins"]')).to_have_text("2")
+    expect(scanner.locator('[data-total="attendance"]')).to_have_text("5")
+
+
+def test_closed_door_is_shown(scanner, live_server, make_event):
+    later = make_event(title="下周讲座")  # a week ahead: check-in not open yet
+    scanner.goto(f"{live_server}/scan/{later.id}?lang=en")
+    expect(scanner.locator(".door-state")).to_have_text(re.compile("Check-in for this event is not open now"))
+
+
+# --- who may open it -----------------------------------------------------------------------
+
+
+def test_a_volunteer_without_a_shift_is_refused(client, login, make_user, door):
+    volunteer = make_user("volunteer")
+    login(volunteer)
+    assert client.get(f"/scan/{door.event_id}").status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(client, door):
+    response = client.get(f"/scan/{door.event_id}")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+# --- accessibility -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_Hans"])
+def test_scanner_meets_wcag_aa(chromium, live_server, door, lang):
+    ok = register(door.event, name="郑明", party_size=2)
+    cancelled = register(door.event, name="钱芳", party_size=1, phone="13700001111")
+    services.cancel(cancelled.registration)
+    db.session.commit()
+    context = chromium.new_context(bypass_csp=True, locale="en-GB")  # axe is injected inline
+    page = context.new_page()
+    sign_in(page, live_server, door.staff)
+    open_scanner(page, live_server, door.event_id, lang=lang)
+    assert axe_violations(page) == []
+    enter_code(page, ok.token)
+    expect(page.locator("#scan-result")).to_have_attribute("data-state", "ok", timeout=ANSWER)
+    page.fill("#search-q", "郑")
+    page.click("#search-form button[type=submit]")
+    expect(page.locator("#search-results li")).to_have_count(1, timeout=ANSWER)
+    assert axe_violations(page) == []
+    enter_code(page, ok.token)
+    expect(page.locator("#scan-result")).to_have_attribute("data-state", "warn", timeout=ANSWER)
+    assert axe_violations(page) == []
+    enter_code(page, cancelled.token)
+    expect(page.locator("#scan-result")).to_have_attribute("data-state", "error", timeout=ANSWER)
+    page.context.set_offline(True)
+    page.click("#walkin-one")
+    expect(page.locator("#offline-banner")).to_be_visible(timeout=ANSWER)
+    assert axe_violations(page) == []
+    context.close()
+
