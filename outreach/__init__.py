@@ -88,12 +88,16 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.registration.routes import bp as registration_bp
     from outreach.registration.staff import bp as registration_staff_bp
     from outreach.staff.routes import bp as staff_bp
+    from outreach.volunteers.routes import bp as volunteers_bp
+    from outreach.volunteers.staff import bp as volunteers_staff_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_staff_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(volunteers_bp)
+    app.register_blueprint(volunteers_staff_bp)
     app.register_blueprint(api_bp)
 
 
@@ -101,7 +105,9 @@ def _register_cli(app: Flask) -> None:
     from outreach.accounts.cli import users_cli
     from outreach.demo.cli import demo_cli
     from outreach.platform.cli import backup_command
+    from outreach.volunteers.cli import volunteers_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(volunteers_cli)

@@ -25,6 +25,12 @@ DEFAULTS = {
     "FORCE_HTTPS": False,
     "LIBRARY_NAME": "醴陵市图书馆",
     "LIBRARY_NAME_EN": "Liling Library",
+    #: Volunteers may sign up for a shift from this many days before it.
+    "VOLUNTEER_SIGNUP_OPENS_DAYS": 30,
+    #: After this many hours before a shift, only staff can take a volunteer off it.
+    "VOLUNTEER_CANCEL_CUTOFF_HOURS": 24,
+    #: Certificate numbers read PREFIX-YEAR-NNNNNN.
+    "CERTIFICATE_PREFIX": "LL",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,

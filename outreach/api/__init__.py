@@ -148,8 +148,9 @@ def _register_children() -> None:
     from outreach.api import openapi
     from outreach.events.api import bp as events_api
     from outreach.registration.api import bp as registration_api
+    from outreach.volunteers.api import bp as volunteers_api
 
-    for child in (events_api, registration_api, openapi.bp):
+    for child in (events_api, registration_api, volunteers_api, openapi.bp):
         csrf.exempt(child)  # nested blueprints are not covered by the parent's exemption
         bp.register_blueprint(child)
 

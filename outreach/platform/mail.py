@@ -97,3 +97,48 @@ def queue_registration_message(registration, kind: str) -> None:
         ]
         lines.append(_("Cancel on the ticket page if you cannot come, so that someone else can."))
     queue(db.session, Message(registration.email, subjects[kind], "\n\n".join(str(line) for line in lines)))
+
+
+def queue_volunteer_review(profile, *, approved: bool) -> None:
+    """Tell an applicant the outcome of the review."""
+    from outreach.extensions import db
+
+    user = profile.user
+    with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
+        if approved:
+            subject = _("Welcome to the library's volunteers")
+            body = _("Your application has been approved. Sign in to choose your first shifts: %(url)s",
+                     url=url_for("volunteers.me", _external=True))
+        else:
+            subject = _("Your volunteer application")
+            body = _("Thank you for your application. We cannot take it up at present.")
+        if profile.review_note:
+            body = f"{body}\n\n{profile.review_note}"
+    queue(db.session, Message(user.email, str(subject), str(body)))
+
+
+def queue_shift_promotion(signup) -> None:
+    """Tell a volunteer that a slot on a shift they were waiting for is theirs."""
+    from outreach.extensions import db
+
+    user = signup.volunteer.user
+    with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
+        subject = _("You have a place on a shift: %(role)s", role=signup.shift.role)
+        body = _("A slot became free and is now yours. See your shifts: %(url)s",
+                 url=url_for("volunteers.me", _external=True))
+    queue(db.session, Message(user.email, str(subject), str(body)))
+
+
+def queue_shift_reminder(signup) -> Message:
+    from outreach.extensions import db
+    from outreach.timezone import local
+
+    user = signup.volunteer.user
+    with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
+        subject = _("Reminder: your shift tomorrow at %(time)s", time=local(signup.shift.starts_at).strftime("%H:%M"))
+        body = _("%(role)s, %(when)s. %(place)s", role=signup.shift.role,
+                 when=local(signup.shift.starts_at).strftime("%Y-%m-%d %H:%M"),
+                 place=signup.shift.location or "")
+    message = Message(user.email, str(subject), str(body))
+    queue(db.session, message)
+    return message

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     Numeric,
@@ -23,6 +24,32 @@ from outreach.models import Base, TimestampMixin, UTCDateTime
 
 VOLUNTEER_STATUSES = ("applicant", "active", "paused", "archived", "rejected")
 SIGNUP_STATUSES = ("confirmed", "waitlisted", "cancelled", "completed", "no_show")
+
+
+class RecruitmentCall(TimestampMixin, Base):
+    """A public call for cultural volunteers (文化志愿者招募), shown on /volunteer."""
+
+    __tablename__ = "recruitment_calls"
+    __table_args__ = (CheckConstraint("status IN ('open', 'closed')", name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    #: The roles wanted, e.g. "签到引导、场地引导、计分协助".
+    roles: Mapped[str | None] = mapped_column(Text)
+    roles_en: Mapped[str | None] = mapped_column(Text)
+    skills_wanted: Mapped[str | None] = mapped_column(Text)
+    skills_wanted_en: Mapped[str | None] = mapped_column(Text)
+    #: How much time a volunteer gives, in words: "每月至少 4 小时".
+    commitment: Mapped[str | None] = mapped_column(String(200))
+    commitment_en: Mapped[str | None] = mapped_column(String(200))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), nullable=False, default="open", server_default="open")
+
+    def __repr__(self) -> str:
+        return f"<RecruitmentCall {self.id} {self.status}>"
 
 
 class VolunteerProfile(TimestampMixin, Base):
@@ -51,6 +78,9 @@ class VolunteerProfile(TimestampMixin, Base):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: The reviewer's note on approval or rejection.
     review_note: Mapped[str | None] = mapped_column(Text)
+    #: The call this person answered, if any.
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("recruitment_calls.id", ondelete="SET NULL"))
+    guardian_name: Mapped[str | None] = mapped_column(String(100))
 
     user = relationship("User", back_populates="volunteer_profile", foreign_keys=[user_id])
     signups: Mapped[list[ShiftSignup]] = relationship(back_populates="volunteer")
@@ -77,6 +107,14 @@ class Shift(TimestampMixin, Base):
     slots: Mapped[int] = mapped_column(Integer, nullable=False)
     location: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
+    #: Only volunteers trained on this topic (a Training's topic, e.g. "消防安全") may sign up.
+    required_topic: Mapped[str | None] = mapped_column(String(100))
+    #: Only volunteers who list this skill may sign up.
+    required_skill: Mapped[str | None] = mapped_column(String(100))
+    #: Sign-up opens then; None: the library's default number of days before the shift.
+    signup_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Hours before the start after which only staff can remove a volunteer; None: the default.
+    cancel_cutoff_hours: Mapped[int | None] = mapped_column(Integer)
 
     event = relationship("Event")
     signups: Mapped[list[ShiftSignup]] = relationship(back_populates="shift", cascade="all, delete-orphan")
@@ -106,9 +144,87 @@ class ShiftSignup(TimestampMixin, Base):
     #: Hours credited for this shift once it is completed (None until then).
     hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Staff who removed the volunteer after the cut-off, or recorded the attendance.
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     shift: Mapped[Shift] = relationship(back_populates="signups")
     volunteer: Mapped[VolunteerProfile] = relationship(back_populates="signups")
 
     def __repr__(self) -> str:
         return f"<ShiftSignup {self.id} shift={self.shift_id} {self.status}>"
+
+
+class Training(TimestampMixin, Base):
+    """A training session for volunteers (fire safety, reading-room keepers)."""
+
+    __tablename__ = "trainings"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    #: What it qualifies for, matched against Shift.required_topic.
+    topic: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    location: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    attendees: Mapped[list[TrainingAttendance]] = relationship(back_populates="training", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Training {self.id}>"
+
+
+class TrainingAttendance(Base):
+    __tablename__ = "training_attendances"
+
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer_profiles.id", ondelete="CASCADE"), primary_key=True)
+
+    training: Mapped[Training] = relationship(back_populates="attendees")
+    volunteer: Mapped[VolunteerProfile] = relationship()
+
+
+class HoursAdjustment(TimestampMixin, Base):
+    """A staff correction of a volunteer's hours (plus or minus), with its reason."""
+
+    __tablename__ = "hours_adjustments"
+    __table_args__ = (CheckConstraint("hours <> 0", name="hours_not_zero"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer_profiles.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    #: The library day the hours belong to (for yearly totals).
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    signup_id: Mapped[int | None] = mapped_column(ForeignKey("shift_signups.id", ondelete="SET NULL"))
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<HoursAdjustment {self.id} {self.hours}>"
+
+
+class Certificate(Base):
+    """An issued hours certificate (志愿服务证明), numbered, so that it can be verified later."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (CheckConstraint("period_end >= period_start", name="period_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Printed on the certificate, e.g. "LL-2026-000012".
+    number: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer_profiles.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    period_start: Mapped[date] = mapped_column(Date, nullable=False)
+    period_end: Mapped[date] = mapped_column(Date, nullable=False)
+    hours: Mapped[Decimal] = mapped_column(Numeric(8, 2), nullable=False)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    volunteer: Mapped[VolunteerProfile] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.number}>"

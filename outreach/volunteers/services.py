@@ -1,0 +1,699 @@
+"""The rules of volunteering: applying and review, trainings, shifts and sign-ups, hours and
+certificates. Every function takes model objects and the acting user, flushes, and leaves the
+commit to its caller; a broken rule raises ``VolunteerError(code, message)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from outreach import clock
+from outreach.database import locked
+from outreach.errors import OutreachError, ValidationError
+from outreach.extensions import db
+from outreach.platform.services import record
+from outreach.timezone import library_tz, local_date
+from outreach.volunteers.models import (
+    Certificate,
+    HoursAdjustment,
+    RecruitmentCall,
+    Shift,
+    ShiftSignup,
+    Training,
+    TrainingAttendance,
+    VolunteerProfile,
+)
+
+#: Sign-ups that hold a slot.
+HOLDING = ("confirmed", "completed")
+#: Sign-ups that still count for overlaps.
+ACTIVE = ("confirmed", "waitlisted", "completed")
+QUARTER = Decimal("0.25")
+
+
+class VolunteerError(OutreachError):
+    status = 409
+
+
+def _error(code: str, message, status: int = 409) -> VolunteerError:
+    return VolunteerError(code, message, status=status)
+
+
+# --- applying and review ---------------------------------------------------------------------
+
+
+def apply(
+    *, name: str, email: str, password: str, phone: str, skills: str | None = None, languages: str | None = None,
+    availability: dict | None = None, motivation: str | None = None, emergency_contact: str | None = None,
+    is_minor: bool = False, guardian_name: str | None = None, guardian_consent: bool = False,
+    consent: bool = False, call: RecruitmentCall | None = None, now: datetime | None = None,
+) -> VolunteerProfile:
+    """An application: an applicant account that can sign in, waiting for staff review.
+
+    Raises ``ValidationError`` (missing consent, a minor without a guardian's consent, a bad
+    phone or e-mail, a short password) or ``AccountError("email_taken")``; a closed or
+    expired call is ``VolunteerError("call_closed")``.
+    """
+    from outreach.accounts.services import create_user
+    from outreach.registration.services import normalise_phone
+
+    now = now or clock.now()
+    errors = {}
+    if call is not None and (call.status != "open" or (call.deadline and call.deadline < local_date(now))):
+        raise _error("call_closed", _l("This call for volunteers is closed."))
+    clean_phone = normalise_phone(phone)
+    if clean_phone is None:
+        errors["phone"] = _l("Enter a phone number we can reach you on, such as 13812345678.")
+    if not (name or "").strip() or len(name.strip()) > 100:
+        errors["name"] = _l("Give a name of 1 to %(n)d characters.", n=100)
+    if not consent:
+        errors["consent"] = _l("Please agree to the privacy notice to apply.")
+    if is_minor and (not guardian_consent or not (guardian_name or "").strip()):
+        errors["guardian_name"] = _l("A volunteer under 18 needs a parent's or guardian's name and consent.")
+    if errors:
+        raise ValidationError(errors)
+    user = create_user(email, role="volunteer", password=password, name=name.strip())
+    profile = user.volunteer_profile or db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == user.id))
+    # create_user makes command-line volunteers active at once; an application waits for review.
+    profile.status = "applicant"
+    profile.reviewed_at = None
+    profile.phone = clean_phone
+    profile.skills = (skills or "").strip() or None
+    profile.languages = (languages or "").strip() or None
+    profile.availability = availability or None
+    profile.motivation = (motivation or "").strip() or None
+    profile.emergency_contact = (emergency_contact or "").strip() or None
+    profile.is_minor = is_minor
+    profile.guardian_name = (guardian_name or "").strip() or None if is_minor else None
+    profile.guardian_consent_at = now if is_minor else None
+    profile.consent_at = now
+    profile.call_id = call.id if call else None
+    db.session.flush()
+    record("volunteer.apply", profile, actor=user, data={"call_id": profile.call_id})
+    return profile
+
+
+REVIEW_MOVES = {
+    "approve": ({"applicant", "paused", "rejected"}, "active"),
+    "reject": ({"applicant"}, "rejected"),
+    "pause": ({"active"}, "paused"),
+    "archive": ({"applicant", "active", "paused", "rejected"}, "archived"),
+    "reactivate": ({"paused", "archived"}, "active"),
+}
+
+
+def review(profile: VolunteerProfile, action: str, *, actor, note: str | None = None, now: datetime | None = None) -> VolunteerProfile:
+    """Approve, reject, pause, archive or reactivate a volunteer, with a note; the volunteer is told.
+
+    Raises ``VolunteerError("bad_status")`` for a move the current status does not allow.
+    """
+    from outreach.platform import mail
+
+    now = now or clock.now()
+    if action not in REVIEW_MOVES:
+        raise ValidationError({"action": _l("Choose one of: %(choices)s.", choices=", ".join(REVIEW_MOVES))})
+    allowed, new_status = REVIEW_MOVES[action]
+    if profile.status not in allowed:
+        raise _error("bad_status", _l("A volunteer who is %(status)s cannot be moved that way.", status=profile.status))
+    profile.status = new_status
+    profile.reviewed_at = now
+    profile.reviewed_by_id = actor.id
+    profile.review_note = (note or "").strip() or profile.review_note
+    db.session.flush()
+    record(f"volunteer.{action}", profile, actor=actor, data={"status": new_status})
+    if action in ("approve", "reject"):
+        mail.queue_volunteer_review(profile, approved=action == "approve")
+    return profile
+
+
+# --- trainings ----------------------------------------------------------------------------
+
+
+def record_training(training: Training, volunteers: list[VolunteerProfile], *, actor) -> int:
+    """Mark who attended a training; returns how many were added (each counted once)."""
+    known = set(
+        db.session.scalars(select(TrainingAttendance.volunteer_id).where(TrainingAttendance.training_id == training.id))
+    )
+    added = 0
+    for volunteer in volunteers:
+        if volunteer.id not in known:
+            db.session.add(TrainingAttendance(training_id=training.id, volunteer_id=volunteer.id))
+            known.add(volunteer.id)
+            added += 1
+    db.session.flush()
+    record("training.attendance", training, actor=actor, data={"added": added})
+    return added
+
+
+def trained_topics(volunteer: VolunteerProfile) -> set[str]:
+    return set(
+        db.session.scalars(
+            select(Training.topic)
+            .join(TrainingAttendance, TrainingAttendance.training_id == Training.id)
+            .where(TrainingAttendance.volunteer_id == volunteer.id)
+        )
+    )
+
+
+def has_skill(volunteer: VolunteerProfile, skill: str) -> bool:
+    return skill.strip().lower() in (volunteer.skills or "").lower()
+
+
+# --- shifts ---------------------------------------------------------------------------------
+
+
+def check_shift(values: dict) -> dict:
+    errors = {}
+    role = values.get("role")
+    if not isinstance(role, str) or not role.strip() or len(role.strip()) > 120:
+        errors["role"] = _l("Give a role of 1 to %(n)d characters.", n=120)
+    starts, ends = values.get("starts_at"), values.get("ends_at")
+    if not isinstance(starts, datetime):
+        errors["starts_at"] = _l("Give the date and time the shift starts.")
+    if not isinstance(ends, datetime):
+        errors["ends_at"] = _l("Give the date and time the shift ends.")
+    elif isinstance(starts, datetime) and ends <= starts:
+        errors["ends_at"] = _l("The end must come after the start.")
+    slots = values.get("slots")
+    if isinstance(slots, bool) or not isinstance(slots, int) or not 1 <= slots <= 500:
+        errors["slots"] = _l("Enter a whole number from %(min)d to %(max)d.", min=1, max=500)
+    cutoff = values.get("cancel_cutoff_hours")
+    if cutoff is not None and (isinstance(cutoff, bool) or not isinstance(cutoff, int) or not 0 <= cutoff <= 720):
+        errors["cancel_cutoff_hours"] = _l("Enter a whole number from %(min)d to %(max)d.", min=0, max=720)
+    return errors
+
+
+SHIFT_FIELDS = {
+    "role", "starts_at", "ends_at", "slots", "location", "notes", "required_topic", "required_skill",
+    "signup_opens_at", "cancel_cutoff_hours",
+}
+
+
+def create_shift(event, *, actor=None, **values) -> Shift:
+    """A shift of ``event`` (None: a standing duty such as the service desk). Staff may create
+    shifts in the past, to record what happened. Raises ``ValidationError``."""
+    unknown = set(values) - SHIFT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown shift fields: {sorted(unknown)}")
+    errors = check_shift(values)
+    if errors:
+        raise ValidationError(errors)
+    values["role"] = values["role"].strip()
+    shift = Shift(event_id=event.id if event is not None else None, **values)
+    db.session.add(shift)
+    db.session.flush()
+    record("shift.create", shift, actor=actor, data={"event_id": shift.event_id})
+    return shift
+
+
+def create_shifts_from_pattern(
+    event, *, role: str, day: date, first_start: time, last_end: time, length_minutes: int, slots: int,
+    actor=None, **values,
+) -> list[Shift]:
+    """Back-to-back shifts on ``day``: every ``length_minutes`` from ``first_start`` until
+    ``last_end`` (every hour 9–17 gives eight shifts). Raises ``ValidationError``."""
+    if not 15 <= length_minutes <= 24 * 60:
+        raise ValidationError({"length_minutes": _l("Enter a whole number from %(min)d to %(max)d.", min=15, max=1440)})
+    tz = library_tz()
+    start = datetime.combine(day, first_start, tzinfo=tz)
+    end = datetime.combine(day, last_end, tzinfo=tz)
+    if end <= start:
+        raise ValidationError({"last_end": _l("The end must come after the start.")})
+    shifts = []
+    step = timedelta(minutes=length_minutes)
+    while start + step <= end:
+        shifts.append(create_shift(event, role=role, starts_at=start, ends_at=start + step, slots=slots, actor=actor, **values))
+        start += step
+    if not shifts:
+        raise ValidationError({"length_minutes": _l("No whole shift fits between the start and the end.")})
+    return shifts
+
+
+def copy_shifts(source_event, target_event, *, actor=None) -> list[Shift]:
+    """Copy an event's shifts to a duplicate of it, moved by the difference of their starts."""
+    delta = target_event.starts_at - source_event.starts_at
+    copies = []
+    for shift in db.session.scalars(select(Shift).where(Shift.event_id == source_event.id).order_by(Shift.starts_at)):
+        copies.append(create_shift(
+            target_event, role=shift.role, starts_at=shift.starts_at + delta, ends_at=shift.ends_at + delta,
+            slots=shift.slots, location=shift.location, notes=shift.notes, required_topic=shift.required_topic,
+            required_skill=shift.required_skill, cancel_cutoff_hours=shift.cancel_cutoff_hours, actor=actor,
+        ))
+    return copies
+
+
+def signup_opens_at(shift: Shift) -> datetime:
+    if shift.signup_opens_at is not None:
+        return shift.signup_opens_at
+    return shift.starts_at - timedelta(days=int(current_app.config["VOLUNTEER_SIGNUP_OPENS_DAYS"]))
+
+
+def cancel_cutoff(shift: Shift) -> datetime:
+    hours = shift.cancel_cutoff_hours
+    if hours is None:
+        hours = int(current_app.config["VOLUNTEER_CANCEL_CUTOFF_HOURS"])
+    return shift.starts_at - timedelta(hours=hours)
+
+
+def slots_taken(shift_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(ShiftSignup.id)).where(ShiftSignup.shift_id == shift_id, ShiftSignup.status.in_(HOLDING))
+    )
+
+
+def overlapping_signup(volunteer: VolunteerProfile, shift: Shift) -> ShiftSignup | None:
+    """A sign-up of this volunteer (confirmed or waiting) for another shift that overlaps."""
+    return db.session.scalar(
+        select(ShiftSignup)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(
+            ShiftSignup.volunteer_id == volunteer.id,
+            ShiftSignup.status.in_(("confirmed", "waitlisted")),
+            Shift.id != shift.id,
+            Shift.starts_at < shift.ends_at,
+            Shift.ends_at > shift.starts_at,
+        )
+        .limit(1)
+    )
+
+
+@dataclass
+class ShiftState:
+    """What a volunteer sees of a shift: ``code`` is one of signed_up, waitlisted, free, full
+    (sign-up joins the waiting list), overlap, not_open, needs_training, needs_skill,
+    not_active, started."""
+
+    code: str
+    signup: ShiftSignup | None = None
+    taken: int = 0
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def can_sign_up(self) -> bool:
+        return self.code in ("free", "full")
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.code in ("signed_up", "waitlisted") and self.detail.get("before_cutoff", False)
+
+
+def shift_state(shift: Shift, volunteer: VolunteerProfile, now: datetime | None = None) -> ShiftState:
+    now = now or clock.now()
+    taken = slots_taken(shift.id)
+    mine = db.session.scalar(
+        select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
+    )
+    before_cutoff = now < cancel_cutoff(shift)
+    if mine is not None and mine.status in ("confirmed", "completed"):
+        return ShiftState("signed_up", mine, taken, {"before_cutoff": before_cutoff and mine.status == "confirmed"})
+    if mine is not None and mine.status == "waitlisted":
+        return ShiftState("waitlisted", mine, taken, {"before_cutoff": before_cutoff})
+    if volunteer.status != "active":
+        return ShiftState("not_active", mine, taken)
+    if now >= shift.starts_at:
+        return ShiftState("started", mine, taken)
+    if now < signup_opens_at(shift):
+        return ShiftState("not_open", mine, taken, {"opens_at": signup_opens_at(shift)})
+    if shift.required_topic and shift.required_topic not in trained_topics(volunteer):
+        return ShiftState("needs_training", mine, taken, {"topic": shift.required_topic})
+    if shift.required_skill and not has_skill(volunteer, shift.required_skill):
+        return ShiftState("needs_skill", mine, taken, {"skill": shift.required_skill})
+    other = overlapping_signup(volunteer, shift)
+    if other is not None:
+        return ShiftState("overlap", mine, taken, {"other": other})
+    return ShiftState("free" if taken < shift.slots else "full", mine, taken)
+
+
+_REFUSALS = {
+    "not_active": ("not_active", _l("Only active volunteers can sign up for shifts.")),
+    "started": ("shift_started", _l("This shift has already started.")),
+    "not_open": ("signup_not_open", _l("Sign-up for this shift has not opened yet.")),
+    "needs_training": ("training_required", _l("This shift needs a training you have not attended yet.")),
+    "needs_skill": ("skill_required", _l("This shift needs a skill your profile does not list.")),
+    "overlap": ("shift_overlap", _l("This shift overlaps another shift of yours.")),
+    "signed_up": ("already_signed_up", _l("You are already signed up for this shift.")),
+    "waitlisted": ("already_signed_up", _l("You are already on the waiting list for this shift.")),
+}
+
+
+def sign_up(shift: Shift, volunteer: VolunteerProfile, *, now: datetime | None = None) -> ShiftSignup:
+    """Sign a volunteer up: confirmed while a slot is free, else on the waiting list.
+
+    Only active volunteers; sign-up must be open; required training and skill; no overlap
+    with another of their shifts. Slots hold under concurrency (the shift row is locked, or
+    SQLite's write lock is held). A cancelled sign-up can be renewed. Raises
+    ``VolunteerError`` with ``not_active``, ``shift_started``, ``signup_not_open``,
+    ``training_required``, ``skill_required``, ``shift_overlap`` or ``already_signed_up``.
+    """
+    now = now or clock.now()
+    shift = locked(db.session, Shift, shift.id)
+    state = shift_state(shift, volunteer, now)
+    if not state.can_sign_up:
+        code, message = _REFUSALS[state.code]
+        raise _error(code, message)
+    status = "confirmed" if slots_taken(shift.id) < shift.slots else "waitlisted"
+    signup = state.signup
+    if signup is None:
+        signup = ShiftSignup(shift_id=shift.id, volunteer_id=volunteer.id, status=status, created_at=now)
+        db.session.add(signup)
+    else:  # a cancelled sign-up renewed: it goes to the back of the queue
+        signup.status, signup.created_at, signup.cancelled_at = status, now, None
+    db.session.flush()
+    record("shift.signup", signup, actor=volunteer.user, data={"shift_id": shift.id, "status": status})
+    return signup
+
+
+def cancel_signup(signup: ShiftSignup, *, actor, now: datetime | None = None) -> ShiftSignup:
+    """Withdraw from a shift. A volunteer may until the cut-off (N hours before the start);
+    after it only staff can remove them. The freed slot goes to the waiting list in order.
+    Raises ``VolunteerError("cancel_closed")`` or ``("not_signed_up")``."""
+    from outreach.accounts.permissions import has_role
+
+    now = now or clock.now()
+    shift = locked(db.session, Shift, signup.shift_id)
+    db.session.refresh(signup)
+    if signup.status not in ("confirmed", "waitlisted"):
+        raise _error("not_signed_up", _l("There is no sign-up to cancel."))
+    is_staff = has_role(actor, "staff")
+    if not is_staff and now >= cancel_cutoff(shift):
+        raise _error(
+            "cancel_closed",
+            _l("It is too late to cancel this shift yourself. Please call the library so that staff can replace you."),
+        )
+    was_confirmed = signup.status == "confirmed"
+    signup.status, signup.cancelled_at = "cancelled", now
+    signup.by_user_id = actor.id if is_staff else None
+    db.session.flush()
+    record("shift.cancel", signup, actor=actor, data={"shift_id": shift.id, "by_staff": is_staff})
+    if was_confirmed:
+        promote_shift_waitlist(shift, now=now)
+    return signup
+
+
+def promote_shift_waitlist(shift: Shift, *, now: datetime | None = None) -> list[ShiftSignup]:
+    """Fill free slots from the waiting list, first come first served, skipping anyone who has
+    meanwhile taken an overlapping shift. The caller holds the shift's lock."""
+    from outreach.platform import mail
+
+    free = shift.slots - slots_taken(shift.id)
+    promoted = []
+    if free <= 0:
+        return promoted
+    waiting = db.session.scalars(
+        select(ShiftSignup)
+        .where(ShiftSignup.shift_id == shift.id, ShiftSignup.status == "waitlisted")
+        .order_by(ShiftSignup.created_at, ShiftSignup.id)
+    ).all()
+    for signup in waiting:
+        if free == 0:
+            break
+        if overlapping_signup(signup.volunteer, shift) is not None and _overlap_confirmed(signup, shift):
+            continue
+        signup.status = "confirmed"
+        free -= 1
+        promoted.append(signup)
+        mail.queue_shift_promotion(signup)
+    db.session.flush()
+    return promoted
+
+
+def _overlap_confirmed(signup: ShiftSignup, shift: Shift) -> bool:
+    return db.session.scalar(
+        select(func.count(ShiftSignup.id))
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(
+            ShiftSignup.volunteer_id == signup.volunteer_id, ShiftSignup.status == "confirmed",
+            Shift.id != shift.id, Shift.starts_at < shift.ends_at, Shift.ends_at > shift.starts_at,
+        )
+    ) > 0
+
+
+# --- on the day ------------------------------------------------------------------------------
+
+
+def round_quarter(hours: Decimal) -> Decimal:
+    """Hours rounded to the nearest quarter of an hour."""
+    return ((hours / QUARTER).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * QUARTER).quantize(Decimal("0.01"))
+
+
+def shift_length(shift: Shift) -> Decimal:
+    return round_quarter(Decimal((shift.ends_at - shift.starts_at).total_seconds()) / Decimal(3600))
+
+
+def desk_code(shift: Shift) -> str:
+    """The code of the shift's desk poster: volunteers scan it to check in and out."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"shift-desk:{shift.id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def desk_code_is_valid(shift: Shift, code: str) -> bool:
+    return hmac.compare_digest(desk_code(shift), code or "")
+
+
+def check_in_to_shift(shift: Shift, volunteer: VolunteerProfile, *, now: datetime | None = None) -> ShiftSignup:
+    """The volunteer arrives (from an hour before the start until the end). Raises
+    ``VolunteerError`` ``not_signed_up`` or ``shift_not_now``."""
+    now = now or clock.now()
+    signup = _own_signup(shift, volunteer)
+    if not shift.starts_at - timedelta(hours=1) <= now <= shift.ends_at:
+        raise _error("shift_not_now", _l("You can check in from an hour before the shift until its end."))
+    if signup.checked_in_at is None:
+        signup.checked_in_at = now
+        db.session.flush()
+    return signup
+
+
+def check_out_of_shift(shift: Shift, volunteer: VolunteerProfile, *, now: datetime | None = None) -> ShiftSignup:
+    """The volunteer leaves: the shift is completed with the actual time served, rounded to
+    15 minutes (from the later of arrival and the start, to the earlier of leaving and the end
+    plus an hour). Raises ``VolunteerError`` ``not_signed_up`` or ``not_checked_in``."""
+    now = now or clock.now()
+    signup = _own_signup(shift, volunteer)
+    if signup.checked_in_at is None:
+        raise _error("not_checked_in", _l("Check in first."))
+    signup.checked_out_at = now
+    start = max(signup.checked_in_at, shift.starts_at)
+    end = min(now, shift.ends_at + timedelta(hours=1))
+    served = Decimal(max((end - start).total_seconds(), 0)) / Decimal(3600)
+    signup.hours = round_quarter(served)
+    signup.status = "completed"
+    db.session.flush()
+    record("shift.checkout", signup, actor=volunteer.user, data={"hours": str(signup.hours)})
+    return signup
+
+
+def _own_signup(shift: Shift, volunteer: VolunteerProfile) -> ShiftSignup:
+    signup = db.session.scalar(
+        select(ShiftSignup).where(
+            ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id,
+            ShiftSignup.status.in_(("confirmed", "completed")),
+        )
+    )
+    if signup is None:
+        raise _error("not_signed_up", _l("You are not signed up for this shift."))
+    return signup
+
+
+def record_attendance(
+    shift: Shift, volunteer: VolunteerProfile, *, status: str, hours: Decimal | None = None, actor,
+    reason: str | None = None, now: datetime | None = None,
+) -> ShiftSignup:
+    """Staff mark a volunteer completed (with hours, by default the shift's length) or a
+    no-show, whether or not they had signed up, once the shift has started. A correction
+    replaces the earlier entry and keeps both in the audit log. Raises ``ValidationError``
+    or ``VolunteerError("shift_not_started")``."""
+    now = now or clock.now()
+    if status not in ("completed", "no_show"):
+        raise ValidationError({"status": _l("Choose one of: %(choices)s.", choices="completed, no_show")})
+    if now < shift.starts_at:
+        raise _error("shift_not_started", _l("Attendance can be recorded once the shift has started."))
+    if hours is not None and not Decimal(0) <= hours <= Decimal(24):
+        raise ValidationError({"hours": _l("Enter hours from 0 to 24.")})
+    signup = db.session.scalar(
+        select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
+    )
+    before = None if signup is None else {"status": signup.status, "hours": str(signup.hours) if signup.hours is not None else None}
+    if signup is None:
+        signup = ShiftSignup(shift_id=shift.id, volunteer_id=volunteer.id, status=status, created_at=now)
+        db.session.add(signup)
+    signup.status = status
+    signup.hours = (round_quarter(hours) if hours is not None else shift_length(shift)) if status == "completed" else None
+    signup.by_user_id = actor.id
+    db.session.flush()
+    record(
+        "shift.attendance.correct" if before and before["status"] in ("completed", "no_show") else "shift.attendance",
+        signup, actor=actor,
+        data={"shift_id": shift.id, "volunteer_id": volunteer.id, "before": before,
+              "after": {"status": signup.status, "hours": str(signup.hours) if signup.hours is not None else None},
+              "reason": reason},
+    )
+    return signup
+
+
+def adjust_hours(volunteer: VolunteerProfile, hours: Decimal, *, reason: str, actor, day: date | None = None,
+                 signup: ShiftSignup | None = None) -> HoursAdjustment:
+    """Add (or take away) hours with a reason, e.g. preparation work at home. Audited."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _l("Give the reason for the correction.")})
+    if hours == 0 or not Decimal(-1000) <= hours <= Decimal(1000):
+        raise ValidationError({"hours": _l("Enter a number of hours other than 0, from -1000 to 1000.")})
+    adjustment = HoursAdjustment(
+        volunteer_id=volunteer.id, hours=hours, reason=reason.strip(), day=day or local_date(clock.now()),
+        signup_id=signup.id if signup else None, by_user_id=actor.id,
+    )
+    db.session.add(adjustment)
+    db.session.flush()
+    record("hours.adjust", volunteer, actor=actor, data={"hours": str(hours), "adjustment_id": adjustment.id})
+    return adjustment
+
+
+# --- hours ------------------------------------------------------------------------------------
+
+
+@dataclass
+class HoursLine:
+    day: date
+    activity: str
+    role: str
+    hours: Decimal
+    kind: str  # "shift" | "adjustment"
+    note: str | None = None
+
+
+def hours_lines(volunteer: VolunteerProfile, *, start: date | None = None, end: date | None = None) -> list[HoursLine]:
+    """Each completed shift and each correction, by day: the ledger a certificate prints."""
+    from outreach.events.models import Event
+
+    lines = []
+    rows = db.session.execute(
+        select(ShiftSignup, Shift, Event)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .outerjoin(Event, Event.id == Shift.event_id)
+        .where(ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.status == "completed")
+        .order_by(Shift.starts_at)
+    ).all()
+    for signup, shift, event in rows:
+        day = local_date(shift.starts_at)
+        if (start and day < start) or (end and day > end):
+            continue
+        lines.append(HoursLine(day, event.title if event else shift.role, shift.role, signup.hours or Decimal(0), "shift"))
+    for adjustment in db.session.scalars(
+        select(HoursAdjustment).where(HoursAdjustment.volunteer_id == volunteer.id).order_by(HoursAdjustment.day)
+    ):
+        if (start and adjustment.day < start) or (end and adjustment.day > end):
+            continue
+        lines.append(HoursLine(adjustment.day, adjustment.reason, "", adjustment.hours, "adjustment", adjustment.reason))
+    return sorted(lines, key=lambda line: (line.day, line.kind))
+
+
+def total_hours(lines: list[HoursLine]) -> Decimal:
+    return sum((line.hours for line in lines), Decimal("0.00")).quantize(Decimal("0.01"))
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def issue_certificate(volunteer: VolunteerProfile, *, start: date, end: date, now: datetime | None = None) -> Certificate:
+    """Number and keep a certificate for the period, so that a printed one can be checked."""
+    now = now or clock.now()
+    lines = hours_lines(volunteer, start=start, end=end)
+    prefix = current_app.config["CERTIFICATE_PREFIX"]
+    year = local_date(now).year
+    existing = db.session.scalar(
+        select(Certificate).where(
+            Certificate.volunteer_id == volunteer.id, Certificate.period_start == start, Certificate.period_end == end,
+            Certificate.hours == total_hours(lines),
+        )
+    )
+    if existing is not None:
+        return existing
+    count = db.session.scalar(select(func.count(Certificate.id)).where(Certificate.number.like(f"{prefix}-{year}-%")))
+    certificate = Certificate(
+        number=f"{prefix}-{year}-{count + 1:06d}", volunteer_id=volunteer.id, period_start=start, period_end=end,
+        hours=total_hours(lines), issued_at=now,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
+
+
+# --- lookups -----------------------------------------------------------------------------------
+
+
+def profile_of(user) -> VolunteerProfile | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == user.id))
+
+
+def open_calls(now: datetime | None = None) -> list[RecruitmentCall]:
+    today = local_date(now or clock.now())
+    return list(db.session.scalars(
+        select(RecruitmentCall)
+        .where(RecruitmentCall.status == "open", or_(RecruitmentCall.deadline.is_(None), RecruitmentCall.deadline >= today))
+        .order_by(RecruitmentCall.deadline.is_(None), RecruitmentCall.deadline, RecruitmentCall.id)
+    ))
+
+
+def upcoming_shifts(now: datetime | None = None, *, days: int = 60) -> list[Shift]:
+    now = now or clock.now()
+    return list(db.session.scalars(
+        select(Shift).where(Shift.ends_at > now, Shift.starts_at < now + timedelta(days=days)).order_by(Shift.starts_at)
+    ))
+
+
+def my_signups(volunteer: VolunteerProfile, now: datetime | None = None) -> list[ShiftSignup]:
+    now = now or clock.now()
+    return list(db.session.scalars(
+        select(ShiftSignup)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.status.in_(("confirmed", "waitlisted")), Shift.ends_at > now)
+        .order_by(Shift.starts_at)
+    ))
+
+
+def calendar_token(volunteer: VolunteerProfile) -> str:
+    """The secret in a volunteer's shift-feed address, for calendar apps that cannot sign in."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"shift-feed:{volunteer.id}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def volunteer_for_calendar_token(volunteer_id: int, token: str) -> VolunteerProfile | None:
+    volunteer = db.session.get(VolunteerProfile, volunteer_id)
+    if volunteer is None or not hmac.compare_digest(calendar_token(volunteer), token or ""):
+        return None
+    return volunteer
+
+
+def roster(shifts: list[Shift]) -> list[tuple[Shift, list[ShiftSignup]]]:
+    """Each shift with its confirmed, completed and waiting volunteers, in sign-up order."""
+    return [
+        (shift, sorted(
+            (s for s in shift.signups if s.status in ("confirmed", "completed", "waitlisted", "no_show")),
+            key=lambda s: (s.status == "waitlisted", s.created_at, s.id),
+        ))
+        for shift in shifts
+    ]
+
+
+def reminders_due(now: datetime | None = None) -> list[ShiftSignup]:
+    """Confirmed sign-ups for shifts that start tomorrow (library time)."""
+    now = now or clock.now()
+    tomorrow = local_date(now) + timedelta(days=1)
+    tz = library_tz()
+    start = datetime.combine(tomorrow, time.min, tzinfo=tz)
+    return list(db.session.scalars(
+        select(ShiftSignup)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(ShiftSignup.status == "confirmed", Shift.starts_at >= start, Shift.starts_at < start + timedelta(days=1))
+        .order_by(Shift.starts_at)
+    ))
