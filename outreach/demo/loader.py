@@ -30,7 +30,14 @@ from outreach.platform.models import Setting
 from outreach.registration.models import CheckIn, Registration, WalkIn
 from outreach.registration.tickets import new_ticket
 from outreach.timezone import local, localize
-from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
+from outreach.volunteers.models import (
+    RecruitmentCall,
+    Shift,
+    ShiftSignup,
+    Training,
+    TrainingAttendance,
+    VolunteerProfile,
+)
 
 MARKER_KEY = "demo_loaded"
 SEED = 2018
@@ -115,6 +122,10 @@ def load(today: date) -> Summary:
     return builder.summary
 
 
+FIRE_SAFETY = "消防安全"
+INDUCTION = "岗前培训"
+
+
 class _Builder:
     def __init__(self, today: date):
         self.today = today
@@ -134,6 +145,7 @@ class _Builder:
         self.places()
         self.history()
         self.programme()
+        self.recruitment_and_training()
         self.rows.append(Setting(key=MARKER_KEY, value=self.today.isoformat()))
         db.session.add_all(self.rows)
         db.session.flush()
@@ -567,6 +579,59 @@ class _Builder:
 
     # --- the upcoming programme ----------------------------------------------------------
 
+    def recruitment_and_training(self) -> None:
+        """The calls for volunteers (the report: 建立志愿者服务点，发布志愿者招募广告) and trainings."""
+        today = self.today
+        self.rows.append(RecruitmentCall(
+            title="2018年文化志愿者招募", title_en="Cultural volunteers wanted, 2018",
+            description="醴陵市图书馆招募文化志愿者，协助读者活动、展览讲解和赛事服务。",
+            description_en="Liling Library is looking for cultural volunteers to help at reader activities, "
+            "exhibitions and contests.",
+            roles="活动签到、展览讲解、赛事服务", roles_en="Check-in, exhibition guiding, contest assistance",
+            commitment="每月至少 4 小时", commitment_en="At least 4 hours a month",
+            deadline=date(2018, 3, 31), status="closed", created_at=self.at(date(2018, 2, 20), (9, 0)),
+        ))
+        self.rows.append(RecruitmentCall(
+            title=f"{today.year}年冬季文化志愿者招募", title_en=f"Winter {today.year}: cultural volunteers wanted",
+            description=(
+                "少儿故事大王大奖赛、青少年书法作品展和三点半课堂需要志愿者。欢迎热爱阅读、乐于服务的市民报名，"
+                "经培训后上岗。"
+            ),
+            description_en=(
+                "The Children's Storytelling Contest, the calligraphy exhibition and the Half-Past-Three Class need "
+                "volunteers. Everyone who loves reading and likes to help is welcome; training is given."
+            ),
+            roles="签到引导、场地引导、计分协助、展览讲解、课堂助教",
+            roles_en="Check-in and guiding, ushering, score keeping, exhibition guiding, class assistant",
+            skills_wanted="讲故事、书法、摄影、急救（均非必需）",
+            skills_wanted_en="Storytelling, calligraphy, photography, first aid (none required)",
+            commitment="每月至少 4 小时，周末为主", commitment_en="At least 4 hours a month, mostly weekends",
+            deadline=today + timedelta(days=30), status="open", created_at=self.at(today - timedelta(days=10), (9, 0)),
+        ))
+        induction = Training(
+            title="文化志愿者岗前培训", title_en="Induction for cultural volunteers", topic=INDUCTION,
+            starts_at=self.at(date(2017, 11, 25), (9, 0)), ends_at=self.at(date(2017, 11, 25), (12, 0)),
+            location="二楼共享工程室（报告厅）", notes="图书馆概况、读者服务规范、活动签到流程。",
+        )
+        fire_2018 = Training(
+            title="消防安全知识培训", title_en="Fire safety training", topic=FIRE_SAFETY,
+            starts_at=self.at(date(2018, 4, 24), (9, 0)), ends_at=self.at(date(2018, 4, 24), (11, 30)),
+            location="二楼共享工程室（报告厅）",
+            notes="观看消防安全标准化管理演示视频；讲解防火检查、初期火灾扑救、人员疏散和灭火器使用。",
+        )
+        fire_upcoming = Training(
+            title="消防安全与应急疏散培训", title_en="Fire safety and evacuation training", topic=FIRE_SAFETY,
+            starts_at=self.at(today + timedelta(days=6), (14, 0)), ends_at=self.at(today + timedelta(days=6), (16, 0)),
+            location="二楼共享工程室（报告厅）", notes="参加后可报名“应急疏散引导”岗位。",
+        )
+        db.session.add_all([induction, fire_2018, fire_upcoming])
+        db.session.flush()
+        for volunteer in self.volunteers:
+            self.rows.append(TrainingAttendance(training_id=induction.id, volunteer_id=volunteer.id))
+        # The demo volunteer has not had the fire-safety training yet: the evacuation shift says so.
+        for volunteer in self.volunteers[1:5]:
+            self.rows.append(TrainingAttendance(training_id=fire_2018.id, volunteer_id=volunteer.id))
+
     def programme(self) -> None:
         today = self.today
         booked = self.at(today - timedelta(days=14), (10, 0))
@@ -637,6 +702,13 @@ class _Builder:
             final, [(self.at(final_day, (14, 0)), self.at(final_day, (17, 30)))],
             [("签到引导", 3, 1), ("场地引导", 2, 0)], notes="协助赛会", signup=self.signed_up,
         )
+        # Only volunteers trained in fire safety may guide people out in an emergency.
+        self.final_evacuation = self.shift(
+            final, "应急疏散引导", self.at(final_day, (14, 0)), self.at(final_day, (17, 30)), 2,
+            location=final.venue.name, notes="需参加消防安全培训",
+        )
+        self.final_evacuation.required_topic = FIRE_SAFETY
+        self.final_evacuation.signup_opens_at = self.at(today - timedelta(days=1), (9, 0))
 
         # 三点半课堂 every weekday of the next four weeks, numbers continuing from 2018.
         lesson = self.series["class"]

@@ -473,3 +473,26 @@ def test_another_today_moves_the_programme_but_not_2018(app):
     staff = authenticate("staff@example.org", "demo-staff-2026")
     assert staff.name == "李晓梅"
     assert {p.name for p in db.session.scalars(select(Partner))} >= {"台北城", "南门小学", "南门中学"}
+
+
+def test_the_demo_recruits_and_trains_volunteers(app):
+    from outreach.volunteers import services as volunteers
+    from outreach.volunteers.models import RecruitmentCall, Training, TrainingAttendance
+
+    loader.load(TODAY)
+    db.session.commit()
+    now = localize(datetime.combine(TODAY, time(12)))
+    calls = volunteers.open_calls(now)
+    assert [c.title for c in calls] == ["2026年冬季文化志愿者招募"]
+    assert calls[0].deadline == TODAY + timedelta(days=30)
+    assert count(RecruitmentCall) == 2
+    assert count(Training) == 3
+    active = count(VolunteerProfile, VolunteerProfile.status == "active")
+    assert count(TrainingAttendance, Training.topic == "岗前培训", join=(Training, Training.id == TrainingAttendance.training_id)) == active
+    # The evacuation shift of the final needs the fire-safety training the demo volunteer lacks.
+    shift = db.session.scalar(select(Shift).where(Shift.role == "应急疏散引导"))
+    demo = db.session.scalar(
+        select(VolunteerProfile).join(VolunteerProfile.user).where(loader.User.email == "volunteer@example.org")
+    )
+    state = volunteers.shift_state(shift, demo, now)
+    assert (state.code, state.detail) == ("needs_training", {"topic": "消防安全"})
