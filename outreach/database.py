@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
@@ -39,8 +39,24 @@ def _sqlite_begin_immediate(connection) -> None:
     """
     if connection.dialect.name != "sqlite":
         return
-    if _immediate.get() or (has_request_context() and request.method not in _SAFE_METHODS):
+    if _immediate.get() or (
+        has_request_context() and request.method not in _SAFE_METHODS and not _reads_first(request.endpoint)
+    ):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def reads_first(view):
+    """Mark a view whose writes are single statements that settle races themselves (an
+    insert guarded by a condition and a UNIQUE constraint, like a check-in). Its reads then
+    take no write lock, and SQLite's lock is held only from the insert to the commit: the
+    door's busiest request does not queue behind its own lookups."""
+    view.reads_first = True
+    return view
+
+
+def _reads_first(endpoint: str | None) -> bool:
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return bool(getattr(view, "reads_first", False))
 
 
 class write_transaction:

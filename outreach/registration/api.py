@@ -12,6 +12,7 @@ from sqlalchemy import select
 from outreach import clock
 from outreach.accounts.permissions import has_role, role_required
 from outreach.api import created, iso, json_body, read_datetime, read_int, read_str
+from outreach.database import reads_first
 from outreach.errors import ValidationError
 from outreach.events import services as events
 from outreach.events.models import Event
@@ -120,6 +121,7 @@ def cancel_ticket(token: str):
 
 
 @bp.post("/checkins")
+@reads_first
 def check_in():
     if not current_user.is_authenticated:
         abort(401)
@@ -152,14 +154,16 @@ def check_in():
         registration, event=event, actor=current_user, client_key=client_key, device_id=device_id,
         scanned_at=scanned_at, source="sync" if scanned_at else "door",
     )
-    db.session.commit()
-    return jsonify({
+    # The answer is built before the commit, which expires what it would read.
+    body = {
         "result": outcome.result,
-        "checked_in_at": iso(outcome.checkin.checked_in_at),
-        "checkin_id": outcome.checkin.id,
+        "checked_in_at": iso(outcome.checked_in_at),
+        "checkin_id": outcome.checkin_id,
         "conflict": outcome.conflict is not None,
         "registration": {k: v for k, v in registration_json(outcome.registration).items() if k != "status"},
-    })
+    }
+    db.session.commit()
+    return jsonify(body)
 
 
 @bp.delete("/checkins/<int:checkin_id>")

@@ -10,13 +10,15 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from outreach import clock
 from outreach.database import locked
@@ -208,12 +210,20 @@ def register(
     return NewRegistration(registration, token)
 
 
+@cache
+def _registration_by_digest():
+    """Built once, for the door's busiest request (see also ``_checkin_insert``)."""
+    return select(Registration).options(joinedload(Registration.event)).where(
+        Registration.ticket_digest == bindparam("digest")
+    )
+
+
 def find_by_token(token: str) -> Registration | None:
     """The registration a ticket token or ticket URL stands for; None for a forged or unknown one."""
     digest = tickets.verify(tickets.token_from_text(token))
     if digest is None:
         return None
-    return db.session.scalar(select(Registration).where(Registration.ticket_digest == digest))
+    return db.session.scalar(_registration_by_digest(), {"digest": digest})
 
 
 def cancel(registration: Registration, *, actor=None, now: datetime | None = None) -> Registration:
@@ -343,12 +353,42 @@ def door_is_open(event: Event, when: datetime) -> bool:
     return window is not None and window[0] <= when <= window[1] and event.status in ("published", "completed")
 
 
+_CHECKIN_COLUMNS = ("registration_id", "event_id", "day", "checked_in_at", "by_user_id", "client_key", "device_id", "source")
+
+
+@cache
+def _checkin_insert(dialect: str):
+    """One statement, built once per database: insert the check-in only while the
+    registration is still confirmed (a cancellation committed meanwhile wins) and only once
+    a day (the UNIQUE (registration, day) settles two doors scanning at once), with no lock
+    held while the request reads."""
+    table = CheckIn.__table__
+    still_confirmed = (
+        select(Registration.id)
+        .where(Registration.id == bindparam("registration_id"), Registration.status == "confirmed")
+        .exists()
+    )
+    rows = select(*(bindparam(name, type_=table.c[name].type).label(name) for name in _CHECKIN_COLUMNS))
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(table)
+        .from_select(list(_CHECKIN_COLUMNS), rows.where(still_confirmed))
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    )
+
+
 @dataclass
 class CheckInResult:
     result: str  # "checked_in" | "already_checked_in"
-    checkin: CheckIn
+    checkin_id: int
+    checked_in_at: datetime
     registration: Registration
     conflict: CheckInConflict | None = None
+
+    @property
+    def checkin(self) -> CheckIn:
+        return db.session.get(CheckIn, self.checkin_id)
 
 
 def check_in(
@@ -371,7 +411,7 @@ def check_in(
     if client_key:
         earlier = db.session.scalar(select(CheckIn).where(CheckIn.client_key == client_key))
         if earlier is not None and earlier.registration_id == registration.id:
-            return CheckInResult("checked_in", earlier, registration)
+            return CheckInResult("checked_in", earlier.id, earlier.checked_in_at, registration)
     if event is not None and registration.event_id != event.id:
         raise _error("wrong_event", _l("This ticket is for another event: %(title)s.", title=registration.event.title))
     event = registration.event
@@ -388,22 +428,23 @@ def check_in(
         raise _error("checkin_closed", _l("Check-in for this event is not open now."))
 
     day = local_date(when)
-    values = dict(
-        registration_id=registration.id, event_id=event.id, day=day, checked_in_at=when,
-        by_user_id=getattr(actor, "id", None), client_key=client_key, device_id=device_id, source=source,
-    )
-    # Insert-or-nothing in one statement: the UNIQUE (registration, day) settles races
-    # between two doors without a savepoint or a lock.
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    new_id = db.session.execute(
-        insert(CheckIn).values(**values).on_conflict_do_nothing().returning(CheckIn.id)
-    ).scalar()
-    if new_id is not None:
-        return CheckInResult("checked_in", db.session.get(CheckIn, new_id), registration)
-    first = db.session.scalar(
-        select(CheckIn).where(CheckIn.registration_id == registration.id, CheckIn.day == day)
-    )
-    if first is None:  # the conflict was on client_key, used for another ticket
+    columns = {
+        "registration_id": registration.id, "event_id": event.id, "day": day, "checked_in_at": when,
+        "by_user_id": getattr(actor, "id", None), "client_key": client_key, "device_id": device_id, "source": source,
+    }
+    inserted = db.session.execute(_checkin_insert(db.session.get_bind().dialect.name), columns).first()
+    if inserted is not None:
+        return CheckInResult("checked_in", inserted.id, when, registration)
+    first = db.session.execute(
+        select(CheckIn.id, CheckIn.checked_in_at, CheckIn.device_id).where(
+            CheckIn.registration_id == registration.id, CheckIn.day == day
+        )
+    ).first()
+    if first is None:
+        db.session.refresh(registration)
+        if registration.status != "confirmed":  # cancelled or moved back while we looked
+            raise _error("cancelled", _l("This ticket has been cancelled."))
+        # the conflict was on client_key, used for another ticket
         raise ValidationError({"client_key": _l("This key was already used for another ticket.")})
     conflict = None
     if scanned_at is not None and device_id and first.device_id != device_id:
@@ -413,7 +454,7 @@ def check_in(
         )
         db.session.add(conflict)
         db.session.flush()
-    return CheckInResult("already_checked_in", first, registration, conflict)
+    return CheckInResult("already_checked_in", first.id, first.checked_in_at, registration, conflict)
 
 
 def undo_check_in(checkin: CheckIn, *, actor) -> None:

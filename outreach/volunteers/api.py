@@ -1,0 +1,306 @@
+"""Shifts, sign-ups, attendance and hours in the JSON API."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from flask import Blueprint, abort, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from outreach import clock
+from outreach.accounts.permissions import has_role, role_required
+from outreach.api import created, iso, json_body, read_date_arg, read_datetime, read_int, read_str
+from outreach.errors import ValidationError
+from outreach.events.models import Event
+from outreach.extensions import db
+from outreach.i18n import current_locale
+from outreach.timezone import library_tz, local_date
+from outreach.volunteers import services
+from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
+from outreach.volunteers.routes import _parse_year, certificate_response, shift_place
+
+bp = Blueprint("volunteers_api", __name__)
+
+#: The longest period ``GET /shifts`` lists at once.
+MAX_RANGE_DAYS = 366
+
+
+# --- shapes ---------------------------------------------------------------------------------------
+
+
+def _number(value: Decimal | None) -> float | None:
+    """Hours as a JSON number (3.5, not "3.50"); every value is a multiple of 0.01."""
+    return float(value) if value is not None else None
+
+
+def shift_json(shift: Shift, *, taken: int | None = None) -> dict:
+    locale = current_locale()
+    event = shift.event
+    return {
+        "id": shift.id,
+        "event_id": shift.event_id,
+        "event": {"id": event.id, "title": event.title, "display_title": event.display_title(locale)} if event else None,
+        "role": shift.role,
+        "starts_at": iso(shift.starts_at),
+        "ends_at": iso(shift.ends_at),
+        "slots": shift.slots,
+        "taken": services.slots_taken(shift.id) if taken is None else taken,
+        "location": shift.location,
+        "place": shift_place(shift, locale),
+        "notes": shift.notes,
+        "required_topic": shift.required_topic,
+        "required_skill": shift.required_skill,
+        "signup_opens_at": iso(services.signup_opens_at(shift)),
+        "cancel_cutoff_hours": shift.cancel_cutoff_hours,
+        "cancel_until": iso(services.cancel_cutoff(shift)),
+    }
+
+
+def signup_json(signup: ShiftSignup) -> dict:
+    return {
+        "id": signup.id,
+        "shift_id": signup.shift_id,
+        "volunteer_id": signup.volunteer_id,
+        "status": signup.status,
+        "hours": _number(signup.hours),
+        "checked_in_at": iso(signup.checked_in_at),
+        "checked_out_at": iso(signup.checked_out_at),
+    }
+
+
+def state_json(state: services.ShiftState) -> dict:
+    detail = {}
+    if "opens_at" in state.detail:
+        detail["opens_at"] = iso(state.detail["opens_at"])
+    if "topic" in state.detail:
+        detail["topic"] = state.detail["topic"]
+    if "skill" in state.detail:
+        detail["skill"] = state.detail["skill"]
+    if "other" in state.detail:
+        detail["overlaps_shift_id"] = state.detail["other"].shift_id
+    return {
+        "state": state.code,
+        "state_detail": detail,
+        "can_sign_up": state.can_sign_up,
+        "can_cancel": state.can_cancel,
+        "signup": {"id": state.signup.id, "status": state.signup.status} if state.signup else None,
+    }
+
+
+# --- who is asking --------------------------------------------------------------------------------
+
+
+def current_volunteer() -> VolunteerProfile:
+    """The caller's volunteer profile: 401 when not signed in, 403 without a profile."""
+    if not current_user.is_authenticated:
+        abort(401)
+    profile = services.profile_of(current_user)
+    if profile is None or not current_user.is_active:
+        abort(403)
+    return profile
+
+
+def _shift_or_404(shift_id: int) -> Shift:
+    shift = db.session.get(Shift, shift_id)
+    if shift is None:
+        abort(404)
+    return shift
+
+
+# --- shifts -----------------------------------------------------------------------------------------
+
+
+@bp.post("/events/<int:event_id>/shifts")
+@role_required("staff")
+def create_shift(event_id: int):
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    data = json_body()
+    errors: dict = {}
+    values = {
+        "role": read_str(data, "role", errors, required=True, max_length=120),
+        "starts_at": read_datetime(data, "starts_at", errors),
+        "ends_at": read_datetime(data, "ends_at", errors),
+        "slots": read_int(data, "slots", errors, required=True, nullable=False),
+        "location": read_str(data, "location", errors, max_length=200),
+        "notes": read_str(data, "notes", errors, max_length=2000),
+        "required_topic": read_str(data, "required_topic", errors, max_length=100),
+        "required_skill": read_str(data, "required_skill", errors, max_length=100),
+        "signup_opens_at": read_datetime(data, "signup_opens_at", errors, required=False),
+        "cancel_cutoff_hours": read_int(data, "cancel_cutoff_hours", errors),
+    }
+    # Every problem at once: the service's own checks for the fields that were readable.
+    for key, message in services.check_shift(values).items():
+        errors.setdefault(key, message)
+    if errors:
+        raise ValidationError(errors)
+    shift = services.create_shift(event, actor=current_user, **values)
+    db.session.commit()
+    return created(shift_json(shift))
+
+
+@bp.get("/shifts")
+def list_shifts():
+    """Upcoming shifts (or those of ``from``..``to``); a volunteer sees their state in each."""
+    if not current_user.is_authenticated:
+        abort(401)
+    volunteer = services.profile_of(current_user)
+    if volunteer is None and not has_role(current_user, "staff"):
+        abort(403)
+    errors: dict = {}
+    first = read_date_arg("from", errors)
+    last = read_date_arg("to", errors)
+    if first and last and last < first:
+        errors["to"] = _l("The end must come after the start.")
+    elif (last or local_date(clock.now())) - (first or local_date(clock.now())) > timedelta(days=MAX_RANGE_DAYS):
+        errors["to"] = _l("Ask for at most %(n)d days at once.", n=MAX_RANGE_DAYS)
+    if errors:
+        raise ValidationError(errors)
+    now = clock.now()
+    if first is None and last is None:
+        shifts = services.upcoming_shifts(now)
+    else:
+        tz = library_tz()
+        start = datetime.combine(first, time.min, tzinfo=tz) if first else now
+        end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz) if last else start + timedelta(days=60)
+        shifts = list(db.session.scalars(
+            select(Shift).where(Shift.ends_at > start, Shift.starts_at < end).order_by(Shift.starts_at, Shift.id)
+        ))
+    items = []
+    for shift in shifts:
+        if volunteer is not None:
+            state = services.shift_state(shift, volunteer, now)
+            items.append({**shift_json(shift, taken=state.taken), **state_json(state)})
+        else:
+            items.append(shift_json(shift))
+    return jsonify({"shifts": items})
+
+
+@bp.post("/shifts/<int:shift_id>/signups")
+def sign_up(shift_id: int):
+    volunteer = current_volunteer()
+    shift = _shift_or_404(shift_id)
+    signup = services.sign_up(shift, volunteer)
+    db.session.commit()
+    return created({"id": signup.id, "status": signup.status, "shift_id": shift.id, "volunteer_id": volunteer.id})
+
+
+@bp.delete("/shifts/<int:shift_id>/signups/mine")
+def cancel_signup(shift_id: int):
+    """Cancel one's own sign-up; cancelling again answers the same (a retried request is safe)."""
+    volunteer = current_volunteer()
+    shift = _shift_or_404(shift_id)
+    signup = db.session.scalar(
+        select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
+    )
+    if signup is None:
+        raise services.VolunteerError("not_signed_up", _l("There is no sign-up to cancel."))
+    if signup.status != "cancelled":
+        services.cancel_signup(signup, actor=current_user)
+        db.session.commit()
+    return jsonify({"status": "cancelled", "id": signup.id, "shift_id": shift.id})
+
+
+@bp.post("/shifts/<int:shift_id>/attendance")
+@role_required("staff")
+def record_attendance(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    data = json_body()
+    errors: dict = {}
+    volunteer_id = read_int(data, "volunteer_id", errors, required=True, nullable=False)
+    status = read_str(data, "status", errors, required=True, max_length=20)
+    reason = read_str(data, "reason", errors, max_length=1000)
+    hours = None
+    if data.get("hours") is not None:
+        value = data["hours"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            errors["hours"] = _l("Enter hours from 0 to 24.")
+        else:
+            hours = Decimal(str(value))
+    if errors:
+        raise ValidationError(errors)
+    volunteer = db.session.get(VolunteerProfile, volunteer_id)
+    if volunteer is None:
+        abort(404)
+    signup = services.record_attendance(shift, volunteer, status=status, hours=hours, actor=current_user, reason=reason)
+    db.session.commit()
+    return jsonify(signup_json(signup))
+
+
+# --- the volunteer's own records ------------------------------------------------------------------------
+
+
+@bp.get("/volunteers/me")
+def me():
+    volunteer = current_volunteer()
+    return jsonify({
+        "id": volunteer.id,
+        "name": volunteer.user.name,
+        "status": volunteer.status,
+        "email": volunteer.user.email,
+        "phone": volunteer.phone,
+        "skills": volunteer.skills,
+        "languages": volunteer.languages,
+        "availability": volunteer.availability or {},
+        "calendar_url": url_for(
+            "volunteers.shift_feed", volunteer_id=volunteer.id, token=services.calendar_token(volunteer), _external=True
+        ),
+    })
+
+
+@bp.get("/volunteers/me/hours")
+def my_hours():
+    """The year's hours: each completed shift and each staff correction; ``hours`` is their sum."""
+    volunteer = current_volunteer()
+    year = _parse_year(request.args.get("year"))
+    start, end = services.year_bounds(year)
+    lines = services.hours_lines(volunteer, start=start, end=end)
+    return jsonify({
+        "year": year,
+        "hours": _number(services.total_hours(lines)),
+        "shifts": completed_shifts(volunteer, start, end),
+        "adjustments": [
+            {"date": line.day.isoformat(), "hours": _number(line.hours), "reason": line.note}
+            for line in lines if line.kind == "adjustment"
+        ],
+        "total_hours": _number(services.total_hours(services.hours_lines(volunteer))),
+    })
+
+
+def completed_shifts(volunteer: VolunteerProfile, start, end) -> list[dict]:
+    """The shift lines of ``services.hours_lines`` with their shift's id, which ``HoursLine`` lacks;
+    the same selection (completed sign-ups, by the shift's library day) so that they add up alike."""
+    locale = current_locale()
+    rows = db.session.execute(
+        select(ShiftSignup, Shift)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.status == "completed")
+        .order_by(Shift.starts_at, Shift.id)
+    ).all()
+    lines = []
+    for signup, shift in rows:
+        day = local_date(shift.starts_at)
+        if not start <= day <= end:
+            continue
+        lines.append({
+            "shift_id": shift.id,
+            "date": day.isoformat(),
+            "activity": shift.event.display_title(locale) if shift.event else shift.role,
+            "role": shift.role,
+            "hours": _number(signup.hours or Decimal(0)),
+            "checked_in_at": iso(signup.checked_in_at),
+            "checked_out_at": iso(signup.checked_out_at),
+        })
+    return lines
+
+
+@bp.get("/volunteers/me/certificate.pdf")
+def my_certificate():
+    volunteer = current_volunteer()
+    year = _parse_year(request.args.get("year"))
+    return certificate_response(volunteer, year)

@@ -1,0 +1,168 @@
+"""Volunteers' documents: the hours certificate (志愿服务证明), rosters as PDF and CSV, and the
+desk poster that volunteers scan to check in and out of a shift.
+
+Each returns bytes and leaves the commit to the caller (``certificate_pdf`` numbers and keeps
+the certificate through ``services.issue_certificate``, which only flushes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+
+from flask import render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from outreach import clock, qr
+from outreach.extensions import db
+from outreach.i18n import library_name
+from outreach.pdf import render_pdf
+from outreach.timezone import library_tz, local, local_date
+from outreach.volunteers import services
+from outreach.volunteers.models import Shift, Training, TrainingAttendance, VolunteerProfile
+from outreach.volunteers.staff_forms import SIGNUP_STATUS_LABELS
+
+#: A CSV that Excel opens as UTF-8 (without the mark it guesses GBK and garbles Chinese).
+BOM = "\ufeff"
+
+
+def shift_activity(shift: Shift, locale: str) -> str:
+    """What the shift serves: its event's title, or its role for a standing duty."""
+    if shift.event is not None:
+        return shift.event.display_title(locale)
+    return shift.role
+
+
+def shift_place(shift: Shift, locale: str) -> str:
+    if shift.location:
+        return shift.location
+    if shift.event is not None and shift.event.venue is not None:
+        return shift.event.venue.display_name(locale)
+    return ""
+
+
+def line_activity(line, locale: str) -> str:
+    """A ledger line's activity in ``locale``: an event's English title once
+    ``services.HoursLine`` carries it (``activity_en``), else the Chinese original."""
+    english = getattr(line, "activity_en", None)
+    return english if locale == "en" and english else line.activity
+
+
+def trainings_attended(volunteer: VolunteerProfile, *, start: date | None = None, end: date | None = None) -> list[Training]:
+    """The trainings a volunteer attended, by date; with ``start``/``end``, those held in the period."""
+    query = (
+        select(Training)
+        .join(TrainingAttendance, TrainingAttendance.training_id == Training.id)
+        .where(TrainingAttendance.volunteer_id == volunteer.id)
+        .order_by(Training.starts_at, Training.id)
+    )
+    tz = library_tz()
+    if start is not None:
+        query = query.where(Training.starts_at >= datetime.combine(start, time.min, tzinfo=tz))
+    if end is not None:
+        query = query.where(Training.starts_at < datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
+    return list(db.session.scalars(query))
+
+
+# --- the hours certificate --------------------------------------------------------------------
+
+
+def certificate_pdf(volunteer: VolunteerProfile, *, start: date, end: date, locale: str,
+                    issued_by: str | None = None) -> bytes:
+    """The hours certificate for ``start``..``end`` in ``locale`` ("zh_Hans" or "en").
+
+    It carries what the national guidance on volunteer service records (《关于规范志愿服务记录
+    证明工作的指导意见》) asks for: who (name, volunteer number), what (each service with its
+    date, activity and hours, the total, the trainings), who certifies (the library, the
+    person issuing, a box for the seal) and the certificate's number and date. The number
+    comes from ``services.issue_certificate``: the same period and hours give the same one.
+    """
+    certificate = services.issue_certificate(volunteer, start=start, end=end)
+    lines = services.hours_lines(volunteer, start=start, end=end)
+    trainings = trainings_attended(volunteer, start=start, end=end)
+    with force_locale(locale):
+        html = render_template(
+            "volunteers/certificate_pdf.html", volunteer=volunteer, certificate=certificate, lines=lines,
+            trainings=trainings, start=start, end=end, locale=locale, library=library_name(locale),
+            issued_by=issued_by, line_activity=line_activity,
+        )
+    return render_pdf(html)
+
+
+# --- rosters ------------------------------------------------------------------------------------
+
+
+def roster_pdf(shifts: list[Shift], *, title: str, locale: str) -> bytes:
+    """A printable roster: each shift with its volunteers, phones in full (for staff only),
+    and an empty column for signatures on the day."""
+    with force_locale(locale):
+        html = render_template(
+            "volunteers/roster_pdf.html", roster=services.roster(shifts), title=title, locale=locale,
+            library=library_name(locale), printed_at=clock.now(), shift_activity=shift_activity,
+            shift_place=shift_place, slots_taken=services.slots_taken, status_labels=SIGNUP_STATUS_LABELS,
+        )
+    return render_pdf(html)
+
+
+def roster_rows(shifts: list[Shift], *, locale: str) -> list[list[str]]:
+    """The roster as rows (a header, then one row per volunteer on each shift)."""
+    with force_locale(locale):
+        rows = [[
+            _("Date"), _("Start"), _("End"), _("Role"), _("Activity"), _("Place"), _("Name"), _("Phone"),
+            _("Status"), _("Checked in"), _("Checked out"), _("Hours"),
+        ]]
+        for shift, signups in services.roster(shifts):
+            for signup in signups:
+                user = signup.volunteer.user
+                rows.append([
+                    local_date(shift.starts_at).isoformat(),
+                    local(shift.starts_at).strftime("%H:%M"),
+                    local(shift.ends_at).strftime("%H:%M"),
+                    shift.role,
+                    shift_activity(shift, locale),
+                    shift_place(shift, locale),
+                    user.name,
+                    signup.volunteer.phone or "",
+                    str(SIGNUP_STATUS_LABELS.get(signup.status, signup.status)),
+                    local(signup.checked_in_at).strftime("%H:%M") if signup.checked_in_at else "",
+                    local(signup.checked_out_at).strftime("%H:%M") if signup.checked_out_at else "",
+                    str(signup.hours) if signup.hours is not None else "",
+                ])
+    return rows
+
+
+def roster_csv(shifts: list[Shift], *, locale: str) -> bytes:
+    """The roster as CSV in UTF-8 with a byte-order mark, so that Excel shows the Chinese."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in roster_rows(shifts, locale=locale):
+        writer.writerow([_defuse(cell) for cell in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def _defuse(cell: str) -> str:
+    """Keep a spreadsheet from running a name such as ``=HYPERLINK(...)`` as a formula."""
+    if cell and cell[0] in "=+-@\t\r":
+        return "'" + cell
+    return cell
+
+
+# --- the desk poster ------------------------------------------------------------------------------
+
+
+def desk_url(shift: Shift) -> str:
+    """The address the desk poster's QR code opens: the volunteer checks in, and later out."""
+    return url_for("volunteers.desk", shift_id=shift.id, code=services.desk_code(shift), _external=True)
+
+
+def desk_poster_pdf(shift: Shift, *, locale: str) -> bytes:
+    """An A4 poster for the shift's desk: a big title, the shift, and the QR code to scan."""
+    with force_locale(locale):
+        html = render_template(
+            "volunteers/desk_poster_pdf.html", shift=shift, qr=qr.qr_data_uri(desk_url(shift)), locale=locale,
+            library=library_name(locale), activity=shift_activity(shift, locale), place=shift_place(shift, locale),
+        )
+    return render_pdf(html)

@@ -1,0 +1,379 @@
+"""Volunteers' pages: recruitment calls and applying, and a volunteer's own shifts and hours."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from icalendar import Calendar
+from icalendar import Event as VEvent
+from sqlalchemy import func, select
+
+from outreach import clock
+from outreach.errors import OutreachError, ValidationError
+from outreach.extensions import db, limiter
+from outreach.i18n import current_locale
+from outreach.timezone import library_tz, local_date
+from outreach.volunteers import services
+from outreach.volunteers.forms import PERIOD_LABELS, PERIODS, WEEKDAYS, ApplicationForm, ShiftActionForm, availability_dict
+from outreach.volunteers.models import RecruitmentCall, Shift, ShiftSignup, VolunteerProfile
+
+bp = Blueprint("volunteers", __name__)
+
+ICS = "text/calendar; charset=utf-8"
+#: How far back a volunteer's shift feed reaches.
+FEED_PAST_DAYS = 90
+
+
+# --- helpers: read-only ----------------------------------------------------------------------
+
+
+def localized(record, name: str, locale: str):
+    """A recruitment call's field in the reader's language: ``<name>_en`` for English readers
+    when it is filled in, else the Chinese original."""
+    if locale == "en":
+        english = getattr(record, f"{name}_en", None)
+        if english:
+            return english
+    return getattr(record, name)
+
+
+def shift_title(shift: Shift, locale: str) -> str:
+    """The role and the event, as calendars and lists show a shift."""
+    if shift.event is not None:
+        return f"{shift.role} · {shift.event.display_title(locale)}"
+    return shift.role
+
+
+def shift_place(shift: Shift, locale: str) -> str | None:
+    if shift.location:
+        return shift.location
+    if shift.event is not None and shift.event.venue is not None:
+        return shift.event.venue.display_name(locale)
+    return None
+
+
+def waiting_position(signup: ShiftSignup) -> int:
+    """1 for the first on the shift's waiting list."""
+    return db.session.scalar(
+        select(func.count(ShiftSignup.id)).where(
+            ShiftSignup.shift_id == signup.shift_id,
+            ShiftSignup.status == "waitlisted",
+            (ShiftSignup.created_at < signup.created_at)
+            | ((ShiftSignup.created_at == signup.created_at) & (ShiftSignup.id < signup.id)),
+        )
+    ) + 1
+
+
+def current_volunteer() -> VolunteerProfile:
+    """The signed-in person's volunteer profile: anonymous → sign in; no profile → 403."""
+    if not current_user.is_authenticated:
+        abort(401)
+    profile = services.profile_of(current_user)
+    if profile is None or not current_user.is_active:
+        abort(403)
+    return profile
+
+
+def _parse_year(value: str | None) -> int:
+    today = local_date(clock.now())
+    if value in (None, ""):
+        return today.year
+    if not value.isdigit() or not 2000 <= int(value) <= today.year + 1:
+        raise ValidationError({"year": _("Give a year from %(first)s to %(last)s.", first=2000, last=today.year + 1)})
+    return int(value)
+
+
+# --- recruitment and applying ------------------------------------------------------------------
+
+
+@bp.get("/volunteer")
+def recruitment():
+    return render_template(
+        "volunteers/recruitment.html", calls=services.open_calls(), localized=localized,
+        profile=services.profile_of(current_user),
+    )
+
+
+@bp.route("/volunteer/apply", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"], methods=["POST"])
+def apply():
+    if services.profile_of(current_user) is not None:
+        return redirect(url_for("volunteers.me"))
+    form = ApplicationForm()
+    if request.method == "GET":
+        form.call.data = request.args.get("call", "")
+    call = _chosen_call(form.call.data)
+    if request.method == "GET" and call is not None and call not in services.open_calls():
+        call, form.call.data = None, ""  # a closed call: the form applies generally
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                profile = services.apply(
+                    name=form.name.data, email=form.email.data, password=form.password.data, phone=form.phone.data,
+                    skills=form.skills.data, languages=form.languages.data,
+                    availability=availability_dict(form.availability.data), motivation=form.motivation.data,
+                    emergency_contact=form.emergency_contact.data, is_minor=form.is_minor.data,
+                    guardian_name=form.guardian_name.data, guardian_consent=form.guardian_consent.data,
+                    consent=form.consent.data, call=call,
+                )
+            except ValidationError as error:
+                db.session.rollback()
+                _attach_errors(form, error.fields or {})
+            except OutreachError as error:  # email_taken, call_closed
+                db.session.rollback()
+                if error.code == "email_taken":
+                    form.email.errors = [*form.email.errors, str(error.message)]
+                else:
+                    form.form_errors.append(str(error.message))
+            else:
+                db.session.commit()
+                thanks = _("Thank you! Your application is sent. Library staff will review it and let you know.")
+                if current_user.is_authenticated:  # staff filling in the form for someone: stay signed in
+                    flash(thanks, "success")
+                    return redirect(url_for("volunteers.recruitment"), code=303)
+                chosen = session.get("lang")
+                session.clear()  # a fresh session for the new account
+                if chosen:
+                    session["lang"] = chosen
+                login_user(profile.user)
+                flash(thanks, "success")
+                return redirect(url_for("volunteers.me"), code=303)
+        status = 422
+    return render_template(
+        "volunteers/apply.html", form=form, call=call, localized=localized, weekdays=WEEKDAYS, periods=PERIODS,
+        period_labels=PERIOD_LABELS, day_names=_day_names(),
+    ), status
+
+
+def _chosen_call(value) -> RecruitmentCall | None:
+    if not value or not str(value).isdigit():
+        return None
+    return db.session.get(RecruitmentCall, int(value))
+
+
+def _day_names() -> dict[str, str]:
+    from babel.dates import get_day_names
+
+    names = get_day_names("wide", locale=current_locale())
+    return {day: names[n] for n, day in enumerate(WEEKDAYS)}
+
+
+def _attach_errors(form, errors: dict) -> None:
+    """Put a service's messages beside the fields they are about."""
+    for key, message in errors.items():
+        field = getattr(form, key, None)
+        if field is None or key in ("submit", "csrf_token"):
+            form.form_errors.append(str(message))
+        else:
+            field.errors = [*field.errors, str(message)]
+
+
+# --- the volunteer's own page ------------------------------------------------------------------
+
+
+@bp.get("/volunteer/me")
+def me():
+    volunteer = current_volunteer()
+    now = clock.now()
+    locale = current_locale()
+    today = local_date(now)
+    mine = [(signup.shift, services.shift_state(signup.shift, volunteer, now)) for signup in services.my_signups(volunteer, now)]
+    positions = {
+        state.signup.id: waiting_position(state.signup) for _shift, state in mine if state.code == "waitlisted"
+    }
+    held = {shift.id for shift, _state in mine}
+    open_shifts = []
+    if volunteer.status == "active":
+        open_shifts = [
+            (shift, services.shift_state(shift, volunteer, now))
+            for shift in services.upcoming_shifts(now)
+            if shift.id not in held and shift.starts_at > now
+        ]
+    start, end = services.year_bounds(today.year)
+    year_lines = services.hours_lines(volunteer, start=start, end=end)
+    return render_template(
+        "volunteers/me.html", volunteer=volunteer, mine=mine, positions=positions, open_shifts=open_shifts,
+        year=today.year, year_lines=year_lines, year_hours=services.total_hours(year_lines),
+        all_hours=services.total_hours(services.hours_lines(volunteer)),
+        feed_url=url_for("volunteers.shift_feed", volunteer_id=volunteer.id, token=services.calendar_token(volunteer),
+                         lang=locale, _external=True),
+        form=ShiftActionForm(), shift_title=shift_title, shift_place=shift_place, localized=localized,
+        day_names=_day_names(), period_labels=PERIOD_LABELS, weekdays=WEEKDAYS,
+    )
+
+
+def _shift_or_404(shift_id: int) -> Shift:
+    shift = db.session.get(Shift, shift_id)
+    if shift is None:
+        abort(404)
+    return shift
+
+
+@bp.post("/volunteer/shifts/<int:shift_id>/sign-up")
+def sign_up(shift_id: int):
+    volunteer = current_volunteer()
+    shift = _shift_or_404(shift_id)
+    if not ShiftActionForm().validate_on_submit():
+        abort(400)
+    locale = current_locale()
+    try:
+        signup = services.sign_up(shift, volunteer)
+    except OutreachError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        if signup.status == "confirmed":
+            flash(_("You are signed up: %(shift)s.", shift=shift_title(shift, locale)), "success")
+        else:
+            flash(_("The shift is full: you are on its waiting list. You move up by yourself when a place frees up."), "warning")
+    return redirect(url_for("volunteers.me"), code=303)
+
+
+@bp.post("/volunteer/shifts/<int:shift_id>/cancel")
+def cancel(shift_id: int):
+    volunteer = current_volunteer()
+    shift = _shift_or_404(shift_id)
+    if not ShiftActionForm().validate_on_submit():
+        abort(400)
+    signup = db.session.scalar(
+        select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
+    )
+    try:
+        if signup is None:
+            raise services.VolunteerError("not_signed_up", _("There is no sign-up to cancel."))
+        services.cancel_signup(signup, actor=current_user)
+    except OutreachError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("You are no longer on this shift: %(shift)s.", shift=shift_title(shift, current_locale())), "success")
+    return redirect(url_for("volunteers.me"), code=303)
+
+
+@bp.get("/volunteer/me/certificate.pdf")
+def certificate():
+    volunteer = current_volunteer()
+    year = _parse_year(request.args.get("year"))
+    return certificate_response(volunteer, year)
+
+
+def certificate_response(volunteer: VolunteerProfile, year: int) -> Response:
+    """The hours certificate of ``year`` as a PDF; the certificate is numbered and kept."""
+    from outreach.pdf import pdf_response
+    from outreach.volunteers import documents
+
+    start, end = services.year_bounds(year)
+    pdf = documents.certificate_pdf(volunteer, start=start, end=end, locale=current_locale())
+    db.session.commit()
+    return pdf_response(pdf, _("Volunteer service certificate %(year)s", year=year) + ".pdf")
+
+
+# --- the shift feed (iCalendar) ------------------------------------------------------------------
+
+
+@bp.get("/volunteer/<int:volunteer_id>/shifts.ics")
+def shift_feed(volunteer_id: int):
+    """A volunteer's shifts for calendar apps, which cannot sign in: the token is the credential."""
+    volunteer = services.volunteer_for_calendar_token(volunteer_id, request.args.get("token", ""))
+    if volunteer is None:
+        abort(404)
+    locale = current_locale()
+    since = clock.now() - timedelta(days=FEED_PAST_DAYS)
+    rows = db.session.execute(
+        select(ShiftSignup, Shift)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(
+            ShiftSignup.volunteer_id == volunteer.id,
+            ShiftSignup.status.in_(("confirmed", "waitlisted", "completed")),
+            Shift.ends_at > since,
+        )
+        .order_by(Shift.starts_at)
+    ).all()
+    body = shift_calendar(rows, locale=locale, name=_("My volunteer shifts"))
+    return Response(body, mimetype=ICS, headers={"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"})
+
+
+def shift_uid(shift: Shift) -> str:
+    """Stable across changes of time and role: the shift's id and the library's host."""
+    host = current_app.config.get("SERVER_NAME") or request.host
+    return f"shift-{shift.id}@{host.split(':')[0]}"
+
+
+def shift_calendar(rows, *, locale: str, name: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Outreach//Volunteer shifts//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", current_app.config["TIMEZONE"])
+    tz = library_tz()
+    for signup, shift in rows:
+        item = VEvent()
+        item.add("uid", shift_uid(shift))
+        summary = shift_title(shift, locale)
+        if signup.status == "waitlisted":
+            summary = _("Waiting list: %(shift)s", shift=summary)
+        item.add("summary", summary)
+        item.add("dtstart", shift.starts_at.astimezone(tz))
+        item.add("dtend", shift.ends_at.astimezone(tz))
+        # Shifts keep no modification time; the later of the shift's and the sign-up's making
+        # keeps DTSTAMP stable between fetches.
+        item.add("dtstamp", max(shift.created_at, signup.created_at))
+        place = shift_place(shift, locale)
+        if place:
+            item.add("location", place)
+        if shift.notes:
+            item.add("description", shift.notes)
+        item.add("url", url_for("volunteers.me", _external=True))
+        item.add("status", "TENTATIVE" if signup.status == "waitlisted" else "CONFIRMED")
+        calendar.add_component(item)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+# --- the shift's desk: check in and out -------------------------------------------------------------
+
+
+@bp.route("/volunteer/shifts/<int:shift_id>/desk", methods=["GET", "POST"])
+def desk(shift_id: int):
+    """Where the desk poster's QR code leads: the volunteer checks in on arrival and out on leaving."""
+    shift = _shift_or_404(shift_id)
+    code = request.args.get("code", "")
+    context = {"shift": shift, "code": code, "shift_title": shift_title, "shift_place": shift_place}
+    if not services.desk_code_is_valid(shift, code):
+        return render_template("volunteers/desk.html", state="bad_code", **context), 403
+    volunteer = current_volunteer()
+    form = ShiftActionForm()
+    error, status = None, 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            if request.form.get("action") == "check_out":
+                signup = services.check_out_of_shift(shift, volunteer)
+                message = _("Checked out. %(hours)s hours are credited to you. Thank you!", hours=format_decimal(signup.hours or 0))
+            else:
+                signup = services.check_in_to_shift(shift, volunteer)
+                message = _("Checked in. Thank you for coming!")
+        except OutreachError as failure:
+            db.session.rollback()
+            error, status = failure, failure.status
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("volunteers.desk", shift_id=shift.id, code=code), code=303)
+    signup = db.session.scalar(
+        select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
+    )
+    if signup is not None and signup.status not in ("confirmed", "completed"):
+        signup = None
+    return render_template(
+        "volunteers/desk.html", state="open", signup=signup, form=form, error=error, **context
+    ), status

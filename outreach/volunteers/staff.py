@@ -1,0 +1,693 @@
+"""Staff pages of volunteering: review, recruitment calls, trainings, shifts, rosters, hours.
+
+Thin views: the rules are in ``services``; each POST commits once, and a broken rule comes
+back as a translated message beside the field it is about.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from itertools import groupby
+
+from babel.dates import get_day_names
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from outreach import clock
+from outreach.accounts.models import User
+from outreach.accounts.permissions import role_required
+from outreach.errors import OutreachError
+from outreach.events.models import Event
+from outreach.extensions import db
+from outreach.i18n import current_locale
+from outreach.pdf import pdf_response
+from outreach.platform.services import record
+from outreach.timezone import library_tz, local_date, localize
+from outreach.volunteers import documents, services
+from outreach.volunteers.models import (
+    HoursAdjustment,
+    RecruitmentCall,
+    Shift,
+    ShiftSignup,
+    Training,
+    VolunteerProfile,
+)
+from outreach.volunteers.staff_forms import (
+    CALL_STATUS_LABELS,
+    PERIOD_LABELS,
+    REVIEW_ACTION_LABELS,
+    SIGNUP_STATUS_LABELS,
+    VOLUNTEER_STATUS_LABELS,
+    WEEKDAYS,
+    ActionForm,
+    CallForm,
+    CertificateForm,
+    HoursForm,
+    PatternForm,
+    ReviewForm,
+    RosterDayForm,
+    ShiftAttendanceForm,
+    ShiftForm,
+    TrainingAttendanceForm,
+    TrainingForm,
+)
+
+bp = Blueprint("volunteers_staff", __name__, url_prefix="/staff/volunteers")
+
+#: How far ahead the shift list looks.
+SHIFT_LIST_DAYS = 60
+
+
+@bp.context_processor
+def labels():
+    return {
+        "VOLUNTEER_STATUS_LABELS": VOLUNTEER_STATUS_LABELS,
+        "SIGNUP_STATUS_LABELS": SIGNUP_STATUS_LABELS,
+        "REVIEW_ACTION_LABELS": REVIEW_ACTION_LABELS,
+        "CALL_STATUS_LABELS": CALL_STATUS_LABELS,
+        "shift_activity": documents.shift_activity,
+        "shift_place": documents.shift_place,
+    }
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _get_or_404(model, id_: int):
+    row = db.session.get(model, id_)
+    if row is None:
+        abort(404)
+    return row
+
+
+def attach_errors(form, errors: dict, mapping: dict | None = None) -> None:
+    """Put a service's messages beside the fields they are about (the rest above the form)."""
+    for key, message in (errors or {}).items():
+        name = (mapping or {}).get(key, key)
+        if name in form._fields and name not in ("csrf_token", "submit"):
+            field = form[name]
+            field.errors = [*field.errors, str(message)]
+        else:
+            form.form_errors.append(str(message))
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The library day as a half-open range of aware datetimes."""
+    tz = library_tz()
+    return datetime.combine(day, time.min, tzinfo=tz), datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+
+
+def hours_by_volunteer(start: date, end: date) -> dict[int, Decimal]:
+    """Each volunteer's hours in ``start``..``end`` (library days), summed in the database:
+    the same figure as ``total_hours(hours_lines(...))``, for a whole list at once."""
+    low, _ = day_bounds(start)
+    _, high = day_bounds(end)
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    shift_hours = db.session.execute(
+        select(ShiftSignup.volunteer_id, func.sum(ShiftSignup.hours))
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(ShiftSignup.status == "completed", Shift.starts_at >= low, Shift.starts_at < high)
+        .group_by(ShiftSignup.volunteer_id)
+    )
+    adjustments = db.session.execute(
+        select(HoursAdjustment.volunteer_id, func.sum(HoursAdjustment.hours))
+        .where(HoursAdjustment.day >= start, HoursAdjustment.day <= end)
+        .group_by(HoursAdjustment.volunteer_id)
+    )
+    for volunteer_id, hours in [*shift_hours, *adjustments]:
+        totals[volunteer_id] += Decimal(str(hours or 0))
+    return {key: value.quantize(Decimal("0.01")) for key, value in totals.items()}
+
+
+def slot_counts(shift_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For each shift: how many hold a slot ("taken") and how many wait ("waiting")."""
+    counts: dict[int, dict[str, int]] = {shift_id: {"taken": 0, "waiting": 0} for shift_id in shift_ids}
+    if not shift_ids:
+        return counts
+    rows = db.session.execute(
+        select(ShiftSignup.shift_id, ShiftSignup.status, func.count(ShiftSignup.id))
+        .where(ShiftSignup.shift_id.in_(shift_ids), ShiftSignup.status.in_(("confirmed", "completed", "waitlisted")))
+        .group_by(ShiftSignup.shift_id, ShiftSignup.status)
+    )
+    for shift_id, status, number in rows:
+        counts[shift_id]["waiting" if status == "waitlisted" else "taken"] += number
+    return counts
+
+
+def this_year() -> tuple[date, date]:
+    return services.year_bounds(local_date(clock.now()).year)
+
+
+def day_names() -> dict[str, str]:
+    names = get_day_names("wide", locale=current_locale())
+    return {day: names[n] for n, day in enumerate(WEEKDAYS)}
+
+
+def _redirect(endpoint: str, **values):
+    return redirect(url_for(endpoint, **values), code=303)
+
+
+# --- volunteers ---------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@role_required("staff")
+def index():
+    """Applicants waiting for review first, then every volunteer by status."""
+    volunteers = db.session.scalars(
+        select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id).order_by(User.name, VolunteerProfile.id)
+    ).all()
+    by_status: dict[str, list[VolunteerProfile]] = {status: [] for status in VOLUNTEER_STATUS_LABELS}
+    for volunteer in volunteers:
+        by_status.setdefault(volunteer.status, []).append(volunteer)
+    by_status["applicant"].sort(key=lambda v: (v.created_at, v.id))
+    start, end = this_year()
+    calls = {call.id: call for call in db.session.scalars(select(RecruitmentCall))}
+    return render_template(
+        "volunteers/staff/index.html", by_status=by_status, hours=hours_by_volunteer(start, end), year=start.year,
+        calls=calls,
+    )
+
+
+def _profile_page(volunteer: VolunteerProfile, *, review_form=None, hours_form=None, certificate_form=None,
+                  status: int = 200):
+    lines = services.hours_lines(volunteer)
+    start, end = this_year()
+    year_lines = [line for line in lines if start <= line.day <= end]
+    years = sorted({line.day.year for line in lines} | {start.year}, reverse=True)
+    if certificate_form is None:
+        certificate_form = CertificateForm(formdata=None, year=start.year, language=current_locale())
+    certificate_form.year.choices = [(year, str(year)) for year in years]
+    signups = db.session.scalars(
+        select(ShiftSignup)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(ShiftSignup.volunteer_id == volunteer.id, Shift.ends_at > clock.now() - timedelta(days=30))
+        .order_by(Shift.starts_at)
+    ).all()
+    reviewer = db.session.get(User, volunteer.reviewed_by_id) if volunteer.reviewed_by_id else None
+    call = db.session.get(RecruitmentCall, volunteer.call_id) if volunteer.call_id else None
+    actions = [action for action, (allowed, _new) in services.REVIEW_MOVES.items() if volunteer.status in allowed]
+    return render_template(
+        "volunteers/staff/profile.html", volunteer=volunteer, lines=lines, total=services.total_hours(lines),
+        year_total=services.total_hours(year_lines), year=start.year, signups=signups, reviewer=reviewer, call=call,
+        trainings=documents.trainings_attended(volunteer), actions=actions, day_names=day_names(),
+        period_labels=PERIOD_LABELS, weekdays=WEEKDAYS,
+        review_form=review_form or ReviewForm(formdata=None),
+        hours_form=hours_form or HoursForm(formdata=None),
+        certificate_form=certificate_form,
+    ), status
+
+
+@bp.get("/<int:volunteer_id>")
+@role_required("staff")
+def profile(volunteer_id: int):
+    return _profile_page(_get_or_404(VolunteerProfile, volunteer_id))
+
+
+@bp.post("/<int:volunteer_id>/review")
+@role_required("staff")
+def review(volunteer_id: int):
+    volunteer = _get_or_404(VolunteerProfile, volunteer_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _profile_page(volunteer, review_form=form, status=422)
+    action = form.action.data
+    try:
+        services.review(volunteer, action, actor=current_user, note=form.note.data)
+    except OutreachError as error:
+        db.session.rollback()
+        attach_errors(form, error.fields or {"action": error.message})
+        return _profile_page(volunteer, review_form=form, status=error.status)
+    db.session.commit()
+    messages = {
+        "approve": _("%(name)s is now an active volunteer. We have told them by e-mail.", name=volunteer.user.name),
+        "reject": _("The application of %(name)s is turned down. We have told them by e-mail.", name=volunteer.user.name),
+        "pause": _("%(name)s is paused.", name=volunteer.user.name),
+        "archive": _("%(name)s is archived.", name=volunteer.user.name),
+        "reactivate": _("%(name)s is active again.", name=volunteer.user.name),
+    }
+    flash(messages[action], "success")
+    return _redirect("volunteers_staff.profile", volunteer_id=volunteer.id)
+
+
+@bp.post("/<int:volunteer_id>/hours")
+@role_required("staff")
+def adjust_hours(volunteer_id: int):
+    volunteer = _get_or_404(VolunteerProfile, volunteer_id)
+    form = HoursForm()
+    if not form.validate_on_submit():
+        return _profile_page(volunteer, hours_form=form, status=422)
+    try:
+        services.adjust_hours(volunteer, form.hours.data, reason=form.reason.data, actor=current_user, day=form.day.data)
+    except OutreachError as error:
+        db.session.rollback()
+        attach_errors(form, error.fields or {"hours": error.message})
+        return _profile_page(volunteer, hours_form=form, status=error.status)
+    db.session.commit()
+    flash(_("The adjustment of %(hours)s hours is recorded.", hours=f"{form.hours.data:+}"), "success")
+    return _redirect("volunteers_staff.profile", volunteer_id=volunteer.id)
+
+
+@bp.post("/<int:volunteer_id>/certificate")
+@role_required("staff")
+def certificate(volunteer_id: int):
+    """The hours certificate of a chosen year, in a chosen language. A POST: issuing one
+    numbers and keeps it (the same year and hours give the same certificate again)."""
+    volunteer = _get_or_404(VolunteerProfile, volunteer_id)
+    form = CertificateForm()
+    start, _end = this_year()
+    years = {line.day.year for line in services.hours_lines(volunteer)} | {start.year}
+    form.year.choices = [(year, str(year)) for year in sorted(years, reverse=True)]
+    if not form.validate_on_submit():
+        return _profile_page(volunteer, certificate_form=form, status=422)
+    year, locale = form.year.data, form.language.data
+    period_start, period_end = services.year_bounds(year)
+    pdf = documents.certificate_pdf(
+        volunteer, start=period_start, end=period_end, locale=locale, issued_by=current_user.name
+    )
+    db.session.commit()
+    with force_locale(locale):
+        filename = _("Volunteer service certificate %(year)s", year=year)
+    return pdf_response(pdf, f"{filename} {volunteer.user.name}.pdf")
+
+
+# --- recruitment calls ------------------------------------------------------------------------
+
+
+@bp.get("/calls")
+@role_required("staff")
+def calls():
+    rows = db.session.scalars(
+        select(RecruitmentCall).order_by(RecruitmentCall.status.desc(), RecruitmentCall.deadline.is_(None),
+                                         RecruitmentCall.deadline.desc(), RecruitmentCall.id.desc())
+    ).all()
+    applicants = dict(db.session.execute(
+        select(VolunteerProfile.call_id, func.count(VolunteerProfile.id)).where(VolunteerProfile.call_id.is_not(None))
+        .group_by(VolunteerProfile.call_id)
+    ).all())
+    return render_template(
+        "volunteers/staff/calls.html", calls=rows, applicants=applicants, action_form=ActionForm(),
+        today=local_date(clock.now()),
+    )
+
+
+def _save_call(call: RecruitmentCall | None):
+    form = CallForm(obj=call)
+    if form.validate_on_submit():
+        values = {name: (form[name].data or None) for name in CallForm.FIELDS}
+        new = call is None
+        if new:
+            call = RecruitmentCall()
+            db.session.add(call)
+        for name, value in values.items():
+            setattr(call, name, value)
+        db.session.flush()
+        record("call.create" if new else "call.update", call, actor=current_user, data={"status": call.status})
+        db.session.commit()
+        flash(_("The call “%(title)s” is saved.", title=call.title), "success")
+        return _redirect("volunteers_staff.calls")
+    status = 422 if request.method == "POST" else 200
+    return render_template("volunteers/staff/call_form.html", form=form, call=call), status
+
+
+@bp.route("/calls/new", methods=["GET", "POST"])
+@role_required("staff")
+def new_call():
+    return _save_call(None)
+
+
+@bp.route("/calls/<int:call_id>/edit", methods=["GET", "POST"])
+@role_required("staff")
+def edit_call(call_id: int):
+    return _save_call(_get_or_404(RecruitmentCall, call_id))
+
+
+@bp.post("/calls/<int:call_id>/close")
+@role_required("staff")
+def close_call(call_id: int):
+    call = _get_or_404(RecruitmentCall, call_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if call.status != "closed":
+        call.status = "closed"
+        record("call.close", call, actor=current_user)
+        db.session.commit()
+    flash(_("The call “%(title)s” is closed: it no longer takes applications.", title=call.title), "success")
+    return _redirect("volunteers_staff.calls")
+
+
+# --- trainings ------------------------------------------------------------------------------------
+
+
+@bp.route("/trainings", methods=["GET", "POST"])
+@role_required("staff")
+def trainings():
+    form = TrainingForm()
+    if form.validate_on_submit():
+        training = Training(
+            title=form.title.data, title_en=form.title_en.data or None, topic=form.topic.data,
+            starts_at=localize(form.starts_at.data), ends_at=localize(form.ends_at.data),
+            location=form.location.data or None, notes=form.notes.data or None,
+        )
+        db.session.add(training)
+        db.session.flush()
+        record("training.create", training, actor=current_user, data={"topic": training.topic})
+        db.session.commit()
+        flash(_("The training “%(title)s” is added. Now tick who attended.", title=training.title), "success")
+        return _redirect("volunteers_staff.training", training_id=training.id)
+    rows = db.session.scalars(select(Training).order_by(Training.starts_at.desc(), Training.id.desc())).all()
+    counts = dict(db.session.execute(
+        select(Training.id, func.count()).join(Training.attendees).group_by(Training.id)
+    ).all())
+    status = 422 if request.method == "POST" else 200
+    return render_template("volunteers/staff/trainings.html", trainings=rows, counts=counts, form=form), status
+
+
+def _training_page(training: Training, form=None, status: int = 200):
+    attended = sorted((a.volunteer for a in training.attendees), key=lambda v: (v.user.name, v.id))
+    known = {v.id for v in attended}
+    candidates = db.session.scalars(
+        select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id)
+        .where(VolunteerProfile.status == "active").order_by(User.name, VolunteerProfile.id)
+    ).all()
+    form = form or TrainingAttendanceForm(formdata=None)
+    form.volunteers.choices = [(v.id, v.user.name) for v in candidates if v.id not in known]
+    return render_template("volunteers/staff/training.html", training=training, attended=attended, form=form), status
+
+
+@bp.get("/trainings/<int:training_id>")
+@role_required("staff")
+def training(training_id: int):
+    return _training_page(_get_or_404(Training, training_id))
+
+
+@bp.post("/trainings/<int:training_id>/attendance")
+@role_required("staff")
+def training_attendance(training_id: int):
+    training = _get_or_404(Training, training_id)
+    form = TrainingAttendanceForm()
+    known = {a.volunteer_id for a in training.attendees}
+    form.volunteers.choices = [
+        (v.id, v.user.name) for v in db.session.scalars(select(VolunteerProfile).where(VolunteerProfile.status == "active"))
+        if v.id not in known
+    ]
+    if not form.validate_on_submit():
+        return _training_page(training, form, 422)
+    volunteers = [db.session.get(VolunteerProfile, volunteer_id) for volunteer_id in form.volunteers.data]
+    added = services.record_training(training, volunteers, actor=current_user)
+    db.session.commit()
+    flash(ngettext("%(num)s volunteer recorded as trained.", "%(num)s volunteers recorded as trained.", added), "success")
+    return _redirect("volunteers_staff.training", training_id=training.id)
+
+
+# --- shifts -----------------------------------------------------------------------------------------
+
+
+def _event_choices() -> list[tuple[int, str]]:
+    locale = current_locale()
+    events = db.session.scalars(
+        select(Event)
+        .where(Event.ends_at > clock.now(), Event.status.in_(("draft", "published")))
+        .order_by(Event.starts_at, Event.id)
+        .limit(200)
+    ).all()
+    return [(0, _("None: a standing duty such as the service desk"))] + [
+        (event.id, f"{event.display_title(locale)} ({local_date(event.starts_at).isoformat()})") for event in events
+    ]
+
+
+def _chosen_event(form) -> Event | None:
+    return db.session.get(Event, form.event.data) if form.event.data else None
+
+
+@bp.get("/shifts")
+@role_required("staff")
+def shifts():
+    """Upcoming shifts by day, with the slots taken."""
+    upcoming = services.upcoming_shifts(days=SHIFT_LIST_DAYS)
+    counts = slot_counts([shift.id for shift in upcoming])
+    days = [(day, list(group)) for day, group in groupby(upcoming, key=lambda s: local_date(s.starts_at))]
+    return render_template(
+        "volunteers/staff/shifts.html", days=days, counts=counts, day_form=RosterDayForm(formdata=None),
+        horizon=SHIFT_LIST_DAYS,
+    )
+
+
+@bp.route("/shifts/new", methods=["GET", "POST"])
+@role_required("staff")
+def new_shift():
+    form = ShiftForm()
+    form.event.choices = _event_choices()
+    if request.method == "GET" and request.args.get("event", "").isdigit():
+        form.event.data = int(request.args["event"])
+    if form.validate_on_submit():
+        try:
+            shift = services.create_shift(
+                _chosen_event(form), actor=current_user, role=form.role.data,
+                starts_at=localize(datetime.combine(form.day.data, form.start_time.data)),
+                ends_at=localize(datetime.combine(form.day.data, form.end_time.data)),
+                slots=form.slots.data, **form.details(),
+            )
+        except OutreachError as error:
+            db.session.rollback()
+            attach_errors(form, error.fields or {"": error.message}, ShiftForm.ERROR_FIELDS)
+        else:
+            db.session.commit()
+            flash(_("The shift “%(role)s” is added.", role=shift.role), "success")
+            return _redirect("volunteers_staff.shift", shift_id=shift.id)
+    status = 422 if request.method == "POST" else 200
+    return render_template("volunteers/staff/shift_form.html", form=form), status
+
+
+@bp.route("/shifts/pattern", methods=["GET", "POST"])
+@role_required("staff")
+def pattern():
+    """Many shifts at once: every ``length`` minutes from the first start to the last end."""
+    form = PatternForm()
+    form.event.choices = _event_choices()
+    if request.method == "GET" and request.args.get("event", "").isdigit():
+        form.event.data = int(request.args["event"])
+    if form.validate_on_submit():
+        try:
+            created = services.create_shifts_from_pattern(
+                _chosen_event(form), actor=current_user, role=form.role.data, day=form.day.data,
+                first_start=form.first_start.data, last_end=form.last_end.data,
+                length_minutes=form.length_minutes.data, slots=form.slots.data, **form.details(),
+            )
+        except OutreachError as error:
+            db.session.rollback()
+            attach_errors(form, error.fields or {"": error.message}, PatternForm.ERROR_FIELDS)
+        else:
+            db.session.commit()
+            flash(ngettext("%(num)s shift added.", "%(num)s shifts added.", len(created)), "success")
+            return _redirect("volunteers_staff.roster_day", day=form.day.data.isoformat())
+    status = 422 if request.method == "POST" else 200
+    return render_template("volunteers/staff/pattern_form.html", form=form), status
+
+
+def _attendance_form(shift: Shift, signups: list[ShiftSignup], form=None) -> ShiftAttendanceForm:
+    form = form or ShiftAttendanceForm(formdata=None)
+    listed = {s.volunteer_id for s in signups}
+    others = db.session.scalars(
+        select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id)
+        .where(VolunteerProfile.status == "active", VolunteerProfile.id.not_in(listed or [0]))
+        .order_by(User.name, VolunteerProfile.id)
+    ).all()
+    form.volunteer.choices = [
+        (s.volunteer_id, f"{s.volunteer.user.name} ({SIGNUP_STATUS_LABELS[s.status]})") for s in signups
+    ] + [(v.id, v.user.name) for v in others]
+    return form
+
+
+def _shift_page(shift: Shift, *, attendance_form=None, status: int = 200):
+    ((_shift, signups),) = services.roster([shift])
+    return render_template(
+        "volunteers/staff/shift.html", shift=shift, signups=signups, taken=services.slots_taken(shift.id),
+        attendance_form=_attendance_form(shift, signups, attendance_form), action_form=ActionForm(),
+        cutoff=services.cancel_cutoff(shift), opens=services.signup_opens_at(shift),
+        length=services.shift_length(shift), started=clock.now() >= shift.starts_at,
+    ), status
+
+
+@bp.get("/shifts/<int:shift_id>")
+@role_required("staff")
+def shift(shift_id: int):
+    return _shift_page(_get_or_404(Shift, shift_id))
+
+
+@bp.post("/shifts/<int:shift_id>/attendance")
+@role_required("staff")
+def shift_attendance(shift_id: int):
+    """Staff mark a volunteer as served (with hours) or absent; a change of an earlier
+    entry needs a reason, which the audit log keeps with both entries."""
+    shift = _get_or_404(Shift, shift_id)
+    ((_shift, signups),) = services.roster([shift])
+    form = _attendance_form(shift, signups, ShiftAttendanceForm())
+    if not form.validate_on_submit():
+        return _shift_page(shift, attendance_form=form, status=422)
+    volunteer = db.session.get(VolunteerProfile, form.volunteer.data)
+    earlier = db.session.scalar(
+        select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
+    )
+    if earlier is not None and earlier.status in ("completed", "no_show") and not form.reason.data:
+        attach_errors(form, {"reason": _("Give the reason for the correction.")})
+        return _shift_page(shift, attendance_form=form, status=422)
+    try:
+        signup = services.record_attendance(
+            shift, volunteer, status=form.status.data, hours=form.hours.data, actor=current_user,
+            reason=form.reason.data or None,
+        )
+    except OutreachError as error:
+        db.session.rollback()
+        attach_errors(form, error.fields or {"": error.message})
+        return _shift_page(shift, attendance_form=form, status=error.status)
+    db.session.commit()
+    if signup.status == "completed":
+        flash(_("%(name)s served %(hours)s hours.", name=volunteer.user.name, hours=format_decimal(signup.hours)), "success")
+    else:
+        flash(_("%(name)s is recorded as not having come.", name=volunteer.user.name), "success")
+    return _redirect("volunteers_staff.shift", shift_id=shift.id)
+
+
+@bp.post("/shifts/<int:shift_id>/signups/<int:signup_id>/remove")
+@role_required("staff")
+def remove_signup(shift_id: int, signup_id: int):
+    """Staff take a volunteer off a shift, also after the volunteers' own cut-off."""
+    shift = _get_or_404(Shift, shift_id)
+    signup = _get_or_404(ShiftSignup, signup_id)
+    if signup.shift_id != shift.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    name = signup.volunteer.user.name
+    try:
+        services.cancel_signup(signup, actor=current_user)
+    except OutreachError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is no longer on this shift.", name=name), "success")
+    return _redirect("volunteers_staff.shift", shift_id=shift.id)
+
+
+@bp.get("/shifts/<int:shift_id>/desk-poster.pdf")
+@role_required("staff")
+def desk_poster(shift_id: int):
+    """The poster for the shift's desk: volunteers scan it to check in and again to check out."""
+    shift = _get_or_404(Shift, shift_id)
+    pdf = documents.desk_poster_pdf(shift, locale=current_locale())
+    return pdf_response(pdf, f"desk-poster-shift-{shift.id}.pdf")
+
+
+# --- rosters ------------------------------------------------------------------------------------------
+
+
+def _parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(404)
+
+
+def _day_shifts(day: date) -> list[Shift]:
+    low, high = day_bounds(day)
+    return list(db.session.scalars(
+        select(Shift).where(Shift.starts_at >= low, Shift.starts_at < high).order_by(Shift.starts_at, Shift.id)
+    ))
+
+
+def _event_shifts(event: Event) -> list[Shift]:
+    return list(db.session.scalars(select(Shift).where(Shift.event_id == event.id).order_by(Shift.starts_at, Shift.id)))
+
+
+def _roster_page(shifts_: list[Shift], *, title: str, pdf_url: str, csv_url: str, day: date | None = None,
+                 event: Event | None = None, day_form=None, status: int = 200):
+    return render_template(
+        "volunteers/staff/roster.html", roster=services.roster(shifts_), title=title, pdf_url=pdf_url,
+        csv_url=csv_url, day=day, event=event, counts=slot_counts([s.id for s in shifts_]),
+        day_form=day_form or RosterDayForm(formdata=None, day=day), timedelta=timedelta,
+    ), status
+
+
+def _csv_response(body: bytes, filename: str) -> Response:
+    return Response(
+        body, mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.get("/rosters")
+@role_required("staff")
+def rosters():
+    """The day picker: a chosen day opens its roster; today's when none is given."""
+    if "day" not in request.args:
+        return _redirect("volunteers_staff.roster_day", day=local_date(clock.now()).isoformat())
+    form = RosterDayForm(request.args)
+    if form.validate():
+        return _redirect("volunteers_staff.roster_day", day=form.day.data.isoformat())
+    return render_template("volunteers/staff/roster.html", roster=[], title=_("Choose a day"), day_form=form,
+                           day=None, event=None, counts={}, pdf_url=None, csv_url=None, timedelta=timedelta), 422
+
+
+def _day_title(day: date) -> str:
+    return format_date(day, "full")
+
+
+@bp.get("/rosters/days/<day>")
+@role_required("staff")
+def roster_day(day: str):
+    chosen = _parse_day(day)
+    return _roster_page(
+        _day_shifts(chosen), title=_day_title(chosen), day=chosen,
+        pdf_url=url_for("volunteers_staff.roster_day_pdf", day=chosen.isoformat()),
+        csv_url=url_for("volunteers_staff.roster_day_csv", day=chosen.isoformat()),
+    )
+
+
+@bp.get("/rosters/days/<day>/roster.pdf")
+@role_required("staff")
+def roster_day_pdf(day: str):
+    chosen = _parse_day(day)
+    pdf = documents.roster_pdf(_day_shifts(chosen), title=_day_title(chosen), locale=current_locale())
+    return pdf_response(pdf, f"roster-{chosen.isoformat()}.pdf")
+
+
+@bp.get("/rosters/days/<day>/roster.csv")
+@role_required("staff")
+def roster_day_csv(day: str):
+    chosen = _parse_day(day)
+    return _csv_response(documents.roster_csv(_day_shifts(chosen), locale=current_locale()), f"roster-{chosen.isoformat()}.csv")
+
+
+@bp.get("/rosters/events/<int:event_id>")
+@role_required("staff")
+def roster_event(event_id: int):
+    event = _get_or_404(Event, event_id)
+    return _roster_page(
+        _event_shifts(event), title=event.display_title(current_locale()), event=event,
+        pdf_url=url_for("volunteers_staff.roster_event_pdf", event_id=event.id),
+        csv_url=url_for("volunteers_staff.roster_event_csv", event_id=event.id),
+    )
+
+
+@bp.get("/rosters/events/<int:event_id>/roster.pdf")
+@role_required("staff")
+def roster_event_pdf(event_id: int):
+    event = _get_or_404(Event, event_id)
+    locale = current_locale()
+    pdf = documents.roster_pdf(_event_shifts(event), title=event.display_title(locale), locale=locale)
+    return pdf_response(pdf, f"roster-event-{event.id}.pdf")
+
+
+@bp.get("/rosters/events/<int:event_id>/roster.csv")
+@role_required("staff")
+def roster_event_csv(event_id: int):
+    event = _get_or_404(Event, event_id)
+    return _csv_response(documents.roster_csv(_event_shifts(event), locale=current_locale()), f"roster-event-{event.id}.csv")
