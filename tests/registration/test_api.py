@@ -38,7 +38,7 @@ def register(client, event, **body):
     return client.post(f"/api/v1/events/{event_id}/registrations", json=payload)
 
 
-def test_register_returns_the_ticket_links(client, soon):
+def test_register_returns_the_ticket_links(client, soon, make_user, api_token):
     response = register(client, soon, party_size=2, email="z@example.org")
     assert response.status_code == 201
     body = response.get_json()
@@ -52,7 +52,13 @@ def test_register_returns_the_ticket_links(client, soon):
     # The PNG holds the ticket URL, as the contract says.
     png = client.get(body["ticket"]["qr_png_url"])
     assert png.mimetype == "image/png"
-    assert zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))[0].text == body["ticket"]["url"]
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))[0].text
+    assert decoded == body["ticket"]["url"]
+    # What the camera read checks the ticket in.
+    staff = api_token(make_user("staff"))
+    checked = client.post("/api/v1/checkins", json={"token": decoded, "event_id": soon.id}, headers=staff)
+    assert checked.get_json()["result"] == "checked_in"
+    assert checked.get_json()["registration"]["party_size"] == 2
     assert client.get(body["ticket"]["qr_svg_url"]).mimetype == "image/svg+xml"
     pdf = client.get(body["ticket"]["pdf_url"])
     assert pdf.mimetype == "application/pdf" and pdf.data[:5] == b"%PDF-"
