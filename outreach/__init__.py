@@ -84,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from outreach.accounts.routes import bp as accounts_bp
     from outreach.api import bp as api_bp
+    from outreach.api import register_areas
     from outreach.events.routes import bp as events_bp
     from outreach.registration.routes import bp as registration_bp
     from outreach.registration.staff import bp as registration_staff_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(volunteers_bp)
     app.register_blueprint(volunteers_staff_bp)
+    register_areas()
     app.register_blueprint(api_bp)
 
 

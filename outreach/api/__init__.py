@@ -144,7 +144,10 @@ def created(payload: dict):
     return jsonify(payload), 201
 
 
-def _register_children() -> None:
+def register_areas() -> None:
+    """Nest each area's API blueprint under /api/v1 (once per process; the factory calls it)."""
+    if bp._blueprints:
+        return
     from outreach.api import openapi
     from outreach.events.api import bp as events_api
     from outreach.registration.api import bp as registration_api
@@ -153,6 +156,3 @@ def _register_children() -> None:
     for child in (events_api, registration_api, volunteers_api, openapi.bp):
         csrf.exempt(child)  # nested blueprints are not covered by the parent's exemption
         bp.register_blueprint(child)
-
-
-_register_children()

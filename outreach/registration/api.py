@@ -14,11 +14,11 @@ from outreach.accounts.permissions import has_role, role_required
 from outreach.api import created, iso, json_body, read_datetime, read_int, read_str
 from outreach.database import reads_first
 from outreach.errors import ValidationError
-from outreach.events import services as events
 from outreach.events.models import Event
 from outreach.extensions import db, limiter
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration
+from outreach.registration.routes import door_event, public_event
 from outreach.timezone import local_date
 
 bp = Blueprint("registration_api", __name__)
@@ -45,29 +45,10 @@ def registration_json(registration: Registration) -> dict:
     }
 
 
-def public_event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None or not events.is_visible(event, current_user):
-        abort(404)
-    return event
-
-
-def door_event_or_403(event_id: int) -> Event:
-    """The event, when the caller may work its door (staff, or a volunteer on its shift now)."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    if not current_user.is_authenticated:
-        abort(401)
-    if not services.may_work_door(current_user, event):
-        abort(403)
-    return event
-
-
 @bp.post("/events/<int:event_id>/registrations")
 @limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"])
 def register(event_id: int):
-    event = public_event_or_404(event_id)
+    event = public_event(event_id)
     data = json_body()
     errors: dict = {}
     name = read_str(data, "name", errors, required=True, max_length=1000)
@@ -179,7 +160,7 @@ def undo_check_in(checkin_id: int):
 
 @bp.post("/events/<int:event_id>/walkins")
 def add_walkins(event_id: int):
-    event = door_event_or_403(event_id)
+    event = door_event(event_id)
     data = json_body()
     errors: dict = {}
     count = read_int(data, "count", errors, required=True, nullable=False, minimum=1, maximum=10000)
@@ -209,7 +190,7 @@ def add_walkins(event_id: int):
 
 @bp.get("/events/<int:event_id>/attendance")
 def attendance(event_id: int):
-    event = door_event_or_403(event_id)
+    event = door_event(event_id)
     return jsonify(services.attendance(event).as_dict())
 
 
@@ -217,7 +198,7 @@ def attendance(event_id: int):
 def roster(event_id: int):
     """What a scanner needs to keep admitting people offline: the digest of every valid
     ticket (never the token), the name and party size, and who is in already today."""
-    event = door_event_or_403(event_id)
+    event = door_event(event_id)
     now = clock.now()
     today = local_date(now)
     rows = db.session.execute(
@@ -245,7 +226,7 @@ def roster(event_id: int):
 @bp.get("/events/<int:event_id>/registrations")
 def search(event_id: int):
     """Find a registration by name or the end of a phone number, for the door's manual search."""
-    event = door_event_or_403(event_id)
+    event = door_event(event_id)
     full_phone = has_role(current_user, "staff")
     results = []
     for registration in services.search_registrations(event, request.args.get("q", "")):

@@ -29,7 +29,8 @@ bp = Blueprint("registration", __name__)
 MY_TICKETS = "my_tickets"
 
 
-def _public_event(event_id: int) -> Event:
+def public_event(event_id: int) -> Event:
+    """The event, unless it is unknown or a draft the caller may not see (404)."""
     event = db.session.get(Event, event_id)
     if event is None or not events.is_visible(event, current_user):
         abort(404)
@@ -58,7 +59,7 @@ def _remember_ticket(token: str) -> None:
 @bp.post("/events/<int:event_id>/register")
 @limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"])
 def register(event_id: int):
-    event = _public_event(event_id)
+    event = public_event(event_id)
     locale = current_locale()
     form = registration_form_for(event, locale, request.form)
     if not form.validate():
@@ -182,7 +183,9 @@ def cancel(token: str):
 # --- the door ------------------------------------------------------------------------------
 
 
-def _door_event(event_id: int) -> Event:
+def door_event(event_id: int) -> Event:
+    """The event, when the caller may work its door: staff, or a volunteer on its shift now
+    (401 for anonymous callers, 403 for others). The scanner page and the API share it."""
     event = db.session.get(Event, event_id)
     if event is None:
         abort(404)
@@ -197,7 +200,7 @@ def _door_event(event_id: int) -> Event:
 def scan(event_id: int):
     """The door's scanner. The camera needs JavaScript; without it, the same page still
     checks in a typed code, finds a registration by name or phone, and counts walk-ins."""
-    event = _door_event(event_id)
+    event = door_event(event_id)
     outcome, error, walkins = None, None, None
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
@@ -233,7 +236,7 @@ def scan(event_id: int):
 @bp.route("/events/<int:event_id>/here", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"], methods=["POST"])
 def self_check_in(event_id: int):
-    event = _public_event(event_id)
+    event = public_event(event_id)
     code = request.args.get("code", "")
     if not services.poster_code_is_valid(event, code):
         return render_template("registration/self_checkin.html", event=event, state="stale_code"), 403

@@ -45,6 +45,7 @@ from outreach.volunteers.staff_forms import (
     SIGNUP_STATUS_LABELS,
     VOLUNTEER_STATUS_LABELS,
     WEEKDAYS,
+    options,
     ActionForm,
     CallForm,
     CertificateForm,
@@ -183,7 +184,7 @@ def _profile_page(volunteer: VolunteerProfile, *, review_form=None, hours_form=N
     years = sorted({line.day.year for line in lines} | {start.year}, reverse=True)
     if certificate_form is None:
         certificate_form = CertificateForm(formdata=None, year=start.year, language=current_locale())
-    certificate_form.year.choices = [(year, str(year)) for year in years]
+    certificate_form.year.choices = options((year, str(year)) for year in years)
     signups = db.session.scalars(
         select(ShiftSignup)
         .join(Shift, Shift.id == ShiftSignup.shift_id)
@@ -263,7 +264,7 @@ def certificate(volunteer_id: int):
     form = CertificateForm()
     start, _end = this_year()
     years = {line.day.year for line in services.hours_lines(volunteer)} | {start.year}
-    form.year.choices = [(year, str(year)) for year in sorted(years, reverse=True)]
+    form.year.choices = options((year, str(year)) for year in sorted(years, reverse=True))
     if not form.validate_on_submit():
         return _profile_page(volunteer, certificate_form=form, status=422)
     year, locale = form.year.data, form.language.data
@@ -377,7 +378,7 @@ def _training_page(training: Training, form=None, status: int = 200):
         .where(VolunteerProfile.status == "active").order_by(User.name, VolunteerProfile.id)
     ).all()
     form = form or TrainingAttendanceForm(formdata=None)
-    form.volunteers.choices = [(v.id, v.user.name) for v in candidates if v.id not in known]
+    form.volunteers.choices = options((v.id, v.user.name) for v in candidates if v.id not in known)
     return render_template("volunteers/staff/training.html", training=training, attended=attended, form=form), status
 
 
@@ -393,10 +394,10 @@ def training_attendance(training_id: int):
     training = _get_or_404(Training, training_id)
     form = TrainingAttendanceForm()
     known = {a.volunteer_id for a in training.attendees}
-    form.volunteers.choices = [
+    form.volunteers.choices = options(
         (v.id, v.user.name) for v in db.session.scalars(select(VolunteerProfile).where(VolunteerProfile.status == "active"))
         if v.id not in known
-    ]
+    )
     if not form.validate_on_submit():
         return _training_page(training, form, 422)
     volunteers = [db.session.get(VolunteerProfile, volunteer_id) for volunteer_id in form.volunteers.data]
@@ -409,7 +410,7 @@ def training_attendance(training_id: int):
 # --- shifts -----------------------------------------------------------------------------------------
 
 
-def _event_choices() -> list[tuple[int, str]]:
+def _event_choices() -> list:
     locale = current_locale()
     events = db.session.scalars(
         select(Event)
@@ -417,9 +418,9 @@ def _event_choices() -> list[tuple[int, str]]:
         .order_by(Event.starts_at, Event.id)
         .limit(200)
     ).all()
-    return [(0, _("None: a standing duty such as the service desk"))] + [
+    return options([(0, _("None: a standing duty such as the service desk"))] + [
         (event.id, f"{event.display_title(locale)} ({local_date(event.starts_at).isoformat()})") for event in events
-    ]
+    ])
 
 
 def _chosen_event(form) -> Event | None:
@@ -499,9 +500,9 @@ def _attendance_form(shift: Shift, signups: list[ShiftSignup], form=None) -> Shi
         .where(VolunteerProfile.status == "active", VolunteerProfile.id.not_in(listed or [0]))
         .order_by(User.name, VolunteerProfile.id)
     ).all()
-    form.volunteer.choices = [
+    form.volunteer.choices = options([
         (s.volunteer_id, f"{s.volunteer.user.name} ({SIGNUP_STATUS_LABELS[s.status]})") for s in signups
-    ] + [(v.id, v.user.name) for v in others]
+    ] + [(v.id, v.user.name) for v in others])
     return form
 
 
@@ -512,6 +513,7 @@ def _shift_page(shift: Shift, *, attendance_form=None, status: int = 200):
         attendance_form=_attendance_form(shift, signups, attendance_form), action_form=ActionForm(),
         cutoff=services.cancel_cutoff(shift), opens=services.signup_opens_at(shift),
         length=services.shift_length(shift), started=clock.now() >= shift.starts_at,
+        shift_day=local_date(shift.starts_at).isoformat(),
     ), status
 
 

@@ -21,6 +21,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -98,6 +99,11 @@ class HoursField(DecimalField):
         self.data = value
 
 
+def options(pairs) -> list[SelectChoice]:
+    """``(value, label)`` pairs as WTForms 3.3 wants its choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def required(message):
     return DataRequired(message=message)
 
@@ -116,7 +122,7 @@ class ReviewForm(FlaskForm):
     """The review buttons: each button sends its own ``action``."""
 
     action = SelectField(
-        _l("Decision"), choices=list(REVIEW_ACTION_LABELS.items()), validate_choice=True,
+        _l("Decision"), choices=options(REVIEW_ACTION_LABELS.items()), validate_choice=True,
     )
     note = TextAreaField(
         _l("Note to the volunteer (optional)"), validators=[Optional(), Length(max=2000)], **TEXT,
@@ -143,7 +149,7 @@ class HoursForm(FlaskForm):
 
 class CertificateForm(FlaskForm):
     year = SelectField(_l("Year"), coerce=int, validate_choice=True)
-    language = SelectField(_l("Language of the certificate"), choices=CERTIFICATE_LANGUAGES, validate_choice=True)
+    language = SelectField(_l("Language of the certificate"), choices=options(CERTIFICATE_LANGUAGES), validate_choice=True)
     submit = SubmitField(_l("Make the certificate (PDF)"))
 
 
@@ -173,7 +179,7 @@ class CallForm(FlaskForm):
     commitment = StringField(_l("Time commitment"), validators=[Optional(), Length(max=200)], **TEXT)
     commitment_en = StringField(_l("Time commitment, in English"), validators=[Optional(), Length(max=200)], **TEXT)
     deadline = DateField(_l("Deadline (optional)"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
-    status = SelectField(_l("Status"), choices=list(CALL_STATUS_LABELS.items()), validate_choice=True, default="open")
+    status = SelectField(_l("Status"), choices=options(CALL_STATUS_LABELS.items()), validate_choice=True, default="open")
     submit = SubmitField(_l("Save the call"))
 
     FIELDS = (
@@ -281,7 +287,7 @@ class PatternForm(_ShiftDetails):
 class ShiftAttendanceForm(FlaskForm):
     volunteer = SelectField(_l("Volunteer"), coerce=int, validate_choice=True)
     status = RadioField(
-        _l("Attendance"), choices=[("completed", _l("Served")), ("no_show", _l("Did not come"))],
+        _l("Attendance"), choices=options([("completed", _l("Served")), ("no_show", _l("Did not come"))]),
         validators=[InputRequired(_l("Choose whether the volunteer served or did not come."))], default="completed",
     )
     hours = HoursField(_l("Hours (optional)"), validators=[Optional()])
