@@ -227,7 +227,10 @@ def record_attendance(shift_id: int):
     volunteer = db.session.get(VolunteerProfile, volunteer_id)
     if volunteer is None:
         abort(404)
-    signup = services.record_attendance(shift, volunteer, status=status, hours=hours, actor=current_user, reason=reason)
+    # API v1 promises corrections without a reason (the audit log keeps both entries).
+    signup = services.record_attendance(
+        shift, volunteer, status=status, hours=hours, actor=current_user, reason=reason, reason_required=False
+    )
     db.session.commit()
     return jsonify(signup_json(signup))
 
@@ -263,40 +266,17 @@ def my_hours():
     return jsonify({
         "year": year,
         "hours": _number(services.total_hours(lines)),
-        "shifts": completed_shifts(volunteer, start, end),
+        "shifts": [
+            {"shift_id": line.shift_id, "date": line.day.isoformat(), "activity": line.activity_in(current_locale()), "role": line.role,
+             "hours": _number(line.hours)}
+            for line in lines if line.kind == "shift"
+        ],
         "adjustments": [
             {"date": line.day.isoformat(), "hours": _number(line.hours), "reason": line.note}
             for line in lines if line.kind == "adjustment"
         ],
         "total_hours": _number(services.total_hours(services.hours_lines(volunteer))),
     })
-
-
-def completed_shifts(volunteer: VolunteerProfile, start, end) -> list[dict]:
-    """The shift lines of ``services.hours_lines`` with their shift's id, which ``HoursLine`` lacks;
-    the same selection (completed sign-ups, by the shift's library day) so that they add up alike."""
-    locale = current_locale()
-    rows = db.session.execute(
-        select(ShiftSignup, Shift)
-        .join(Shift, Shift.id == ShiftSignup.shift_id)
-        .where(ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.status == "completed")
-        .order_by(Shift.starts_at, Shift.id)
-    ).all()
-    lines = []
-    for signup, shift in rows:
-        day = local_date(shift.starts_at)
-        if not start <= day <= end:
-            continue
-        lines.append({
-            "shift_id": shift.id,
-            "date": day.isoformat(),
-            "activity": shift.event.display_title(locale) if shift.event else shift.role,
-            "role": shift.role,
-            "hours": _number(signup.hours or Decimal(0)),
-            "checked_in_at": iso(signup.checked_in_at),
-            "checked_out_at": iso(signup.checked_out_at),
-        })
-    return lines
 
 
 @bp.get("/volunteers/me/certificate.pdf")

@@ -45,13 +45,13 @@ def shift_place(shift: Shift, locale: str) -> str:
 
 
 def line_activity(line, locale: str) -> str:
-    """A ledger line's activity in ``locale``: an event's English title once
-    ``services.HoursLine`` carries it (``activity_en``), else the Chinese original."""
-    english = getattr(line, "activity_en", None)
-    return english if locale == "en" and english else line.activity
+    """A ledger line's activity in ``locale`` (an event's English title for English readers)."""
+    return line.activity_in(locale)
 
 
-def trainings_attended(volunteer: VolunteerProfile, *, start: date | None = None, end: date | None = None) -> list[Training]:
+def trainings_attended(
+    volunteer: VolunteerProfile, *, start: date | None = None, end: date | None = None
+) -> list[Training]:
     """The trainings a volunteer attended, by date; with ``start``/``end``, those held in the period."""
     query = (
         select(Training)

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from outreach import clock
 from outreach.database import locked
@@ -185,6 +186,10 @@ def check_shift(values: dict) -> dict:
     slots = values.get("slots")
     if isinstance(slots, bool) or not isinstance(slots, int) or not 1 <= slots <= 500:
         errors["slots"] = _l("Enter a whole number from %(min)d to %(max)d.", min=1, max=500)
+    for name, limit in (("location", 200), ("required_topic", 100), ("required_skill", 100)):
+        value = values.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            errors[name] = _l("Use at most %(n)d characters.", n=limit)
     cutoff = values.get("cancel_cutoff_hours")
     if cutoff is not None and (isinstance(cutoff, bool) or not isinstance(cutoff, int) or not 0 <= cutoff <= 720):
         errors["cancel_cutoff_hours"] = _l("Enter a whole number from %(min)d to %(max)d.", min=0, max=720)
@@ -245,7 +250,8 @@ def copy_shifts(source_event, target_event, *, actor=None) -> list[Shift]:
         copies.append(create_shift(
             target_event, role=shift.role, starts_at=shift.starts_at + delta, ends_at=shift.ends_at + delta,
             slots=shift.slots, location=shift.location, notes=shift.notes, required_topic=shift.required_topic,
-            required_skill=shift.required_skill, cancel_cutoff_hours=shift.cancel_cutoff_hours, actor=actor,
+            required_skill=shift.required_skill, cancel_cutoff_hours=shift.cancel_cutoff_hours,
+            signup_opens_at=shift.signup_opens_at + delta if shift.signup_opens_at else None, actor=actor,
         ))
     return copies
 
@@ -289,7 +295,7 @@ def overlapping_signup(volunteer: VolunteerProfile, shift: Shift) -> ShiftSignup
 class ShiftState:
     """What a volunteer sees of a shift: ``code`` is one of signed_up, waitlisted, free, full
     (sign-up joins the waiting list), overlap, not_open, needs_training, needs_skill,
-    not_active, started."""
+    not_active, event_cancelled, started."""
 
     code: str
     signup: ShiftSignup | None = None
@@ -314,10 +320,12 @@ def shift_state(shift: Shift, volunteer: VolunteerProfile, now: datetime | None 
     before_cutoff = now < cancel_cutoff(shift)
     if mine is not None and mine.status in ("confirmed", "completed"):
         return ShiftState("signed_up", mine, taken, {"before_cutoff": before_cutoff and mine.status == "confirmed"})
-    if mine is not None and mine.status == "waitlisted":
-        return ShiftState("waitlisted", mine, taken, {"before_cutoff": before_cutoff})
+    if mine is not None and mine.status == "waitlisted":  # waiting holds nobody up: leave any time
+        return ShiftState("waitlisted", mine, taken, {"before_cutoff": True})
     if volunteer.status != "active":
         return ShiftState("not_active", mine, taken)
+    if shift.event is not None and shift.event.status == "cancelled":
+        return ShiftState("event_cancelled", mine, taken)
     if now >= shift.starts_at:
         return ShiftState("started", mine, taken)
     if now < signup_opens_at(shift):
@@ -334,6 +342,7 @@ def shift_state(shift: Shift, volunteer: VolunteerProfile, now: datetime | None 
 
 _REFUSALS = {
     "not_active": ("not_active", _l("Only active volunteers can sign up for shifts.")),
+    "event_cancelled": ("event_cancelled", _l("This event has been cancelled.")),
     "started": ("shift_started", _l("This shift has already started.")),
     "not_open": ("signup_not_open", _l("Sign-up for this shift has not opened yet.")),
     "needs_training": ("training_required", _l("This shift needs a training you have not attended yet.")),
@@ -351,10 +360,14 @@ def sign_up(shift: Shift, volunteer: VolunteerProfile, *, now: datetime | None =
     with another of their shifts. Slots hold under concurrency (the shift row is locked, or
     SQLite's write lock is held). A cancelled sign-up can be renewed. Raises
     ``VolunteerError`` with ``not_active``, ``shift_started``, ``signup_not_open``,
-    ``training_required``, ``skill_required``, ``shift_overlap`` or ``already_signed_up``.
+    ``training_required``, ``skill_required``, ``shift_overlap``, ``event_cancelled`` or
+    ``already_signed_up``.
     """
     now = now or clock.now()
+    # Always the shift first, then the volunteer: two sign-ups of one person for two
+    # overlapping shifts cannot both pass, and the fixed order cannot deadlock.
     shift = locked(db.session, Shift, shift.id)
+    locked(db.session, VolunteerProfile, volunteer.id)
     state = shift_state(shift, volunteer, now)
     if not state.can_sign_up:
         code, message = _REFUSALS[state.code]
@@ -383,7 +396,7 @@ def cancel_signup(signup: ShiftSignup, *, actor, now: datetime | None = None) ->
     if signup.status not in ("confirmed", "waitlisted"):
         raise _error("not_signed_up", _l("There is no sign-up to cancel."))
     is_staff = has_role(actor, "staff")
-    if not is_staff and now >= cancel_cutoff(shift):
+    if not is_staff and signup.status == "confirmed" and now >= cancel_cutoff(shift):
         raise _error(
             "cancel_closed",
             _l("It is too late to cancel this shift yourself. Please call the library so that staff can replace you."),
@@ -468,6 +481,7 @@ def check_in_to_shift(shift: Shift, volunteer: VolunteerProfile, *, now: datetim
     if signup.checked_in_at is None:
         signup.checked_in_at = now
         db.session.flush()
+        record("shift.checkin", signup, actor=volunteer.user, data={"shift_id": shift.id})
     return signup
 
 
@@ -477,6 +491,8 @@ def check_out_of_shift(shift: Shift, volunteer: VolunteerProfile, *, now: dateti
     plus an hour). Raises ``VolunteerError`` ``not_signed_up`` or ``not_checked_in``."""
     now = now or clock.now()
     signup = _own_signup(shift, volunteer)
+    if signup.checked_out_at is not None:  # a second tap changes nothing
+        return signup
     if signup.checked_in_at is None:
         raise _error("not_checked_in", _l("Check in first."))
     signup.checked_out_at = now
@@ -504,12 +520,13 @@ def _own_signup(shift: Shift, volunteer: VolunteerProfile) -> ShiftSignup:
 
 def record_attendance(
     shift: Shift, volunteer: VolunteerProfile, *, status: str, hours: Decimal | None = None, actor,
-    reason: str | None = None, now: datetime | None = None,
+    reason: str | None = None, reason_required: bool = True, now: datetime | None = None,
 ) -> ShiftSignup:
     """Staff mark a volunteer completed (with hours, by default the shift's length) or a
     no-show, whether or not they had signed up, once the shift has started. A correction
-    replaces the earlier entry and keeps both in the audit log. Raises ``ValidationError``
-    or ``VolunteerError("shift_not_started")``."""
+    replaces the earlier entry and keeps both in the audit log; it needs a reason, except
+    where the caller's contract does not ask for one (``reason_required=False``: the JSON API
+    of version 1). Raises ``ValidationError`` or ``VolunteerError("shift_not_started")``."""
     now = now or clock.now()
     if status not in ("completed", "no_show"):
         raise ValidationError({"status": _l("Choose one of: %(choices)s.", choices="completed, no_show")})
@@ -521,6 +538,8 @@ def record_attendance(
         select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
     )
     before = None if signup is None else {"status": signup.status, "hours": str(signup.hours) if signup.hours is not None else None}
+    if reason_required and before and before["status"] in ("completed", "no_show") and not (reason or "").strip():
+        raise ValidationError({"reason": _l("Give the reason for the correction.")})
     if signup is None:
         signup = ShiftSignup(shift_id=shift.id, volunteer_id=volunteer.id, status=status, created_at=now)
         db.session.add(signup)
@@ -566,6 +585,12 @@ class HoursLine:
     hours: Decimal
     kind: str  # "shift" | "adjustment"
     note: str | None = None
+    shift_id: int | None = None
+    #: The shift's event, to show its title in the reader's language.
+    event: object | None = None
+
+    def activity_in(self, locale: str | None) -> str:
+        return self.event.display_title(locale) if self.event is not None else self.activity
 
 
 def hours_lines(volunteer: VolunteerProfile, *, start: date | None = None, end: date | None = None) -> list[HoursLine]:
@@ -584,7 +609,10 @@ def hours_lines(volunteer: VolunteerProfile, *, start: date | None = None, end: 
         day = local_date(shift.starts_at)
         if (start and day < start) or (end and day > end):
             continue
-        lines.append(HoursLine(day, event.title if event else shift.role, shift.role, signup.hours or Decimal(0), "shift"))
+        lines.append(HoursLine(
+            day, event.title if event else shift.role, shift.role, signup.hours or Decimal(0), "shift", shift_id=shift.id,
+            event=event,
+        ))
     for adjustment in db.session.scalars(
         select(HoursAdjustment).where(HoursAdjustment.volunteer_id == volunteer.id).order_by(HoursAdjustment.day)
     ):
@@ -616,13 +644,23 @@ def issue_certificate(volunteer: VolunteerProfile, *, start: date, end: date, no
     )
     if existing is not None:
         return existing
-    count = db.session.scalar(select(func.count(Certificate.id)).where(Certificate.number.like(f"{prefix}-{year}-%")))
+    last = db.session.scalar(
+        select(func.max(Certificate.number)).where(Certificate.number.like(f"{prefix}-{year}-%"))
+    )
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     certificate = Certificate(
-        number=f"{prefix}-{year}-{count + 1:06d}", volunteer_id=volunteer.id, period_start=start, period_end=end,
+        number=f"{prefix}-{year}-{sequence:06d}", volunteer_id=volunteer.id, period_start=start, period_end=end,
         hours=total_hours(lines), issued_at=now,
     )
-    db.session.add(certificate)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(certificate)
+            db.session.flush()
+    except IntegrityError:
+        raise _error(
+            "certificate_busy", _l("Another certificate was being issued at the same moment. Please try again.")
+        ) from None
+    record("certificate.issue", certificate, actor=volunteer.user, data={"number": certificate.number})
     return certificate
 
 
@@ -645,9 +683,17 @@ def open_calls(now: datetime | None = None) -> list[RecruitmentCall]:
 
 
 def upcoming_shifts(now: datetime | None = None, *, days: int = 60) -> list[Shift]:
+    from outreach.events.models import Event
+
     now = now or clock.now()
     return list(db.session.scalars(
-        select(Shift).where(Shift.ends_at > now, Shift.starts_at < now + timedelta(days=days)).order_by(Shift.starts_at)
+        select(Shift)
+        .outerjoin(Event, Event.id == Shift.event_id)
+        .where(
+            Shift.ends_at > now, Shift.starts_at < now + timedelta(days=days),
+            or_(Event.id.is_(None), Event.status != "cancelled"),
+        )
+        .order_by(Shift.starts_at)
     ))
 
 

@@ -162,7 +162,9 @@ def _redirect(endpoint: str, **values):
 def index():
     """Applicants waiting for review first, then every volunteer by status."""
     volunteers = db.session.scalars(
-        select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id).order_by(User.name, VolunteerProfile.id)
+        select(VolunteerProfile)
+        .join(User, User.id == VolunteerProfile.user_id)
+        .order_by(User.name, VolunteerProfile.id)
     ).all()
     by_status: dict[str, list[VolunteerProfile]] = {status: [] for status in VOLUNTEER_STATUS_LABELS}
     for volunteer in volunteers:
@@ -226,12 +228,13 @@ def review(volunteer_id: int):
         attach_errors(form, error.fields or {"action": error.message})
         return _profile_page(volunteer, review_form=form, status=error.status)
     db.session.commit()
+    name = volunteer.user.name
     messages = {
-        "approve": _("%(name)s is now an active volunteer. We have told them by e-mail.", name=volunteer.user.name),
-        "reject": _("The application of %(name)s is turned down. We have told them by e-mail.", name=volunteer.user.name),
-        "pause": _("%(name)s is paused.", name=volunteer.user.name),
-        "archive": _("%(name)s is archived.", name=volunteer.user.name),
-        "reactivate": _("%(name)s is active again.", name=volunteer.user.name),
+        "approve": _("%(name)s is now an active volunteer. We have told them by e-mail.", name=name),
+        "reject": _("The application of %(name)s is turned down. We have told them by e-mail.", name=name),
+        "pause": _("%(name)s is paused.", name=name),
+        "archive": _("%(name)s is archived.", name=name),
+        "reactivate": _("%(name)s is active again.", name=name),
     }
     flash(messages[action], "success")
     return _redirect("volunteers_staff.profile", volunteer_id=volunteer.id)
@@ -245,13 +248,15 @@ def adjust_hours(volunteer_id: int):
     if not form.validate_on_submit():
         return _profile_page(volunteer, hours_form=form, status=422)
     try:
-        services.adjust_hours(volunteer, form.hours.data, reason=form.reason.data, actor=current_user, day=form.day.data)
+        services.adjust_hours(
+            volunteer, form.hours.data, reason=form.reason.data, actor=current_user, day=form.day.data
+        )
     except OutreachError as error:
         db.session.rollback()
         attach_errors(form, error.fields or {"hours": error.message})
         return _profile_page(volunteer, hours_form=form, status=error.status)
     db.session.commit()
-    flash(_("The adjustment of %(hours)s hours is recorded.", hours=f"{form.hours.data:+}"), "success")
+    flash(_("The adjustment of %(hours)s h is recorded.", hours=f"{form.hours.data:+}"), "success")
     return _redirect("volunteers_staff.profile", volunteer_id=volunteer.id)
 
 
@@ -394,16 +399,15 @@ def training_attendance(training_id: int):
     training = _get_or_404(Training, training_id)
     form = TrainingAttendanceForm()
     known = {a.volunteer_id for a in training.attendees}
-    form.volunteers.choices = options(
-        (v.id, v.user.name) for v in db.session.scalars(select(VolunteerProfile).where(VolunteerProfile.status == "active"))
-        if v.id not in known
-    )
+    active = db.session.scalars(select(VolunteerProfile).where(VolunteerProfile.status == "active"))
+    form.volunteers.choices = options((v.id, v.user.name) for v in active if v.id not in known)
     if not form.validate_on_submit():
         return _training_page(training, form, 422)
     volunteers = [db.session.get(VolunteerProfile, volunteer_id) for volunteer_id in form.volunteers.data]
     added = services.record_training(training, volunteers, actor=current_user)
     db.session.commit()
-    flash(ngettext("%(num)s volunteer recorded as trained.", "%(num)s volunteers recorded as trained.", added), "success")
+    flash(ngettext("%(num)s volunteer recorded as trained.", "%(num)s volunteers recorded as trained.", added),
+          "success")
     return _redirect("volunteers_staff.training", training_id=training.id)
 
 
@@ -551,7 +555,8 @@ def shift_attendance(shift_id: int):
         return _shift_page(shift, attendance_form=form, status=error.status)
     db.session.commit()
     if signup.status == "completed":
-        flash(_("%(name)s served %(hours)s hours.", name=volunteer.user.name, hours=format_decimal(signup.hours)), "success")
+        hours = format_decimal(signup.hours)
+        flash(_("Recorded: %(name)s served %(hours)s h.", name=volunteer.user.name, hours=hours), "success")
     else:
         flash(_("%(name)s is recorded as not having come.", name=volunteer.user.name), "success")
     return _redirect("volunteers_staff.shift", shift_id=shift.id)
@@ -665,7 +670,8 @@ def roster_day_pdf(day: str):
 @role_required("staff")
 def roster_day_csv(day: str):
     chosen = _parse_day(day)
-    return _csv_response(documents.roster_csv(_day_shifts(chosen), locale=current_locale()), f"roster-{chosen.isoformat()}.csv")
+    body = documents.roster_csv(_day_shifts(chosen), locale=current_locale())
+    return _csv_response(body, f"roster-{chosen.isoformat()}.csv")
 
 
 @bp.get("/rosters/events/<int:event_id>")
@@ -692,4 +698,5 @@ def roster_event_pdf(event_id: int):
 @role_required("staff")
 def roster_event_csv(event_id: int):
     event = _get_or_404(Event, event_id)
-    return _csv_response(documents.roster_csv(_event_shifts(event), locale=current_locale()), f"roster-event-{event.id}.csv")
+    body = documents.roster_csv(_event_shifts(event), locale=current_locale())
+    return _csv_response(body, f"roster-event-{event.id}.csv")

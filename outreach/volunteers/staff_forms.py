@@ -49,7 +49,7 @@ REVIEW_ACTION_LABELS = {
     "reactivate": _l("Reactivate"),
 }
 
-CALL_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
+CALL_STATUS_LABELS = {"open": _l("Taking applications"), "closed": _l("Closed to applications")}
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PERIOD_LABELS = {"am": _l("Morning"), "pm": _l("Afternoon"), "eve": _l("Evening")}
@@ -149,7 +149,9 @@ class HoursForm(FlaskForm):
 
 class CertificateForm(FlaskForm):
     year = SelectField(_l("Year"), coerce=int, validate_choice=True)
-    language = SelectField(_l("Language of the certificate"), choices=options(CERTIFICATE_LANGUAGES), validate_choice=True)
+    language = SelectField(
+        _l("Language of the certificate"), choices=options(CERTIFICATE_LANGUAGES), validate_choice=True
+    )
     submit = SubmitField(_l("Make the certificate (PDF)"))
 
 
@@ -179,7 +181,9 @@ class CallForm(FlaskForm):
     commitment = StringField(_l("Time commitment"), validators=[Optional(), Length(max=200)], **TEXT)
     commitment_en = StringField(_l("Time commitment, in English"), validators=[Optional(), Length(max=200)], **TEXT)
     deadline = DateField(_l("Deadline (optional)"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
-    status = SelectField(_l("Status"), choices=options(CALL_STATUS_LABELS.items()), validate_choice=True, default="open")
+    status = SelectField(
+        _l("Status"), choices=options(CALL_STATUS_LABELS.items()), validate_choice=True, default="open"
+    )
     submit = SubmitField(_l("Save the call"))
 
     FIELDS = (
@@ -195,7 +199,8 @@ class TrainingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[required(_l("Give the training a title.")), Length(max=200)], **TEXT)
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)], **TEXT)
     topic = StringField(
-        _l("Topic"), validators=[required(_l("Give the topic a shift can require, such as 消防安全.")), Length(max=100)],
+        _l("Topic"),
+        validators=[required(_l("Give the topic a shift can require, such as 消防安全.")), Length(max=100)],
         **TEXT,
     )
     starts_at = DateTimeLocalField(
@@ -239,7 +244,9 @@ class _ShiftDetails(FlaskForm):
         invalid_value_message=WHOLE_NUMBER_MESSAGE, render_kw={"inputmode": "numeric", "min": 1, "max": 500},
     )
     location = StringField(_l("Place (optional)"), validators=[Optional(), Length(max=200)], **TEXT)
-    notes = TextAreaField(_l("Notes (optional)"), validators=[Optional(), Length(max=2000)], **TEXT, render_kw={"rows": 2})
+    notes = TextAreaField(
+        _l("Notes (optional)"), validators=[Optional(), Length(max=2000)], **TEXT, render_kw={"rows": 2}
+    )
     required_topic = StringField(_l("Training required (topic)"), validators=[Optional(), Length(max=100)], **TEXT)
     required_skill = StringField(_l("Skill required"), validators=[Optional(), Length(max=100)], **TEXT)
     cancel_cutoff_hours = IntegerField(
@@ -259,7 +266,9 @@ class _ShiftDetails(FlaskForm):
 
 
 class ShiftForm(_ShiftDetails):
-    start_time = TimeField(_l("Starts at"), validators=[InputRequired(TIME_MESSAGE)], invalid_value_message=TIME_MESSAGE)
+    start_time = TimeField(
+        _l("Starts at"), validators=[InputRequired(TIME_MESSAGE)], invalid_value_message=TIME_MESSAGE
+    )
     end_time = TimeField(_l("Ends at"), validators=[InputRequired(TIME_MESSAGE)], invalid_value_message=TIME_MESSAGE)
     submit = SubmitField(_l("Add the shift"))
 

@@ -15,7 +15,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from outreach import clock
-from outreach.accounts.services import AccountError, authenticate
+from outreach.accounts.services import authenticate
 from outreach.errors import OutreachError, ValidationError
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
@@ -351,6 +351,26 @@ def test_a_shift_that_has_started_takes_no_sign_ups(app, make_shift, make_volunt
     expect("shift_started", services.sign_up, shift, make_volunteer())
 
 
+def test_no_sign_up_for_a_shift_of_a_cancelled_event(app, make_event, make_shift, make_volunteer):
+    event = make_event(title="少儿美术展", starts_at=local(2026, 3, 5, 9), ends_at=local(2026, 3, 5, 17))
+    shift = make_shift(event)
+    event.status = "cancelled"
+    db.session.commit()
+    volunteer = make_volunteer()
+    assert services.shift_state(shift, volunteer).code == "event_cancelled"
+    expect("event_cancelled", services.sign_up, shift, volunteer)
+    assert services.upcoming_shifts() == []  # nor is it listed
+
+
+def test_upcoming_shifts(app, make_event, make_shift, frozen):
+    running = make_shift(start=local(2026, 3, 2, 9), hours=2)  # ends at 11:00, after now (10:00)
+    make_shift(start=local(2026, 3, 2, 7), hours=2)  # over
+    soon = make_shift(start=local(2026, 3, 20, 9))
+    make_shift(start=local(2026, 6, 1, 9))  # beyond the 60 days
+    assert services.upcoming_shifts() == [running, soon]
+    assert services.upcoming_shifts(days=10) == [running]
+
+
 def test_a_required_training_or_skill(app, staff, make_shift, make_volunteer):
     volunteer = make_volunteer(skills="Calligraphy, photography")
     needs_training = make_shift(required_topic="消防安全")
@@ -442,6 +462,19 @@ def test_a_volunteer_cancels_until_the_cut_off(app, make_shift, make_volunteer, 
     db.session.commit()
     assert (signup.status, signup.cancelled_at, signup.by_user_id) == ("cancelled", clock.now(), None)
     expect("not_signed_up", services.cancel_signup, signup, actor=volunteer.user)
+
+
+def test_a_waiting_volunteer_may_leave_after_the_cut_off(app, make_shift, make_volunteer, frozen):
+    shift = make_shift(slots=1)
+    holder, waiting = make_volunteer("甲"), make_volunteer("乙")
+    services.sign_up(shift, holder)
+    wait = services.sign_up(shift, waiting)
+    db.session.commit()
+    frozen.set(local(2026, 3, 5, 8))  # waiting holds nobody up
+    state = services.shift_state(shift, waiting)
+    assert (state.code, state.can_cancel) == ("waitlisted", True)
+    assert services.cancel_signup(wait, actor=waiting.user).status == "cancelled"
+    assert services.slots_taken(shift.id) == 1
 
 
 def test_a_shift_may_set_its_own_cut_off(app, make_shift, make_volunteer, frozen):
@@ -538,6 +571,12 @@ def test_check_in_and_out_rounds_to_a_quarter_hour(app, make_shift, make_volunte
     db.session.commit()
     assert (done.status, done.hours, done.checked_out_at) == ("completed", Decimal("3.00"), local(2026, 3, 5, 13))
     assert [e.data["hours"] for e in audit("shift.checkout")] == ["1.75", "2.00", "3.00"]
+    assert [e.actor_id for e in audit("shift.checkin")] == [early.user.id, stays.user.id, late.user.id]
+    # A second scan at the door changes nothing.
+    frozen.set(local(2026, 3, 5, 14))
+    again = services.check_out_of_shift(shift, early)
+    assert (again.hours, again.checked_out_at) == (Decimal("1.75"), local(2026, 3, 5, 10, 52))
+    assert len(audit("shift.checkout")) == 3
 
 
 def test_check_out_needs_a_check_in_and_a_sign_up(app, make_shift, make_volunteer, frozen):
@@ -615,7 +654,6 @@ def test_a_correction_replaces_the_entry_and_both_are_audited(app, staff, make_s
     assert correction.data["reason"] == "她在二楼帮忙，签到漏记" and correction.actor_id == staff.id
 
 
-@pytest.mark.xfail(strict=True, reason="services.record_attendance does not yet require a reason for a correction")
 def test_a_correction_needs_a_reason(app, staff, make_shift, make_volunteer, frozen):
     shift = make_shift()
     volunteer = make_volunteer()
@@ -678,6 +716,8 @@ def test_hours_lines_and_totals_add_up_exactly(app, ledger):
         (date(2026, 3, 6), "服务台值班", "服务台值班", Decimal("1.75"), "shift"),
     ]
     assert services.total_hours(lines) == Decimal("4.00")
+    assert [line.activity_in("en") for line in lines if line.kind == "shift"] == [
+        "Storytelling contest, first round", "服务台值班"]
     assert services.total_hours(services.hours_lines(ledger)) == Decimal("6.00")
     assert services.total_hours(services.hours_lines(ledger, start=date(2026, 3, 6), end=date(2026, 3, 6))) == Decimal("2.25")
     assert services.year_bounds(2026) == (date(2026, 1, 1), date(2026, 12, 31))
@@ -739,3 +779,25 @@ def test_reminders_are_due_for_tomorrows_confirmed_shifts(app, make_shift, make_
     services.sign_up(today, volunteer)
     db.session.commit()
     assert services.reminders_due() == due
+
+
+# --- lookups ---------------------------------------------------------------------------------------
+
+
+def test_my_signups_profile_and_calendar_token(app, staff, make_shift, make_volunteer, frozen):
+    volunteer, other = make_volunteer("甲"), make_volunteer("乙")
+    full = make_shift(slots=1)
+    services.sign_up(full, other)
+    waiting = services.sign_up(full, volunteer)
+    mine = services.sign_up(make_shift(start=local(2026, 3, 6, 9)), volunteer)
+    dropped = services.sign_up(make_shift(start=local(2026, 3, 7, 9)), volunteer)
+    services.cancel_signup(dropped, actor=volunteer.user)
+    db.session.commit()
+    assert services.my_signups(volunteer) == [waiting, mine]
+    frozen.set(local(2026, 3, 6, 12))
+    assert services.my_signups(volunteer) == []  # both are over
+    assert services.profile_of(volunteer.user) == volunteer and services.profile_of(staff) is None
+    token = services.calendar_token(volunteer)
+    assert services.volunteer_for_calendar_token(volunteer.id, token) == volunteer
+    assert services.volunteer_for_calendar_token(other.id, token) is None
+    assert services.volunteer_for_calendar_token(volunteer.id, "") is None

@@ -6,7 +6,7 @@ The clock is frozen at Monday 2 March 2026, 10:00 in Liling (see test_services.p
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -28,7 +28,6 @@ from outreach.volunteers.models import (
 from tests.conftest import csrf_token_from
 from tests.events.test_routes import assert_valid_html
 from tests.volunteers.test_services import (  # noqa: F401  (fixtures)
-    NOW,
     application,
     frozen,
     local,
@@ -123,12 +122,19 @@ def test_volunteers_may_not_see_staff_pages(client, login, world):
     assert db.session.scalar(select(func.count(HoursAdjustment.id))) == 0
 
 
+def assert_unique_ids(document) -> None:
+    ids = [element.get("id") for element in document.iter() if element.get("id")]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
 def test_every_page_opens_for_staff(client, as_staff, world):
+    services.sign_up(world["shift"], world["volunteer"])
+    db.session.commit()
     for url in page_urls(world):
         response = client.get(url + "?lang=en")
         assert response.status_code == 200, url
         if response.mimetype == "text/html":
-            assert_valid_html(response)
+            assert_unique_ids(assert_valid_html(response))
 
 
 def test_admins_are_staff_too(client, login, make_user, world):
@@ -211,7 +217,7 @@ def test_profile_shows_everything_staff_need(client, as_staff, world, frozen):
     assert_valid_html(response)
     html = text_of(response)
     for expected in ("13812345678", volunteer.user.email, "刘先生 13912345678", "Saturday: Morning, Afternoon",
-                     "消防安全培训", "少儿故事大王 初赛", "计分协助", "Adjustment: 签退时间更正", "In 2026", "1.75",
+                     "Fire safety", "Storytelling contest, first round", "计分协助", "Adjustment: 签退时间更正", "In 2026", "1.75",
                      "Pause", "Archive", "Hours certificate"):
         assert expected in html, expected
     assert 'value="approve"' not in html  # only the moves the status allows
@@ -243,7 +249,8 @@ def test_a_move_the_status_does_not_allow_is_explained(client, as_staff, app):
     response = client.post(f"{BASE}/{applicant.id}/review?lang=en",
                            data={"csrf_token": csrf(client), "action": "promote", "note": "x" * 2001})
     assert response.status_code == 422
-    assert "Field cannot be longer than 2000 characters." in field_error(text_of(response), "note") or field_error(text_of(response), "note")
+    assert field_error(text_of(response), "note")  # too long
+    assert "Not a valid choice" in text_of(response)
     db.session.expire_all()
     assert applicant.status == "applicant" and "outreach_sent_mail" not in app.extensions
 
@@ -286,7 +293,7 @@ def test_certificate_for_a_chosen_year_and_language(client, as_staff, world, fro
     assert again.status_code == 200
     assert db.session.scalar(select(func.count(Certificate.id))) == 1  # the same certificate
     response = client.post(url, data={"csrf_token": csrf(client), "year": "1999", "language": "en"})
-    assert response.status_code == 422 and "Not a valid choice" in text_of(response) or response.status_code == 422
+    assert response.status_code == 422 and field_error(text_of(response), "year")
 
 
 # --- recruitment calls -------------------------------------------------------------------------
@@ -316,7 +323,8 @@ def test_create_edit_and_close_a_call(client, as_staff):
     edit = f"{BASE}/calls/{call.id}/edit?lang=en"
     assert "协助初赛签到与计分" in text_of(client.get(edit))
     response = client.post(edit, data={"csrf_token": csrf(client), "title": "少儿故事大王赛事志愿者",
-                                       "description": "协助初赛和决赛", "status": "open", "skills_wanted_en": "Timekeeping"})
+                                       "title_en": "", "description": "协助初赛和决赛", "status": "open",
+                                       "skills_wanted_en": "Timekeeping"})
     assert response.status_code == 303
     db.session.expire_all()
     assert (call.description, call.skills_wanted_en, call.title_en) == ("协助初赛和决赛", "Timekeeping", None)
@@ -463,7 +471,7 @@ def test_shift_page_records_attendance_and_corrections(client, as_staff, world, 
     assert correction.data["reason"] == "记错了人" and correction.data["before"]["status"] == "completed"
     assert "刘晓燕 is recorded as not having come." in text_of(client.get(f"{BASE}/shifts/{shift.id}?lang=en"))
     response = client.post(url, data={"csrf_token": csrf(client), "volunteer": str(walk_in.id), "status": "completed",
-                                      "hours": "25"})
+                                      "hours": "25", "reason": "补记"})
     assert response.status_code == 422 and field_error(text_of(response), "hours") == "Enter hours from 0 to 24."
 
 
@@ -538,4 +546,3 @@ def test_remind_twice_sends_once(app, runner, make_shift, make_volunteer):
     (entry,) = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "shift.remind"))
     assert entry.object_type == "ShiftSignup" and entry.data == {"shift_id": tomorrow.id}
     assert db.session.scalar(select(func.count(VolunteerProfile.id))) == 2
-    assert NOW + timedelta(days=1) > local(2026, 3, 3, 0)
