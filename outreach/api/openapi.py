@@ -307,6 +307,21 @@ def spec() -> dict:
             }
         },
         **volunteer_paths(),
+        "/events/{event_id}/duplicate": {
+            "post": {
+                "summary": "Duplicate an event as a draft",
+                "description": "Same details and length, registration window and volunteer shifts moved along; "
+                "the next session number of its series; registrations are not copied.",
+                "tags": ["events"],
+                "security": STAFF,
+                "parameters": [EVENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["starts_at"],
+                    "properties": {"starts_at": {"type": "string", "format": "date-time"}},
+                }}}},
+                "responses": {"201": _json(_ref("Event"), "The draft copy"), **_errors(401, 403, 404, 415, 422)},
+            }
+        },
         "/openapi.json": {
             "get": {
                 "summary": "This description",

@@ -181,3 +181,20 @@ def get_event(event_id: int):
     if event is None or not services.is_visible(event, current_user):
         abort(404)
     return jsonify(event_json(event))
+
+
+@bp.post("/events/<int:event_id>/duplicate")
+@role_required("staff")
+def duplicate_event(event_id: int):
+    """A draft copy starting at ``starts_at``, with the event's volunteer shifts moved along."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    data = json_body()
+    errors: dict = {}
+    starts_at = read_datetime(data, "starts_at", errors)
+    if errors:
+        raise ValidationError(errors)
+    copy = services.duplicate_event(event, starts_at=starts_at, actor=current_user)
+    db.session.commit()
+    return created(event_json(copy))

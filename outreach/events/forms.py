@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import DateTimeLocalField, SelectField, SubmitField
+from wtforms.validators import InputRequired
 
 from outreach.events.labels import AUDIENCE_LABELS, EVENT_TYPE_LABELS
 
@@ -21,3 +22,11 @@ class ProgrammeFilterForm(FlaskForm):
         self.audience.choices = [("", _l("Everyone"))] + [
             (k, v) for k, v in AUDIENCE_LABELS.items() if k not in ("all", "staff")
         ]
+
+
+class DuplicateForm(FlaskForm):
+    starts_at = DateTimeLocalField(
+        _l("The copy starts at"), format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("Give the date and time the copy starts."))],
+    )
+    submit = SubmitField(_l("Duplicate as a draft"))

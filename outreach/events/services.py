@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +17,7 @@ from outreach.events.models import (
     REGISTRATION_MODES,
     Branch,
     Event,
+    EventPartner,
     Series,
     Venue,
 )
@@ -267,3 +268,45 @@ def list_series() -> list[Series]:
 def list_branches() -> list[Branch]:
     return list(db.session.scalars(select(Branch).order_by(Branch.id)))
 
+
+
+_COPIED = (
+    "type", "title", "title_en", "description", "description_en", "daily_opens_at", "daily_closes_at",
+    "venue_id", "capacity", "registration", "max_party_size", "checkin_opens_minutes", "audience",
+    "series_id", "speaker", "questions",
+)
+
+
+def duplicate_event(event: Event, *, starts_at: datetime, actor=None) -> Event:
+    """A draft copy of ``event`` starting at ``starts_at``: the same length, registration
+    window moved along, its partners, the next session number of its series, and its
+    volunteer shifts moved by the same amount. Registrations are not copied."""
+    from outreach.volunteers.services import copy_shifts
+
+    if not isinstance(starts_at, datetime):
+        raise ValidationError({"starts_at": _l("Give the date and time the event starts.")})
+    delta = starts_at - event.starts_at
+    copy = Event(**{name: getattr(event, name) for name in _COPIED})
+    copy.status = "draft"
+    copy.starts_at, copy.ends_at = starts_at, event.ends_at + delta
+    copy.created_by_id = getattr(actor, "id", None)
+    if event.registration_opens_at:
+        copy.registration_opens_at = event.registration_opens_at + delta
+    if event.registration_closes_at:
+        copy.registration_closes_at = event.registration_closes_at + delta
+    if event.series_id is not None:
+        copy.session_number = next_session_number(event.series_id)
+    db.session.add(copy)
+    db.session.flush()
+    for link in event.partner_links:
+        db.session.add(EventPartner(event_id=copy.id, partner_id=link.partner_id, role=link.role))
+    copy_shifts(event, copy, actor=actor)
+    db.session.flush()
+    record("event.duplicate", copy, actor=actor, data={"from": event.id})
+    return copy
+
+
+def next_session_number(series_id: int) -> int:
+    """The number the next session of a series gets (星海讲坛 第15期 after the 14th)."""
+    highest = db.session.scalar(select(func.max(Event.session_number)).where(Event.series_id == series_id))
+    return (highest or 0) + 1

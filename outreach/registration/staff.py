@@ -24,6 +24,7 @@ from sqlalchemy import select
 from outreach import clock, qr
 from outreach.accounts.permissions import role_required
 from outreach.errors import OutreachError
+from outreach.events.forms import DuplicateForm
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale
@@ -83,6 +84,7 @@ def manage(event_id: int):
         registrations=registrations, conflicts=conflicts, jobs=jobs, action_form=ActionForm(),
         move_form=_move_form(event), door_open=services.door_is_open(event, now),
         waiting=[r for r in registrations if r.status == "waitlisted"],
+        duplicate_form=DuplicateForm(),
         today=local_date(now),
     )
 

@@ -300,3 +300,31 @@ def test_event_extras_validation(client, staff_headers, make_venue, changes, fie
     response = client.post("/api/v1/events?lang=en", json=event_body(venue.id, **changes), headers=staff_headers)
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) == fields
+
+
+def test_duplicate_an_event_with_its_shifts(client, staff_headers, make_venue):
+    from outreach.events.models import Series
+    from outreach.volunteers import services as volunteers
+    from outreach.volunteers.models import Shift
+
+    forum = Series(name="星海讲坛")
+    db.session.add(forum)
+    db.session.commit()
+    venue = make_venue()
+    body = event_body(venue.id, series_id=forum.id, session_number=15, registration_opens_at="2026-11-28T09:00:00")
+    original = client.post("/api/v1/events", json=body, headers=staff_headers).get_json()
+    event = db.session.get(Event, original["id"])
+    volunteers.create_shift(event, role="讲坛签到", starts_at=event.starts_at - timedelta(minutes=30),
+                            ends_at=event.ends_at, slots=2)
+    db.session.commit()
+    response = client.post(f"/api/v1/events/{event.id}/duplicate", json={"starts_at": "2026-12-12T09:30:00"}, headers=staff_headers)
+    assert response.status_code == 201
+    copy = response.get_json()
+    assert (copy["status"], copy["session_number"], copy["title"]) == ("draft", 16, "星海讲坛 第15期")
+    assert (copy["starts_at"], copy["ends_at"]) == ("2026-12-12T09:30:00+08:00", "2026-12-12T11:00:00+08:00")
+    assert copy["registration_opens_at"] == "2026-12-05T09:00:00+08:00"
+    shifts = db.session.scalars(select(Shift).where(Shift.event_id == copy["id"])).all()
+    assert [(s.role, s.slots) for s in shifts] == [("讲坛签到", 2)]
+    assert shifts[0].starts_at == datetime(2026, 12, 12, 1, 0, tzinfo=timezone.utc)
+    bad = client.post(f"/api/v1/events/{event.id}/duplicate", json={"starts_at": "soon"}, headers=staff_headers)
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"starts_at"}

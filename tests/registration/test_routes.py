@@ -336,3 +336,27 @@ def test_offline_walk_ins_count_at_their_scan_time(client, make_event, make_user
     )
     assert again.status_code == 201
     assert db.session.scalar(select(func.sum(WalkIn.count))) == 2
+
+
+def test_staff_duplicate_an_event_from_its_page(client, soon, make_user, login):
+    from outreach.events.models import Event
+    from outreach.volunteers import services as volunteers
+    from outreach.volunteers.models import Shift
+
+    volunteers.create_shift(soon, role="签到引导", starts_at=soon.starts_at, ends_at=soon.ends_at, slots=4)
+    db.session.commit()
+    login(make_user("staff"))
+    page = f"/staff/events/{soon.id}?lang=en"
+    assert "Duplicate as a draft" in client.get(page).get_data(as_text=True)
+    csrf = csrf_token_from(client, page)
+    response = client.post(f"/staff/events/{soon.id}/duplicate?lang=en", data={"csrf_token": csrf, "starts_at": "2027-01-09T09:30"})
+    assert response.status_code == 303
+    copy = db.session.scalar(select(Event).where(Event.id != soon.id))
+    assert (copy.status, copy.title) == ("draft", "星海讲坛 第15期")
+    assert copy.starts_at == datetime(2027, 1, 9, 1, 30, tzinfo=timezone.utc)
+    assert db.session.scalar(select(func.count(Shift.id)).where(Shift.event_id == copy.id)) == 1
+    follow = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "A draft copy is made, with 1 volunteer shift." in follow
+    response = client.post(f"/staff/events/{soon.id}/duplicate", data={"csrf_token": csrf, "starts_at": ""})
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count(Event.id))) == 2
