@@ -104,12 +104,6 @@ def current_volunteer() -> VolunteerProfile:
     return profile
 
 
-def _shift_or_404(shift_id: int) -> Shift:
-    shift = db.session.get(Shift, shift_id)
-    if shift is None:
-        abort(404)
-    return shift
-
 
 # --- shifts -----------------------------------------------------------------------------------------
 
@@ -184,7 +178,7 @@ def list_shifts():
 @bp.post("/shifts/<int:shift_id>/signups")
 def sign_up(shift_id: int):
     volunteer = current_volunteer()
-    shift = _shift_or_404(shift_id)
+    shift = db.get_or_404(Shift, shift_id)
     signup = services.sign_up(shift, volunteer)
     db.session.commit()
     return created({"id": signup.id, "status": signup.status, "shift_id": shift.id, "volunteer_id": volunteer.id})
@@ -194,7 +188,7 @@ def sign_up(shift_id: int):
 def cancel_signup(shift_id: int):
     """Cancel one's own sign-up; cancelling again answers the same (a retried request is safe)."""
     volunteer = current_volunteer()
-    shift = _shift_or_404(shift_id)
+    shift = db.get_or_404(Shift, shift_id)
     signup = db.session.scalar(
         select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
     )
@@ -209,7 +203,7 @@ def cancel_signup(shift_id: int):
 @bp.post("/shifts/<int:shift_id>/attendance")
 @role_required("staff")
 def record_attendance(shift_id: int):
-    shift = _shift_or_404(shift_id)
+    shift = db.get_or_404(Shift, shift_id)
     data = json_body()
     errors: dict = {}
     volunteer_id = read_int(data, "volunteer_id", errors, required=True, nullable=False)

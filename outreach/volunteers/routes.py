@@ -207,17 +207,11 @@ def me():
     )
 
 
-def _shift_or_404(shift_id: int) -> Shift:
-    shift = db.session.get(Shift, shift_id)
-    if shift is None:
-        abort(404)
-    return shift
-
 
 @bp.post("/volunteer/shifts/<int:shift_id>/sign-up")
 def sign_up(shift_id: int):
     volunteer = current_volunteer()
-    shift = _shift_or_404(shift_id)
+    shift = db.get_or_404(Shift, shift_id)
     if not ShiftActionForm().validate_on_submit():
         abort(400)
     locale = current_locale()
@@ -238,7 +232,7 @@ def sign_up(shift_id: int):
 @bp.post("/volunteer/shifts/<int:shift_id>/cancel")
 def cancel(shift_id: int):
     volunteer = current_volunteer()
-    shift = _shift_or_404(shift_id)
+    shift = db.get_or_404(Shift, shift_id)
     if not ShiftActionForm().validate_on_submit():
         abort(400)
     signup = db.session.scalar(
@@ -344,7 +338,7 @@ def shift_calendar(rows, *, locale: str, name: str) -> bytes:
 @bp.route("/volunteer/shifts/<int:shift_id>/desk", methods=["GET", "POST"])
 def desk(shift_id: int):
     """Where the desk poster's QR code leads: the volunteer checks in on arrival and out on leaving."""
-    shift = _shift_or_404(shift_id)
+    shift = db.get_or_404(Shift, shift_id)
     code = request.args.get("code", "")
     context = {"shift": shift, "code": code, "shift_title": shift_title, "shift_place": shift_place}
     if not services.desk_code_is_valid(shift, code):

@@ -80,11 +80,6 @@ def labels():
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _get_or_404(model, id_: int):
-    row = db.session.get(model, id_)
-    if row is None:
-        abort(404)
-    return row
 
 
 def attach_errors(form, errors: dict, mapping: dict | None = None) -> None:
@@ -210,13 +205,13 @@ def _profile_page(volunteer: VolunteerProfile, *, review_form=None, hours_form=N
 @bp.get("/<int:volunteer_id>")
 @role_required("staff")
 def profile(volunteer_id: int):
-    return _profile_page(_get_or_404(VolunteerProfile, volunteer_id))
+    return _profile_page(db.get_or_404(VolunteerProfile, volunteer_id))
 
 
 @bp.post("/<int:volunteer_id>/review")
 @role_required("staff")
 def review(volunteer_id: int):
-    volunteer = _get_or_404(VolunteerProfile, volunteer_id)
+    volunteer = db.get_or_404(VolunteerProfile, volunteer_id)
     form = ReviewForm()
     if not form.validate_on_submit():
         return _profile_page(volunteer, review_form=form, status=422)
@@ -243,7 +238,7 @@ def review(volunteer_id: int):
 @bp.post("/<int:volunteer_id>/hours")
 @role_required("staff")
 def adjust_hours(volunteer_id: int):
-    volunteer = _get_or_404(VolunteerProfile, volunteer_id)
+    volunteer = db.get_or_404(VolunteerProfile, volunteer_id)
     form = HoursForm()
     if not form.validate_on_submit():
         return _profile_page(volunteer, hours_form=form, status=422)
@@ -265,7 +260,7 @@ def adjust_hours(volunteer_id: int):
 def certificate(volunteer_id: int):
     """The hours certificate of a chosen year, in a chosen language. A POST: issuing one
     numbers and keeps it (the same year and hours give the same certificate again)."""
-    volunteer = _get_or_404(VolunteerProfile, volunteer_id)
+    volunteer = db.get_or_404(VolunteerProfile, volunteer_id)
     form = CertificateForm()
     start, _end = this_year()
     years = {line.day.year for line in services.hours_lines(volunteer)} | {start.year}
@@ -331,13 +326,13 @@ def new_call():
 @bp.route("/calls/<int:call_id>/edit", methods=["GET", "POST"])
 @role_required("staff")
 def edit_call(call_id: int):
-    return _save_call(_get_or_404(RecruitmentCall, call_id))
+    return _save_call(db.get_or_404(RecruitmentCall, call_id))
 
 
 @bp.post("/calls/<int:call_id>/close")
 @role_required("staff")
 def close_call(call_id: int):
-    call = _get_or_404(RecruitmentCall, call_id)
+    call = db.get_or_404(RecruitmentCall, call_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     if call.status != "closed":
@@ -390,13 +385,13 @@ def _training_page(training: Training, form=None, status: int = 200):
 @bp.get("/trainings/<int:training_id>")
 @role_required("staff")
 def training(training_id: int):
-    return _training_page(_get_or_404(Training, training_id))
+    return _training_page(db.get_or_404(Training, training_id))
 
 
 @bp.post("/trainings/<int:training_id>/attendance")
 @role_required("staff")
 def training_attendance(training_id: int):
-    training = _get_or_404(Training, training_id)
+    training = db.get_or_404(Training, training_id)
     form = TrainingAttendanceForm()
     known = {a.volunteer_id for a in training.attendees}
     active = db.session.scalars(select(VolunteerProfile).where(VolunteerProfile.status == "active"))
@@ -524,7 +519,7 @@ def _shift_page(shift: Shift, *, attendance_form=None, status: int = 200):
 @bp.get("/shifts/<int:shift_id>")
 @role_required("staff")
 def shift(shift_id: int):
-    return _shift_page(_get_or_404(Shift, shift_id))
+    return _shift_page(db.get_or_404(Shift, shift_id))
 
 
 @bp.post("/shifts/<int:shift_id>/attendance")
@@ -532,7 +527,7 @@ def shift(shift_id: int):
 def shift_attendance(shift_id: int):
     """Staff mark a volunteer as served (with hours) or absent; a change of an earlier
     entry needs a reason, which the audit log keeps with both entries."""
-    shift = _get_or_404(Shift, shift_id)
+    shift = db.get_or_404(Shift, shift_id)
     ((_shift, signups),) = services.roster([shift])
     form = _attendance_form(shift, signups, ShiftAttendanceForm())
     if not form.validate_on_submit():
@@ -566,8 +561,8 @@ def shift_attendance(shift_id: int):
 @role_required("staff")
 def remove_signup(shift_id: int, signup_id: int):
     """Staff take a volunteer off a shift, also after the volunteers' own cut-off."""
-    shift = _get_or_404(Shift, shift_id)
-    signup = _get_or_404(ShiftSignup, signup_id)
+    shift = db.get_or_404(Shift, shift_id)
+    signup = db.get_or_404(ShiftSignup, signup_id)
     if signup.shift_id != shift.id:
         abort(404)
     if not ActionForm().validate_on_submit():
@@ -588,7 +583,7 @@ def remove_signup(shift_id: int, signup_id: int):
 @role_required("staff")
 def desk_poster(shift_id: int):
     """The poster for the shift's desk: volunteers scan it to check in and again to check out."""
-    shift = _get_or_404(Shift, shift_id)
+    shift = db.get_or_404(Shift, shift_id)
     pdf = documents.desk_poster_pdf(shift, locale=current_locale())
     return pdf_response(pdf, f"desk-poster-shift-{shift.id}.pdf")
 
@@ -677,7 +672,7 @@ def roster_day_csv(day: str):
 @bp.get("/rosters/events/<int:event_id>")
 @role_required("staff")
 def roster_event(event_id: int):
-    event = _get_or_404(Event, event_id)
+    event = db.get_or_404(Event, event_id)
     return _roster_page(
         _event_shifts(event), title=event.display_title(current_locale()), event=event,
         pdf_url=url_for("volunteers_staff.roster_event_pdf", event_id=event.id),
@@ -688,7 +683,7 @@ def roster_event(event_id: int):
 @bp.get("/rosters/events/<int:event_id>/roster.pdf")
 @role_required("staff")
 def roster_event_pdf(event_id: int):
-    event = _get_or_404(Event, event_id)
+    event = db.get_or_404(Event, event_id)
     locale = current_locale()
     pdf = documents.roster_pdf(_event_shifts(event), title=event.display_title(locale), locale=locale)
     return pdf_response(pdf, f"roster-event-{event.id}.pdf")
@@ -697,6 +692,6 @@ def roster_event_pdf(event_id: int):
 @bp.get("/rosters/events/<int:event_id>/roster.csv")
 @role_required("staff")
 def roster_event_csv(event_id: int):
-    event = _get_or_404(Event, event_id)
+    event = db.get_or_404(Event, event_id)
     body = documents.roster_csv(_event_shifts(event), locale=current_locale())
     return _csv_response(body, f"roster-event-{event.id}.csv")
