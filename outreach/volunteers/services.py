@@ -135,7 +135,72 @@ def review(profile: VolunteerProfile, action: str, *, actor, note: str | None = 
     return profile
 
 
+CALL_FIELDS = (
+    "title", "title_en", "description", "description_en", "roles", "roles_en", "skills_wanted",
+    "skills_wanted_en", "commitment", "commitment_en", "deadline", "status",
+)
+
+
+def save_call(call: RecruitmentCall | None, *, actor, **values) -> RecruitmentCall:
+    """Create (``call`` None) or change a call for volunteers. Raises ``ValidationError`` for
+    a blank title or description."""
+    unknown = set(values) - set(CALL_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown call fields: {sorted(unknown)}")
+    errors = {}
+    if not (values.get("title") or "").strip():
+        errors["title"] = _l("Give the call a title.")
+    if not (values.get("description") or "").strip():
+        errors["description"] = _l("Describe what volunteers will do.")
+    if values.get("status", "open") not in ("open", "closed"):
+        errors["status"] = _l("Choose one of: %(choices)s.", choices="open, closed")
+    if errors:
+        raise ValidationError(errors)
+    new = call is None
+    if new:
+        call = RecruitmentCall(status="open")
+        db.session.add(call)
+    for name, value in values.items():
+        setattr(call, name, value.strip() or None if isinstance(value, str) else value)
+    db.session.flush()
+    record("call.create" if new else "call.update", call, actor=actor, data={"status": call.status})
+    return call
+
+
+def close_call(call: RecruitmentCall, *, actor) -> RecruitmentCall:
+    """Stop a call taking applications (closing twice is not an error)."""
+    if call.status != "closed":
+        call.status = "closed"
+        db.session.flush()
+        record("call.close", call, actor=actor)
+    return call
+
+
 # --- trainings ----------------------------------------------------------------------------
+
+
+def create_training(*, actor, title: str, topic: str, starts_at: datetime, ends_at: datetime,
+                    title_en: str | None = None, location: str | None = None, notes: str | None = None) -> Training:
+    """Record a training session. Raises ``ValidationError`` for a blank title or topic or an
+    end that does not come after the start."""
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = _l("Give the training a title.")
+    if not (topic or "").strip():
+        errors["topic"] = _l("Give the topic a shift can require, such as 消防安全.")
+    if isinstance(starts_at, datetime) and isinstance(ends_at, datetime) and ends_at <= starts_at:
+        errors["ends_at"] = _l("The end must come after the start.")
+    if errors:
+        raise ValidationError(errors)
+    training = Training(
+        title=title.strip(), title_en=(title_en or "").strip() or None, topic=topic.strip(),
+        starts_at=starts_at, ends_at=ends_at, location=(location or "").strip() or None,
+        notes=(notes or "").strip() or None,
+    )
+    db.session.add(training)
+    db.session.flush()
+    record("training.create", training, actor=actor, data={"topic": training.topic})
+    return training
 
 
 def record_training(training: Training, volunteers: list[VolunteerProfile], *, actor) -> int:

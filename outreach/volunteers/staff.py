@@ -22,12 +22,11 @@ from sqlalchemy import func, select
 from outreach import clock
 from outreach.accounts.models import User
 from outreach.accounts.permissions import role_required
-from outreach.errors import OutreachError
+from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
-from outreach.platform.services import record
 from outreach.timezone import library_tz, local_date, localize
 from outreach.volunteers import documents, services
 from outreach.volunteers.models import (
@@ -301,18 +300,15 @@ def calls():
 def _save_call(call: RecruitmentCall | None):
     form = CallForm(obj=call)
     if form.validate_on_submit():
-        values = {name: (form[name].data or None) for name in CallForm.FIELDS}
-        new = call is None
-        if new:
-            call = RecruitmentCall()
-            db.session.add(call)
-        for name, value in values.items():
-            setattr(call, name, value)
-        db.session.flush()
-        record("call.create" if new else "call.update", call, actor=current_user, data={"status": call.status})
-        db.session.commit()
-        flash(_("The call “%(title)s” is saved.", title=call.title), "success")
-        return _redirect("volunteers_staff.calls")
+        try:
+            call = services.save_call(call, actor=current_user, **{name: form[name].data for name in CallForm.FIELDS})
+        except ValidationError as error:
+            db.session.rollback()
+            attach_errors(form, error.fields or {})
+        else:
+            db.session.commit()
+            flash(_("The call “%(title)s” is saved.", title=call.title), "success")
+            return _redirect("volunteers_staff.calls")
     status = 422 if request.method == "POST" else 200
     return render_template("volunteers/staff/call_form.html", form=form, call=call), status
 
@@ -335,10 +331,8 @@ def close_call(call_id: int):
     call = db.get_or_404(RecruitmentCall, call_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if call.status != "closed":
-        call.status = "closed"
-        record("call.close", call, actor=current_user)
-        db.session.commit()
+    services.close_call(call, actor=current_user)
+    db.session.commit()
     flash(_("The call “%(title)s” is closed: it no longer takes applications.", title=call.title), "success")
     return _redirect("volunteers_staff.calls")
 
@@ -351,17 +345,19 @@ def close_call(call_id: int):
 def trainings():
     form = TrainingForm()
     if form.validate_on_submit():
-        training = Training(
-            title=form.title.data, title_en=form.title_en.data or None, topic=form.topic.data,
-            starts_at=localize(form.starts_at.data), ends_at=localize(form.ends_at.data),
-            location=form.location.data or None, notes=form.notes.data or None,
-        )
-        db.session.add(training)
-        db.session.flush()
-        record("training.create", training, actor=current_user, data={"topic": training.topic})
-        db.session.commit()
-        flash(_("The training “%(title)s” is added. Now tick who attended.", title=training.title), "success")
-        return _redirect("volunteers_staff.training", training_id=training.id)
+        try:
+            training = services.create_training(
+                actor=current_user, title=form.title.data, title_en=form.title_en.data, topic=form.topic.data,
+                starts_at=localize(form.starts_at.data), ends_at=localize(form.ends_at.data),
+                location=form.location.data, notes=form.notes.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            attach_errors(form, error.fields or {})
+        else:
+            db.session.commit()
+            flash(_("The training “%(title)s” is added. Now tick who attended.", title=training.title), "success")
+            return _redirect("volunteers_staff.training", training_id=training.id)
     rows = db.session.scalars(select(Training).order_by(Training.starts_at.desc(), Training.id.desc())).all()
     counts = dict(db.session.execute(
         select(Training.id, func.count()).join(Training.attendees).group_by(Training.id)
