@@ -310,3 +310,100 @@ def next_session_number(series_id: int) -> int:
     """The number the next session of a series gets (星海讲坛 第15期 after the 14th)."""
     highest = db.session.scalar(select(func.max(Event.session_number)).where(Event.series_id == series_id))
     return (highest or 0) + 1
+
+
+# --- editing and the status workflow ---------------------------------------------------------
+
+_UPDATABLE = _EDITABLE - {"status"}
+
+
+def update_event(event: Event, *, actor=None, **fields) -> Event:
+    """Change the details of ``event`` (the fields ``create_event`` takes, but not its status:
+    that is ``change_status``'s). The event as a whole must then pass the same checks as a new
+    one. Raises ``ValidationError`` with a message per field, or ``EventError("session_taken")``
+    when the series already has that session number."""
+    unknown = set(fields) - _UPDATABLE
+    if unknown:
+        raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    current = {name: getattr(event, name) for name in _UPDATABLE - {"venue", "series"}}
+    values = {**current, "venue": event.venue, "series": event.series, **fields}
+    if isinstance(values.get("title"), str):
+        values["title"] = values["title"].strip()
+    # The status is not edited here; a completed or cancelled event may still have its details fixed.
+    errors = check_event({**values, "status": "draft"})
+    if errors:
+        raise ValidationError(errors)
+    venue, series = values.pop("venue"), values.pop("series", None)
+    changed = sorted(
+        name for name in fields if name in values and getattr(event, name) != values[name]
+    )
+    if venue.id != event.venue_id:
+        changed.append("venue")
+    if (series.id if series is not None else None) != event.series_id:
+        changed.append("series")
+    try:
+        with db.session.begin_nested():
+            for name, value in values.items():
+                setattr(event, name, value)
+            # Ids rather than objects, as in ``create_event``.
+            event.venue_id = venue.id
+            event.series_id = series.id if series is not None else None
+            db.session.flush()
+    except IntegrityError:
+        raise EventError(
+            "session_taken",
+            _l("This series already has a session with that number."),
+            fields={"session_number": _l("Already in use.")},
+        ) from None
+    db.session.expire(event, ["venue", "series"])
+    record("event.update", event, actor=actor, data={"fields": sorted(changed)})
+    return event
+
+
+#: The status workflow: which status may follow which, and the audit action of each step.
+STATUS_STEPS = {
+    ("draft", "published"): "event.publish",
+    ("published", "completed"): "event.complete",
+    ("draft", "cancelled"): "event.cancel",
+    ("published", "cancelled"): "event.cancel",
+}
+
+
+def change_status(event: Event, new_status: str, *, actor=None, reason: str | None = None) -> Event:
+    """Move ``event`` along the workflow: draft → published → completed, and draft or
+    published → cancelled. Cancelling queues a message (sent after the commit) to every
+    registrant who has not cancelled and gave an e-mail address, with ``reason`` when given.
+
+    Raises ``EventError("bad_status")`` for any other step.
+    """
+    from outreach.events.labels import EVENT_STATUS_LABELS
+    from outreach.platform.mail import queue_event_cancelled
+    from outreach.registration.models import Registration
+
+    action = STATUS_STEPS.get((event.status, new_status))
+    if action is None:
+        raise EventError(
+            "bad_status",
+            _l(
+                "An event with the status “%(current)s” cannot become “%(new)s”.",
+                current=EVENT_STATUS_LABELS.get(event.status, event.status),
+                new=EVENT_STATUS_LABELS.get(new_status, new_status),
+            ),
+        )
+    reason = (reason or "").strip() or None
+    data = {"from": event.status, "to": new_status}
+    if reason:
+        data["reason"] = reason
+    event.status = new_status
+    db.session.flush()
+    if new_status == "cancelled":
+        registrations = db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.status != "cancelled", Registration.email.is_not(None))
+            .order_by(Registration.id)
+        ).all()
+        for registration in registrations:
+            queue_event_cancelled(registration, reason)
+        data["told"] = len(registrations)
+    record(action, event, actor=actor, data=data)
+    return event

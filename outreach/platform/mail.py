@@ -142,3 +142,26 @@ def queue_shift_reminder(signup) -> Message:
     message = Message(user.email, str(subject), str(body))
     queue(db.session, message)
     return message
+
+
+def queue_event_cancelled(registration, reason: str | None) -> None:
+    """Tell a registrant (who gave an e-mail address) that the event is cancelled, with the
+    reason when staff gave one. Written in the library's default language."""
+    from outreach.extensions import db
+    from outreach.timezone import local
+
+    if not registration.email:
+        return
+    event = registration.event
+    locale = current_app.config["DEFAULT_LOCALE"]
+    with force_locale(locale):
+        title = event.display_title(locale)
+        subject = _("%(title)s is cancelled", title=title)
+        lines = [
+            _("We are sorry: %(title)s, planned for %(when)s, is cancelled.", title=title,
+              when=local(event.starts_at).strftime("%Y-%m-%d %H:%M")),
+        ]
+        if reason:
+            lines.append(_("Reason: %(reason)s", reason=reason))
+        lines.append(_("You do not need to do anything: your registration no longer applies."))
+    queue(db.session, Message(registration.email, str(subject), "\n\n".join(str(line) for line in lines)))

@@ -131,3 +131,7 @@ def test_registration_pages_meet_wcag_aa(live_server, page, make_event, make_use
     page.goto(f"{live_server}/staff/events/{event.id}?lang={lang}")
     assert "王小明" in page.content()
     assert axe_violations(page) == []
+    page.goto(f"{live_server}/staff/events/new?lang={lang}")
+    page.locator("main form button[type=submit], main form input[type=submit]").last.click()  # empty: messages beside the fields
+    assert page.locator(".field-error").count() >= 1
+    assert axe_violations(page) == []
