@@ -187,9 +187,7 @@ def get_event(event_id: int):
 @role_required("staff")
 def duplicate_event(event_id: int):
     """A draft copy starting at ``starts_at``, with the event's volunteer shifts moved along."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
+    event = db.get_or_404(Event, event_id)
     data = json_body()
     errors: dict = {}
     starts_at = read_datetime(data, "starts_at", errors)

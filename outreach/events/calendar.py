@@ -13,19 +13,29 @@ from outreach.timezone import library_tz
 PAST_DAYS = 90
 
 
+def uid(kind: str, id_: int) -> str:
+    """Stable across renames and reschedules: the record's kind and id, and the library's host."""
+    host = current_app.config.get("SERVER_NAME") or request.host
+    return f"{kind}-{id_}@{host.split(':')[0]}"
+
+
 def event_uid(event: Event) -> str:
-    """Stable across renames and reschedules: the event's id and the library's host."""
-    host = current_app.config.get("SERVER_NAME") or request.host.split(":")[0]
-    return f"event-{event.id}@{host}"
+    return uid("event", event.id)
 
 
-def calendar_for(events: list[Event], *, locale: str, name: str) -> bytes:
+def new_calendar(*, name: str, product: str) -> Calendar:
+    """An empty calendar with the properties every feed of ours carries."""
     calendar = Calendar()
-    calendar.add("prodid", "-//Outreach//Library programme//EN")
+    calendar.add("prodid", f"-//Outreach//{product}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", current_app.config["TIMEZONE"])
+    return calendar
+
+
+def calendar_for(events: list[Event], *, locale: str, name: str) -> bytes:
+    calendar = new_calendar(name=name, product="Library programme")
     tz = library_tz()
     for event in events:
         item = VEvent()

@@ -172,6 +172,14 @@ def questions_are_valid(questions) -> bool:
     return True
 
 
+def _session_taken() -> EventError:
+    return EventError(
+        "session_taken",
+        _l("This series already has a session with that number."),
+        fields={"session_number": _l("Already in use.")},
+    )
+
+
 def create_event(*, actor=None, **fields) -> Event:
     """Create an event from ``fields`` (model attributes; ``venue`` and ``series`` as objects).
 
@@ -209,11 +217,7 @@ def create_event(*, actor=None, **fields) -> Event:
             db.session.add(event)
             db.session.flush()
     except IntegrityError:
-        raise EventError(
-            "session_taken",
-            _l("This series already has a session with that number."),
-            fields={"session_number": _l("Already in use.")},
-        ) from None
+        raise _session_taken() from None
     record("event.create", event, actor=actor, data={"status": event.status})
     return event
 
@@ -350,11 +354,7 @@ def update_event(event: Event, *, actor=None, **fields) -> Event:
             event.series_id = series.id if series is not None else None
             db.session.flush()
     except IntegrityError:
-        raise EventError(
-            "session_taken",
-            _l("This series already has a session with that number."),
-            fields={"session_number": _l("Already in use.")},
-        ) from None
+        raise _session_taken() from None
     db.session.expire(event, ["venue", "series"])
     record("event.update", event, actor=actor, data={"fields": sorted(changed)})
     return event

@@ -150,9 +150,7 @@ def check_in():
 @bp.delete("/checkins/<int:checkin_id>")
 @role_required("staff")
 def undo_check_in(checkin_id: int):
-    checkin = db.session.get(CheckIn, checkin_id)
-    if checkin is None:
-        abort(404)
+    checkin = db.get_or_404(CheckIn, checkin_id)
     services.undo_check_in(checkin, actor=current_user)
     db.session.commit()
     return jsonify({"status": "undone"})

@@ -186,9 +186,7 @@ def cancel(token: str):
 def door_event(event_id: int) -> Event:
     """The event, when the caller may work its door: staff, or a volunteer on its shift now
     (401 for anonymous callers, 403 for others). The scanner page and the API share it."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
+    event = db.get_or_404(Event, event_id)
     if not current_user.is_authenticated:
         abort(401)
     if not services.may_work_door(current_user, event):

@@ -38,9 +38,7 @@ bp = Blueprint("registration_staff", __name__, url_prefix="/staff/events")
 
 
 def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
+    event = db.get_or_404(Event, event_id)
     return event
 
 

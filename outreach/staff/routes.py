@@ -50,9 +50,7 @@ def home():
 @role_required("staff")
 def duplicate_event(event_id: int):
     """Copy an event (and its volunteer shifts) to a new start, as a draft to check and publish."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
+    event = db.get_or_404(Event, event_id)
     form = DuplicateForm()
     if not form.validate_on_submit():
         for message in form.starts_at.errors or [_("Give the date and time the copy starts.")]:
@@ -156,9 +154,7 @@ def new_event():
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @role_required("staff")
 def edit_event(event_id: int):
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
+    event = db.get_or_404(Event, event_id)
     form = _event_form(event)
     if form.validate_on_submit():
         saved = _save(form, lambda values: services.update_event(event, actor=current_user, **values))
@@ -173,9 +169,7 @@ def edit_event(event_id: int):
 @role_required("staff")
 def change_event_status(event_id: int):
     """Publish, complete or cancel an event; cancelling tells its registrants by e-mail."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
+    event = db.get_or_404(Event, event_id)
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)

@@ -20,6 +20,7 @@ from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.timezone import library_tz, local_date
 from outreach.volunteers import services
+from outreach.volunteers.routes import current_volunteer
 from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
 from outreach.volunteers.routes import _parse_year, certificate_response, shift_place
 
@@ -94,14 +95,6 @@ def state_json(state: services.ShiftState) -> dict:
 # --- who is asking --------------------------------------------------------------------------------
 
 
-def current_volunteer() -> VolunteerProfile:
-    """The caller's volunteer profile: 401 when not signed in, 403 without a profile."""
-    if not current_user.is_authenticated:
-        abort(401)
-    profile = services.profile_of(current_user)
-    if profile is None or not current_user.is_active:
-        abort(403)
-    return profile
 
 
 
@@ -111,9 +104,7 @@ def current_volunteer() -> VolunteerProfile:
 @bp.post("/events/<int:event_id>/shifts")
 @role_required("staff")
 def create_shift(event_id: int):
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
+    event = db.get_or_404(Event, event_id)
     data = json_body()
     errors: dict = {}
     values = {
@@ -218,9 +209,7 @@ def record_attendance(shift_id: int):
             hours = Decimal(str(value))
     if errors:
         raise ValidationError(errors)
-    volunteer = db.session.get(VolunteerProfile, volunteer_id)
-    if volunteer is None:
-        abort(404)
+    volunteer = db.get_or_404(VolunteerProfile, volunteer_id)
     # API v1 promises corrections without a reason (the audit log keeps both entries).
     signup = services.record_attendance(
         shift, volunteer, status=status, hours=hours, actor=current_user, reason=reason, reason_required=False

@@ -8,12 +8,12 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from icalendar import Calendar
 from icalendar import Event as VEvent
 from sqlalchemy import func, select
 
 from outreach import clock
 from outreach.errors import OutreachError, ValidationError
+from outreach.events import calendar
 from outreach.extensions import db, limiter
 from outreach.i18n import current_locale
 from outreach.timezone import library_tz, local_date
@@ -295,18 +295,11 @@ def shift_feed(volunteer_id: int):
 
 
 def shift_uid(shift: Shift) -> str:
-    """Stable across changes of time and role: the shift's id and the library's host."""
-    host = current_app.config.get("SERVER_NAME") or request.host
-    return f"shift-{shift.id}@{host.split(':')[0]}"
+    return calendar.uid("shift", shift.id)
 
 
 def shift_calendar(rows, *, locale: str, name: str) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Outreach//Volunteer shifts//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", current_app.config["TIMEZONE"])
+    feed = calendar.new_calendar(name=name, product="Volunteer shifts")
     tz = library_tz()
     for signup, shift in rows:
         item = VEvent()
@@ -327,9 +320,9 @@ def shift_calendar(rows, *, locale: str, name: str) -> bytes:
             item.add("description", shift.notes)
         item.add("url", url_for("volunteers.me", _external=True))
         item.add("status", "TENTATIVE" if signup.status == "waitlisted" else "CONFIRMED")
-        calendar.add_component(item)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+        feed.add_component(item)
+    feed.add_missing_timezones()
+    return feed.to_ical()
 
 
 # --- the shift's desk: check in and out -------------------------------------------------------------
