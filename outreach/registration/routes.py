@@ -11,6 +11,7 @@ from outreach.errors import OutreachError, ValidationError
 from outreach.events import services as events
 from outreach.events.models import Event
 from outreach.extensions import db, limiter
+from outreach.forms import attach_errors
 from outreach.i18n import current_locale
 from outreach.registration import services
 from outreach.registration.forms import (
@@ -70,7 +71,7 @@ def register(event_id: int):
             email=form.email.data, answers={n[2:]: getattr(form, n).data for n in form._question_names},
             consent=form.consent.data,
         )
-        _attach_errors(form, rule_errors, only_empty=True)
+        attach_errors(form, rule_errors, mapping=_field_name, only_empty=True)
     else:
         answers = {name[2:]: getattr(form, name).data for name in form._question_names}
         try:
@@ -82,7 +83,7 @@ def register(event_id: int):
             )
         except ValidationError as error:
             db.session.rollback()
-            _attach_errors(form, error.fields or {})
+            attach_errors(form, error.fields or {}, mapping=_field_name)
         except OutreachError as error:
             db.session.rollback()
             form.form_errors.append(str(error.message))
@@ -97,15 +98,9 @@ def register(event_id: int):
     return render_template("events/detail.html", event=event, form=form, **event_page_context(event)), 422
 
 
-def _attach_errors(form, errors: dict, *, only_empty: bool = False) -> None:
-    """Put a service's messages beside the fields they are about."""
-    for key, message in errors.items():
-        name = "q_" + key.split(".", 1)[1] if key.startswith("answers.") else key
-        field = getattr(form, name, None)
-        if field is None:
-            form.form_errors.append(str(message))
-        elif not (only_empty and field.errors):
-            field.errors = [*field.errors, str(message)]
+def _field_name(key: str) -> str:
+    """The form field of a service's key: ``answers.school`` is the question field ``q_school``."""
+    return "q_" + key.split(".", 1)[1] if key.startswith("answers.") else key
 
 
 def event_page_context(event: Event) -> dict:

@@ -17,6 +17,7 @@ from outreach.errors import OutreachError, ValidationError
 from outreach.events.forms import DuplicateForm, EventForm, StatusForm
 from outreach.events.models import Event, Series, Venue
 from outreach.extensions import db
+from outreach.forms import attach_errors
 from outreach.i18n import current_locale
 from outreach.timezone import local, local_date, localize
 from outreach.volunteers.models import Shift
@@ -92,16 +93,6 @@ class _Values:
         self.ends_at = local(event.ends_at).replace(tzinfo=None)
 
 
-def _attach_errors(form: EventForm, errors: dict) -> None:
-    """Put a service's messages beside the fields they are about."""
-    for key, message in errors.items():
-        field = getattr(form, key, None)
-        if field is None or not hasattr(field, "errors"):
-            form.form_errors.append(str(message))
-        elif str(message) not in map(str, field.errors):
-            field.errors = [*field.errors, str(message)]
-
-
 def _chosen(form: EventForm) -> dict:
     """The form's values as the services take them: objects for venue and series, aware times."""
     details = form.details()
@@ -118,10 +109,10 @@ def _save(form: EventForm, save) -> Event | None:
         event = save(_chosen(form))
     except ValidationError as error:
         db.session.rollback()
-        _attach_errors(form, error.fields or {})
+        attach_errors(form, error.fields or {})
     except OutreachError as error:
         db.session.rollback()
-        _attach_errors(form, error.fields or {})
+        attach_errors(form, error.fields or {})
         form.form_errors.append(str(error.message))
     else:
         db.session.commit()

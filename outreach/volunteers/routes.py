@@ -15,6 +15,7 @@ from outreach import clock
 from outreach.errors import OutreachError, ValidationError
 from outreach.events import calendar
 from outreach.extensions import db, limiter
+from outreach.forms import attach_errors
 from outreach.i18n import current_locale
 from outreach.timezone import library_tz, local_date
 from outreach.volunteers import services
@@ -123,7 +124,7 @@ def apply():
                 )
             except ValidationError as error:
                 db.session.rollback()
-                _attach_errors(form, error.fields or {})
+                attach_errors(form, error.fields or {})
             except OutreachError as error:  # email_taken, call_closed
                 db.session.rollback()
                 if error.code == "email_taken":
@@ -161,16 +162,6 @@ def _day_names() -> dict[str, str]:
 
     names = get_day_names("wide", locale=current_locale())
     return {day: names[n] for n, day in enumerate(WEEKDAYS)}
-
-
-def _attach_errors(form, errors: dict) -> None:
-    """Put a service's messages beside the fields they are about."""
-    for key, message in errors.items():
-        field = getattr(form, key, None)
-        if field is None or key in ("submit", "csrf_token"):
-            form.form_errors.append(str(message))
-        else:
-            field.errors = [*field.errors, str(message)]
 
 
 # --- the volunteer's own page ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from outreach import clock
 from outreach.accounts.models import User
 from outreach.accounts.permissions import role_required
 from outreach.errors import OutreachError, ValidationError
+from outreach.forms import attach_errors
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale
@@ -79,17 +80,6 @@ def labels():
 # --- helpers ---------------------------------------------------------------------------------
 
 
-
-
-def attach_errors(form, errors: dict, mapping: dict | None = None) -> None:
-    """Put a service's messages beside the fields they are about (the rest above the form)."""
-    for key, message in (errors or {}).items():
-        name = (mapping or {}).get(key, key)
-        if name in form._fields and name not in ("csrf_token", "submit"):
-            field = form[name]
-            field.errors = [*field.errors, str(message)]
-        else:
-            form.form_errors.append(str(message))
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -452,7 +442,7 @@ def new_shift():
             )
         except OutreachError as error:
             db.session.rollback()
-            attach_errors(form, error.fields or {"": error.message}, ShiftForm.ERROR_FIELDS)
+            attach_errors(form, error.fields or {"": error.message}, mapping=ShiftForm.ERROR_FIELDS)
         else:
             db.session.commit()
             flash(_("The shift “%(role)s” is added.", role=shift.role), "success")
@@ -478,7 +468,7 @@ def pattern():
             )
         except OutreachError as error:
             db.session.rollback()
-            attach_errors(form, error.fields or {"": error.message}, PatternForm.ERROR_FIELDS)
+            attach_errors(form, error.fields or {"": error.message}, mapping=PatternForm.ERROR_FIELDS)
         else:
             db.session.commit()
             flash(ngettext("%(num)s shift added.", "%(num)s shifts added.", len(created)), "success")
@@ -529,12 +519,6 @@ def shift_attendance(shift_id: int):
     if not form.validate_on_submit():
         return _shift_page(shift, attendance_form=form, status=422)
     volunteer = db.session.get(VolunteerProfile, form.volunteer.data)
-    earlier = db.session.scalar(
-        select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
-    )
-    if earlier is not None and earlier.status in ("completed", "no_show") and not form.reason.data:
-        attach_errors(form, {"reason": _("Give the reason for the correction.")})
-        return _shift_page(shift, attendance_form=form, status=422)
     try:
         signup = services.record_attendance(
             shift, volunteer, status=form.status.data, hours=form.hours.data, actor=current_user,

@@ -1,0 +1,24 @@
+"""What every area's forms share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+
+def attach_errors(
+    form, errors: Mapping, *, mapping: Mapping | Callable[[str], str] | None = None, only_empty: bool = False
+) -> None:
+    """Put a service's messages (``ValidationError.fields``) beside the fields they are about;
+    the rest go above the form. ``mapping`` renames the service's keys to the form's field
+    names; ``only_empty`` adds a message only where the form found nothing wrong itself."""
+    for key, message in (errors or {}).items():
+        if callable(mapping):
+            name = mapping(key)
+        else:
+            name = (mapping or {}).get(key, key)
+        field = form._fields.get(name) if name not in ("csrf_token", "submit") else None
+        text = str(message)
+        if field is None:
+            form.form_errors.append(text)
+        elif not (only_empty and field.errors) and text not in map(str, field.errors):
+            field.errors = [*field.errors, text]
