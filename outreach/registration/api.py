@@ -63,7 +63,11 @@ def register(event_id: int):
     if key is not None and not 8 <= len(key) <= 64:
         errors["Idempotency-Key"] = _l("Use 8 to 64 characters.")
     if errors:
-        raise ValidationError(errors)
+        # The service's rules for the fields that passed, so that every problem is told at once.
+        _clean, rule_errors = services.check_registrant(
+            event, name=name, phone=phone, party_size=party_size, email=email, answers=answers, consent=True
+        )
+        raise ValidationError({**rule_errors, **errors})
     outcome = services.register(
         event, name=name, phone=phone, party_size=party_size, email=email, answers=answers,
         client_key=f"api:{key}" if key else None, source="api", actor=current_user if current_user.is_authenticated else None,

@@ -88,6 +88,16 @@ def test_register_validation(client, soon, body, fields):
     assert db.session.scalar(select(func.count(Registration.id))) == 0
 
 
+def test_register_reports_every_bad_field_at_once(client, soon):
+    response = client.post(
+        f"/api/v1/events/{soon.id}/registrations?lang=en", json={"name": "", "phone": "12", "party_size": 99}
+    )
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert set(fields) == {"name", "phone", "party_size"}
+    assert fields["party_size"] == "Enter a number of people from 1 to 6."
+
+
 def test_register_closed_and_hidden(client, make_event, soon):
     no_registration = make_event(registration="none")
     response = register(client, no_registration)
