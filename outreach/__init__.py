@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _import_models() -> None:
     """Every table must be in the metadata before Alembic compares it with the database."""
     from outreach.accounts import models as _accounts  # noqa: F401
+    from outreach.competitions import models as _competitions  # noqa: F401
     from outreach.events import models as _events  # noqa: F401
     from outreach.platform import models as _platform  # noqa: F401
     from outreach.registration import models as _registration  # noqa: F401
@@ -85,9 +86,14 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.accounts.routes import bp as accounts_bp
     from outreach.api import bp as api_bp
     from outreach.api import register_areas
+    from outreach.competitions.routes import bp as competitions_bp
+    from outreach.competitions.staff import bp as competitions_staff_bp
     from outreach.events.routes import bp as events_bp
+    from outreach.places.routes import bp as places_bp
+    from outreach.recurrences.routes import bp as recurrences_bp
     from outreach.registration.routes import bp as registration_bp
     from outreach.registration.staff import bp as registration_staff_bp
+    from outreach.staff.calendar import bp as staff_calendar_bp
     from outreach.staff.routes import bp as staff_bp
     from outreach.volunteers.routes import bp as volunteers_bp
     from outreach.volunteers.staff import bp as volunteers_staff_bp
@@ -99,6 +105,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(volunteers_bp)
     app.register_blueprint(volunteers_staff_bp)
+    app.register_blueprint(competitions_bp)
+    app.register_blueprint(competitions_staff_bp)
+    app.register_blueprint(recurrences_bp)
+    app.register_blueprint(places_bp)
+    app.register_blueprint(staff_calendar_bp)
     register_areas()
     app.register_blueprint(api_bp)
 

@@ -149,10 +149,15 @@ def register_areas() -> None:
     if bp._blueprints:
         return
     from outreach.api import openapi
+    from outreach.competitions.api import bp as competitions_api
     from outreach.events.api import bp as events_api
+    from outreach.places.api import bp as places_api
+    from outreach.recurrences.api import bp as recurrences_api
     from outreach.registration.api import bp as registration_api
     from outreach.volunteers.api import bp as volunteers_api
 
-    for child in (events_api, registration_api, volunteers_api, openapi.bp):
+    for child in (
+        events_api, registration_api, volunteers_api, competitions_api, places_api, recurrences_api, openapi.bp
+    ):
         csrf.exempt(child)  # nested blueprints are not covered by the parent's exemption
         bp.register_blueprint(child)

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from outreach.competitions import openapi_doc as competitions_doc
+from outreach.places import openapi_doc as places_doc
+from outreach.recurrences import openapi_doc as recurrences_doc
+
 bp = Blueprint("openapi", __name__)
 
 
@@ -307,6 +311,9 @@ def spec() -> dict:
             }
         },
         **volunteer_paths(),
+        **competitions_doc.paths(),
+        **places_doc.paths(),
+        **recurrences_doc.paths(),
         "/events/{event_id}/duplicate": {
             "post": {
                 "summary": "Duplicate an event as a draft",
@@ -359,6 +366,7 @@ def spec() -> dict:
             "schemas": {
                 "Error": error_schema, "Venue": venue, "VenueIn": venue_in, "Event": event, "EventIn": event_in,
                 **registration_schemas(), **volunteer_schemas(),
+                **competitions_doc.schemas(), **places_doc.schemas(), **recurrences_doc.schemas(),
             },
             "responses": responses,
         },

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     String,
@@ -55,6 +57,8 @@ class Branch(LocalizedName, TimestampMixin, Base):
     #: central library, branch, village reading room, mobile book bus, or a partner's site.
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     address: Mapped[str | None] = mapped_column(String(255))
+    #: An archived branch keeps its history but is not offered for new events.
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=text("true"))
 
     venues: Mapped[list[Venue]] = relationship(back_populates="branch")
 
@@ -78,8 +82,15 @@ class Venue(LocalizedName, TimestampMixin, Base):
     address: Mapped[str | None] = mapped_column(String(255))
     #: Seats or people the room holds; None when it has no fixed limit.
     capacity: Mapped[int | None] = mapped_column(Integer)
+    #: An archived venue keeps its history but is not offered for new events.
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=text("true"))
 
     branch: Mapped[Branch | None] = relationship(back_populates="venues")
+
+    @property
+    def bookable(self) -> bool:
+        """Whether two events here at once clash (an online venue holds any number)."""
+        return self.kind != "online"
 
     def __repr__(self) -> str:
         return f"<Venue {self.id}>"
@@ -139,6 +150,8 @@ class Event(TimestampMixin, Base):
         CheckConstraint("max_party_size >= 1", name="max_party_size_positive"),
         CheckConstraint("checkin_opens_minutes >= 0", name="checkin_opens_not_negative"),
         CheckConstraint("session_number IS NULL OR session_number >= 1", name="session_number_positive"),
+        CheckConstraint("setup_minutes BETWEEN 0 AND 1440", name="setup_minutes_range"),
+        CheckConstraint("teardown_minutes BETWEEN 0 AND 1440", name="teardown_minutes_range"),
         UniqueConstraint("series_id", "session_number", name="uq_events_series_id_session_number"),
     )
 
@@ -168,6 +181,19 @@ class Event(TimestampMixin, Base):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
     session_number: Mapped[int | None] = mapped_column(Integer)
     speaker: Mapped[str | None] = mapped_column(String(120))
+    speaker_bio: Mapped[str | None] = mapped_column(Text)
+    speaker_bio_en: Mapped[str | None] = mapped_column(Text)
+    #: Minutes the room is taken before the start and after the end (chairs, screen, clearing up).
+    setup_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    teardown_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    #: Why a staff member kept this event although its room was booked at the same time.
+    booking_override_reason: Mapped[str | None] = mapped_column(String(500))
+    #: The weekly pattern this event is an occurrence of (三点半课堂), if any.
+    recurrence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recurrences.id", ondelete="SET NULL"), index=True
+    )
+    #: The competition round this event is a sitting of (a round may sit at several venues).
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("competition_rounds.id", ondelete="RESTRICT"), index=True)
     #: When registration opens and closes; None means from publication until the event ends.
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -183,6 +209,11 @@ class Event(TimestampMixin, Base):
     partner_links: Mapped[list[EventPartner]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
     )
+    exhibits: Mapped[list[Exhibit]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Exhibit.position"
+    )
+    recurrence: Mapped[Recurrence | None] = relationship(back_populates="events")
+    round = relationship("Round", back_populates="sittings")
 
     def display_title(self, locale: str | None) -> str:
         if locale and locale.startswith("en") and self.title_en:
@@ -194,9 +225,82 @@ class Event(TimestampMixin, Base):
             return self.description_en
         return self.description
 
+    def display_speaker_bio(self, locale: str | None) -> str | None:
+        if locale and locale.startswith("en") and self.speaker_bio_en:
+            return self.speaker_bio_en
+        return self.speaker_bio
+
     @property
     def takes_registrations(self) -> bool:
         return self.registration == "open"
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.type} {self.status}>"
+
+
+class Exhibit(Base):
+    """One work shown in an exhibition: a child's painting, a calligraphy, a photograph."""
+
+    __tablename__ = "exhibits"
+    __table_args__ = (CheckConstraint("age IS NULL OR (age >= 0 AND age <= 120)", name="age_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+    #: The order in the catalogue, from 1.
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    creator: Mapped[str] = mapped_column(String(120), nullable=False)
+    #: The creator's age when the work was made (children's exhibitions list it).
+    age: Mapped[int | None] = mapped_column(Integer)
+    school: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    event: Mapped[Event] = relationship(back_populates="exhibits")
+
+    def __repr__(self) -> str:
+        return f"<Exhibit {self.id} event={self.event_id}>"
+
+
+class Recurrence(TimestampMixin, Base):
+    """A weekly pattern (weekdays at 15:30, from one date to another) whose occurrences are
+    ordinary events; the dates in ``exceptions`` (holidays) have none."""
+
+    __tablename__ = "recurrences"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        CheckConstraint("end_time > start_time", name="end_time_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ISO weekdays the event takes place on, as digits 1 (Monday) to 7 (Sunday): "12345".
+    weekdays: Mapped[str] = mapped_column(String(7), nullable=False)
+    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
+    ends_on: Mapped[date] = mapped_column(Date, nullable=False)
+    #: Library time of day.
+    start_time: Mapped[time] = mapped_column(Time, nullable=False)
+    end_time: Mapped[time] = mapped_column(Time, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    events: Mapped[list[Event]] = relationship(back_populates="recurrence", order_by="Event.starts_at")
+    exceptions: Mapped[list[RecurrenceException]] = relationship(
+        back_populates="recurrence", cascade="all, delete-orphan", order_by="RecurrenceException.day"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Recurrence {self.id} {self.weekdays}>"
+
+
+class RecurrenceException(Base):
+    """A date a weekly pattern skips, with why (国庆节, a school holiday)."""
+
+    __tablename__ = "recurrence_exceptions"
+    __table_args__ = (UniqueConstraint("recurrence_id", "day", name="uq_recurrence_exceptions_recurrence_id_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("recurrences.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    reason: Mapped[str | None] = mapped_column(String(120))
+
+    recurrence: Mapped[Recurrence] = relationship(back_populates="exceptions")

@@ -46,6 +46,10 @@ class Registration(TimestampMixin, Base):
     client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: How it was made: "web" (event page), "api", "staff".
     source: Mapped[str] = mapped_column(String(8), nullable=False, default="web", server_default="web")
+    #: For a contestant who advanced in a competition: their registration in the round before.
+    advanced_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL"), unique=True
+    )
 
     event = relationship("Event")
     checkins: Mapped[list[CheckIn]] = relationship(back_populates="registration", cascade="all, delete-orphan")
