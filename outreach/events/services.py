@@ -84,9 +84,14 @@ def list_venues() -> list[Venue]:
 _EDITABLE = {
     "type", "status", "title", "title_en", "description", "description_en", "starts_at", "ends_at",
     "venue", "capacity", "registration", "max_party_size", "checkin_opens_minutes", "audience",
-    "series", "session_number", "speaker", "daily_opens_at", "daily_closes_at",
-    "registration_opens_at", "registration_closes_at", "questions",
+    "series", "session_number", "speaker", "speaker_bio", "speaker_bio_en", "daily_opens_at", "daily_closes_at",
+    "registration_opens_at", "registration_closes_at", "questions", "setup_minutes", "teardown_minutes",
+    "booking_override_reason",
 }
+#: Set when an event is made (by a recurrence or a competition round) and not edited after.
+_CREATE_ONLY = {"recurrence_id", "round_id"}
+BIO_MAX = 5000
+REASON_MAX = 500
 _QUESTION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
@@ -125,6 +130,16 @@ def check_event(values: dict) -> dict:
     opens = values.get("checkin_opens_minutes")
     if not isinstance(opens, int) or not 0 <= opens <= 7 * 24 * 60:
         errors["checkin_opens_minutes"] = _l("Enter a number of minutes from 0 to 10080.")
+    for name in ("setup_minutes", "teardown_minutes"):
+        minutes = values.get(name, 0)
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= 1440:
+            errors[name] = _l("Enter a number of minutes from 0 to 1440.")
+    for name in ("speaker_bio", "speaker_bio_en"):
+        if values.get(name) is not None and len(values[name]) > BIO_MAX:
+            errors[name] = _l("Keep it to %(n)d characters.", n=BIO_MAX)
+    reason = values.get("booking_override_reason")
+    if reason is not None and len(reason) > REASON_MAX:
+        errors["booking_override_reason"] = _l("Keep it to %(n)d characters.", n=REASON_MAX)
     number = values.get("session_number")
     if number is not None and (not isinstance(number, int) or number < 1):
         errors["session_number"] = _l("Enter a whole number of 1 or more.")
@@ -180,6 +195,17 @@ def _session_taken() -> EventError:
     )
 
 
+def _number_taken(series_id: int, number: int | None, exclude_id: int | None = None) -> bool:
+    """Whether another event of the series has that session number (the unique constraint
+    still settles a race; this answers before the room is checked)."""
+    if number is None:
+        return False
+    stmt = select(Event.id).where(Event.series_id == series_id, Event.session_number == number)
+    if exclude_id is not None:
+        stmt = stmt.where(Event.id != exclude_id)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
 def create_event(*, actor=None, **fields) -> Event:
     """Create an event from ``fields`` (model attributes; ``venue`` and ``series`` as objects).
 
@@ -187,7 +213,7 @@ def create_event(*, actor=None, **fields) -> Event:
     with a message per field, or ``EventError("session_taken")`` when the series already has
     that session number.
     """
-    unknown = set(fields) - _EDITABLE
+    unknown = set(fields) - _EDITABLE - _CREATE_ONLY
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
     values = {
@@ -196,6 +222,8 @@ def create_event(*, actor=None, **fields) -> Event:
         "audience": "all",
         "max_party_size": DEFAULT_MAX_PARTY_SIZE,
         "checkin_opens_minutes": 120,
+        "setup_minutes": 0,
+        "teardown_minutes": 0,
         **fields,
     }
     if isinstance(values.get("title"), str):
@@ -206,6 +234,9 @@ def create_event(*, actor=None, **fields) -> Event:
     # Ids rather than objects: setting ``series`` would add the event to ``Series.events``
     # and flush it outside the savepoint below.
     venue, series = values.pop("venue"), values.pop("series", None)
+    if series is not None and _number_taken(series.id, values.get("session_number")):
+        raise _session_taken()
+    found = _check_booking(values, venue)
     event = Event(
         created_by_id=getattr(actor, "id", None),
         venue_id=venue.id,
@@ -219,7 +250,54 @@ def create_event(*, actor=None, **fields) -> Event:
     except IntegrityError:
         raise _session_taken() from None
     record("event.create", event, actor=actor, data={"status": event.status})
+    _record_override(event, found, actor)
     return event
+
+
+def _check_booking(values: dict, venue: Venue, *, exclude_id: int | None = None) -> list[Event]:
+    """The events ``values`` would double-book ``venue`` with. Refuses them with
+    ``EventError("room_booked")`` unless ``values`` carries an override reason; keeps the
+    reason only when it was needed."""
+    from outreach.events import booking
+
+    reason = (values.get("booking_override_reason") or "").strip() or None
+    found = booking.clashes(
+        venue=venue, starts_at=values["starts_at"], ends_at=values["ends_at"],
+        setup_minutes=values.get("setup_minutes", 0), teardown_minutes=values.get("teardown_minutes", 0),
+        exclude_id=exclude_id,
+    )
+    if found and reason is None:
+        raise room_booked(found)
+    values["booking_override_reason"] = reason if found else None
+    return found
+
+
+def room_booked(found: list[Event]) -> EventError:
+    from flask_babel import format_datetime, format_time
+
+    from outreach.events.booking import occupied
+    from outreach.i18n import current_locale
+
+    first = found[0]
+    begin, end = occupied(first.starts_at, first.ends_at, first.setup_minutes, first.teardown_minutes)
+    message = _l(
+        "The room is booked then: “%(title)s”, %(start)s–%(end)s with set-up and tear-down (%(count)d booking "
+        "in all). Choose another room or time, or give a reason to book it anyway.",
+        title=first.display_title(current_locale()), start=format_datetime(begin, "short"),
+        end=format_time(end, "short"), count=len(found),
+    )
+    return EventError(
+        "room_booked", message,
+        fields={"venue_id": message, "booking_override_reason": _l("Give a reason to book the room anyway.")},
+    )
+
+
+def _record_override(event: Event, found: list[Event], actor) -> None:
+    if found:
+        record(
+            "event.booking_override", event, actor=actor,
+            data={"clashes": [other.id for other in found], "reason": event.booking_override_reason},
+        )
 
 
 def events_query(
@@ -277,7 +355,7 @@ def list_branches() -> list[Branch]:
 _COPIED = (
     "type", "title", "title_en", "description", "description_en", "daily_opens_at", "daily_closes_at",
     "venue_id", "capacity", "registration", "max_party_size", "checkin_opens_minutes", "audience",
-    "series_id", "speaker", "questions",
+    "series_id", "speaker", "speaker_bio", "speaker_bio_en", "questions", "setup_minutes", "teardown_minutes",
 )
 
 
@@ -300,6 +378,14 @@ def duplicate_event(event: Event, *, starts_at: datetime, actor=None) -> Event:
         copy.registration_closes_at = event.registration_closes_at + delta
     if event.series_id is not None:
         copy.session_number = next_session_number(event.series_id)
+    from outreach.events import booking
+
+    found = booking.clashes(
+        venue=event.venue, starts_at=copy.starts_at, ends_at=copy.ends_at,
+        setup_minutes=copy.setup_minutes, teardown_minutes=copy.teardown_minutes,
+    )
+    if found:
+        raise room_booked(found)
     db.session.add(copy)
     db.session.flush()
     for link in event.partner_links:
@@ -329,7 +415,7 @@ def update_event(event: Event, *, actor=None, **fields) -> Event:
     unknown = set(fields) - _UPDATABLE
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
-    current = {name: getattr(event, name) for name in _UPDATABLE - {"venue", "series"}}
+    current = {name: getattr(event, name) for name in _UPDATABLE - {"venue", "series", "booking_override_reason"}}
     values = {**current, "venue": event.venue, "series": event.series, **fields}
     if isinstance(values.get("title"), str):
         values["title"] = values["title"].strip()
@@ -338,6 +424,17 @@ def update_event(event: Event, *, actor=None, **fields) -> Event:
     if errors:
         raise ValidationError(errors)
     venue, series = values.pop("venue"), values.pop("series", None)
+    # The room is checked again when the booking moves; a cancelled event holds no room.
+    moved = venue.id != event.venue_id or any(
+        values[name] != getattr(event, name) for name in ("starts_at", "ends_at", "setup_minutes", "teardown_minutes")
+    )
+    if series is not None and _number_taken(series.id, values.get("session_number"), exclude_id=event.id):
+        raise _session_taken()
+    found: list[Event] = []
+    if moved and event.status != "cancelled":
+        found = _check_booking(values, venue, exclude_id=event.id)
+    else:
+        values.pop("booking_override_reason", None)
     changed = sorted(
         name for name in fields if name in values and getattr(event, name) != values[name]
     )
@@ -357,6 +454,7 @@ def update_event(event: Event, *, actor=None, **fields) -> Event:
         raise _session_taken() from None
     db.session.expire(event, ["venue", "series"])
     record("event.update", event, actor=actor, data={"fields": sorted(changed)})
+    _record_override(event, found, actor)
     return event
 
 

@@ -262,7 +262,7 @@ def test_series_sessions_are_numbered_once(client, staff_headers, make_venue):
 
 
 def test_events_take_questions_windows_and_daily_hours(client, staff_headers, make_venue):
-    venue = make_venue()
+    venue, gallery = make_venue(), make_venue(kind="exhibition")
     questions = [
         {"key": "school", "label": "学校", "label_en": "School", "required": True},
         {"key": "grade", "label": "年级", "choices": ["一年级", "二年级"]},
@@ -277,7 +277,7 @@ def test_events_take_questions_windows_and_daily_hours(client, staff_headers, ma
     assert created["questions"] == questions
     assert created["registration_opens_at"] == "2026-12-01T09:00:00+08:00"
     exhibition = event_body(
-        venue.id, type="exhibition", starts_at="2026-12-01T09:00:00", ends_at="2026-12-31T17:00:00",
+        gallery.id, type="exhibition", starts_at="2026-12-01T09:00:00", ends_at="2026-12-31T17:00:00",
         daily_opens_at="09:00", daily_closes_at="17:00", registration="none",
     )
     created = client.post("/api/v1/events", json=exhibition, headers=staff_headers).get_json()

@@ -29,10 +29,11 @@ def programme(make_event, make_venue, make_branch):
     xinghai = make_branch(name="星海明筑分馆", name_en="Xinghai Mingzhu Branch")
     hall = make_venue(branch=central, name="报告厅", name_en="Lecture hall")
     room = make_venue(branch=xinghai, name="讲坛活动室", name_en="Forum room")
+    gallery = make_venue(branch=central, name="展厅", name_en="Gallery", kind="exhibition")
     events = {
         "lecture": make_event(title="星海讲坛 第15期", title_en="Xinghai Forum No. 15", venue=room, starts_at=in_days(3)),
         "exhibition": make_event(
-            type="exhibition", title="少儿美术展", title_en="Children's Art Exhibition", venue=hall,
+            type="exhibition", title="少儿美术展", title_en="Children's Art Exhibition", venue=gallery,
             starts_at=in_days(-5), ends_at=in_days(30), registration="none", audience="children",
         ),
         "class": make_event(type="class", title="三点半课堂", title_en="Half-Past-Three Class", venue=room,
