@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+
+from wtforms.fields.choices import SelectChoice
 
 
 def attach_errors(
@@ -22,3 +24,18 @@ def attach_errors(
             form.form_errors.append(text)
         elif not (only_empty and field.errors) and text not in map(str, field.errors):
             field.errors = [*field.errors, text]
+
+
+def choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
+    """``(value, label)`` pairs as WTForms 3.3 wants a select's choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_int(value):
+    """A select's value as an id, or None for its empty choice (or anything not a number)."""
+    if isinstance(value, int):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

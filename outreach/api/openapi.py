@@ -119,6 +119,21 @@ def spec() -> dict:
             },
             "session_number": {"type": ["integer", "null"], "minimum": 1},
             "speaker": {"type": ["string", "null"]},
+            "speaker_bio": {"type": ["string", "null"]},
+            "speaker_bio_en": {"type": ["string", "null"]},
+            "setup_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "description": "The room is taken this long before the start."},
+            "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "description": "And this long after the end."},
+            "booking_override_reason": {"type": ["string", "null"], "description": "Why the event was kept although its room was booked."},
+            "recurrence_id": {"type": ["integer", "null"], "description": "The weekly pattern this event is an occurrence of."},
+            "round": {
+                "type": ["object", "null"],
+                "description": "The competition round this event is a sitting of.",
+                "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"}, "name_en": {"type": ["string", "null"]},
+                    "competition_id": {"type": "integer"},
+                },
+            },
+            "exhibits": {"type": "array", "items": _ref("Exhibit"), "description": "An exhibition's works, in catalogue order."},
             "registration_opens_at": {"type": ["string", "null"], "format": "date-time"},
             "registration_closes_at": {"type": ["string", "null"], "format": "date-time"},
             "questions": {"type": "array", "items": _ref("Question")},
@@ -127,6 +142,7 @@ def spec() -> dict:
                 "items": {
                     "type": "object",
                     "properties": {
+                        "partner_id": {"type": "integer"},
                         "name": {"type": "string"},
                         "name_en": {"type": ["string", "null"]},
                         "role": {"type": "string", "enum": ["co_organiser", "sponsor", "naming_sponsor", "host"]},
@@ -162,6 +178,42 @@ def spec() -> dict:
             "registration_opens_at": {"type": "string", "format": "date-time"},
             "registration_closes_at": {"type": "string", "format": "date-time"},
             "questions": {"type": "array", "maxItems": 10, "items": _ref("Question")},
+            "speaker_bio": {"type": "string", "maxLength": 5000},
+            "speaker_bio_en": {"type": "string", "maxLength": 5000},
+            "setup_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "default": 0},
+            "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "default": 0},
+            "booking_override_reason": {
+                "type": "string", "maxLength": 500,
+                "description": "Needed only when the room is booked at that time (else 409 `room_booked`).",
+            },
+            "partners": {
+                "type": "array",
+                "items": {
+                    "type": "object", "required": ["partner_id", "role"],
+                    "properties": {
+                        "partner_id": {"type": "integer"},
+                        "role": {"type": "string", "enum": ["co_organiser", "sponsor", "naming_sponsor", "host"]},
+                    },
+                },
+            },
+        },
+    }
+    event_patch = {
+        "type": "object",
+        "description": "Any of the fields of EventIn but `status`; only those given change.",
+        "properties": {name: value for name, value in event_in["properties"].items() if name != "status"},
+    }
+    exhibit = {
+        "type": "object",
+        "required": ["title", "creator"],
+        "properties": {
+            "id": {"type": "integer", "readOnly": True},
+            "position": {"type": "integer", "readOnly": True, "description": "The place in the catalogue, from 1."},
+            "title": {"type": "string", "minLength": 1, "maxLength": 200},
+            "creator": {"type": "string", "minLength": 1, "maxLength": 120},
+            "age": {"type": ["integer", "null"], "minimum": 0, "maximum": 120},
+            "school": {"type": ["string", "null"], "maxLength": 120},
+            "note": {"type": ["string", "null"], "maxLength": 500},
         },
     }
 
@@ -212,6 +264,51 @@ def spec() -> dict:
                 "security": [{"bearer": []}, {}],
                 "parameters": [{"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "responses": {"200": _json(_ref("Event"), "The event"), **_errors(404)},
+            },
+            "patch": {
+                "summary": "Change an event's details",
+                "description": "Only the fields given change. A new room or time is checked for double-booking "
+                "(409 `room_booked` unless `booking_override_reason` is given).",
+                "tags": ["events"],
+                "security": STAFF,
+                "parameters": [EVENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("EventPatch")}}},
+                "responses": {"200": _json(_ref("Event"), "The event"), **_errors(401, 403, 404, 409, 415, 422)},
+            },
+        },
+        "/events/{event_id}/status": {
+            "post": {
+                "summary": "Publish, complete or cancel an event",
+                "description": "draft → published → completed; draft or published → cancelled (registrants who gave "
+                "an e-mail address are told, with `reason`). Other steps: 409 `bad_status`.",
+                "tags": ["events"],
+                "security": STAFF,
+                "parameters": [EVENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["status"],
+                    "properties": {
+                        "status": {"type": "string", "enum": ["published", "completed", "cancelled"]},
+                        "reason": {"type": "string", "maxLength": 500},
+                    },
+                }}}},
+                "responses": {"200": _json(_ref("Event"), "The event"), **_errors(401, 403, 404, 409, 415, 422)},
+            }
+        },
+        "/events/{event_id}/exhibits": {
+            "post": {
+                "summary": "Add works to an exhibition's catalogue",
+                "description": "All or none; 409 `not_an_exhibition` for other events.",
+                "tags": ["events"],
+                "security": STAFF,
+                "parameters": [EVENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["exhibits"],
+                    "properties": {"exhibits": {"type": "array", "minItems": 1, "maxItems": 1000, "items": _ref("Exhibit")}},
+                }}}},
+                "responses": {
+                    "201": _json({"type": "object", "properties": {"exhibits": {"type": "array", "items": _ref("Exhibit")}}}, "The works added"),
+                    **_errors(401, 403, 404, 409, 415, 422),
+                },
             }
         },
         "/events/{event_id}/registrations": {
@@ -365,6 +462,7 @@ def spec() -> dict:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "`flask users token EMAIL`"}},
             "schemas": {
                 "Error": error_schema, "Venue": venue, "VenueIn": venue_in, "Event": event, "EventIn": event_in,
+                "EventPatch": event_patch, "Exhibit": exhibit,
                 **registration_schemas(), **volunteer_schemas(),
                 **competitions_doc.schemas(), **places_doc.schemas(), **recurrences_doc.schemas(),
             },

@@ -58,14 +58,32 @@ def event_json(event: Event) -> dict:
         else None,
         "session_number": event.session_number,
         "speaker": event.speaker,
+        "speaker_bio": event.speaker_bio,
+        "speaker_bio_en": event.speaker_bio_en,
+        "setup_minutes": event.setup_minutes,
+        "teardown_minutes": event.teardown_minutes,
+        "booking_override_reason": event.booking_override_reason,
+        "recurrence_id": event.recurrence_id,
+        "round": {
+            "id": event.round.id, "name": event.round.name, "name_en": event.round.name_en,
+            "competition_id": event.round.competition_id,
+        } if event.round else None,
+        "exhibits": [exhibit_json(exhibit) for exhibit in event.exhibits],
         "registration_opens_at": iso(event.registration_opens_at),
         "registration_closes_at": iso(event.registration_closes_at),
         "questions": event.questions or [],
         "partners": [
-            {"name": link.partner.name, "name_en": link.partner.name_en, "role": link.role}
+            {"partner_id": link.partner_id, "name": link.partner.name, "name_en": link.partner.name_en, "role": link.role}
             for link in event.partner_links
         ],
         "url": url_for("events.detail", event_id=event.id, _external=True),
+    }
+
+
+def exhibit_json(exhibit) -> dict:
+    return {
+        "id": exhibit.id, "position": exhibit.position, "title": exhibit.title, "creator": exhibit.creator,
+        "age": exhibit.age, "school": exhibit.school, "note": exhibit.note,
     }
 
 
@@ -99,59 +117,152 @@ def create_venue():
     return created(venue_json(venue))
 
 
+#: The event fields the API reads, with their readers; "venue_id", "series_id" and the
+#: partners are looked up separately.
+_TEXT_FIELDS = {
+    # Lengths of titles are the service's rule: read_str only refuses absurd input.
+    "title": 10 * services.TITLE_MAX, "title_en": 10 * services.TITLE_MAX, "description": 20000,
+    "description_en": 20000, "type": 32, "registration": 32, "audience": 32, "speaker": 120,
+    "speaker_bio": 10 * services.BIO_MAX, "speaker_bio_en": 10 * services.BIO_MAX,
+    "booking_override_reason": 10 * services.REASON_MAX,
+}
+
+
+def read_event_fields(data: dict, errors: dict, *, creating: bool) -> dict:
+    """The event fields of a request body. Creating, missing fields take their defaults;
+    updating (PATCH), only the fields present are read."""
+    fields: dict = {}
+
+    def wanted(name: str) -> bool:
+        return creating or name in data
+
+    for name, length in _TEXT_FIELDS.items():
+        if wanted(name):
+            fields[name] = read_str(data, name, errors, required=creating and name in ("title", "type"), max_length=length)
+    defaults = {"registration": "open", "audience": "all"}
+    for name, default in defaults.items():
+        if creating and fields.get(name) is None:
+            fields[name] = default
+    if creating:
+        fields["status"] = read_str(data, "status", errors, default="draft", max_length=32)
+    for name in ("starts_at", "ends_at"):
+        if wanted(name):
+            fields[name] = read_datetime(data, name, errors)
+    for name in ("registration_opens_at", "registration_closes_at"):
+        if wanted(name):
+            fields[name] = read_datetime(data, name, errors, required=False)
+    for name in ("daily_opens_at", "daily_closes_at"):
+        if wanted(name):
+            fields[name] = read_clock(data, name, errors)
+    integers = {
+        "capacity": {"minimum": 0},
+        "session_number": {"minimum": 1},
+        "max_party_size": {"nullable": False, "default": services.DEFAULT_MAX_PARTY_SIZE, "minimum": 1},
+        "checkin_opens_minutes": {"nullable": False, "default": 120, "minimum": 0, "maximum": 10080},
+        "setup_minutes": {"nullable": False, "default": 0, "minimum": 0, "maximum": 1440},
+        "teardown_minutes": {"nullable": False, "default": 0, "minimum": 0, "maximum": 1440},
+    }
+    for name, options in integers.items():
+        if wanted(name):
+            fields[name] = read_int(data, name, errors, **options)
+    if wanted("questions"):
+        fields["questions"] = data.get("questions")
+    if wanted("venue_id"):
+        venue_id = read_int(data, "venue_id", errors, required=True, nullable=False)
+        fields["venue"] = db.session.get(Venue, venue_id) if venue_id is not None else None
+        if venue_id is not None and fields["venue"] is None:
+            errors["venue_id"] = _l("There is no such venue.")
+    if wanted("series_id"):
+        series_id = read_int(data, "series_id", errors)
+        fields["series"] = db.session.get(Series, series_id) if series_id is not None else None
+        if series_id is not None and fields["series"] is None:
+            errors["series_id"] = _l("There is no such series.")
+    return fields
+
+
+def _read_partners(data: dict, errors: dict) -> list[tuple[int, str]] | None:
+    """``"partners": [{"partner_id", "role"}]``, or None when the body does not name them."""
+    if "partners" not in data:
+        return None
+    rows = data["partners"]
+    if not isinstance(rows, list) or not all(
+        isinstance(row, dict) and isinstance(row.get("partner_id"), int) and isinstance(row.get("role"), str)
+        for row in rows
+    ):
+        errors["partners"] = _l("Give a list of {\"partner_id\", \"role\"}.")
+        return None
+    return [(row["partner_id"], row["role"]) for row in rows]
+
+
 @bp.post("/events")
 @role_required("staff")
 def create_event():
     data = json_body()
     errors: dict = {}
-    fields = {
-        # Lengths of titles are the service's rule: read_str only refuses absurd input.
-        "title": read_str(data, "title", errors, required=True, max_length=10 * services.TITLE_MAX),
-        "title_en": read_str(data, "title_en", errors, max_length=10 * services.TITLE_MAX),
-        "description": read_str(data, "description", errors, max_length=20000),
-        "description_en": read_str(data, "description_en", errors, max_length=20000),
-        "type": read_str(data, "type", errors, required=True, max_length=32),
-        "status": read_str(data, "status", errors, default="draft", max_length=32),
-        "registration": read_str(data, "registration", errors, default="open", max_length=32),
-        "audience": read_str(data, "audience", errors, default="all", max_length=32),
-        "speaker": read_str(data, "speaker", errors, max_length=120),
-        "starts_at": read_datetime(data, "starts_at", errors),
-        "ends_at": read_datetime(data, "ends_at", errors),
-        "capacity": read_int(data, "capacity", errors, minimum=0),
-        "max_party_size": read_int(
-            data, "max_party_size", errors, nullable=False, default=services.DEFAULT_MAX_PARTY_SIZE, minimum=1
-        ),
-        "checkin_opens_minutes": read_int(
-            data, "checkin_opens_minutes", errors, nullable=False, default=120, minimum=0, maximum=10080
-        ),
-        "session_number": read_int(data, "session_number", errors, minimum=1),
-        "daily_opens_at": read_clock(data, "daily_opens_at", errors),
-        "daily_closes_at": read_clock(data, "daily_closes_at", errors),
-        "registration_opens_at": read_datetime(data, "registration_opens_at", errors, required=False),
-        "registration_closes_at": read_datetime(data, "registration_closes_at", errors, required=False),
-        "questions": data.get("questions"),
-    }
-    venue_id = read_int(data, "venue_id", errors, required=True, nullable=False)
-    if venue_id is not None:
-        fields["venue"] = db.session.get(Venue, venue_id)
-        if fields["venue"] is None:
-            errors["venue_id"] = _l("There is no such venue.")
-    else:
-        fields["venue"] = None
-    series_id = read_int(data, "series_id", errors)
-    fields["series"] = None
-    if series_id is not None:
-        fields["series"] = db.session.get(Series, series_id)
-        if fields["series"] is None:
-            errors["series_id"] = _l("There is no such series.")
+    fields = read_event_fields(data, errors, creating=True)
+    partners = _read_partners(data, errors)
     # Shape errors and the service's rules, reported together.
     for key, message in services.check_event(fields).items():
         errors.setdefault(key, message)
     if errors:
         raise ValidationError(errors)
     event = services.create_event(actor=current_user, **fields)
+    if partners is not None:
+        services.set_partners(event, partners, actor=current_user)
     db.session.commit()
     return created(event_json(event))
+
+
+@bp.patch("/events/<int:event_id>")
+@role_required("staff")
+def update_event(event_id: int):
+    """Change some of an event's details (only the fields given); not its status."""
+    event = db.get_or_404(Event, event_id)
+    data = json_body()
+    errors: dict = {}
+    if "status" in data:
+        errors["status"] = _l("Change the status with POST /events/{id}/status.")
+    fields = read_event_fields(data, errors, creating=False)
+    partners = _read_partners(data, errors)
+    if errors:
+        raise ValidationError(errors)
+    services.update_event(event, actor=current_user, **fields)
+    if partners is not None:
+        services.set_partners(event, partners, actor=current_user)
+    db.session.commit()
+    return jsonify(event_json(event))
+
+
+@bp.post("/events/<int:event_id>/status")
+@role_required("staff")
+def change_status(event_id: int):
+    """Publish, complete or cancel (``reason`` is sent to registrants when cancelling)."""
+    event = db.get_or_404(Event, event_id)
+    data = json_body()
+    errors: dict = {}
+    status = read_str(data, "status", errors, required=True, max_length=32)
+    reason = read_str(data, "reason", errors, max_length=500)
+    if errors:
+        raise ValidationError(errors)
+    services.change_status(event, status, actor=current_user, reason=reason)
+    db.session.commit()
+    return jsonify(event_json(event))
+
+
+@bp.post("/events/<int:event_id>/exhibits")
+@role_required("staff")
+def add_exhibits(event_id: int):
+    """Add works to an exhibition: ``{"exhibits": [{"title", "creator", "age"?, "school"?, "note"?}]}``."""
+    event = db.get_or_404(Event, event_id)
+    data = json_body()
+    rows = data.get("exhibits")
+    if not isinstance(rows, list) or not rows or len(rows) > 1000 or not all(isinstance(r, dict) for r in rows):
+        raise ValidationError({"exhibits": _l("Give a list of 1 to 1000 works.")})
+    exhibits = services.add_exhibits(
+        event, [{name: row.get(name) for name in services.EXHIBIT_FIELDS} for row in rows], actor=current_user
+    )
+    db.session.commit()
+    return created({"exhibits": [exhibit_json(exhibit) for exhibit in exhibits]})
 
 
 @bp.get("/events")

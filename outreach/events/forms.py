@@ -1,7 +1,13 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -10,10 +16,11 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
-from outreach.events.labels import AUDIENCE_LABELS, EVENT_TYPE_LABELS
+from outreach.events.labels import AUDIENCE_LABELS, EVENT_TYPE_LABELS, PARTNER_ROLE_LABELS
+from outreach.forms import choices, optional_int
+from outreach.timezone import localize
 
 
 class ProgrammeFilterForm(FlaskForm):
@@ -42,39 +49,57 @@ class DuplicateForm(FlaskForm):
     submit = SubmitField(_l("Duplicate as a draft"))
 
 
-def _choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _optional_int(value):
-    """A select's value as an id, or None for its empty choice (or anything not a number)."""
-    if isinstance(value, int):
-        return value
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 REGISTRATION_LABELS = {
     "open": _l("Registration: people register for tickets"),
     "none": _l("No registration: people just come"),
 }
 
 
-class EventForm(FlaskForm):
-    """An event's details, for creating and editing. The rules (times in order, a session
-    number only with a series, both daily hours or neither ...) are ``check_event``'s."""
+#: Blank rows the event form offers for extra registration questions and for partners.
+QUESTION_ROWS = 5
+PARTNER_ROWS = 4
+_CHOICE_SEPARATORS = re.compile(r"[,，、;；\n]+")
 
-    type = SelectField(_l("Type"), choices=_choices(EVENT_TYPE_LABELS.items()), default="lecture")
-    title = StringField(
-        _l("Title"), validators=[InputRequired(_l("Give a title of 1 to %(n)d characters.", n=200)), Length(max=200)],
+
+class QuestionRow(Form):
+    """One extra question a registrant answers (school, grade, piece title ...)."""
+
+    key = HiddenField()
+    label = StringField(_l("Question"), validators=[Optional(), Length(max=100)])
+    label_en = StringField(_l("Question in English"), validators=[Optional(), Length(max=100)])
+    choices = StringField(
+        _l("Choices"), validators=[Optional(), Length(max=3000)],
     )
-    title_en = StringField(_l("English title"), validators=[Optional(), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
-    description_en = TextAreaField(_l("English description"), validators=[Optional(), Length(max=20000)])
+    required = BooleanField(_l("An answer is required"))
+
+    def question(self, taken: set[str]) -> dict | None:
+        """The row as the event stores it, or None for an empty row. A new row gets the
+        first free key q1, q2 ...; an existing one keeps its key, so answers stay attached."""
+        label = (self.label.data or "").strip()
+        if not label:
+            return None
+        key = self.key.data or next(f"q{n}" for n in range(1, 100) if f"q{n}" not in taken)
+        taken.add(key)
+        question = {"key": key, "label": label, "required": bool(self.required.data)}
+        if (self.label_en.data or "").strip():
+            question["label_en"] = self.label_en.data.strip()
+        choices = [c.strip() for c in _CHOICE_SEPARATORS.split(self.choices.data or "") if c.strip()]
+        if choices:
+            question["choices"] = choices
+        return question
+
+
+class PartnerRow(Form):
+    partner_id = SelectField(_l("Partner"), coerce=optional_int, choices=[], validate_choice=False)
+    role = SelectField(_l("Role"), choices=choices(PARTNER_ROLE_LABELS.items()), default="co_organiser")
+
+
+class ScheduleFields(FlaskForm):
+    """Where and when an event takes place, what its room needs, and when registration is
+    open: the fields the event form and a competition sitting's form share."""
+
     venue_id = SelectField(
-        _l("Venue"), coerce=_optional_int, choices=[], validate_choice=False,
+        _l("Venue"), coerce=optional_int, choices=[], validate_choice=False,
         validators=[InputRequired(_l("Choose a venue."))],
     )
     starts_at = DateTimeLocalField(
@@ -85,6 +110,58 @@ class EventForm(FlaskForm):
         _l("Ends at"), format="%Y-%m-%dT%H:%M",
         validators=[InputRequired(_l("Give the date and time the event ends."))],
     )
+    registration_opens_at = DateTimeLocalField(_l("Registration opens at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration closes at"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    setup_minutes = IntegerField(
+        _l("Set-up (minutes before)"), default=0,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=1440, message=_l("Enter a number of minutes from 0 to 1440.")),
+        ],
+    )
+    teardown_minutes = IntegerField(
+        _l("Tear-down (minutes after)"), default=0,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=1440, message=_l("Enter a number of minutes from 0 to 1440.")),
+        ],
+    )
+    booking_override_reason = StringField(
+        _l("Reason to book the room although it is taken"), validators=[Optional(), Length(max=500)]
+    )
+
+    def set_venue_choices(self, venues, locale: str) -> None:
+        self.venue_id.choices = choices([("", _l("Choose a venue"))] + [
+            (v.id, f"{v.display_name(locale)} · {v.branch.display_name(locale)}" if v.branch else v.display_name(locale))
+            for v in venues
+        ])
+
+    def schedule(self) -> dict:
+        """These fields as the services take them: aware times (library time), the minutes'
+        usual values when emptied, no blank reason. The venue is looked up by the view."""
+        values = {
+            name: localize(getattr(self, name).data) if getattr(self, name).data is not None else None
+            for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+        }
+        values["setup_minutes"] = self.setup_minutes.data if self.setup_minutes.data is not None else 0
+        values["teardown_minutes"] = self.teardown_minutes.data if self.teardown_minutes.data is not None else 0
+        values["booking_override_reason"] = (self.booking_override_reason.data or "").strip() or None
+        return values
+
+
+class EventForm(ScheduleFields):
+    """An event's details, for creating and editing. The rules (times in order, a session
+    number only with a series, both daily hours or neither, a free room ...) are the services'."""
+
+    type = SelectField(_l("Type"), choices=choices(EVENT_TYPE_LABELS.items()), default="lecture")
+    title = StringField(
+        _l("Title"), validators=[InputRequired(_l("Give a title of 1 to %(n)d characters.", n=200)), Length(max=200)],
+    )
+    title_en = StringField(_l("English title"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    description_en = TextAreaField(_l("English description"), validators=[Optional(), Length(max=20000)])
     daily_opens_at = TimeField(_l("Opens each day at"), validators=[Optional()])
     daily_closes_at = TimeField(_l("Closes each day at"), validators=[Optional()])
     capacity = IntegerField(
@@ -94,7 +171,7 @@ class EventForm(FlaskForm):
             NumberRange(min=0, message=_l("Enter a whole number of 0 or more, or leave it empty for no limit.")),
         ],
     )
-    registration = SelectField(_l("Registration"), choices=_choices(REGISTRATION_LABELS.items()), default="open")
+    registration = SelectField(_l("Registration"), choices=choices(REGISTRATION_LABELS.items()), default="open")
     max_party_size = IntegerField(
         _l("Largest party per registration"), default=100,
         validators=[
@@ -102,35 +179,62 @@ class EventForm(FlaskForm):
             NumberRange(min=1, message=_l("Enter a whole number of 1 or more.")),
         ],
     )
-    audience = SelectField(_l("Audience"), choices=_choices(AUDIENCE_LABELS.items()), default="all")
-    series_id = SelectField(_l("Series"), coerce=_optional_int, choices=[], validate_choice=False)
+    audience = SelectField(_l("Audience"), choices=choices(AUDIENCE_LABELS.items()), default="all")
+    series_id = SelectField(_l("Series"), coerce=optional_int, choices=[], validate_choice=False)
     session_number = IntegerField(
         _l("Session number"),
         validators=[Optional(), NumberRange(min=1, message=_l("Enter a whole number of 1 or more."))],
     )
     speaker = StringField(_l("Speaker"), validators=[Optional(), Length(max=120)])
+    speaker_bio = TextAreaField(_l("About the speaker"), validators=[Optional(), Length(max=5000)])
+    speaker_bio_en = TextAreaField(_l("About the speaker, in English"), validators=[Optional(), Length(max=5000)])
+    checkin_opens_minutes = IntegerField(
+        _l("Check-in opens (minutes before the start)"), default=120,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=10080, message=_l("Enter a number of minutes from 0 to 10080.")),
+        ],
+    )
+    questions = FieldList(FormField(QuestionRow), min_entries=QUESTION_ROWS, max_entries=10)
+    partners = FieldList(FormField(PartnerRow), min_entries=PARTNER_ROWS, max_entries=10)
     status = SelectField(
-        _l("Save as"), choices=_choices([("draft", _l("Draft")), ("published", _l("Published"))]), default="draft",
+        _l("Save as"), choices=choices([("draft", _l("Draft")), ("published", _l("Published"))]), default="draft",
     )
     submit = SubmitField(_l("Save the event"))
 
     def set_choices(self, venues, series, locale: str) -> None:
-        self.venue_id.choices = _choices([("", _l("Choose a venue"))] + [
-            (v.id, f"{v.display_name(locale)} · {v.branch.display_name(locale)}" if v.branch else v.display_name(locale))
-            for v in venues
-        ])
-        self.series_id.choices = _choices([("", _l("No series"))] + [(s.id, s.display_name(locale)) for s in series])
+        self.set_venue_choices(venues, locale)
+        self.series_id.choices = choices([("", _l("No series"))] + [(s.id, s.display_name(locale)) for s in series])
+
+    def set_partner_choices(self, partners, locale: str) -> None:
+        offered = choices([("", _l("No partner"))] + [(p.id, p.display_name(locale)) for p in partners])
+        for entry in self.partners:
+            entry.form.partner_id.choices = offered
 
     def details(self) -> dict:
-        """The fields the services take (``venue`` and ``series`` are looked up by the view)."""
+        """The fields the services take, times aware (``venue`` and ``series`` are looked up
+        by the view, the partners are ``partner_rows()``)."""
         names = (
             "type", "title", "title_en", "description", "description_en", "capacity", "registration",
-            "max_party_size", "audience", "session_number", "speaker", "daily_opens_at", "daily_closes_at",
+            "max_party_size", "audience", "session_number", "speaker", "speaker_bio", "speaker_bio_en",
+            "daily_opens_at", "daily_closes_at", "checkin_opens_minutes",
         )
         values = {name: getattr(self, name).data for name in names}
-        for name in ("title_en", "description", "description_en", "speaker"):
+        for name in ("title_en", "description", "description_en", "speaker", "speaker_bio", "speaker_bio_en"):
             values[name] = (values[name] or "").strip() or None
+        # An emptied field means the usual: check-in two hours before.
+        if values["checkin_opens_minutes"] is None:
+            values["checkin_opens_minutes"] = 120
+        values.update(self.schedule())
+        rows = [entry.form for entry in self.questions]
+        taken = {row.key.data for row in rows if row.key.data}
+        values["questions"] = [q for q in (row.question(taken) for row in rows) if q] or None
         return values
+
+    def partner_rows(self) -> list[tuple[int, str]]:
+        """(partner id, role) of the rows that name a partner."""
+        rows = [entry.form for entry in self.partners]
+        return [(row.partner_id.data, row.role.data) for row in rows if row.partner_id.data]
 
 
 class StatusForm(FlaskForm):
@@ -138,3 +242,33 @@ class StatusForm(FlaskForm):
 
     status = HiddenField(validators=[AnyOf(("published", "completed", "cancelled"))])
     reason = StringField(_l("Reason (sent to registrants)"), validators=[Optional(), Length(max=500)])
+
+
+class ExhibitForm(FlaskForm):
+    """One work of an exhibition's catalogue."""
+
+    title = StringField(
+        _l("Title of the work"),
+        validators=[InputRequired(_l("Give a title of 1 to %(n)d characters.", n=200)), Length(max=200)],
+    )
+    creator = StringField(
+        _l("Creator"),
+        validators=[InputRequired(_l("Give the creator's name, 1 to %(n)d characters.", n=120)), Length(max=120)],
+    )
+    age = IntegerField(
+        _l("Age"), validators=[Optional(), NumberRange(min=0, max=120, message=_l("Enter an age from 0 to 120, or leave it empty."))],
+    )
+    school = StringField(_l("School"), validators=[Optional(), Length(max=120)])
+    note = StringField(_l("Note (technique, size ...)"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Save the work"))
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in ("title", "creator", "age", "school", "note")}
+
+
+class ExhibitImportForm(FlaskForm):
+    lines = TextAreaField(
+        _l("Works, one a line"),
+        validators=[InputRequired(_l("Paste or type at least one line.")), Length(max=100_000)],
+    )
+    submit = SubmitField(_l("Add these works"))

@@ -18,6 +18,8 @@ from outreach.events.models import (
     Branch,
     Event,
     EventPartner,
+    Exhibit,
+    Partner,
     Series,
     Venue,
 )
@@ -73,10 +75,13 @@ def create_venue(
     return venue
 
 
-def list_venues() -> list[Venue]:
-    return list(
-        db.session.scalars(select(Venue).options(selectinload(Venue.branch)).order_by(Venue.branch_id, Venue.name))
-    )
+def list_venues(*, bookable_for: int | None = None) -> list[Venue]:
+    """Every venue; with ``bookable_for``, those a new booking may choose: the active ones,
+    and the venue already chosen (an event in a venue archived since keeps it)."""
+    stmt = select(Venue).options(selectinload(Venue.branch)).order_by(Venue.branch_id, Venue.name)
+    if bookable_for is not None:
+        stmt = stmt.where(or_(Venue.active.is_(True), Venue.id == bookable_for))
+    return list(db.session.scalars(stmt))
 
 
 # --- events ---------------------------------------------------------------------------
@@ -195,6 +200,12 @@ def _session_taken() -> EventError:
     )
 
 
+def _refuse_archived(venue: Venue) -> None:
+    """A new booking goes to a venue in service (an event already in one archived since keeps it)."""
+    if not venue.active:
+        raise ValidationError({"venue_id": _l("This venue is archived: choose another.")})
+
+
 def _number_taken(series_id: int, number: int | None, exclude_id: int | None = None) -> bool:
     """Whether another event of the series has that session number (the unique constraint
     still settles a race; this answers before the room is checked)."""
@@ -234,6 +245,7 @@ def create_event(*, actor=None, **fields) -> Event:
     # Ids rather than objects: setting ``series`` would add the event to ``Series.events``
     # and flush it outside the savepoint below.
     venue, series = values.pop("venue"), values.pop("series", None)
+    _refuse_archived(venue)
     if series is not None and _number_taken(series.id, values.get("session_number")):
         raise _session_taken()
     found = _check_booking(values, venue)
@@ -275,11 +287,11 @@ def _check_booking(values: dict, venue: Venue, *, exclude_id: int | None = None)
 def room_booked(found: list[Event]) -> EventError:
     from flask_babel import format_datetime, format_time
 
-    from outreach.events.booking import occupied
+    from outreach.events.booking import span
     from outreach.i18n import current_locale
 
     first = found[0]
-    begin, end = occupied(first.starts_at, first.ends_at, first.setup_minutes, first.teardown_minutes)
+    begin, end = span(first)
     message = _l(
         "The room is booked then: “%(title)s”, %(start)s–%(end)s with set-up and tear-down (%(count)d booking "
         "in all). Choose another room or time, or give a reason to book it anyway.",
@@ -347,6 +359,10 @@ def list_series() -> list[Series]:
     return list(db.session.scalars(select(Series).order_by(Series.name)))
 
 
+def list_partners() -> list[Partner]:
+    return list(db.session.scalars(select(Partner).order_by(Partner.name)))
+
+
 def list_branches() -> list[Branch]:
     return list(db.session.scalars(select(Branch).order_by(Branch.id)))
 
@@ -396,6 +412,145 @@ def duplicate_event(event: Event, *, starts_at: datetime, actor=None) -> Event:
     return copy
 
 
+def set_partners(event: Event, rows: list[tuple[int, str]], *, actor=None) -> None:
+    """Make ``rows`` ((partner id, role), in order) the event's partners: co-organisers,
+    sponsors, its naming sponsor (台北城杯), hosts. Raises ``ValidationError`` on the field
+    ``partners`` for an unknown partner or role, a partner named twice, or two naming sponsors."""
+    from outreach.events.models import PARTNER_ROLES, Partner
+
+    errors = {}
+    ids = [partner_id for partner_id, _ in rows]
+    known = set(db.session.scalars(select(Partner.id).where(Partner.id.in_(ids)))) if ids else set()
+    if any(partner_id not in known for partner_id in ids) or any(role not in PARTNER_ROLES for _, role in rows):
+        errors["partners"] = _l("Choose partners and roles from the lists.")
+    elif len(set(ids)) != len(ids):
+        errors["partners"] = _l("Name each partner once.")
+    elif sum(role == "naming_sponsor" for _, role in rows) > 1:
+        errors["partners"] = _l("An event has one naming sponsor at most.")
+    if errors:
+        raise ValidationError(errors)
+    before = sorted((link.partner_id, link.role) for link in event.partner_links)
+    # Emptied and flushed first: a partner kept with another role is a new row with the same key.
+    event.partner_links.clear()
+    db.session.flush()
+    event.partner_links.extend(EventPartner(partner_id=partner_id, role=role) for partner_id, role in rows)
+    db.session.flush()
+    if before != sorted(rows):
+        record("event.partners", event, actor=actor, data={"partners": [list(row) for row in rows]})
+
+
+# --- exhibits ---------------------------------------------------------------------------------
+
+EXHIBIT_FIELDS = ("title", "creator", "age", "school", "note")
+
+
+def check_exhibit(values: dict) -> dict:
+    """Messages, by field, for what makes an exhibit invalid."""
+    errors = {}
+    title, creator = (values.get("title") or "").strip(), (values.get("creator") or "").strip()
+    if not title or len(title) > 200:
+        errors["title"] = _l("Give a title of 1 to %(n)d characters.", n=200)
+    if not creator or len(creator) > 120:
+        errors["creator"] = _l("Give the creator's name, 1 to %(n)d characters.", n=120)
+    age = values.get("age")
+    if age is not None and (not isinstance(age, int) or isinstance(age, bool) or not 0 <= age <= 120):
+        errors["age"] = _l("Enter an age from 0 to 120, or leave it empty.")
+    if len(values.get("school") or "") > 120:
+        errors["school"] = _l("Keep it to %(n)d characters.", n=120)
+    if len(values.get("note") or "") > 500:
+        errors["note"] = _l("Keep it to %(n)d characters.", n=500)
+    return errors
+
+
+def _exhibit_values(values: dict) -> dict:
+    cleaned = {name: values.get(name) for name in EXHIBIT_FIELDS}
+    for name in ("title", "creator", "school", "note"):
+        cleaned[name] = (cleaned[name] or "").strip() or None
+    return cleaned
+
+
+def _only_exhibitions(event: Event) -> None:
+    if event.type != "exhibition":
+        raise EventError("not_an_exhibition", _l("Only an exhibition lists the works it shows."))
+
+
+def add_exhibits(event: Event, rows: list[dict], *, actor=None) -> list[Exhibit]:
+    """Add works to an exhibition's catalogue, after those it has, all or none. Raises
+    ``ValidationError`` with the fields of a single row, or, for several rows, a message per
+    row under ``row-<n>`` (n from 1)."""
+    _only_exhibitions(event)
+    errors = {}
+    for n, row in enumerate(rows, start=1):
+        row_errors = check_exhibit(row)
+        if row_errors and len(rows) == 1:
+            raise ValidationError(row_errors)
+        if row_errors:
+            errors[f"row-{n}"] = " ".join(str(message) for message in row_errors.values())
+    if errors:
+        raise ValidationError(errors)
+    last = db.session.scalar(select(func.max(Exhibit.position)).where(Exhibit.event_id == event.id)) or 0
+    exhibits = [
+        Exhibit(event_id=event.id, position=last + n, **_exhibit_values(row)) for n, row in enumerate(rows, start=1)
+    ]
+    db.session.add_all(exhibits)
+    db.session.flush()
+    db.session.expire(event, ["exhibits"])
+    record("event.exhibits_add", event, actor=actor, data={"count": len(exhibits)})
+    return exhibits
+
+
+def update_exhibit(exhibit: Exhibit, *, actor=None, **values) -> Exhibit:
+    errors = check_exhibit(values)
+    if errors:
+        raise ValidationError(errors)
+    for name, value in _exhibit_values(values).items():
+        setattr(exhibit, name, value)
+    db.session.flush()
+    record("event.exhibit_update", exhibit.event, actor=actor, data={"exhibit": exhibit.id})
+    return exhibit
+
+
+def remove_exhibit(exhibit: Exhibit, *, actor=None) -> None:
+    """Take a work out of the catalogue; the ones after it move up a place."""
+    event = exhibit.event
+    db.session.delete(exhibit)
+    db.session.flush()
+    db.session.expire(event, ["exhibits"])
+    for position, other in enumerate(event.exhibits, start=1):
+        other.position = position
+    db.session.flush()
+    record("event.exhibit_remove", event, actor=actor, data={"title": exhibit.title})
+
+
+_EXHIBIT_LINE = re.compile(r"\t|[,，]")
+
+
+def parse_exhibit_lines(text: str) -> tuple[list[dict], dict]:
+    """Rows pasted from a spreadsheet or typed, one work a line: title, creator, age, school
+    (separated by tabs or commas; age and school may be left out). Returns the rows and a
+    message per bad line under ``line-<n>``."""
+    rows, errors = [], {}
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in _EXHIBIT_LINE.split(line)]
+        if len(parts) < 2 or len(parts) > 4:
+            errors[f"line-{n}"] = _l("Line %(n)d: give the title and the creator, then the age and school if known.", n=n)
+            continue
+        age = parts[2] if len(parts) > 2 else ""
+        if age and not age.isdigit():
+            errors[f"line-{n}"] = _l("Line %(n)d: the age must be a whole number.", n=n)
+            continue
+        row = {"title": parts[0], "creator": parts[1], "age": int(age) if age else None,
+               "school": parts[3] if len(parts) > 3 else None}
+        problems = check_exhibit(row)
+        if problems:
+            errors[f"line-{n}"] = _l("Line %(n)d: %(problem)s", n=n, problem=" ".join(str(p) for p in problems.values()))
+            continue
+        rows.append(row)
+    return rows, errors
+
+
 def next_session_number(series_id: int) -> int:
     """The number the next session of a series gets (星海讲坛 第15期 after the 14th)."""
     highest = db.session.scalar(select(func.max(Event.session_number)).where(Event.series_id == series_id))
@@ -428,6 +583,8 @@ def update_event(event: Event, *, actor=None, **fields) -> Event:
     moved = venue.id != event.venue_id or any(
         values[name] != getattr(event, name) for name in ("starts_at", "ends_at", "setup_minutes", "teardown_minutes")
     )
+    if venue.id != event.venue_id:
+        _refuse_archived(venue)
     if series is not None and _number_taken(series.id, values.get("session_number"), exclude_id=event.id):
         raise _session_taken()
     found: list[Event] = []

@@ -19,7 +19,6 @@ from outreach.extensions import db, limiter
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration
 from outreach.registration.routes import door_event, public_event
-from outreach.timezone import local_date
 
 bp = Blueprint("registration_api", __name__)
 
@@ -202,7 +201,7 @@ def roster(event_id: int):
     ticket (never the token), the name and party size, and who is in already today."""
     event = door_event(event_id)
     now = clock.now()
-    today = local_date(now)
+    today = services.event_day(event, now)
     rows = db.session.execute(
         select(Registration, CheckIn.checked_in_at)
         .outerjoin(CheckIn, (CheckIn.registration_id == Registration.id) & (CheckIn.day == today))

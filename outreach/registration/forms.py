@@ -5,6 +5,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TelField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
@@ -43,7 +44,7 @@ def registration_form_for(event, locale: str, formdata=None) -> RegistrationForm
         validators = [DataRequired(_l("Please answer this question."))] if question.get("required") else [Optional()]
         name = f"q_{question['key']}"
         if question.get("choices"):
-            choices = [("", "—")] + [(c, c) for c in question["choices"]]
+            choices = [SelectChoice("", "—")] + [SelectChoice(c, c) for c in question["choices"]]
             attrs[name] = SelectField(label, choices=choices, validators=validators)
         else:
             attrs[name] = StringField(label, validators=validators + [Length(max=200)])
@@ -93,3 +94,21 @@ class ActionForm(FlaskForm):
 class MoveForm(FlaskForm):
     target = SelectField(_l("Move to"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Move"))
+
+
+class HeadcountForm(FlaskForm):
+    """The visitors counted on one day of an event without tickets (an exhibition)."""
+
+    day = SelectField(_l("Day"), coerce=str, choices=[], validate_choice=True)
+    count = IntegerField(
+        _l("Visitors counted"),
+        validators=[
+            InputRequired(_l("Enter a whole number from %(min)d to %(max)d.", min=1, max=10000)),
+            NumberRange(min=1, max=10000, message=_l("Enter a whole number from %(min)d to %(max)d.", min=1, max=10000)),
+        ],
+    )
+    submit = SubmitField(_l("Add to the day's count"))
+
+    def set_days(self, days, label) -> None:
+        """``days``: the event's days so far, the latest first; ``label`` formats one."""
+        self.day.choices = [SelectChoice(d.isoformat(), label(d)) for d in days]

@@ -338,7 +338,7 @@ def checkin_window(event: Event, when: datetime) -> tuple[datetime, datetime] | 
     for a multi-day event with daily hours, the same around each day's opening hours."""
     early = timedelta(minutes=event.checkin_opens_minutes)
     if event.daily_opens_at and event.daily_closes_at and local_date(event.starts_at) != local_date(event.ends_at):
-        day = local_date(when)
+        day = local_date(when)  # not event_day: outside the event's days the door stays shut
         if not local_date(event.starts_at) <= day <= local_date(event.ends_at):
             return None
         tz = library_tz()
@@ -427,7 +427,7 @@ def check_in(
     if not door_is_open(event, when):
         raise _error("checkin_closed", _l("Check-in for this event is not open now."))
 
-    day = local_date(when)
+    day = event_day(event, when)
     columns = {
         "registration_id": registration.id, "event_id": event.id, "day": day, "checked_in_at": when,
         "by_user_id": getattr(actor, "id", None), "client_key": client_key, "device_id": device_id, "source": source,
@@ -491,7 +491,7 @@ def add_walkins(
         when = scanned_at
     if at_the_door and not door_is_open(event, when):
         raise _error("checkin_closed", _l("Check-in for this event is not open now."))
-    day = day or local_date(when)
+    day = day or event_day(event, when)
     if not local_date(event.starts_at) <= day <= local_date(event.ends_at):
         raise ValidationError({"day": _l("Give a day on which the event takes place.")})
     walkin = WalkIn(
@@ -525,6 +525,30 @@ class Attendance:
             "checked_in": self.checked_in, "walk_ins": self.walk_ins, "attendance": self.attendance,
             "no_shows": self.no_shows,
         }
+
+
+def event_day(event: Event, when: datetime) -> date:
+    """The day of the event a door admission at ``when`` counts for: its library date, or the
+    event's first day when the door opens before midnight for an event starting after it."""
+    first, last = local_date(event.starts_at), local_date(event.ends_at)
+    return min(max(local_date(when), first), last)
+
+
+def walkins_by_day(event: Event) -> list[tuple[date, int]]:
+    """People counted without tickets (walk-ins and headcounts), per day of the event, by day."""
+    return [
+        (day, int(total))
+        for day, total in db.session.execute(
+            select(WalkIn.day, func.sum(WalkIn.count)).where(WalkIn.event_id == event.id)
+            .group_by(WalkIn.day).order_by(WalkIn.day)
+        )
+    ]
+
+
+def event_days_so_far(event: Event, today: date) -> list[date]:
+    """The days of the event up to ``today``, the latest first (those a headcount may be for)."""
+    first, last = local_date(event.starts_at), min(local_date(event.ends_at), today)
+    return [last - timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def attendance(event: Event, now: datetime | None = None) -> Attendance:
@@ -615,7 +639,7 @@ def search_registrations(event: Event, query: str, limit: int = 20) -> list[Regi
 
 
 def checked_in_today(registration: Registration, now: datetime | None = None) -> CheckIn | None:
-    day = local_date(now or clock.now())
+    day = event_day(registration.event, now or clock.now())
     return next((c for c in registration.checkins if c.day == day), None)
 
 

@@ -3,7 +3,7 @@ undoing a check-in, conflicts, the door poster and the printed tickets."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import (
@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -30,7 +31,7 @@ from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.platform.models import ExportJob
 from outreach.registration import documents, services
-from outreach.registration.forms import ActionForm, MoveForm
+from outreach.registration.forms import ActionForm, HeadcountForm, MoveForm
 from outreach.registration.models import CheckIn, CheckInConflict, Registration
 from outreach.timezone import local_date
 
@@ -82,9 +83,48 @@ def manage(event_id: int):
         registrations=registrations, conflicts=conflicts, jobs=jobs, action_form=ActionForm(),
         move_form=_move_form(event), door_open=services.door_is_open(event, now),
         waiting=[r for r in registrations if r.status == "waitlisted"],
-        duplicate_form=DuplicateForm(),
+        duplicate_form=DuplicateForm(), headcount_form=_headcount_form(event, local_date(now)),
+        walkins_by_day=services.walkins_by_day(event),
         today=local_date(now),
     )
+
+
+def _headcount_form(event: Event, today) -> HeadcountForm:
+    from flask_babel import format_date
+
+    form = HeadcountForm()
+    form.set_days(services.event_days_so_far(event, today), lambda day: format_date(day, "full"))
+    return form
+
+
+@bp.post("/<int:event_id>/headcount")
+@role_required("staff")
+def headcount(event_id: int):
+    """Record visitors counted on a day of the event (an exhibition's daily headcount)."""
+    event = _event_or_404(event_id)
+    form = _headcount_form(event, local_date(clock.now()))
+    if not form.validate_on_submit():
+        for message in [*form.day.errors, *form.count.errors] or [_("Choose a day and enter a number.")]:
+            flash(str(message), "error")
+        return redirect(url_for("registration_staff.manage", event_id=event.id, _anchor="headcount-heading"), code=303)
+
+    def record_count():
+        services.add_walkins(
+            event, form.count.data, actor=current_user, source="headcount", day=date.fromisoformat(form.day.data),
+            at_the_door=False,
+        )
+        return ngettext("%(num)s visitor is added to the count.", "%(num)s visitors are added to the count.",
+                        form.count.data)
+
+    try:
+        message = record_count()
+    except OutreachError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("registration_staff.manage", event_id=event.id), code=303)
 
 
 def _act(event_id: int, action) -> object:

@@ -14,10 +14,19 @@ from outreach import clock
 from outreach.accounts.permissions import role_required
 from outreach.events import services
 from outreach.errors import OutreachError, ValidationError
-from outreach.events.forms import DuplicateForm, EventForm, StatusForm
-from outreach.events.models import Event, Series, Venue
+from outreach.events.forms import (
+    PARTNER_ROWS,
+    QUESTION_ROWS,
+    DuplicateForm,
+    EventForm,
+    ExhibitForm,
+    ExhibitImportForm,
+    StatusForm,
+)
+from outreach.events.models import Event, Exhibit, Series, Venue
 from outreach.extensions import db
 from outreach.forms import attach_errors
+from outreach.registration.forms import ActionForm
 from outreach.i18n import current_locale
 from outreach.timezone import local, local_date, localize
 from outreach.volunteers.models import Shift
@@ -73,24 +82,40 @@ def duplicate_event(event_id: int):
 
 def _event_form(event: Event | None = None) -> EventForm:
     form = EventForm(obj=_Values(event) if event is not None and request.method == "GET" else None)
-    form.set_choices(services.list_venues(), services.list_series(), current_locale())
+    locale = current_locale()
+    form.set_choices(services.list_venues(bookable_for=event.venue_id if event else 0), services.list_series(), locale)
+    form.set_partner_choices(services.list_partners(), locale)
+    form.group_errors = {}
     if event is not None:
         del form.status  # the status changes through the workflow buttons, not here
     return form
 
 
+def _naive_local(moment):
+    return local(moment).replace(tzinfo=None) if moment is not None else None
+
+
 class _Values:
-    """An event's stored values as the form shows them: times in library time, without a zone."""
+    """An event's stored values as the form shows them: times in library time without a zone,
+    questions and partners as rows, with blank rows to add more."""
 
     def __init__(self, event: Event):
         for name in (
             "type", "title", "title_en", "description", "description_en", "venue_id", "capacity",
             "registration", "max_party_size", "audience", "series_id", "session_number", "speaker",
-            "daily_opens_at", "daily_closes_at",
+            "speaker_bio", "speaker_bio_en", "daily_opens_at", "daily_closes_at", "checkin_opens_minutes",
+            "setup_minutes", "teardown_minutes", "booking_override_reason",
         ):
             setattr(self, name, getattr(event, name))
-        self.starts_at = local(event.starts_at).replace(tzinfo=None)
-        self.ends_at = local(event.ends_at).replace(tzinfo=None)
+        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            setattr(self, name, _naive_local(getattr(event, name)))
+        questions = [
+            {**q, "choices": "、".join(q.get("choices") or []), "label_en": q.get("label_en", "")}
+            for q in event.questions or []
+        ]
+        self.questions = questions + [{}] * max(QUESTION_ROWS - len(questions), min(2, 10 - len(questions)))
+        partners = [{"partner_id": link.partner_id, "role": link.role} for link in event.partner_links]
+        self.partners = partners + [{}] * max(PARTNER_ROWS - len(partners), min(2, 10 - len(partners)))
 
 
 def _chosen(form: EventForm) -> dict:
@@ -98,22 +123,22 @@ def _chosen(form: EventForm) -> dict:
     details = form.details()
     details["venue"] = db.session.get(Venue, form.venue_id.data) if form.venue_id.data else None
     details["series"] = db.session.get(Series, form.series_id.data) if form.series_id.data else None
-    details["starts_at"] = localize(form.starts_at.data)
-    details["ends_at"] = localize(form.ends_at.data)
     return details
 
 
 def _save(form: EventForm, save) -> Event | None:
-    """Run ``save`` (a service call) and commit, or put its errors on the form."""
+    """Run ``save`` (a service call) and the partners, and commit; or put the errors on the
+    form (those about the question and partner rows above their groups)."""
     try:
         event = save(_chosen(form))
-    except ValidationError as error:
-        db.session.rollback()
-        attach_errors(form, error.fields or {})
+        services.set_partners(event, form.partner_rows(), actor=current_user)
     except OutreachError as error:
         db.session.rollback()
-        attach_errors(form, error.fields or {})
-        form.form_errors.append(str(error.message))
+        fields = dict(error.fields or {})
+        form.group_errors = {name: fields.pop(name) for name in ("questions", "partners") if name in fields}
+        attach_errors(form, fields)
+        if not isinstance(error, ValidationError):
+            form.form_errors.append(str(error.message))
     else:
         db.session.commit()
         return event
@@ -178,3 +203,75 @@ def change_event_status(event_id: int):
         }
         flash(messages[event.status], "success")
     return redirect(url_for("registration_staff.manage", event_id=event.id), code=303)
+
+
+# --- an exhibition's works ---------------------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>/exhibits", methods=["GET", "POST"])
+@role_required("staff")
+def exhibits(event_id: int):
+    """An exhibition's catalogue: add one work, or many pasted from a spreadsheet."""
+    event = db.get_or_404(Event, event_id)
+    if event.type != "exhibition":
+        abort(404)
+    form, bulk = ExhibitForm(prefix="one"), ExhibitImportForm(prefix="many")
+    if request.method == "POST":
+        added = None
+        if "one-submit" in request.form and form.validate_on_submit():
+            added = _add_exhibits(form, event, [form.values()])
+        elif "many-submit" in request.form and bulk.validate_on_submit():
+            rows, errors = services.parse_exhibit_lines(bulk.lines.data)
+            if errors:
+                bulk.lines.errors = [str(message) for message in errors.values()]
+            else:
+                added = _add_exhibits(bulk, event, rows)
+        if added:
+            flash(ngettext("%(num)s work is added.", "%(num)s works are added.", added), "success")
+            return redirect(url_for("staff.exhibits", event_id=event.id), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("staff/exhibits.html", event=event, form=form, bulk=bulk), status
+
+
+def _add_exhibits(form, event: Event, rows: list[dict]) -> int | None:
+    try:
+        services.add_exhibits(event, rows, actor=current_user)
+    except OutreachError as error:
+        db.session.rollback()
+        attach_errors(form, error.fields or {}, mapping=lambda key: "lines" if key.startswith("row-") else key)
+        return None
+    db.session.commit()
+    return len(rows)
+
+
+@bp.route("/events/<int:event_id>/exhibits/<int:exhibit_id>", methods=["GET", "POST"])
+@role_required("staff")
+def edit_exhibit(event_id: int, exhibit_id: int):
+    exhibit = db.get_or_404(Exhibit, exhibit_id)
+    if exhibit.event_id != event_id:
+        abort(404)
+    form = ExhibitForm(obj=exhibit if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.update_exhibit(exhibit, actor=current_user, **form.values())
+        except OutreachError as error:
+            db.session.rollback()
+            attach_errors(form, error.fields or {})
+        else:
+            db.session.commit()
+            flash(_("The work is saved."), "success")
+            return redirect(url_for("staff.exhibits", event_id=event_id), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("staff/exhibit_form.html", event=exhibit.event, exhibit=exhibit, form=form), status
+
+
+@bp.post("/events/<int:event_id>/exhibits/<int:exhibit_id>/remove")
+@role_required("staff")
+def remove_exhibit(event_id: int, exhibit_id: int):
+    exhibit = db.get_or_404(Exhibit, exhibit_id)
+    if exhibit.event_id != event_id or not ActionForm().validate_on_submit():
+        abort(404 if exhibit.event_id != event_id else 400)
+    services.remove_exhibit(exhibit, actor=current_user)
+    db.session.commit()
+    flash(_("The work is taken out of the catalogue."), "success")
+    return redirect(url_for("staff.exhibits", event_id=event_id), code=303)

@@ -474,7 +474,7 @@
 
   /** When this device knows the party is in already: the roster (today's) or its own queue. */
   function admittedEarlier(entry, roster) {
-    if (entry.checked_in_at && roster.day === libraryDay()) return clockOf(entry.checked_in_at);
+    if (entry.checked_in_at && roster.day >= libraryDay()) return clockOf(entry.checked_in_at);
     var queued = loadQueue().filter(function (item) {
       return item.type !== "walkin" && item.event_id === EVENT_ID &&
         (item.registration_id === entry.id || (item.digest && item.digest === entry.digest));
