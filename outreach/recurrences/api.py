@@ -1,7 +1,188 @@
-"""Recurring events in the JSON API."""
+"""Recurring events in the JSON API: create a weekly pattern and its occurrences, read it, skip
+a day, edit every occurrence to come. The rules are ``outreach.recurrences.services``'."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date, datetime, timezone
+
+from flask import Blueprint, jsonify
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from outreach.accounts.permissions import role_required
+from outreach.api import created, iso, json_body, read_clock, read_str
+from outreach.errors import ValidationError
+from outreach.events import services as events
+from outreach.events.api import read_event_fields
+from outreach.events.models import Recurrence
+from outreach.extensions import db
+from outreach.i18n import current_locale
+from outreach.recurrences import services
 
 bp = Blueprint("recurrences_api", __name__)
+
+#: Fields of one date, which the pattern gives every occurrence instead.
+_ONE_DATE = (
+    "starts_at", "ends_at", "daily_opens_at", "daily_closes_at", "registration_opens_at", "registration_closes_at",
+)
+#: Fields "edit all" leaves to each occurrence's own page.
+_ONE_EVENT = ("status", "series_id", "session_number", "partners")
+#: What a new occurrence has when the request leaves a field out (as ``POST /events``).
+_DEFAULTS = {
+    "registration": "open", "audience": "all", "status": "draft", "max_party_size": events.DEFAULT_MAX_PARTY_SIZE,
+    "checkin_opens_minutes": 120, "setup_minutes": 0, "teardown_minutes": 0,
+}
+
+#: ``check_event`` wants a start and an end: any valid pair (the pattern's are ``check_pattern``'s).
+_SAMPLE = (datetime(2026, 1, 5, 15, 30, tzinfo=timezone.utc), datetime(2026, 1, 5, 16, 30, tzinfo=timezone.utc))
+
+
+def recurrence_json(recurrence: Recurrence) -> dict:
+    found = services.occurrences(recurrence)
+    live = [e for e in found if e.status != "cancelled"] or found
+    return {
+        "id": recurrence.id,
+        "title": live[0].display_title(current_locale()) if live else None,
+        "weekdays": [int(d) for d in recurrence.weekdays],
+        "starts_on": recurrence.starts_on.isoformat(),
+        "ends_on": recurrence.ends_on.isoformat(),
+        "start_time": recurrence.start_time.strftime("%H:%M"),
+        "end_time": recurrence.end_time.strftime("%H:%M"),
+        "exceptions": [{"day": x.day.isoformat(), "reason": x.reason} for x in recurrence.exceptions],
+        "occurrences": [
+            {"id": e.id, "starts_at": iso(e.starts_at), "ends_at": iso(e.ends_at), "status": e.status} for e in found
+        ],
+    }
+
+
+# --- reading input ----------------------------------------------------------------------------
+
+
+def _refuse(data: dict, names: tuple[str, ...], message, errors: dict) -> None:
+    for name in names:
+        if name in data:
+            errors[name] = message
+
+
+def _read_date(data: dict, field: str, errors: dict) -> date | None:
+    value = data.get(field)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = _l("Give a date as YYYY-MM-DD.")
+        return None
+
+
+def _read_weekdays(data: dict, errors: dict) -> str | None:
+    value = data.get("weekdays")
+    digits = services.weekday_digits(value) if isinstance(value, list) and all(
+        isinstance(day, int) for day in value
+    ) else None
+    if digits is None:
+        errors["weekdays"] = _l("Give the days as a list of numbers from 1 (Monday) to 7 (Sunday).")
+    return digits
+
+
+def _read_exceptions(data: dict, errors: dict) -> list[tuple[date, str | None]]:
+    value = data.get("exceptions") or []
+    found = []
+    for item in value if isinstance(value, list) else [None]:
+        day = reason = None
+        if isinstance(item, dict) and set(item) <= {"day", "reason"}:
+            day = _read_date(item, "day", {})
+            reason = item.get("reason")
+        if day is None or not (reason is None or isinstance(reason, str)):
+            errors["exceptions"] = _l('Give a list of {"day": "YYYY-MM-DD", "reason": "..."}.')
+            return []
+        found.append((day, reason))
+    return found
+
+
+# --- the routes --------------------------------------------------------------------------------
+
+
+@bp.post("/recurrences")
+@role_required("staff")
+def create_recurrence():
+    """A weekly pattern and one event per date of it, all or none."""
+    data = json_body()
+    errors: dict = {}
+    _refuse(data, _ONE_DATE, _l("Every occurrence takes this from the pattern."), errors)
+    fields = {**_DEFAULTS, **read_event_fields({k: v for k, v in data.items() if k not in _ONE_DATE}, errors, creating=False)}
+    fields["status"] = read_str(data, "status", errors, default="draft", max_length=32)
+    for name in ("title", "type", "venue_id"):
+        if data.get(name) is None:
+            errors.setdefault(name, _l("This field is required."))
+    pattern = {
+        "weekdays": _read_weekdays(data, errors),
+        "starts_on": _read_date(data, "starts_on", errors),
+        "ends_on": _read_date(data, "ends_on", errors),
+        "start_time": read_clock(data, "start_time", errors),
+        "end_time": read_clock(data, "end_time", errors),
+    }
+    exceptions = _read_exceptions(data, errors)
+    # Shape errors and the services' rules, reported together.
+    skipped = [day for day, _ in exceptions]
+    rules = {
+        **events.check_event({**fields, "starts_at": _SAMPLE[0], "ends_at": _SAMPLE[1]}),
+        **services.check_exceptions(exceptions),
+        **services.check_pattern(**pattern, exceptions=skipped),
+    }
+    for key, message in rules.items():
+        errors.setdefault(key, message)
+    if errors:
+        raise ValidationError(errors)
+    recurrence = services.create_recurrence(**pattern, exceptions=exceptions, actor=current_user, **fields)
+    db.session.commit()
+    return created(recurrence_json(recurrence))
+
+
+@bp.get("/recurrences/<int:recurrence_id>")
+@role_required("staff")
+def get_recurrence(recurrence_id: int):
+    return jsonify(recurrence_json(db.get_or_404(Recurrence, recurrence_id)))
+
+
+@bp.post("/recurrences/<int:recurrence_id>/exceptions")
+@role_required("staff")
+def add_exception(recurrence_id: int):
+    """Skip a day: its occurrence is cancelled (registrants told) or, an untouched draft, deleted."""
+    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    data = json_body()
+    errors: dict = {}
+    day = _read_date(data, "day", errors)
+    if day is None:
+        errors.setdefault("day", _l("This field is required."))
+    reason = read_str(data, "reason", errors, max_length=2 * services.REASON_MAX)
+    if errors:
+        raise ValidationError(errors)
+    services.add_exception(recurrence, day, reason, actor=current_user)
+    db.session.commit()
+    return created(recurrence_json(recurrence))
+
+
+@bp.patch("/recurrences/<int:recurrence_id>")
+@role_required("staff")
+def update_recurrence(recurrence_id: int):
+    """Edit every occurrence to come (from ``from_day``, default today): the fields given, and
+    the time of day. All or none."""
+    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    data = json_body()
+    errors: dict = {}
+    _refuse(data, _ONE_DATE + _ONE_EVENT, _l("Change this on each occurrence's own page (PATCH /events/{id})."), errors)
+    changes = read_event_fields(
+        {k: v for k, v in data.items() if k not in _ONE_DATE + _ONE_EVENT}, errors, creating=False
+    )
+    for name in ("start_time", "end_time"):
+        if name in data:
+            changes[name] = read_clock(data, name, errors)
+            if changes[name] is None:
+                errors.setdefault(name, _l("Give a time of day as HH:MM."))
+    from_day = _read_date(data, "from_day", errors)
+    if errors:
+        raise ValidationError(errors)
+    count = services.update_all(recurrence, actor=current_user, from_day=from_day, **changes)
+    db.session.commit()
+    return jsonify({"changed": count, **recurrence_json(recurrence)})

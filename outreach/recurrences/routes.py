@@ -1,7 +1,259 @@
-"""Staff pages of weekly recurring events (三点半课堂): the pattern, its exceptions, its occurrences."""
+"""Staff pages of weekly recurring events (三点半课堂): the pattern, its exceptions, its occurrences.
+
+One occurrence is edited on the ordinary event page (``staff.edit_event``); these pages change
+them all, through ``outreach.recurrences.services``.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date
+
+from babel.dates import get_day_names
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from outreach import clock
+from outreach.accounts.permissions import role_required
+from outreach.errors import OutreachError, ValidationError
+from outreach.events import services as events
+from outreach.events.models import Event, Recurrence, Series, Venue
+from outreach.extensions import db
+from outreach.forms import attach_errors
+from outreach.i18n import current_locale
+from outreach.recurrences import services
+from outreach.recurrences.forms import ActionForm, EditAllForm, ExceptionForm, RangeForm, RecurrenceForm
+from outreach.timezone import local_date
 
 bp = Blueprint("recurrences", __name__, url_prefix="/staff/recurrences")
+
+
+@bp.context_processor
+def helpers():
+    return {"weekday_names": weekday_names, "title_of": title_of, "day_of": lambda event: local_date(event.starts_at)}
+
+
+def weekday_names(digits: str) -> str:
+    """"135" as the reader's short day names: 周一、周三、周五 / Mon, Wed, Fri."""
+    names = get_day_names("abbreviated", locale=current_locale())
+    separator = ", " if current_locale() == "en" else "、"
+    return separator.join(names[int(d) - 1] for d in digits)
+
+
+def title_of(recurrence: Recurrence) -> str:
+    """The pattern's name: its first occurrence still held, in the reader's language."""
+    found = recurrence.events
+    live = [e for e in found if e.status != "cancelled"] or found
+    if not live:
+        return _("Weekly event %(id)d", id=recurrence.id)
+    return live[0].display_title(current_locale())
+
+
+@bp.get("/")
+@role_required("staff")
+def index():
+    recurrences = db.session.scalars(
+        select(Recurrence).options(selectinload(Recurrence.events))
+        .order_by(Recurrence.starts_on.desc(), Recurrence.id.desc())
+    ).all()
+    return render_template("recurrences/index.html", recurrences=recurrences, today=local_date(clock.now()))
+
+
+# --- a new weekly event ------------------------------------------------------------------------
+
+
+def _venue(venue_id: int | None) -> Venue | None:
+    return db.session.get(Venue, venue_id) if venue_id else None
+
+
+def _run(form, action):
+    """Run ``action`` (a service call) and commit; or put its errors on ``form`` and roll back."""
+    try:
+        result = action()
+    except OutreachError as error:
+        db.session.rollback()
+        attach_errors(form, error.fields or {})
+        if not isinstance(error, ValidationError) or not error.fields:
+            form.form_errors.append(str(error.message))
+        return None
+    db.session.commit()
+    return result
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("staff")
+def new():
+    form = RecurrenceForm()
+    form.set_choices(events.list_venues(bookable_for=0), events.list_series(), current_locale())
+    form.weekdays.set_locale(current_locale())
+    if request.method == "GET":
+        form.weekdays.data = [1, 2, 3, 4, 5]
+    if form.validate_on_submit():
+        fields = form.details()
+        fields["venue"] = _venue(form.venue_id.data)
+        fields["series"] = db.session.get(Series, form.series_id.data) if form.series_id.data else None
+        recurrence = _run(form, lambda: services.create_recurrence(
+            weekdays=form.weekdays.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+            start_time=form.start_time.data, end_time=form.end_time.data, exceptions=form.skipped,
+            status=form.status.data, actor=current_user, **fields,
+        ))
+        if recurrence is not None:
+            count = len(recurrence.events)
+            flash(ngettext("%(num)d occurrence is created.", "%(num)d occurrences are created.", count), "success")
+            return redirect(url_for(".detail", recurrence_id=recurrence.id), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("recurrences/new.html", form=form), status
+
+
+# --- one weekly event ---------------------------------------------------------------------------
+
+
+def _forms(recurrence: Recurrence, **posted) -> dict:
+    """The recurrence page's forms: the one posted (with its errors) and fresh ones for the rest."""
+    locale = current_locale()
+    today = local_date(clock.now())
+    forms = {
+        "skip_form": posted.get("skip_form") or ExceptionForm(prefix="skip", formdata=None),
+        "range_form": posted.get("range_form") or RangeForm(prefix="range", formdata=None),
+        "all_form": posted.get("all_form") or EditAllForm(prefix="all", formdata=None),
+        "action_form": ActionForm(formdata=None),
+    }
+    range_form = forms["range_form"]
+    range_form.weekdays.set_locale(locale)
+    if "range_form" not in posted:
+        range_form.weekdays.data = [int(d) for d in recurrence.weekdays]
+        range_form.ends_on.data = recurrence.ends_on
+    all_form = forms["all_form"]
+    all_form.set_choices(events.list_venues(bookable_for=_reference_venue(recurrence)), [], locale)
+    if "all_form" not in posted:
+        reference = _reference(recurrence)
+        if reference is not None:
+            all_form.fill(reference, today)
+    return forms
+
+
+def _reference(recurrence: Recurrence) -> Event | None:
+    """The occurrence "edit all" shows: the next one to come."""
+    coming = services.upcoming(recurrence)
+    return coming[0] if coming else None
+
+
+def _reference_venue(recurrence: Recurrence) -> int:
+    reference = _reference(recurrence)
+    return reference.venue_id if reference is not None else 0
+
+
+def _page(recurrence: Recurrence, status: int = 200, **posted):
+    now = clock.now()
+    return render_template(
+        "recurrences/detail.html", recurrence=recurrence, occurrences=services.occurrences(recurrence),
+        counts=services.registration_counts(recurrence), now=now, today=local_date(now),
+        coming=services.upcoming(recurrence), **_forms(recurrence, **posted),
+    ), status
+
+
+def _back(recurrence: Recurrence):
+    return redirect(url_for(".detail", recurrence_id=recurrence.id), code=303)
+
+
+@bp.get("/<int:recurrence_id>")
+@role_required("staff")
+def detail(recurrence_id: int):
+    return _page(db.get_or_404(Recurrence, recurrence_id))
+
+
+@bp.post("/<int:recurrence_id>/exceptions")
+@role_required("staff")
+def add_exception(recurrence_id: int):
+    """Skip a day: from the form, or from an occurrence's "skip this day" button."""
+    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    form = ExceptionForm(prefix="skip")
+    if form.validate_on_submit():
+        done = _run(form, lambda: services.add_exception(
+            recurrence, form.day.data, form.reason.data, actor=current_user
+        ))
+        if done is not None:
+            flash(_("%(day)s is skipped; its registrants who gave an e-mail address are told.",
+                    day=form.day.data.isoformat()), "success")
+            return _back(recurrence)
+    return _page(recurrence, 422, skip_form=form)
+
+
+@bp.post("/<int:recurrence_id>/exceptions/<day>/delete")
+@role_required("staff")
+def remove_exception(recurrence_id: int, day: str):
+    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    try:
+        held = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        event = services.remove_exception(recurrence, held, actor=current_user)
+    except OutreachError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        if event is not None:
+            flash(_("%(day)s is held again, as a new occurrence.", day=held.isoformat()), "success")
+        else:
+            flash(_("%(day)s is no longer skipped.", day=held.isoformat()), "success")
+    return _back(recurrence)
+
+
+@bp.post("/<int:recurrence_id>/edit-all")
+@role_required("staff")
+def edit_all(recurrence_id: int):
+    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    form = EditAllForm(prefix="all")
+    form.set_choices(events.list_venues(bookable_for=_reference_venue(recurrence)), [], current_locale())
+    if form.validate_on_submit():
+        reference = db.session.get(Event, int(form.reference_id.data)) if (form.reference_id.data or "").isdigit() else None
+        if reference is None or reference.recurrence_id != recurrence.id:
+            abort(400)
+        changes = form.changes(reference, _venue(form.venue_id.data))
+        if not changes:
+            flash(_("Nothing to save: no field differs from the next occurrence's."), "warning")
+            return _back(recurrence)
+        count = _run(form, lambda: services.update_all(
+            recurrence, actor=current_user, from_day=form.from_day.data, **changes
+        ))
+        if count is not None:
+            flash(ngettext("%(num)d occurrence is changed.", "%(num)d occurrences are changed.", count), "success")
+            return _back(recurrence)
+    return _page(recurrence, 422, all_form=form)
+
+
+@bp.post("/<int:recurrence_id>/range")
+@role_required("staff")
+def change_range(recurrence_id: int):
+    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    form = RangeForm(prefix="range")
+    form.weekdays.set_locale(current_locale())
+    if form.validate_on_submit():
+        change = _run(form, lambda: services.change_range(
+            recurrence, ends_on=form.ends_on.data, weekdays=form.weekdays.data, actor=current_user,
+            booking_override_reason=(form.booking_override_reason.data or "").strip() or None,
+        ))
+        if change is not None:
+            flash(_("Dates changed: %(added)d occurrences added, %(removed)d taken off.",
+                    added=change.added, removed=change.removed), "success")
+            return _back(recurrence)
+    return _page(recurrence, 422, range_form=form)
+
+
+@bp.post("/<int:recurrence_id>/publish")
+@role_required("staff")
+def publish(recurrence_id: int):
+    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = services.publish_all(recurrence, actor=current_user)
+    db.session.commit()
+    flash(ngettext("%(num)d occurrence is published.", "%(num)d occurrences are published.", count), "success")
+    return _back(recurrence)
