@@ -2,6 +2,125 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, jsonify, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from outreach.accounts.permissions import has_role, role_required
+from outreach.api import created, iso, json_body, read_int, read_str
+from outreach.errors import ValidationError
+from outreach.events.models import Branch, Event, Partner, Series
+from outreach.extensions import db
+from outreach.i18n import current_locale
+from outreach.places import services
 
 bp = Blueprint("places_api", __name__)
+
+#: read_str only refuses absurd input; the real lengths are the services' rules.
+_TEXT_LIMIT = 10 * services.NAME_MAX
+_LONG_TEXT_LIMIT = 4 * services.DESCRIPTION_MAX
+
+
+def _names(row: Branch | Series | Partner) -> dict:
+    return {"id": row.id, "name": row.name, "name_en": row.name_en, "display_name": row.display_name(current_locale())}
+
+
+def branch_json(branch: Branch) -> dict:
+    return {
+        **_names(branch),
+        "kind": branch.kind,
+        "address": branch.address,
+        "active": branch.active,
+        "venue_ids": sorted(venue.id for venue in branch.venues if venue.active),
+    }
+
+
+def series_json(series: Series) -> dict:
+    locale = current_locale()
+    description = series.description_en if locale.startswith("en") and series.description_en else series.description
+    return {
+        **_names(series),
+        "description": series.description,
+        "description_en": series.description_en,
+        "display_description": description,
+        "branch_id": series.branch_id,
+    }
+
+
+def session_json(event: Event) -> dict:
+    return {
+        "id": event.id,
+        "session_number": event.session_number,
+        "title": event.display_title(current_locale()),
+        "starts_at": iso(event.starts_at),
+        "status": event.status,
+        "url": url_for("events.detail", event_id=event.id, _external=True),
+    }
+
+
+@bp.get("/branches")
+def list_branches():
+    """Public: the branches in service, each with the ids of its venues in service."""
+    return jsonify({"branches": [branch_json(branch) for branch in services.active_branches()]})
+
+
+@bp.post("/branches")
+@role_required("admin")
+def create_branch():
+    data = json_body()
+    errors: dict = {}
+    values = {
+        "name": read_str(data, "name", errors, required=True, max_length=_TEXT_LIMIT),
+        "name_en": read_str(data, "name_en", errors, max_length=_TEXT_LIMIT),
+        "kind": read_str(data, "kind", errors, default="branch", max_length=32),
+        "address": read_str(data, "address", errors, max_length=10 * services.ADDRESS_MAX),
+    }
+    if errors:
+        raise ValidationError(errors)
+    branch = services.create_branch(actor=current_user, **values)
+    db.session.commit()
+    return created(branch_json(branch))
+
+
+@bp.get("/series")
+def list_series():
+    """Public: every series by name."""
+    return jsonify({"series": [series_json(series) for series, _count in services.series_overview()]})
+
+
+@bp.get("/series/<int:series_id>")
+def get_series(series_id: int):
+    """Public: the series with its sessions in number order; drafts only for staff."""
+    series = db.get_or_404(Series, series_id)
+    sessions = services.series_sessions(series, include_drafts=has_role(current_user, "staff"))
+    return jsonify({**series_json(series), "sessions": [session_json(event) for event in sessions]})
+
+
+@bp.post("/series")
+@role_required("staff")
+def create_series():
+    data = json_body()
+    errors: dict = {}
+    values = {
+        "name": read_str(data, "name", errors, required=True, max_length=_TEXT_LIMIT),
+        "name_en": read_str(data, "name_en", errors, max_length=_TEXT_LIMIT),
+        "description": read_str(data, "description", errors, max_length=_LONG_TEXT_LIMIT),
+        "description_en": read_str(data, "description_en", errors, max_length=_LONG_TEXT_LIMIT),
+    }
+    branch_id = read_int(data, "branch_id", errors)
+    values["branch"] = db.session.get(Branch, branch_id) if branch_id is not None else None
+    if branch_id is not None and values["branch"] is None:
+        errors["branch_id"] = _l("There is no such branch.")
+    if errors:
+        raise ValidationError(errors)
+    series = services.create_series(actor=current_user, **values)
+    db.session.commit()
+    return created(series_json(series))
+
+
+@bp.get("/partners")
+@role_required("staff")
+def list_partners():
+    return jsonify({
+        "partners": [{**_names(partner), "events": count} for partner, count in services.partner_overview()]
+    })

@@ -2,10 +2,173 @@
 
 from __future__ import annotations
 
+BRANCH_KINDS = ["central", "branch", "village", "mobile", "partner"]
+
 
 def paths() -> dict:
-    return {}
+    # Imported here: ``outreach.api.openapi`` imports this module while it loads.
+    from outreach.api.openapi import PUBLIC, STAFF, _errors, _json, _ref
+
+    series_id = {"name": "series_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {
+        "/branches": {
+            "get": {
+                "summary": "List the branches in service",
+                "description": "Public. Each branch with the ids of its venues in service.",
+                "tags": ["places"],
+                "security": PUBLIC,
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "properties": {"branches": {"type": "array", "items": _ref("Branch")}}},
+                        "The branches",
+                    ),
+                },
+            },
+            "post": {
+                "summary": "Add a branch (admins)",
+                "description": "409 `branch_exists` when another branch has the name.",
+                "tags": ["places"],
+                "security": STAFF,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("BranchIn")}}},
+                "responses": {"201": _json(_ref("Branch"), "The new branch"), **_errors(401, 403, 409, 415, 422)},
+            },
+        },
+        "/series": {
+            "get": {
+                "summary": "List the series",
+                "description": "Public.",
+                "tags": ["places"],
+                "security": PUBLIC,
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "properties": {"series": {"type": "array", "items": _ref("Series")}}},
+                        "The series, by name",
+                    ),
+                },
+            },
+            "post": {
+                "summary": "Start a series",
+                "description": "409 `series_exists` when another series has the name.",
+                "tags": ["places"],
+                "security": STAFF,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("SeriesIn")}}},
+                "responses": {"201": _json(_ref("Series"), "The new series"), **_errors(401, 403, 409, 415, 422)},
+            },
+        },
+        "/series/{series_id}": {
+            "get": {
+                "summary": "A series with its sessions",
+                "description": "Public: sessions other than drafts, in number order. Staff see drafts too.",
+                "tags": ["places"],
+                "security": [{"bearer": []}, {}],
+                "parameters": [series_id],
+                "responses": {"200": _json(_ref("SeriesWithSessions"), "The series"), **_errors(404)},
+            }
+        },
+        "/partners": {
+            "get": {
+                "summary": "List the partners",
+                "tags": ["places"],
+                "security": STAFF,
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "properties": {"partners": {"type": "array", "items": _ref("Partner")}}},
+                        "The partners, by name, with how many events each took part in",
+                    ),
+                    **_errors(401, 403),
+                },
+            }
+        },
+    }
+
+
+def _names() -> dict:
+    return {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "name_en": {"type": ["string", "null"]},
+        "display_name": {"type": "string", "description": "The name in the request's language."},
+    }
+
+
+def _names_in() -> dict:
+    return {
+        "name": {"type": "string", "minLength": 1, "maxLength": 120},
+        "name_en": {"type": ["string", "null"], "maxLength": 120},
+    }
 
 
 def schemas() -> dict:
-    return {}
+    from outreach.api.openapi import _ref
+
+    series = {
+        "type": "object",
+        "required": ["id", "name", "name_en", "display_name", "branch_id"],
+        "properties": {
+            **_names(),
+            "description": {"type": ["string", "null"]},
+            "description_en": {"type": ["string", "null"]},
+            "display_description": {"type": ["string", "null"]},
+            "branch_id": {"type": ["integer", "null"]},
+        },
+    }
+    return {
+        "Branch": {
+            "type": "object",
+            "required": ["id", "name", "kind", "active", "venue_ids"],
+            "properties": {
+                **_names(),
+                "kind": {"type": "string", "enum": BRANCH_KINDS},
+                "address": {"type": ["string", "null"]},
+                "active": {"type": "boolean"},
+                "venue_ids": {"type": "array", "items": {"type": "integer"}, "description": "Its venues in service."},
+            },
+        },
+        "BranchIn": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                **_names_in(),
+                "kind": {"type": "string", "enum": BRANCH_KINDS, "default": "branch"},
+                "address": {"type": ["string", "null"], "maxLength": 255},
+            },
+        },
+        "Series": series,
+        "SeriesIn": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                **_names_in(),
+                "description": {"type": ["string", "null"], "maxLength": 5000},
+                "description_en": {"type": ["string", "null"], "maxLength": 5000},
+                "branch_id": {"type": ["integer", "null"], "description": "A branch in service."},
+            },
+        },
+        "SeriesWithSessions": {
+            "allOf": [
+                _ref("Series"),
+                {
+                    "type": "object",
+                    "required": ["sessions"],
+                    "properties": {"sessions": {"type": "array", "items": _ref("Session")}},
+                },
+            ]
+        },
+        "Session": {
+            "type": "object",
+            "required": ["id", "session_number", "title", "starts_at", "status", "url"],
+            "properties": {
+                "id": {"type": "integer"},
+                "session_number": {"type": ["integer", "null"], "minimum": 1},
+                "title": {"type": "string", "description": "The title in the request's language."},
+                "starts_at": {"type": "string", "format": "date-time"},
+                "status": {"type": "string", "enum": ["draft", "published", "completed", "cancelled"]},
+                "url": {"type": "string", "format": "uri", "description": "The public event page."},
+            },
+        },
+        "Partner": {
+            "type": "object",
+            "required": ["id", "name", "events"],
+            "properties": {**_names(), "events": {"type": "integer", "minimum": 0}},
+        },
+    }

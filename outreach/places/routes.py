@@ -1,7 +1,347 @@
-"""Admin pages of branches and venues; staff pages of series and partners."""
+"""Admin pages of branches and venues; staff pages of series and partners.
+
+Thin views: the rules are in ``places.services``. Each POST commits once and answers with a
+redirect (303); a broken rule comes back as a translated message beside its field (422), or,
+for archiving, as a message on the list it was asked from.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from outreach import clock
+from outreach.accounts.permissions import has_role, role_required
+from outreach.errors import OutreachError, ValidationError
+from outreach.events.booking import span
+from outreach.events.models import Branch, Partner, Series, Venue
+from outreach.events.services import next_session_number
+from outreach.extensions import db
+from outreach.forms import attach_errors
+from outreach.i18n import current_locale
+from outreach.places import services
+from outreach.places.forms import VENUE_KIND_LABELS, ActionForm, BranchForm, PartnerForm, SeriesForm, VenueForm
+from outreach.timezone import local_date
 
 bp = Blueprint("places", __name__, url_prefix="/staff")
+
+#: How far ahead a venue's page lists its bookings.
+BOOKING_WEEKS = 8
+
+
+@bp.context_processor
+def labels():
+    return {"VENUE_KIND_LABELS": VENUE_KIND_LABELS, "is_admin": has_role(current_user, "admin")}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _redirect(endpoint: str, **values):
+    return redirect(url_for(endpoint, **values), code=303)
+
+
+def _save(form: FlaskForm, save: Callable[[], object]):
+    """Run ``save`` (a service call) and commit, or roll back and put its messages on the form."""
+    try:
+        saved = save()
+    except OutreachError as error:
+        db.session.rollback()
+        attach_errors(form, error.fields or {})
+        if not isinstance(error, ValidationError):
+            form.form_errors.append(str(error.message))
+        return None
+    db.session.commit()
+    return saved
+
+
+def _form_page(form: FlaskForm, *, heading: str, back: tuple[str, str], action: str):
+    """The one form page of this area: 200 when first shown, 422 after a refused POST."""
+    status = 422 if request.method == "POST" else 200
+    return render_template("places/form.html", form=form, heading=heading, back=back, action=action), status
+
+
+def _chosen_branch(form: VenueForm | SeriesForm) -> Branch | None:
+    if form.branch_id.data is None:
+        return None
+    branch = db.session.get(Branch, form.branch_id.data)
+    if branch is None:
+        raise ValidationError({"branch_id": _l("There is no such branch.")})
+    return branch
+
+
+def _branch_choices(current: Branch | None = None) -> list[Branch]:
+    """Branches in service, and the current one even when archived (so the form shows it)."""
+    branches = services.active_branches()
+    if current is not None and current not in branches:
+        branches.append(current)
+    return branches
+
+
+def _toggle(change: Callable, obj, done: Callable[[str], str], endpoint: str):
+    """Archive or reactivate ``obj`` and go back to its list saying what happened (``done``
+    words it from the row's name)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        change(obj, actor=current_user)
+    except OutreachError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(done(obj.display_name(current_locale())), "success")
+    return _redirect(endpoint)
+
+
+# --- branches (admin) ----------------------------------------------------------------------------
+
+
+@bp.get("/branches")
+@role_required("admin")
+def branches():
+    return render_template("places/branches.html", rows=services.branch_overview(), action_form=ActionForm())
+
+
+def _branch_values(form: BranchForm) -> dict:
+    return {"name": form.name.data, "name_en": form.name_en.data, "kind": form.kind.data, "address": form.address.data}
+
+
+@bp.route("/branches/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_branch():
+    form = BranchForm()
+    if form.validate_on_submit():
+        branch = _save(form, lambda: services.create_branch(actor=current_user, **_branch_values(form)))
+        if branch is not None:
+            flash(_("The branch “%(name)s” is saved.", name=branch.display_name(current_locale())), "success")
+            return _redirect("places.branches")
+    return _form_page(
+        form, heading=_("New branch"), back=("places.branches", _("Branches")), action=url_for("places.new_branch")
+    )
+
+
+@bp.route("/branches/<int:branch_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def edit_branch(branch_id: int):
+    branch = db.get_or_404(Branch, branch_id)
+    form = BranchForm(obj=branch)
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.update_branch(branch, actor=current_user, **_branch_values(form)))
+        if saved is not None:
+            flash(_("The branch “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
+            return _redirect("places.branches")
+    return _form_page(
+        form, heading=_("Edit the branch “%(name)s”", name=branch.display_name(current_locale())),
+        back=("places.branches", _("Branches")), action=url_for("places.edit_branch", branch_id=branch.id),
+    )
+
+
+@bp.post("/branches/<int:branch_id>/archive")
+@role_required("admin")
+def archive_branch(branch_id: int):
+    return _toggle(
+        services.archive_branch, db.get_or_404(Branch, branch_id),
+        lambda name: _("The branch “%(name)s” is archived.", name=name),
+        "places.branches",
+    )
+
+
+@bp.post("/branches/<int:branch_id>/reactivate")
+@role_required("admin")
+def reactivate_branch(branch_id: int):
+    return _toggle(
+        services.reactivate_branch, db.get_or_404(Branch, branch_id),
+        lambda name: _("The branch “%(name)s” is in service again.", name=name),
+        "places.branches",
+    )
+
+
+# --- venues (staff view them, admins change them) -----------------------------------------------------
+
+
+@bp.get("/venues")
+@role_required("staff")
+def venues():
+    return render_template("places/venues.html", groups=services.venues_by_branch(), action_form=ActionForm())
+
+
+@bp.get("/venues/<int:venue_id>")
+@role_required("staff")
+def venue(venue_id: int):
+    """The venue's bookings for the coming weeks: a staff member checks the room before booking it."""
+    venue = db.get_or_404(Venue, venue_id)
+    start = local_date(clock.now())
+    end = start + timedelta(weeks=BOOKING_WEEKS) - timedelta(days=1)
+    return render_template(
+        "places/venue.html", venue=venue, bookings=services.venue_bookings(venue, start, end), start=start, end=end,
+        occupied=span, weeks=BOOKING_WEEKS,
+    )
+
+
+def _venue_values(form: VenueForm) -> dict:
+    return {
+        "name": form.name.data, "name_en": form.name_en.data, "kind": form.kind.data,
+        "address": form.address.data, "capacity": form.capacity.data, "branch": _chosen_branch(form),
+    }
+
+
+@bp.route("/venues/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_venue():
+    form = VenueForm()
+    form.set_branches(_branch_choices(), current_locale())
+    if request.method == "GET" and request.args.get("branch", "").isdigit():
+        form.branch_id.data = int(request.args["branch"])
+    if form.validate_on_submit():
+        venue = _save(form, lambda: services.add_venue(actor=current_user, **_venue_values(form)))
+        if venue is not None:
+            flash(_("The venue “%(name)s” is saved.", name=venue.display_name(current_locale())), "success")
+            return _redirect("places.venues")
+    return _form_page(
+        form, heading=_("New venue"), back=("places.venues", _("Venues")), action=url_for("places.new_venue")
+    )
+
+
+@bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def edit_venue(venue_id: int):
+    venue = db.get_or_404(Venue, venue_id)
+    form = VenueForm(obj=venue)
+    form.set_branches(_branch_choices(venue.branch), current_locale())
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.update_venue(venue, actor=current_user, **_venue_values(form)))
+        if saved is not None:
+            flash(_("The venue “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
+            return _redirect("places.venues")
+    return _form_page(
+        form, heading=_("Edit the venue “%(name)s”", name=venue.display_name(current_locale())),
+        back=("places.venues", _("Venues")), action=url_for("places.edit_venue", venue_id=venue.id),
+    )
+
+
+@bp.post("/venues/<int:venue_id>/archive")
+@role_required("admin")
+def archive_venue(venue_id: int):
+    return _toggle(
+        services.archive_venue, db.get_or_404(Venue, venue_id),
+        lambda name: _("The venue “%(name)s” is archived.", name=name),
+        "places.venues",
+    )
+
+
+@bp.post("/venues/<int:venue_id>/reactivate")
+@role_required("admin")
+def reactivate_venue(venue_id: int):
+    return _toggle(
+        services.reactivate_venue, db.get_or_404(Venue, venue_id),
+        lambda name: _("The venue “%(name)s” is in service again.", name=name),
+        "places.venues",
+    )
+
+
+# --- series (staff) ---------------------------------------------------------------------------------
+
+
+@bp.get("/series")
+@role_required("staff")
+def series_list():
+    return render_template("places/series_list.html", rows=services.series_overview())
+
+
+@bp.get("/series/<int:series_id>")
+@role_required("staff")
+def series(series_id: int):
+    series = db.get_or_404(Series, series_id)
+    return render_template(
+        "places/series.html", series=series, sessions=services.series_sessions(series, include_drafts=True),
+        next_number=next_session_number(series.id),
+    )
+
+
+def _series_values(form: SeriesForm) -> dict:
+    return {
+        "name": form.name.data, "name_en": form.name_en.data, "description": form.description.data,
+        "description_en": form.description_en.data, "branch": _chosen_branch(form),
+    }
+
+
+@bp.route("/series/new", methods=["GET", "POST"])
+@role_required("staff")
+def new_series():
+    form = SeriesForm()
+    form.set_branches(_branch_choices(), current_locale())
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.create_series(actor=current_user, **_series_values(form)))
+        if saved is not None:
+            flash(_("The series “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
+            return _redirect("places.series", series_id=saved.id)
+    return _form_page(
+        form, heading=_("New series"), back=("places.series_list", _("Series")), action=url_for("places.new_series")
+    )
+
+
+@bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
+@role_required("staff")
+def edit_series(series_id: int):
+    series = db.get_or_404(Series, series_id)
+    form = SeriesForm(obj=series)
+    form.set_branches(_branch_choices(series.branch), current_locale())
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.update_series(series, actor=current_user, **_series_values(form)))
+        if saved is not None:
+            flash(_("The series “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
+            return _redirect("places.series", series_id=saved.id)
+    return _form_page(
+        form, heading=_("Edit the series “%(name)s”", name=series.display_name(current_locale())),
+        back=("places.series_list", _("Series")), action=url_for("places.edit_series", series_id=series.id),
+    )
+
+
+# --- partners (staff) ------------------------------------------------------------------------------
+
+
+@bp.get("/partners")
+@role_required("staff")
+def partners():
+    return render_template("places/partners.html", rows=services.partner_overview())
+
+
+@bp.route("/partners/new", methods=["GET", "POST"])
+@role_required("staff")
+def new_partner():
+    form = PartnerForm()
+    if form.validate_on_submit():
+        saved = _save(
+            form, lambda: services.create_partner(name=form.name.data, name_en=form.name_en.data, actor=current_user)
+        )
+        if saved is not None:
+            flash(_("The partner “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
+            return _redirect("places.partners")
+    return _form_page(
+        form, heading=_("New partner"), back=("places.partners", _("Partners")), action=url_for("places.new_partner")
+    )
+
+
+@bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
+@role_required("staff")
+def edit_partner(partner_id: int):
+    partner = db.get_or_404(Partner, partner_id)
+    form = PartnerForm(obj=partner)
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.update_partner(
+            partner, name=form.name.data, name_en=form.name_en.data, actor=current_user
+        ))
+        if saved is not None:
+            flash(_("The partner “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
+            return _redirect("places.partners")
+    return _form_page(
+        form, heading=_("Edit the partner “%(name)s”", name=partner.display_name(current_locale())),
+        back=("places.partners", _("Partners")), action=url_for("places.edit_partner", partner_id=partner.id),
+    )
