@@ -1,18 +1,17 @@
-"""The public programme and event pages."""
+"""The public programme: the list, the month calendar, event and series pages, feeds and posters."""
 
 from __future__ import annotations
 
 from itertools import groupby
 
-from datetime import timedelta
-
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
 from outreach import clock
+from outreach.accounts.permissions import has_role
 from outreach.events import calendar, services
 from outreach.events.forms import ProgrammeFilterForm
-from outreach.events.models import Event
+from outreach.events.models import Branch, Event, Series
 from outreach.extensions import db
 from outreach.i18n import current_locale, library_name
 from outreach.timezone import local_date
@@ -22,16 +21,22 @@ bp = Blueprint("events", __name__)
 PAGE_SIZE = 30
 
 
-@bp.get("/")
-def programme():
-    locale = current_locale()
+def _filters() -> tuple[ProgrammeFilterForm, dict]:
+    """The programme's filter form from the query string, and the filters it chose; a value
+    that is not one of the choices is ignored rather than refused."""
     form = ProgrammeFilterForm(request.args)
-    form.set_choices(services.list_branches(), locale)
+    form.set_choices(services.list_branches(), current_locale())
     filters = {"type": None, "branch_id": None, "audience": None}
     if form.validate():
         filters["type"] = form.type.data or None
         filters["branch_id"] = int(form.branch.data) if form.branch.data else None
         filters["audience"] = form.audience.data or None
+    return form, filters
+
+
+@bp.get("/")
+def programme():
+    form, filters = _filters()
     stmt = services.upcoming_public_events(now=clock.now(), **filters)
     page = request.args.get("page", 1, type=int)
     pagination = db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
@@ -44,11 +49,40 @@ def programme():
     return render_template("events/programme.html", form=form, days=days, pagination=pagination, today=today)
 
 
-@bp.get("/events/<int:event_id>")
-def detail(event_id: int):
+@bp.get("/calendar")
+def month():
+    """A month of the programme as a grid of weeks, Monday first. A ``month`` that is not
+    ``YYYY-MM`` gets this month's grid with a note, and the status 400."""
+    locale = current_locale()
+    today = local_date(clock.now())
+    asked = request.args.get("month")
+    first = calendar.parse_month(asked, today)
+    status = 200
+    if first is None:
+        first, status = today.replace(day=1), 400
+    form, filters = _filters()
+    events = calendar.month_events(first, **filters)
+    return render_template(
+        "events/month.html",
+        form=form, first=first, today=today, events=events, bad_month=asked if status == 400 else None,
+        weeks=calendar.month_weeks(first, events), weekdays=calendar.weekday_names(locale),
+        title=calendar.month_title(first, locale), month_title=lambda day: calendar.month_title(day, locale),
+        previous=calendar.add_months(first, -1), next=calendar.add_months(first, 1),
+        branches=services.list_branches(), series_list=services.list_series(),
+    ), status
+
+
+def _visible_event_or_404(event_id: int) -> Event:
+    """The event, unless it does not exist or is a draft and the visitor is not staff."""
     event = db.session.get(Event, event_id)
     if event is None or not services.is_visible(event, current_user):
         abort(404)
+    return event
+
+
+@bp.get("/events/<int:event_id>")
+def detail(event_id: int):
+    event = _visible_event_or_404(event_id)
     from outreach.registration.forms import registration_form_for
     from outreach.registration.routes import event_page_context
 
@@ -56,24 +90,65 @@ def detail(event_id: int):
     return render_template("events/detail.html", event=event, form=form, **event_page_context(event))
 
 
+@bp.get("/events/<int:event_id>/poster.pdf")
+def poster(event_id: int):
+    """The A4 poster to print and pin up, with a QR code of the event's page."""
+    from outreach import pdf
+    from outreach.events import documents
+
+    event = _visible_event_or_404(event_id)
+    locale = current_locale()
+    return pdf.pdf_response(documents.poster_pdf(event, locale=locale), documents.poster_filename(event))
+
+
+@bp.get("/series/<int:series_id>")
+def series(series_id: int):
+    """A series' description and its sessions in number order (drafts for staff only)."""
+    found = db.get_or_404(Series, series_id)
+    sessions = _sessions(found, include_drafts=has_role(current_user, "staff"))
+    return render_template("events/series.html", series=found, sessions=sessions, now=clock.now())
+
+
+def _sessions(series: Series, *, include_drafts: bool) -> list[Event]:
+    """Numbered sessions first, by number; any unnumbered ones after them, by date."""
+    stmt = services.events_query(include_drafts=include_drafts).where(Event.series_id == series.id)
+    events = db.session.scalars(stmt).all()
+    return sorted(events, key=lambda e: (e.session_number is None, e.session_number or 0, e.starts_at, e.id))
+
+
 ICS = "text/calendar; charset=utf-8"
+
+
+def _feed(events: list[Event], name: str) -> Response:
+    body = calendar.calendar_for(events, locale=current_locale(), name=name)
+    return Response(body, mimetype=ICS)
 
 
 @bp.get("/events/<int:event_id>.ics")
 def ics(event_id: int):
-    event = db.session.get(Event, event_id)
-    if event is None or not services.is_visible(event, current_user):
-        abort(404)
-    locale = current_locale()
-    body = calendar.calendar_for([event], locale=locale, name=event.display_title(locale))
-    return Response(body, mimetype=ICS, headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'})
+    event = _visible_event_or_404(event_id)
+    response = _feed([event], event.display_title(current_locale()))
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}.ics"'
+    return response
 
 
 @bp.get("/calendar.ics")
 def calendar_feed():
     """The public programme: the past 90 days and everything upcoming."""
+    return _feed(calendar.feed_events(), library_name(current_locale()))
+
+
+@bp.get("/series/<int:series_id>/calendar.ics")
+def series_feed(series_id: int):
+    """One series' sessions, with the same reach as the programme's feed."""
+    found = db.get_or_404(Series, series_id)
     locale = current_locale()
-    since = local_date(clock.now()) - timedelta(days=calendar.PAST_DAYS)
-    events = db.session.scalars(services.events_query(include_drafts=False, start=since)).all()
-    body = calendar.calendar_for(list(events), locale=locale, name=library_name(locale))
-    return Response(body, mimetype=ICS)
+    return _feed(calendar.feed_events(series_id=found.id), f"{library_name(locale)} · {found.display_name(locale)}")
+
+
+@bp.get("/branches/<int:branch_id>/calendar.ics")
+def branch_feed(branch_id: int):
+    """The events at one branch's venues, with the same reach as the programme's feed."""
+    branch = db.get_or_404(Branch, branch_id)
+    locale = current_locale()
+    return _feed(calendar.feed_events(branch_id=branch.id), f"{library_name(locale)} · {branch.display_name(locale)}")
