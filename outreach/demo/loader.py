@@ -22,8 +22,9 @@ from sqlalchemy import select
 
 from outreach.accounts.models import User
 from outreach.accounts.services import create_user
+from outreach.competitions.demo import load_competition
 from outreach.demo import data
-from outreach.events.models import Branch, Event, EventPartner, Partner, Series, Venue
+from outreach.events.models import Branch, Event, EventPartner, Partner, Recurrence, Series, Venue
 from outreach.events.services import create_event, create_venue
 from outreach.extensions import db
 from outreach.platform.models import Setting
@@ -60,7 +61,6 @@ _ANSWERS = {
     "story_final": (("南门小学", "实验小学", "南门中学", "第一中学"), _PRIMARY_GRADES + _MIDDLE_GRADES),
     "star_online": (("南门小学", "实验小学", "南门中学", "第一中学"), _PRIMARY_GRADES[2:] + _MIDDLE_GRADES),
     "star_second": (("南门小学", "实验小学", "南门中学", "第一中学"), _PRIMARY_GRADES[2:] + _MIDDLE_GRADES),
-    "upcoming_story": (("南门小学", "实验小学", "南门中学", "第一中学"), _PRIMARY_GRADES + _MIDDLE_GRADES),
 }
 
 
@@ -663,44 +663,25 @@ class _Builder:
                            location=lectures[0].venue.name)
         self.signed_up(shift, self.pick(shift.starts_at, shift.ends_at, 1, include=self.demo_volunteer))
 
-        # This year's 少儿故事大王: preliminary on the Sunday about two weeks ahead, final two weeks later.
-        prelim_day = today + timedelta(days=12)
-        prelim_day += timedelta(days=(6 - prelim_day.weekday()) % 7)
-        final_day = prelim_day + timedelta(days=14)
-        year = prelim_day.year
-        prelim = self.event(
-            type="competition", title=f"{year}醴陵台北城杯“少儿故事大王”大奖赛初赛",
-            title_en=f"{year} Taibeicheng Cup Children's Storytelling Contest: preliminary round",
-            description="欢迎全市小学和初中学生报名参赛，可由家长陪同（每张报名最多3人）。优胜者进入决赛。",
-            description_en=(
-                "Open to every primary and middle-school pupil in the city; a parent may come along (up to "
-                "3 people per registration). The best storytellers go through to the final."
-            ),
-            starts_at=self.at(prelim_day, (8, 30)), ends_at=self.at(prelim_day, (12, 0)),
-            venue=self.venues["nanmen_primary"], capacity=500, registration="open", max_party_size=3,
-            audience="children", partners=[("taibeicheng", "naming_sponsor"), ("nanmen_primary", "host")],
-            booked_at=booked,
-        )
-        self.fill(prelim, count=40, party={1: 3, 2: 5, 3: 2}, answers_key="upcoming_story", created=self.recently)
-        final = self.event(
-            type="competition", title=f"{year}醴陵台北城杯“少儿故事大王”大奖赛决赛",
-            title_en=f"{year} Taibeicheng Cup Children's Storytelling Contest: final",
-            description="初赛优胜选手同台角逐“少儿故事大王”称号，欢迎家长和读者到场观赛。",
-            description_en=(
-                "The preliminary round's winners compete for the title of Story King; families and readers welcome."
-            ),
-            starts_at=self.at(final_day, (14, 30)), ends_at=self.at(final_day, (17, 0)),
-            venue=self.venues["taibeicheng"], capacity=120, registration="open", max_party_size=3,
-            audience="children", partners=[("taibeicheng", "naming_sponsor")], booked_at=booked,
-        )
-        contest_shifts = [("签到引导", 6, 3), ("场地引导", 4, 1), ("计分协助", 2, 1)]
-        self.staff_shifts(
-            prelim, [(self.at(prelim_day, (8, 0)), self.at(prelim_day, (12, 30)))], contest_shifts,
-            include=self.demo_volunteer, notes="协助赛会", signup=self.signed_up,
-        )
+        # This year's 少儿故事大王 (outreach.competitions.demo): a preliminary at two schools, already
+        # judged, its results published and the best eight registered for the final ahead.
+        competition = load_competition(venues=self.venues, actor=self.staff, today=today)
+        prelim_round, final_round = competition.rounds
+        for sitting in [*prelim_round.sittings, *final_round.sittings]:
+            host = {"nanmen_primary": "nanmen_primary", "nanmen_middle": "nanmen_middle"}.get(
+                next(key for key, venue in self.venues.items() if venue.id == sitting.venue_id)
+            )
+            partners = [("taibeicheng", "naming_sponsor")] + ([(host, "host")] if host else [])
+            for partner_key, role in partners:
+                self.rows.append(EventPartner(event_id=sitting.id, partner_id=self.partners[partner_key].id, role=role))
+            self.summary.events += 1
+            self.summary.upcoming += 1
+        final = final_round.sittings[0]
+        final_day = local(final.starts_at).date()
         self.staff_shifts(
             final, [(self.at(final_day, (14, 0)), self.at(final_day, (17, 30)))],
-            [("签到引导", 3, 1), ("场地引导", 2, 0)], notes="协助赛会", signup=self.signed_up,
+            [("签到引导", 3, 1), ("场地引导", 2, 0), ("计分协助", 2, 1)], include=self.demo_volunteer,
+            notes="协助赛会", signup=self.signed_up,
         )
         # Only volunteers trained in fire safety may guide people out in an emergency.
         self.final_evacuation = self.shift(
@@ -711,17 +692,28 @@ class _Builder:
         self.final_evacuation.signup_opens_at = self.at(today - timedelta(days=1), (9, 0))
 
         # 三点半课堂 every weekday of the next four weeks, numbers continuing from 2018.
+        # They are the occurrences of one weekly pattern, which staff edit one by one or all at once.
         lesson = self.series["class"]
         number = len(data.CLASS_2018_DAYS)
+        classes = []
         for offset in range(1, 29):
             d = today + timedelta(days=offset)
             if d.weekday() >= 5:
                 continue
             number += 1
             event = self.half_past_three(lesson, number, d, booked_at=booked)
+            classes.append(event)
             if offset <= 7:
                 for _ in range(self.rng.randint(8, 16)):
                     self.register(event, name=self.person_name(), created_at=self.recently())
+        pattern = Recurrence(
+            weekdays="12345", starts_on=local(classes[0].starts_at).date(), ends_on=local(classes[-1].starts_at).date(),
+            start_time=time(15, 30), end_time=time(17, 0), created_by_id=self.staff.id, created_at=booked,
+        )
+        db.session.add(pattern)
+        db.session.flush()
+        for event in classes:
+            event.recurrence = pattern
 
         # An exhibition that opened a week ago, with the headcounts of the days gone by.
         exhibition = self.event(

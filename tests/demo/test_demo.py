@@ -338,25 +338,33 @@ def check_upcoming_programme(today: date):
     nearly_full = [e for e in upcoming if e.capacity and 0 < e.capacity - people_registered(e) <= 2]
     assert nearly_full and nearly_full[0].type == "lecture"
 
-    # This year's 少儿故事大王.
-    prelim = the_event(Event.starts_at >= after, Event.title.like("%少儿故事大王%初赛%"))
-    final = the_event(Event.starts_at >= after, Event.title.like("%少儿故事大王%决赛%"))
-    assert 10 <= (local(prelim.starts_at).date() - today).days <= 18
-    assert 24 <= (local(final.starts_at).date() - today).days <= 32
-    assert (prelim.capacity, prelim.max_party_size, prelim.venue.name) == (500, 3, "南门小学礼堂")
-    assert (final.capacity, final.venue.branch.name) == (120, "台北城营销中心")
-    assert str(local(prelim.starts_at).year) in prelim.title
-    for e in (prelim, final):
-        assert e.status == "published" and e.registration == "open"
+    # This year's 少儿故事大王: the preliminary at two schools judged and published, the final ahead.
+    from outreach.competitions import services as contests
+    from outreach.competitions.models import Competition
+
+    competition = db.session.scalar(select(Competition))
+    assert str(local(competition.rounds[-1].sittings[0].starts_at).year) in competition.title
+    prelim, final = competition.rounds
+    assert {s.venue.name for s in prelim.sittings} == {"南门小学礼堂", "南门中学报告厅"}
+    assert all(-14 <= (local(s.starts_at).date() - today).days <= -7 for s in prelim.sittings)
+    assert prelim.results_published_at is not None and prelim.advanced_at is not None
+    finalists = contests.contestants(final)
+    assert len(finalists) >= 8 and all(r.source == "advanced" for r in finalists)
+    (final_sitting,) = final.sittings
+    assert 12 <= (local(final_sitting.starts_at).date() - today).days <= 18
+    assert final_sitting.venue.branch.name == "台北城营销中心" and final_sitting.status == "published"
+    for e in [*prelim.sittings, final_sitting]:
         links = db.session.scalars(select(EventPartner).where(EventPartner.event_id == e.id)).all()
         assert ("台北城", "naming_sponsor") in {(link.partner.name, link.role) for link in links}
-    prelim_shifts = db.session.scalars(select(Shift).where(Shift.event_id == prelim.id)).all()
-    assert {s.role for s in prelim_shifts} == {"签到引导", "场地引导", "计分协助"}
-    assert all(2 <= s.slots <= 6 for s in prelim_shifts)
+    final_shifts = db.session.scalars(select(Shift).where(Shift.event_id == final_sitting.id)).all()
+    assert {s.role for s in final_shifts} == {"签到引导", "场地引导", "计分协助", "应急疏散引导"}
+    assert all(2 <= s.slots <= 6 for s in final_shifts)
 
     # 三点半课堂 on every weekday of the next four weeks, numbers continuing from 2018.
     classes = [e for e in upcoming if e.series and e.series.name == "三点半课堂"]
     assert [e.session_number for e in classes] == list(range(11, 31))
+    assert len({e.recurrence_id for e in classes}) == 1 and classes[0].recurrence.weekdays == "12345"
+    assert len({e.recurrence_id for e in classes}) == 1 and classes[0].recurrence.weekdays == "12345"
     for e in classes:
         day, start = wall_clock(e.starts_at)
         assert today < day <= today + timedelta(days=28) and day.weekday() < 5
@@ -393,7 +401,7 @@ def check_upcoming_programme(today: date):
         select(VolunteerProfile.id).join(VolunteerProfile.user).where(text("users.email = 'volunteer@example.org'"))
     )
     mine = {event_id for volunteer_id, event_id in confirmed if volunteer_id == demo}
-    assert prelim.id in mine and forum[0].id in mine and exhibition.id in mine
+    assert final_sitting.id in mine and forum[0].id in mine and exhibition.id in mine
     assert len({volunteer_id for volunteer_id, _ in confirmed}) >= 4
 
 
@@ -456,11 +464,14 @@ def test_another_today_moves_the_programme_but_not_2018(app):
     upcoming = events(Event.starts_at >= start_of_2019)
     assert upcoming and len(upcoming) == summary.upcoming
     running = [e for e in upcoming if e.starts_at < start_of_tomorrow]
-    assert [e.type for e in running] == ["exhibition"] and running[0].ends_at > start_of_tomorrow
+    # The running exhibition, and the storytelling preliminary already held.
+    assert sorted(e.type for e in running) == ["competition", "competition", "exhibition"]
+    assert all(e.status == "completed" for e in running if e.type == "competition")
+    assert all(e.ends_at > start_of_tomorrow for e in running if e.type == "exhibition")
     assert all(e.starts_at >= start_of_tomorrow for e in upcoming if e not in running)
     first_forum = the_event(Event.series.has(Series.name == "星海讲坛"), Event.session_number == 15)
     assert wall_clock(first_forum.starts_at) == (date(2031, 3, 8), time(9, 30))
-    assert "2031" in the_event(Event.starts_at >= start_of_2019, Event.title.like("%少儿故事大王%初赛%")).title
+    assert "2031" in the_event(Event.starts_at >= start_of_2019, Event.title.like("%少儿故事大王%决赛%")).title
     check_upcoming_programme(today)
 
     for email, password, role in loader.DEMO_LOGINS:
