@@ -612,9 +612,11 @@ def test_the_public_page_shows_rounds_sittings_and_published_results_in_rank_ord
     for sitting in ("school_a", "school_b", "final_sitting"):
         assert f'href="/events/{scored[sitting].id}"' in html
     rows = cells(html, in_locale(lang, "Results of %(round)s", round="Preliminary" if en else "初赛"))
+    # The top three go through to the final.
+    advances = "Advances" if en else "晋级"
     assert rows == [
-        ["1", "选手B", "南门小学2", "故事2", "90.00", ""], ["2", "选手A", "南门小学1", "故事1", "83.67", ""],
-        ["3", "选手C", "南门小学3", "故事3", "80.00", ""], ["4", "选手D", "南门小学1", "故事1", "70.00", ""],
+        ["1", "选手B", "南门小学2", "故事2", "90.00", advances], ["2", "选手A", "南门小学1", "故事1", "83.67", advances],
+        ["3", "选手C", "南门小学3", "故事3", "80.00", advances], ["4", "选手D", "南门小学1", "故事1", "70.00", ""],
         ["5", "选手E", "南门小学2", "故事2", "60.00", ""],
     ]
     assert "138" not in html and "parent@example.org" not in html
