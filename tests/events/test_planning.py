@@ -427,3 +427,22 @@ def test_a_door_opening_before_midnight_counts_for_the_events_first_day(app, mak
     assert db.session.scalar(select(CheckIn.day)).isoformat() == "2026-12-06"
     # After midnight the same ticket is in already: one visit, not two.
     assert door.check_in(ticket, event=night, now=at(6, 0, 40)).result == "already_checked_in"
+
+
+def test_parallel_bookings_of_one_room_keep_exactly_one(app, make_user, api_token, make_venue):
+    """Eight staff book the same room at overlapping times at once: one booking is kept, the
+    other seven are refused (the venue row is locked on PostgreSQL; SQLite serialises writers)."""
+    from tests.registration.test_api import run_in_threads
+
+    room = make_venue()
+    headers, room_id = api_token(make_user("staff")), room.id
+
+    def book(client, n):
+        body = {"title": f"讲座{n}", "type": "lecture", "venue_id": room_id,
+                "starts_at": f"2026-12-05T09:{n:02d}:00", "ends_at": "2026-12-05T11:00:00"}
+        response = client.post("/api/v1/events", json=body, headers=headers)
+        return response.status_code, (response.get_json().get("error") or {}).get("code")
+
+    results = run_in_threads(app, 8, book)
+    assert sorted(results, key=str) == [(201, None)] + [(409, "room_booked")] * 7
+    assert db.session.scalar(select(func.count(Event.id)).where(Event.venue_id == room_id)) == 1
