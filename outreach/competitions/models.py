@@ -13,13 +13,13 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.events.models import Event, LocalizedName
+from outreach.events.models import Event, LocalizedName, LocalizedTitle
 from outreach.models import Base, TimestampMixin, UTCDateTime
 
 ADVANCE_MODES = ("top", "threshold")
 
 
-class Competition(TimestampMixin, Base):
+class Competition(LocalizedTitle, TimestampMixin, Base):
     __tablename__ = "competitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,16 +38,6 @@ class Competition(TimestampMixin, Base):
     judges: Mapped[list[Judge]] = relationship(
         back_populates="competition", cascade="all, delete-orphan", order_by="Judge.id"
     )
-
-    def display_title(self, locale: str | None) -> str:
-        if locale and locale.startswith("en") and self.title_en:
-            return self.title_en
-        return self.title
-
-    def display_description(self, locale: str | None) -> str | None:
-        if locale and locale.startswith("en") and self.description_en:
-            return self.description_en
-        return self.description
 
     def __repr__(self) -> str:
         return f"<Competition {self.id}>"

@@ -47,6 +47,26 @@ class LocalizedName:
         return self.name
 
 
+class LocalizedTitle:
+    """Rows titled and described in Chinese, with an optional English title and description
+    shown to English readers."""
+
+    title: str
+    title_en: str | None
+    description: str | None
+    description_en: str | None
+
+    def display_title(self, locale: str | None) -> str:
+        if locale and locale.startswith("en") and self.title_en:
+            return self.title_en
+        return self.title
+
+    def display_description(self, locale: str | None) -> str | None:
+        if locale and locale.startswith("en") and self.description_en:
+            return self.description_en
+        return self.description
+
+
 class Branch(LocalizedName, TimestampMixin, Base):
     __tablename__ = "branches"
     __table_args__ = (CheckConstraint(_in("kind", BRANCH_KINDS), name="kind_known"),)
@@ -138,7 +158,7 @@ class EventPartner(Base):
     partner: Mapped[Partner] = relationship()
 
 
-class Event(TimestampMixin, Base):
+class Event(LocalizedTitle, TimestampMixin, Base):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint(_in("type", EVENT_TYPES), name="type_known"),
@@ -214,16 +234,6 @@ class Event(TimestampMixin, Base):
     )
     recurrence: Mapped[Recurrence | None] = relationship(back_populates="events")
     round = relationship("Round", back_populates="sittings")
-
-    def display_title(self, locale: str | None) -> str:
-        if locale and locale.startswith("en") and self.title_en:
-            return self.title_en
-        return self.title
-
-    def display_description(self, locale: str | None) -> str | None:
-        if locale and locale.startswith("en") and self.description_en:
-            return self.description_en
-        return self.description
 
     def display_speaker_bio(self, locale: str | None) -> str | None:
         if locale and locale.startswith("en") and self.speaker_bio_en:

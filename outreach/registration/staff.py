@@ -116,21 +116,18 @@ def headcount(event_id: int):
         return ngettext("%(num)s visitor is added to the count.", "%(num)s visitors are added to the count.",
                         form.count.data)
 
-    try:
-        message = record_count()
-    except OutreachError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("registration_staff.manage", event_id=event.id), code=303)
+    return _carry_out(event.id, record_count)
 
 
 def _act(event_id: int, action) -> object:
-    form = ActionForm()
-    if not form.validate_on_submit():
+    """A button's ``action`` (it returns the message to flash), behind the CSRF check."""
+    if not ActionForm().validate_on_submit():
         abort(400)
+    return _carry_out(event_id, action)
+
+
+def _carry_out(event_id: int, action) -> object:
+    """Run ``action`` and commit, flashing its message or the refusal; back to the manage page."""
     try:
         message = action()
     except OutreachError as error:
