@@ -145,12 +145,29 @@ def _save(form: EventForm, save) -> Event | None:
     return None
 
 
+def _propose_next_session(form: EventForm, series: Series | None) -> None:
+    """Planning the next session of a series: its number, titles to start from in the two
+    title fields' own languages (星海讲坛 第15期 / Xinghai Forum No. 15), and the type, venue,
+    capacity and audience of its last session."""
+    if series is None:
+        return
+    number = services.next_session_number(series.id)
+    form.series_id.data, form.session_number.data = series.id, number
+    form.title.data = f"{series.name} 第{number}期"
+    if series.name_en:
+        form.title_en.data = f"{series.name_en} No. {number}"
+    last = series.events[-1] if series.events else None
+    if last is not None:
+        form.venue_id.data, form.capacity.data, form.audience.data = last.venue_id, last.capacity, last.audience
+        form.type.data = last.type
+
+
 @bp.route("/events/new", methods=["GET", "POST"])
 @role_required("staff")
 def new_event():
     form = _event_form()
     if request.method == "GET" and request.args.get("series", "").isdigit():
-        form.series_id.data = int(request.args["series"])
+        _propose_next_session(form, db.session.get(Series, int(request.args["series"])))
     if form.validate_on_submit():
 
         def save(values):

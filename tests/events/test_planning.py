@@ -446,3 +446,23 @@ def test_parallel_bookings_of_one_room_keep_exactly_one(app, make_user, api_toke
     results = run_in_threads(app, 8, book)
     assert sorted(results, key=str) == [(201, None)] + [(409, "room_booked")] * 7
     assert db.session.scalar(select(func.count(Event.id)).where(Event.venue_id == room_id)) == 1
+
+
+def test_planning_the_next_session_of_a_series_proposes_its_number_and_title(client, staff, hall, make_event):
+    from outreach.events.models import Series
+
+    forum = Series(name="星海讲坛", name_en="Xinghai Forum")
+    db.session.add(forum)
+    db.session.commit()
+    make_event(series=forum, session_number=14, venue=hall, capacity=80, audience="adults",
+               starts_at=at(5, 9), ends_at=at(5, 11))
+    page = client.get(f"/staff/events/new?series={forum.id}&lang=en")
+    document = assert_valid_html(page)
+    value = lambda name: document.find(f".//input[@name='{name}']").get("value")  # noqa: E731
+    assert (value("title"), value("title_en"), value("session_number"), value("capacity")) == (
+        "星海讲坛 第15期", "Xinghai Forum No. 15", "15", "80",
+    )
+    selected = lambda name: document.find(f".//select[@name='{name}']/option[@selected]").get("value")  # noqa: E731
+    assert (selected("series_id"), selected("venue_id"), selected("audience"), selected("type")) == (
+        str(forum.id), str(hall.id), "adults", "lecture",
+    )
