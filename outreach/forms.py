@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SubmitField
 from wtforms.fields.choices import SelectChoice
 
 
@@ -39,3 +42,10 @@ def optional_int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (publish, archive, remove a judge): the CSRF token is
+    all that travels with it."""
+
+    submit = SubmitField(_l("Confirm"))

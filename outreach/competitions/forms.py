@@ -297,5 +297,3 @@ class AdvanceForm(FlaskForm):
         self.sitting_id.choices = choices((s.id, describe(s, locale)) for s in sittings)
 
 
-class ActionForm(FlaskForm):
-    """A button that changes state (publish results, remove a judge): only the CSRF token."""

@@ -22,7 +22,6 @@ from outreach.accounts.permissions import role_required
 from outreach.competitions import documents, services
 from outreach.competitions.forms import (
     SCORES_PER_PAGE,
-    ActionForm,
     AdvanceForm,
     CompetitionForm,
     JudgeForm,
@@ -38,7 +37,7 @@ from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event, Venue
 from outreach.events.services import list_venues
 from outreach.extensions import db
-from outreach.forms import attach_errors
+from outreach.forms import ActionForm, attach_errors
 from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
 from outreach.registration.models import Registration

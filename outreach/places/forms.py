@@ -105,5 +105,3 @@ class PartnerForm(FlaskForm):
     submit = SubmitField(_l("Save the partner"))
 
 
-class ActionForm(FlaskForm):
-    """A button that changes a row (archive, reactivate): the CSRF token is its only input."""

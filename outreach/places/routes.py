@@ -26,7 +26,8 @@ from outreach.extensions import db
 from outreach.forms import attach_errors
 from outreach.i18n import current_locale
 from outreach.places import services
-from outreach.places.forms import VENUE_KIND_LABELS, ActionForm, BranchForm, PartnerForm, SeriesForm, VenueForm
+from outreach.forms import ActionForm
+from outreach.places.forms import VENUE_KIND_LABELS, BranchForm, PartnerForm, SeriesForm, VenueForm
 from outreach.timezone import local_date
 
 bp = Blueprint("places", __name__, url_prefix="/staff")

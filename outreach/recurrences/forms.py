@@ -182,5 +182,3 @@ class RangeForm(FlaskForm):
     submit = SubmitField(_l("Change the dates"))
 
 
-class ActionForm(FlaskForm):
-    """A button that only needs the CSRF token (publish all, hold a skipped day again)."""

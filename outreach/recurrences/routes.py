@@ -25,7 +25,8 @@ from outreach.extensions import db
 from outreach.forms import attach_errors
 from outreach.i18n import current_locale
 from outreach.recurrences import services
-from outreach.recurrences.forms import ActionForm, EditAllForm, ExceptionForm, RangeForm, RecurrenceForm
+from outreach.forms import ActionForm
+from outreach.recurrences.forms import EditAllForm, ExceptionForm, RangeForm, RecurrenceForm
 from outreach.timezone import local_date
 
 bp = Blueprint("recurrences", __name__, url_prefix="/staff/recurrences")

@@ -85,12 +85,6 @@ class MyTicketCheckInForm(FlaskForm):
     submit = SubmitField(_l("Check in with this ticket"))
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token travels with it."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 class MoveForm(FlaskForm):
     target = SelectField(_l("Move to"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Move"))

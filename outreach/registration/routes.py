@@ -11,11 +11,10 @@ from outreach.errors import OutreachError, ValidationError
 from outreach.events import services as events
 from outreach.events.models import Event
 from outreach.extensions import db, limiter
-from outreach.forms import attach_errors
+from outreach.forms import ActionForm, attach_errors
 from outreach.i18n import current_locale
 from outreach.registration import services
 from outreach.registration.forms import (
-    ActionForm,
     CancelForm,
     MyTicketCheckInForm,
     PhoneCheckInForm,

@@ -31,7 +31,8 @@ from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.platform.models import ExportJob
 from outreach.registration import documents, services
-from outreach.registration.forms import ActionForm, HeadcountForm, MoveForm
+from outreach.forms import ActionForm
+from outreach.registration.forms import HeadcountForm, MoveForm
 from outreach.registration.models import CheckIn, CheckInConflict, Registration
 from outreach.timezone import local_date
 

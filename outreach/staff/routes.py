@@ -26,7 +26,7 @@ from outreach.events.forms import (
 from outreach.events.models import Event, Exhibit, Series, Venue
 from outreach.extensions import db
 from outreach.forms import attach_errors
-from outreach.registration.forms import ActionForm
+from outreach.forms import ActionForm
 from outreach.i18n import current_locale
 from outreach.timezone import local, local_date, localize
 from outreach.volunteers.models import Shift

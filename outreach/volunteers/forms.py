@@ -86,9 +86,3 @@ class ApplicationForm(FlaskForm):
     #: The recruitment call answered, from ``/volunteer/apply?call=ID``.
     call = HiddenField()
     submit = SubmitField(_l("Send my application"))
-
-
-class ShiftActionForm(FlaskForm):
-    """A sign-up, cancel, check-in or check-out button: only the CSRF token travels with it."""
-
-    submit = SubmitField(_l("Confirm"))

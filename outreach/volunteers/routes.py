@@ -15,11 +15,11 @@ from outreach import clock
 from outreach.errors import OutreachError, ValidationError
 from outreach.events import calendar
 from outreach.extensions import db, limiter
-from outreach.forms import attach_errors
+from outreach.forms import ActionForm, attach_errors
 from outreach.i18n import current_locale
 from outreach.timezone import library_tz, local_date
 from outreach.volunteers import services
-from outreach.volunteers.forms import PERIOD_LABELS, PERIODS, WEEKDAYS, ApplicationForm, ShiftActionForm, availability_dict
+from outreach.volunteers.forms import PERIOD_LABELS, PERIODS, WEEKDAYS, ApplicationForm, availability_dict
 from outreach.volunteers.models import RecruitmentCall, Shift, ShiftSignup, VolunteerProfile
 
 bp = Blueprint("volunteers", __name__)
@@ -193,7 +193,7 @@ def me():
         all_hours=services.total_hours(services.hours_lines(volunteer)),
         feed_url=url_for("volunteers.shift_feed", volunteer_id=volunteer.id, token=services.calendar_token(volunteer),
                          lang=locale, _external=True),
-        form=ShiftActionForm(), shift_title=shift_title, shift_place=shift_place, localized=localized,
+        form=ActionForm(), shift_title=shift_title, shift_place=shift_place, localized=localized,
         day_names=_day_names(), period_labels=PERIOD_LABELS, weekdays=WEEKDAYS,
     )
 
@@ -203,7 +203,7 @@ def me():
 def sign_up(shift_id: int):
     volunteer = current_volunteer()
     shift = db.get_or_404(Shift, shift_id)
-    if not ShiftActionForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     locale = current_locale()
     try:
@@ -224,7 +224,7 @@ def sign_up(shift_id: int):
 def cancel(shift_id: int):
     volunteer = current_volunteer()
     shift = db.get_or_404(Shift, shift_id)
-    if not ShiftActionForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     signup = db.session.scalar(
         select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
@@ -328,7 +328,7 @@ def desk(shift_id: int):
     if not services.desk_code_is_valid(shift, code):
         return render_template("volunteers/desk.html", state="bad_code", **context), 403
     volunteer = current_volunteer()
-    form = ShiftActionForm()
+    form = ActionForm()
     error, status = None, 200
     if request.method == "POST":
         if not form.validate_on_submit():

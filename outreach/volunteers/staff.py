@@ -23,7 +23,7 @@ from outreach import clock
 from outreach.accounts.models import User
 from outreach.accounts.permissions import role_required
 from outreach.errors import OutreachError, ValidationError
-from outreach.forms import attach_errors
+from outreach.forms import ActionForm, attach_errors
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale
@@ -46,7 +46,6 @@ from outreach.volunteers.staff_forms import (
     VOLUNTEER_STATUS_LABELS,
     WEEKDAYS,
     options,
-    ActionForm,
     CallForm,
     CertificateForm,
     HoursForm,

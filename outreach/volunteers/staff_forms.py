@@ -306,12 +306,6 @@ class ShiftAttendanceForm(FlaskForm):
     submit = SubmitField(_l("Record attendance"))
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token travels with it."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 class RosterDayForm(FlaskForm):
     """The day picker of the rosters: a GET form, so no CSRF token (it changes nothing)."""
 
