@@ -180,7 +180,7 @@ def read_event_fields(data: dict, errors: dict, *, creating: bool) -> dict:
     return fields
 
 
-def _read_partners(data: dict, errors: dict) -> list[tuple[int, str]] | None:
+def read_partners(data: dict, errors: dict) -> list[tuple[int, str]] | None:
     """``"partners": [{"partner_id", "role"}]``, or None when the body does not name them."""
     if "partners" not in data:
         return None
@@ -200,7 +200,7 @@ def create_event():
     data = json_body()
     errors: dict = {}
     fields = read_event_fields(data, errors, creating=True)
-    partners = _read_partners(data, errors)
+    partners = read_partners(data, errors)
     # Shape errors and the service's rules, reported together.
     for key, message in services.check_event(fields).items():
         errors.setdefault(key, message)
@@ -223,7 +223,7 @@ def update_event(event_id: int):
     if "status" in data:
         errors["status"] = _l("Change the status with POST /events/{id}/status.")
     fields = read_event_fields(data, errors, creating=False)
-    partners = _read_partners(data, errors)
+    partners = read_partners(data, errors)
     if errors:
         raise ValidationError(errors)
     services.update_event(event, actor=current_user, **fields)

@@ -13,7 +13,7 @@ from outreach.accounts.permissions import role_required
 from outreach.api import created, iso, json_body, read_clock, read_str
 from outreach.errors import ValidationError
 from outreach.events import services as events
-from outreach.events.api import read_event_fields
+from outreach.events.api import read_event_fields, read_partners
 from outreach.events.models import Recurrence
 from outreach.extensions import db
 from outreach.i18n import current_locale
@@ -123,6 +123,7 @@ def create_recurrence():
         "end_time": read_clock(data, "end_time", errors),
     }
     exceptions = _read_exceptions(data, errors)
+    partners = read_partners(data, errors) or []
     # Shape errors and the services' rules, reported together.
     skipped = [day for day, _ in exceptions]
     rules = {
@@ -134,7 +135,9 @@ def create_recurrence():
         errors.setdefault(key, message)
     if errors:
         raise ValidationError(errors)
-    recurrence = services.create_recurrence(**pattern, exceptions=exceptions, actor=current_user, **fields)
+    recurrence = services.create_recurrence(
+        **pattern, exceptions=exceptions, partners=partners, actor=current_user, **fields
+    )
     db.session.commit()
     return created(recurrence_json(recurrence))
 

@@ -15,13 +15,23 @@ from datetime import date, time
 from babel.dates import get_day_names
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectMultipleField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms import (
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.validators import ValidationError as FieldError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from outreach.events.forms import EventForm
+from outreach.events.forms import PARTNER_ROWS, EventForm, PartnerRow
 from outreach.events.models import Event
 from outreach.recurrences.services import REASON_MAX
 from outreach.timezone import local
@@ -105,6 +115,8 @@ class RecurrenceForm(OccurrenceForm):
     starts_on = DateField(_l("First date"), validators=[InputRequired(_l("Give the first date."))])
     ends_on = DateField(_l("Last date"), validators=[InputRequired(_l("Give the last date."))])
     exceptions = TextAreaField(_l("Days to skip"), validators=[Optional(), Length(max=5000)])
+    #: Every occurrence has these partners (one occurrence's own page changes its own).
+    partners = FieldList(FormField(PartnerRow), min_entries=PARTNER_ROWS, max_entries=10)
     submit = SubmitField(_l("Create the occurrences"))
 
     def validate_exceptions(self, field) -> None:

@@ -157,6 +157,16 @@ def schemas() -> dict:
                 "start_time": _CLOCK,
                 "end_time": _CLOCK,
                 "exceptions": {"type": "array", "items": exception, "description": "Days without an occurrence."},
+                "partners": {
+                    "type": "array", "description": "Every occurrence's partners.",
+                    "items": {
+                        "type": "object", "required": ["partner_id", "role"],
+                        "properties": {
+                            "partner_id": {"type": "integer"},
+                            "role": {"type": "string", "enum": ["co_organiser", "sponsor", "naming_sponsor", "host"]},
+                        },
+                    },
+                },
             },
         },
         "RecurrencePatch": {

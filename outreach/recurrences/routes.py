@@ -76,7 +76,8 @@ def _run(form, action):
         result = action()
     except OutreachError as error:
         db.session.rollback()
-        attach_errors(form, error.fields or {})
+        # A message about the partner rows as a whole goes above the form.
+        attach_errors(form, error.fields or {}, mapping=lambda key: "" if key == "partners" else key)
         if not isinstance(error, ValidationError) or not error.fields:
             form.form_errors.append(str(error.message))
         return None
@@ -89,6 +90,7 @@ def _run(form, action):
 def new():
     form = RecurrenceForm()
     form.set_choices(events.list_venues(bookable_for=0), events.list_series(), current_locale())
+    form.set_partner_choices(events.list_partners(), current_locale())
     form.weekdays.set_locale(current_locale())
     if request.method == "GET":
         form.weekdays.data = [1, 2, 3, 4, 5]
@@ -99,7 +101,7 @@ def new():
         recurrence = _run(form, lambda: services.create_recurrence(
             weekdays=form.weekdays.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
             start_time=form.start_time.data, end_time=form.end_time.data, exceptions=form.skipped,
-            status=form.status.data, actor=current_user, **fields,
+            partners=form.partner_rows(), status=form.status.data, actor=current_user, **fields,
         ))
         if recurrence is not None:
             count = len(recurrence.events)

@@ -29,6 +29,7 @@ from outreach.events.services import (
     change_status,
     create_event,
     next_session_number,
+    set_partners,
     update_event,
 )
 from outreach.extensions import db
@@ -147,12 +148,14 @@ def on_pattern(recurrence: Recurrence, day: date) -> bool:
 
 def create_recurrence(
     *, weekdays: str | Iterable[int], starts_on: date, ends_on: date, start_time: time, end_time: time,
-    exceptions: Iterable[tuple[date, str | None]] = (), actor=None, **event_fields,
+    exceptions: Iterable[tuple[date, str | None]] = (), partners: Iterable[tuple[int, str]] = (), actor=None,
+    **event_fields,
 ) -> Recurrence:
     """A weekly pattern and one event per date of it: ``event_fields`` are what ``create_event``
     takes (not the start and end, which the pattern gives, nor the fields of one date such as
     ``registration_opens_at``). With a ``series``, the occurrences are numbered on from
-    ``session_number`` (else the series' next number).
+    ``session_number`` (else the series' next number). ``partners`` ((partner id, role)) are
+    set on every occurrence.
 
     Raises ``ValidationError`` for a bad pattern (see ``check_pattern``) or bad event fields,
     and ``EventError("room_booked")`` naming every date whose room is taken (unless
@@ -184,7 +187,9 @@ def create_recurrence(
         db.session.add(recurrence)
         db.session.flush()
         days = occurrence_dates(digits, starts_on, ends_on, skipped)
-        _make_occurrences(recurrence, days, event_fields, actor=actor, first_number=first_number)
+        _make_occurrences(
+            recurrence, days, event_fields, actor=actor, first_number=first_number, partners=list(partners)
+        )
     record(
         "recurrence.create", recurrence, actor=actor,
         data={"weekdays": digits, "from": starts_on.isoformat(), "to": ends_on.isoformat(), "occurrences": len(days)},
@@ -193,11 +198,12 @@ def create_recurrence(
 
 
 def _make_occurrences(
-    recurrence: Recurrence, days: list[date], fields: dict, *, actor, first_number: int | None = None
+    recurrence: Recurrence, days: list[date], fields: dict, *, actor, first_number: int | None = None,
+    partners: list[tuple[int, str]] | None = None,
 ) -> list[Event]:
-    """One event per day, at the pattern's times. A room clash on any day is collected; when
-    there was one, ``EventError("room_booked")`` names them all (the caller's savepoint then
-    drops what was made)."""
+    """One event per day, at the pattern's times, with ``partners``. A room clash on any day is
+    collected; when there was one, ``EventError("room_booked")`` names them all (the caller's
+    savepoint then drops what was made)."""
     number = first_number
 
     def make(day: date) -> Event:
@@ -207,11 +213,18 @@ def _make_occurrences(
         event = create_event(
             actor=actor, recurrence_id=recurrence.id, starts_at=starts_at, ends_at=ends_at, **fields, **extra
         )
+        if partners:
+            set_partners(event, partners, actor=actor)
         if number is not None:
             number += 1
         return event
 
     return _each_or_none([(day, partial(make, day)) for day in days])
+
+
+def _partners_of(event: Event) -> list[tuple[int, str]]:
+    """The partners a new occurrence takes from the latest one."""
+    return [(link.partner_id, link.role) for link in event.partner_links]
 
 
 def _each_or_none(steps: list[tuple[date, Callable[[], Event]]]) -> list[Event]:
@@ -363,13 +376,14 @@ def remove_exception(
     event = None
     starts_at, _ = span(day, recurrence.start_time, recurrence.end_time)
     if starts_at > clock.now() and not _on_day(recurrence, day):
-        fields = _copy_fields(_latest(recurrence))
+        latest = _latest(recurrence)
+        fields = _copy_fields(latest)
         if fields["series"] is not None:
             fields["session_number"] = next_session_number(fields["series"].id)
         if booking_override_reason:
             fields["booking_override_reason"] = booking_override_reason
         with db.session.begin_nested():
-            event = _make_occurrences(recurrence, [day], fields, actor=actor)[0]
+            event = _make_occurrences(recurrence, [day], fields, actor=actor, partners=_partners_of(latest))[0]
     record("recurrence.unskip", recurrence, actor=actor, data={"day": day.isoformat(), "event": getattr(event, "id", None)})
     return event
 
@@ -469,7 +483,9 @@ def change_range(
         event for event in existing
         if event.status in ("draft", "published") and event.starts_at > now and local_date(event.starts_at) not in wanted
     ]
-    fields = _copy_fields(_latest(recurrence)) if new_days else {}
+    latest = _latest(recurrence) if new_days else None
+    fields = _copy_fields(latest) if latest is not None else {}
+    partners = _partners_of(latest) if latest is not None else None
     if new_days and fields["series"] is not None:
         fields["session_number"] = next_session_number(fields["series"].id)
     if booking_override_reason:
@@ -478,7 +494,9 @@ def change_range(
     with db.session.begin_nested():
         for event in dropped:
             _withdraw(event, None, actor=actor)
-        _make_occurrences(recurrence, new_days, fields, actor=actor, first_number=first_number)
+        _make_occurrences(
+            recurrence, new_days, fields, actor=actor, first_number=first_number, partners=partners,
+        )
         recurrence.ends_on, recurrence.weekdays = ends_on, digits
         db.session.flush()
     change = RangeChange(added=len(new_days), removed=len(dropped))

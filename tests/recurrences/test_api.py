@@ -112,3 +112,17 @@ def test_edit_all_future_occurrences(client, headers, make_class):
     empty = client.patch(path, json={"title": ""}, headers=headers)
     assert empty.status_code == 422 and set(empty.get_json()["error"]["fields"]) == {"title"}
     assert {e.title for e in services.occurrences(recurrence)} == {"三点半课堂"}
+
+
+def test_partners_are_set_on_every_occurrence(client, headers, make_venue):
+    from outreach.events.models import EventPartner, Partner
+
+    school = Partner(name="南门小学")
+    db.session.add(school)
+    db.session.commit()
+    response = client.post("/api/v1/recurrences", json=body(make_venue(), partners=[{"partner_id": school.id, "role": "host"}]),
+                           headers=headers)
+    assert response.status_code == 201, response.get_json()
+    assert db.session.execute(select(EventPartner.partner_id, EventPartner.role)).all() == [(school.id, "host")] * 5
+    bad = client.post("/api/v1/recurrences", json=body(make_venue(), partners=[{"partner_id": "南门小学"}]), headers=headers)
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"partners"}

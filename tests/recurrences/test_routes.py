@@ -272,3 +272,21 @@ def test_the_pages_meet_wcag_aa(live_server, page, make_user, make_class, lang):
     page.click("main form button[type=submit], main form input[type=submit]")
     assert page.locator("#title-error").is_visible()
     assert axe_violations(page) == []
+
+
+def test_the_partners_given_are_on_every_occurrence_and_a_bad_row_is_named(client, staff, make_venue):
+    from outreach.events.models import EventPartner, Partner
+
+    school = Partner(name="南门小学", name_en="Nanmen Primary School")
+    db.session.add(school)
+    db.session.commit()
+    twice = {"partners-0-partner_id": str(school.id), "partners-0-role": "host",
+             "partners-1-partner_id": str(school.id), "partners-1-role": "sponsor"}
+    response = new_class(client, make_venue(), **twice)
+    assert response.status_code == 422
+    assert "Name each partner once." in response.get_data(as_text=True)
+    assert recurrence_count() == 0
+    response = new_class(client, make_venue(), **{"partners-0-partner_id": str(school.id), "partners-0-role": "host"})
+    assert response.status_code == 303
+    rows = db.session.execute(select(EventPartner.partner_id, EventPartner.role)).all()
+    assert len(rows) == 8 and set(rows) == {(school.id, "host")}

@@ -278,3 +278,20 @@ def test_publish_all_publishes_the_drafts_to_come(make_class, make_user):
 def test_event_fields_of_one_date_are_not_taken(make_class):
     with pytest.raises(TypeError):
         make_class(starts_at=NOW)
+
+
+def test_every_occurrence_has_the_partners_and_new_ones_copy_them(make_class, make_user):
+    from outreach.events.models import Partner
+
+    school = Partner(name="南门小学", name_en="Nanmen Primary School")
+    db.session.add(school)
+    db.session.commit()
+    recurrence = make_class(partners=[(school.id, "co_organiser")], starts_on=date(2027, 3, 1), ends_on=date(2027, 3, 12))
+    found = services.occurrences(recurrence)
+    assert len(found) == 10
+    assert all([(link.partner_id, link.role) for link in e.partner_links] == [(school.id, "co_organiser")] for e in found)
+    services.change_range(recurrence, ends_on=recurrence.ends_on + timedelta(days=7), actor=make_user("staff"))
+    db.session.commit()
+    longer = services.occurrences(recurrence)
+    assert len(longer) == 15
+    assert all([(link.partner_id, link.role) for link in e.partner_links] == [(school.id, "co_organiser")] for e in longer)
