@@ -62,7 +62,8 @@ def event_json(event: Event) -> dict:
         "speaker_bio_en": event.speaker_bio_en,
         "setup_minutes": event.setup_minutes,
         "teardown_minutes": event.teardown_minutes,
-        "booking_override_reason": event.booking_override_reason,
+        # An internal note: why staff kept a double booking.
+        "booking_override_reason": event.booking_override_reason if has_role(current_user, "staff") else None,
         "recurrence_id": event.recurrence_id,
         "round": {
             "id": event.round.id, "name": event.round.name, "name_en": event.round.name_en,

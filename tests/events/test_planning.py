@@ -471,3 +471,12 @@ def test_planning_the_next_session_of_a_series_proposes_its_number_and_title(cli
     assert (selected("series_id"), selected("venue_id"), selected("audience"), selected("type")) == (
         str(forum.id), str(hall.id), "adults", "lecture",
     )
+
+
+def test_the_reason_for_a_double_booking_is_for_staff_only(client, make_event, make_venue, make_user, api_token):
+    room = make_venue()
+    make_event(venue=room, starts_at=at(5, 9), ends_at=at(5, 11))
+    kept = make_event(venue=room, starts_at=at(5, 10), ends_at=at(5, 12), booking_override_reason="馆长同意")
+    assert client.get(f"/api/v1/events/{kept.id}").get_json()["booking_override_reason"] is None
+    staff_view = client.get(f"/api/v1/events/{kept.id}", headers=api_token(make_user("staff"))).get_json()
+    assert staff_view["booking_override_reason"] == "馆长同意"
