@@ -41,7 +41,6 @@ from outreach.forms import ActionForm, attach_errors
 from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
 from outreach.registration.models import Registration
-from outreach.timezone import localize
 
 bp = Blueprint("competitions_staff", __name__, url_prefix="/staff/competitions")
 
@@ -250,21 +249,13 @@ def add_sitting(competition_id: int):
             form.venue_id.errors = [_("Choose a venue.")]
         else:
             sitting = _attempt(form, lambda: services.add_sitting(
-                round_, venue=venue, starts_at=localize(form.starts_at.data), ends_at=localize(form.ends_at.data),
-                capacity=form.capacity.data, status=form.status.data,
-                registration_opens_at=_aware(form.registration_opens_at.data),
-                registration_closes_at=_aware(form.registration_closes_at.data),
-                setup_minutes=form.setup_minutes.data, teardown_minutes=form.teardown_minutes.data,
-                booking_override_reason=form.booking_override_reason.data or None, actor=current_user,
+                round_, venue=venue, capacity=form.capacity.data, status=form.status.data, actor=current_user,
+                **form.schedule(),
             ))
             if sitting is not FAILED:
                 flash(_("The sitting at %(place)s is added.", place=sitting_label(sitting, current_locale())), "success")
                 return _redirect("competitions_staff.hub", competition_id=competition.id)
     return _hub(competition, status=422, sitting_form=form)
-
-
-def _aware(value):
-    return localize(value) if value is not None else None
 
 
 # --- a round: scores, results, advancement -----------------------------------------------------------
