@@ -667,11 +667,12 @@ class _Builder:
         # judged, its results published and the best eight registered for the final ahead.
         competition = load_competition(venues=self.venues, actor=self.staff, today=today)
         prelim_round, final_round = competition.rounds
+        # The schools host their sittings; 台北城 names the contest.
+        hosts = {self.venues[key].id: key for key in ("nanmen_primary", "nanmen_middle")}
         for sitting in [*prelim_round.sittings, *final_round.sittings]:
-            host = {"nanmen_primary": "nanmen_primary", "nanmen_middle": "nanmen_middle"}.get(
-                next(key for key, venue in self.venues.items() if venue.id == sitting.venue_id)
-            )
-            partners = [("taibeicheng", "naming_sponsor")] + ([(host, "host")] if host else [])
+            partners = [("taibeicheng", "naming_sponsor")]
+            if sitting.venue_id in hosts:
+                partners.append((hosts[sitting.venue_id], "host"))
             for partner_key, role in partners:
                 self.rows.append(EventPartner(event_id=sitting.id, partner_id=self.partners[partner_key].id, role=role))
             self.summary.events += 1

@@ -226,10 +226,14 @@ class EventForm(ScheduleFields):
         if values["checkin_opens_minutes"] is None:
             values["checkin_opens_minutes"] = 120
         values.update(self.schedule())
+        values["questions"] = self.question_list()
+        return values
+
+    def question_list(self) -> list[dict] | None:
+        """The question rows that are filled in, as the event stores them (None for none)."""
         rows = [entry.form for entry in self.questions]
         taken = {row.key.data for row in rows if row.key.data}
-        values["questions"] = [q for q in (row.question(taken) for row in rows) if q] or None
-        return values
+        return [q for q in (row.question(taken) for row in rows) if q] or None
 
     def partner_rows(self) -> list[tuple[int, str]]:
         """(partner id, role) of the rows that name a partner."""
