@@ -25,7 +25,7 @@ from outreach.events.models import (
 )
 from outreach.extensions import db
 from outreach.platform.services import record
-from outreach.timezone import library_tz
+from outreach.timezone import library_tz, local_date
 
 TITLE_MAX = 200
 NAME_MAX = 120
@@ -292,11 +292,13 @@ def room_booked(found: list[Event]) -> EventError:
 
     first = found[0]
     begin, end = span(first)
+    # A booking over several days (an exhibition) names the day it ends too.
+    same_day = local_date(begin) == local_date(end)
     message = _l(
         "The room is booked then: “%(title)s”, %(start)s–%(end)s with set-up and tear-down (%(count)d booking "
         "in all). Choose another room or time, or give a reason to book it anyway.",
         title=first.display_title(current_locale()), start=format_datetime(begin, "short"),
-        end=format_time(end, "short"), count=len(found),
+        end=format_time(end, "short") if same_day else format_datetime(end, "short"), count=len(found),
     )
     return EventError(
         "room_booked", message,

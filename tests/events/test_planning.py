@@ -480,3 +480,12 @@ def test_the_reason_for_a_double_booking_is_for_staff_only(client, make_event, m
     assert client.get(f"/api/v1/events/{kept.id}").get_json()["booking_override_reason"] is None
     staff_view = client.get(f"/api/v1/events/{kept.id}", headers=api_token(make_user("staff"))).get_json()
     assert staff_view["booking_override_reason"] == "馆长同意"
+
+
+def test_a_clash_with_an_exhibition_names_the_day_it_ends(client, staff, make_event, make_venue):
+    gallery = make_venue(kind="exhibition")
+    make_event(type="exhibition", title="少儿美术展", title_en="Children's Art", registration="none", venue=gallery,
+               starts_at=at(1, 9), ends_at=at(20, 17))
+    data = event_data(client, gallery, starts_at="2026-12-05T10:00", ends_at="2026-12-05T12:00")
+    html = client.post("/staff/events/new?lang=en", data=data).get_data(as_text=True)
+    assert "“Children&#39;s Art”, 12/1/26, 9:00\u202fAM–12/20/26, 5:00\u202fPM" in html
