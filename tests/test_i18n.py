@@ -25,7 +25,7 @@ def extracted(tmp_path_factory):
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs=.*", "-o", str(pot), "."],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "--ignore-dirs=.*", "-o", str(pot), "."],
         check=True, cwd=ROOT,
     )
     with open(pot, "rb") as fh:
@@ -44,6 +44,10 @@ def test_babel_cfg_extracts_templates_and_code(extracted):
     assert "Skip to main content" in ids  # templates/base.html
     assert "open daily %(opens)s–%(closes)s" in ids  # templates/_partials/_event_when.html
     assert "Give a title of 1 to %(n)d characters." in ids  # outreach/events/services.py (lazy)
+    # outreach/competitions/services.py (lazy plural)
+    assert "%(num)d contestant advances but the sitting has only %(free)d places left." in ids
+    # The Makefile extracts with the same keywords.
+    assert "-k lazy_ngettext:1,2" in (ROOT / "Makefile").read_text()
 
 
 def test_every_message_has_its_chinese_translation(extracted):

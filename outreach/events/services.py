@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -294,11 +295,14 @@ def room_booked(found: list[Event]) -> EventError:
     begin, end = span(first)
     # A booking over several days (an exhibition) names the day it ends too.
     same_day = local_date(begin) == local_date(end)
-    message = _l(
-        "The room is booked then: “%(title)s”, %(start)s–%(end)s with set-up and tear-down (%(count)d booking "
+    message = lazy_ngettext(
+        "The room is booked then: “%(title)s”, %(start)s–%(end)s with set-up and tear-down (%(num)d booking "
         "in all). Choose another room or time, or give a reason to book it anyway.",
+        "The room is booked then: “%(title)s”, %(start)s–%(end)s with set-up and tear-down (%(num)d bookings "
+        "in all). Choose another room or time, or give a reason to book it anyway.",
+        len(found),
         title=first.display_title(current_locale()), start=format_datetime(begin, "short"),
-        end=format_time(end, "short") if same_day else format_datetime(end, "short"), count=len(found),
+        end=format_time(end, "short") if same_day else format_datetime(end, "short"),
     )
     return EventError(
         "room_booked", message,

@@ -489,3 +489,13 @@ def test_a_clash_with_an_exhibition_names_the_day_it_ends(client, staff, make_ev
     data = event_data(client, gallery, starts_at="2026-12-05T10:00", ends_at="2026-12-05T12:00")
     html = client.post("/staff/events/new?lang=en", data=data).get_data(as_text=True)
     assert "“Children&#39;s Art”, 12/1/26, 9:00\u202fAM–12/20/26, 5:00\u202fPM" in html
+
+
+def test_the_clash_message_counts_the_bookings_in_words_that_agree(client, staff, make_event, make_venue):
+    room = make_venue()
+    make_event(venue=room, title="甲", starts_at=at(5, 9), ends_at=at(5, 10))
+    make_event(venue=room, title="乙", starts_at=at(5, 10), ends_at=at(5, 11))
+    data = event_data(client, room, starts_at="2026-12-05T09:30", ends_at="2026-12-05T10:30")
+    assert "(2 bookings in all)" in client.post("/staff/events/new?lang=en", data=data).get_data(as_text=True)
+    data = event_data(client, room, starts_at="2026-12-05T09:00", ends_at="2026-12-05T09:30")
+    assert "(1 booking in all)" in client.post("/staff/events/new?lang=en", data=data).get_data(as_text=True)
