@@ -17,6 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -91,8 +92,6 @@ def manage(event_id: int):
 
 
 def _headcount_form(event: Event, today) -> HeadcountForm:
-    from flask_babel import format_date
-
     form = HeadcountForm()
     form.set_days(services.event_days_so_far(event, today), lambda day: format_date(day, "full"))
     return form
