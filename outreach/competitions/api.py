@@ -258,7 +258,7 @@ def enter_scores(round_id: int):
     errors: dict = {}
     judge_id = read_int(data, "judge_id", errors, required=True, nullable=False)
     judge = db.session.get(Judge, judge_id) if judge_id is not None else None
-    if judge_id is not None and (judge is None or judge.competition_id != round_.competition_id):
+    if judge_id is not None and judge is None:  # a judge of another panel is the service's to refuse
         errors["judge_id"] = _l("There is no such judge on this competition's panel.")
     scores = _read_scores(data, errors)
     if errors:

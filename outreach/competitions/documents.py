@@ -43,6 +43,11 @@ def awarded(round_: Round, *, registration_id: int | None = None) -> list[servic
     ]
 
 
+def template_helpers() -> dict:
+    """How the competition templates show an award and an answer (a context processor)."""
+    return {"award_name": award_name, "answer": answer}
+
+
 def certificates_pdf(round_: Round, *, locale: str, registration_id: int | None = None) -> bytes | None:
     """Every award certificate of the round in one PDF (or one contestant's); None when there
     is none to print."""

@@ -20,9 +20,7 @@ from outreach.extensions import db
 bp = Blueprint("competitions", __name__, url_prefix="/competitions")
 
 
-@bp.context_processor
-def helpers():
-    return {"award_name": documents.award_name, "answer": documents.answer}
+bp.context_processor(documents.template_helpers)
 
 
 @bp.get("/")

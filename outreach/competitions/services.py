@@ -513,7 +513,7 @@ def enter_scores(round_: Round, judge: Judge, scores: dict, *, actor=None) -> in
         else:
             number = as_number(value)
             if number is None or not 0 <= number <= criterion.max_score:
-                errors[key] = _l("Enter a score from 0 to %(max)s.", max=_plain(criterion.max_score))
+                errors[key] = _l("Enter a score from 0 to %(max)s.", max=plain(criterion.max_score))
             wanted[registration_id, criterion_id] = number
     if errors:
         raise ValidationError(errors)
@@ -543,7 +543,7 @@ def enter_scores(round_: Round, judge: Judge, scores: dict, *, actor=None) -> in
     return changed
 
 
-def _plain(number: Decimal) -> str:
+def plain(number: Decimal) -> str:
     """10.00 → "10", 7.50 → "7.5": as people write a maximum."""
     return format(Decimal(number).normalize(), "f")
 
@@ -686,13 +686,14 @@ def advance(
         raise ValidationError({"sitting_id": _l("Choose a sitting of the next round.")})
     advancing = [result for result in _settled(round_) if result.advances]
     sitting = locked(db.session, Event, sitting.id)
-    if sitting.capacity is not None and seats_taken(sitting.id) + len(advancing) > sitting.capacity:
+    taken = seats_taken(sitting.id) if sitting.capacity is not None else 0
+    if sitting.capacity is not None and taken + len(advancing) > sitting.capacity:
         raise CompetitionError(
             "next_round_full",
             lazy_ngettext(
                 "%(num)d contestant advances but the sitting has only %(free)d places left.",
                 "%(num)d contestants advance but the sitting has only %(free)d places left.",
-                len(advancing), free=max(sitting.capacity - seats_taken(sitting.id), 0),
+                len(advancing), free=max(sitting.capacity - taken, 0),
             ),
         )
     made = [_advanced_registration(result.registration, sitting, now) for result in advancing]

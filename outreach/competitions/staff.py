@@ -50,7 +50,7 @@ FAILED = object()
 
 @bp.context_processor
 def helpers():
-    return {"award_name": documents.award_name, "answer": documents.answer, "sitting_label": sitting_label}
+    return {**documents.template_helpers(), "sitting_label": sitting_label}
 
 
 def sitting_label(sitting: Event, locale: str) -> str:
@@ -81,6 +81,19 @@ def _attempt(form, action: Callable[[], object], *, rows=None):
         return FAILED
     db.session.commit()
     return result
+
+
+def _flash_outcome(action: Callable[[], object], success: Callable[[], str]) -> None:
+    """A button's service call (no form to re-show): commit and flash ``success()``, or roll
+    back and flash the service's message."""
+    try:
+        action()
+    except OutreachError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(success(), "success")
 
 
 # --- competitions -------------------------------------------------------------------------------
@@ -205,14 +218,9 @@ def remove_judge(judge_id: int):
     competition_id = judge.competition_id
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.remove_judge(judge, actor=current_user)
-    except OutreachError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s is no longer a judge.", name=judge.name), "success")
+    name = judge.name
+    _flash_outcome(lambda: services.remove_judge(judge, actor=current_user),
+                   lambda: _("%(name)s is no longer a judge.", name=name))
     return _redirect("competitions_staff.hub", competition_id=competition_id)
 
 
@@ -261,22 +269,10 @@ def add_sitting(competition_id: int):
 # --- a round: scores, results, advancement -----------------------------------------------------------
 
 
-def _complete_sheets(round_: Round) -> Counter:
-    """For each judge, how many contestants of the round they have scored on every criterion."""
-    criteria = [c.id for c in round_.competition.criteria]
-    if not criteria:
-        return Counter()
-    sheets = (
-        select(Score.judge_id)
-        .join(Registration, Registration.id == Score.registration_id)
-        .join(Event, Event.id == Registration.event_id)
-        .where(Event.round_id == round_.id, Registration.status == "confirmed", Score.criterion_id.in_(criteria))
-        .group_by(Score.judge_id, Score.registration_id)
-        .having(func.count(Score.id) == len(criteria))
-        .subquery()
-    )
-    rows = db.session.execute(select(sheets.c.judge_id, func.count()).group_by(sheets.c.judge_id))
-    return Counter(dict(rows.all()))
+def _complete_sheets(found: list[services.Result]) -> Counter:
+    """For each judge, how many contestants of the round they have scored on every criterion
+    (a judge has a total for a contestant only then)."""
+    return Counter(judge_id for result in found for judge_id in result.judge_totals)
 
 
 def _round_page(round_: Round, *, status: int = 200, round_form=None, advance_form=None):
@@ -285,11 +281,11 @@ def _round_page(round_: Round, *, status: int = 200, round_form=None, advance_fo
     if advance_form is None:
         advance_form = AdvanceForm(formdata=None)
     advance_form.set_choices(following.sittings if following else [], locale, sitting_label)
-    contestants = services.contestants(round_)
+    found = services.results(round_)  # every contestant, once: counts and sheets are read from it
     return render_template(
         "competitions/staff/round.html", round=round_, competition=round_.competition, next_round=following,
-        contestant_total=len(contestants), counts=Counter(r.event_id for r in contestants),
-        sheets=_complete_sheets(round_), results=services.results(round_),
+        contestant_total=len(found), counts=Counter(result.registration.event_id for result in found),
+        sheets=_complete_sheets(found), results=found,
         round_form=round_form or RoundForm(formdata=None, prefix="round", data=_round_data(round_)),
         advance_form=advance_form, action_form=ActionForm(),
     ), status
@@ -298,13 +294,10 @@ def _round_page(round_: Round, *, status: int = 200, round_form=None, advance_fo
 def _round_data(round_: Round) -> dict:
     return {
         "name": round_.name, "name_en": round_.name_en, "advance_mode": round_.advance_mode or "",
-        "advance_value": _plain(round_.advance_value), "awards": list(round_.awards or []),
+        # 3.00 as 3 and 85.50 as 85.5, as staff typed them (not 1E+2 for 100).
+        "advance_value": None if round_.advance_value is None else Decimal(services.plain(round_.advance_value)),
+        "awards": list(round_.awards or []),
     }
-
-
-def _plain(number: Decimal | None) -> Decimal | None:
-    """3.00 as 3 and 85.50 as 85.5, as staff typed them (not 1E+2 for 100)."""
-    return None if number is None else Decimal(format(number.normalize(), "f"))
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -337,7 +330,8 @@ def advance(round_id: int):
     following = services.next_round(round_)
     form = AdvanceForm()
     if form.validate_on_submit():
-        sitting = next((s for s in (following.sittings if following else []) if s.id == form.sitting_id.data), None)
+        # Which round the sitting belongs to is the service's rule; here it need only exist.
+        sitting = db.session.get(Event, form.sitting_id.data) if form.sitting_id.data else None
         if sitting is None and following is not None:
             form.sitting_id.errors = [_("Choose a sitting of the next round.")]
         else:
@@ -357,15 +351,10 @@ def _publishing(round_id: int, publish: bool):
     if not ActionForm().validate_on_submit():
         abort(400)
     change = services.publish_results if publish else services.unpublish_results
-    try:
-        change(round_, actor=current_user)
-    except OutreachError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The results are published.") if publish else _("The results are withdrawn from the public page."),
-              "success")
+    _flash_outcome(
+        lambda: change(round_, actor=current_user),
+        lambda: _("The results are published.") if publish else _("The results are withdrawn from the public page."),
+    )
     return _redirect("competitions_staff.round_page", round_id=round_.id)
 
 

@@ -216,7 +216,8 @@ def test_put_scores_upserts_one_judges_sheet(client, staff_headers, prelim, make
     assert [(c, Decimal(s)) for c, s in stored] == [(criteria[0].id, Decimal("9.00")), (criteria[1].id, Decimal("8.50"))]
 
 
-def test_put_scores_reports_fields(client, staff_headers, prelim, make_sitting, contestants_in, competition):
+def test_put_scores_reports_fields(client, staff_headers, prelim, make_sitting, contestants_in, competition,
+                                  make_competition):
     (child,) = contestants_in(make_sitting(prelim), 1)
     content = competition.criteria[0]
     url = f"/api/v1/rounds/{prelim.id}/scores?lang=en"
@@ -235,6 +236,10 @@ def test_put_scores_reports_fields(client, staff_headers, prelim, make_sitting, 
     ]})
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"] == {f"score-{child.id}-{content.id}": "Enter a score from 0 to 10."}
+    outsider = make_competition().judges[0]  # a judge of another panel: the service refuses them
+    response = client.put(url, headers=staff_headers, json={"judge_id": outsider.id, "scores": []})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"judge_id": "This judge is not on this competition's panel."}
 
 
 def test_advance_and_its_conflicts(client, staff_headers, competition, prelim, scored, make_sitting):

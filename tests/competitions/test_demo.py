@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
 
 from outreach.competitions import services
 from outreach.competitions.demo import load_competition
+from outreach.competitions.models import Score
 from outreach.extensions import db
 from outreach.timezone import local_date
 
@@ -35,4 +39,11 @@ def test_demo_competition(app, make_venue):
     assert sorted(r.advanced_from_id for r in finalists) == sorted(advancing)
     assert len({r.registration.name for r in results}) == 24
     # each judge's total is the sum of the marks, since every criterion is marked out of its weight
-    assert all(total <= 100 for r in results for total in r.judge_totals.values())
+    marks = db.session.execute(
+        select(Score.registration_id, Score.judge_id, func.sum(Score.score))
+        .where(Score.registration_id.in_([r.registration.id for r in results]))
+        .group_by(Score.registration_id, Score.judge_id)
+    ).all()
+    assert {(r.registration.id, judge_id): total for r in results for judge_id, total in r.judge_totals.items()} == {
+        (registration_id, judge_id): Decimal(total) for registration_id, judge_id, total in marks
+    }
