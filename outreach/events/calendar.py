@@ -12,7 +12,6 @@ from babel.dates import format_skeleton, get_day_names
 from flask import current_app, request, url_for
 from icalendar import Calendar
 from icalendar import Event as VEvent
-from sqlalchemy import Select
 
 from outreach import clock
 from outreach.events import services
@@ -73,8 +72,6 @@ class Entry:
     event: Event
     #: False on the second and later days of a multi-day event: it "continues".
     first_day: bool
-    #: True on the last day of a multi-day event.
-    last_day: bool
 
 
 @dataclass
@@ -85,17 +82,21 @@ class Day:
     entries: list[Entry] = field(default_factory=list)
 
 
+def month_end(first: date) -> date:
+    """The last day of ``first``'s month."""
+    return first.replace(day=stdlib_calendar.monthrange(first.year, first.month)[1])
+
+
 def month_weeks(first: date, events: list[Event]) -> list[list[Day]]:
     """The weeks (Monday first) of ``first``'s month, each day with the events running on it."""
-    layout = stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    layout = stdlib_calendar.Calendar().monthdatescalendar(first.year, first.month)
     weeks = [[Day(day, day.month == first.month) for day in week] for week in layout]
-    by_day = {cell.day: cell for week in weeks for cell in week if cell.in_month}
-    month_end = max(by_day)
+    by_day = {cell.day: cell for week in weeks for cell in week}
+    last = month_end(first)
     for event in events:
-        for day in days_of(event, first, month_end):
-            by_day[day].entries.append(
-                Entry(event, day == local_date(event.starts_at), day == last_day(event))
-            )
+        starts = local_date(event.starts_at)
+        for day in days_of(event, first, last):
+            by_day[day].entries.append(Entry(event, day == starts))
     return weeks
 
 
@@ -118,15 +119,11 @@ def short_day(day: date, locale: str) -> str:
 def month_events(first: date, *, type: str | None, branch_id: int | None, audience: str | None) -> list[Event]:
     """The public (not draft) events running on some day of ``first``'s month. An audience
     keeps its own events and those for everyone, as the programme list does."""
-    last = first.replace(day=stdlib_calendar.monthrange(first.year, first.month)[1])
-    stmt = services.events_query(include_drafts=False, start=first, end=last, type=type, branch_id=branch_id)
-    return list(db.session.scalars(_for_audience(stmt, audience)))
-
-
-def _for_audience(stmt: Select, audience: str | None) -> Select:
-    if audience:
-        stmt = stmt.where(Event.audience.in_((audience, "all")))
-    return stmt
+    stmt = services.events_query(
+        include_drafts=False, start=first, end=month_end(first), type=type, branch_id=branch_id
+    )
+    stmt = services.for_audience(stmt, audience)
+    return list(db.session.scalars(stmt))
 
 
 # --- iCalendar feeds -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from wtforms import SelectField
 from outreach import clock
 from outreach.accounts.permissions import role_required
 from outreach.events import calendar, services
-from outreach.events.booking import overlaps, span
+from outreach.events.booking import MAX_BUFFER, overlaps, span
 from outreach.events.models import Branch, Event, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale
@@ -70,12 +70,13 @@ def parse_week(value: str | None, today: date) -> date | None:
 
 def week_events(start: date, *, branch_id: int | None = None) -> list[Event]:
     """Every event that is not cancelled (drafts too: a draft holds its room) whose room is
-    taken during the week from ``start``. A day's margin either side catches the set-up and
-    tear-down (at most a day each) of events just outside the week."""
-    stmt = services.events_query(
-        include_drafts=True, start=start - timedelta(days=1), end=start + WEEK, branch_id=branch_id
-    ).where(Event.status != "cancelled")
+    taken during the week from ``start``. The days fetched are widened by the longest set-up
+    and tear-down a row may have, to catch events just outside the week."""
     begin, end = services.day_start(start), services.day_start(start + WEEK)
+    stmt = services.events_query(
+        include_drafts=True, start=local_date(begin - MAX_BUFFER), end=local_date(end + MAX_BUFFER),
+        branch_id=branch_id,
+    ).where(Event.status != "cancelled")
     return [event for event in db.session.scalars(stmt) if overlaps(span(event), (begin, end))]
 
 
@@ -131,10 +132,18 @@ class VenueRow:
     cells: list[list[Event]]
 
 
-def venue_rows(start: date, events: list[Event], branch_id: int | None) -> list[tuple[Branch | None, list[VenueRow]]]:
+def by_day(events: list[Event], days: list[date]) -> dict[date, list[Event]]:
+    """The events running on each of ``days`` (consecutive), in the order of ``events``."""
+    found: dict[date, list[Event]] = {day: [] for day in days}
+    for event in events:
+        for day in calendar.days_of(event, days[0], days[-1]):
+            found[day].append(event)
+    return found
+
+
+def venue_rows(days: list[date], events: list[Event], branch_id: int | None) -> list[tuple[Branch | None, list[VenueRow]]]:
     """The grid's rows, grouped by branch (venues of no branch last): every active venue of
     the chosen branches, and any other venue that has an event this week."""
-    days = week_days(start)
     used = {event.venue_id: event.venue for event in events}
     venues = {venue.id: venue for venue in services.list_venues() if venue.active}
     if branch_id is not None:
@@ -143,7 +152,7 @@ def venue_rows(start: date, events: list[Event], branch_id: int | None) -> list[
     cells: dict[int, list[list[Event]]] = {id_: [[] for _ in days] for id_ in venues}
     for event in events:
         for day in calendar.days_of(event, days[0], days[-1]):
-            cells[event.venue_id][(day - start).days].append(event)
+            cells[event.venue_id][(day - days[0]).days].append(event)
     ordered = sorted(venues.values(), key=lambda v: (v.branch is None, v.branch_id or 0, v.name, v.id))
     groups: list[tuple[Branch | None, list[VenueRow]]] = []
     for venue in ordered:
@@ -236,12 +245,13 @@ def week():
     form = WeekFilterForm(request.args)
     form.set_choices(services.list_branches(), current_locale())
     branch_id = form.branch_id()
+    days = week_days(start)
     events = week_events(start, branch_id=branch_id)
     pairs = double_bookings(events)
     return render_template(
         "staff/calendar_week.html",
-        form=form, start=start, today=today, days=week_days(start), bad_start=bad,
-        groups=venue_rows(start, events, branch_id), pairs=pairs, partners=clash_partners(pairs),
+        form=form, start=start, today=today, days=days, bad_start=bad,
+        groups=venue_rows(days, events, branch_id), pairs=pairs, partners=clash_partners(pairs),
         previous=start - WEEK, next=start + WEEK, occupied=span,
         short_day=lambda day: calendar.short_day(day, current_locale()), day_part=day_part,
     ), 400 if bad else 200
@@ -259,10 +269,9 @@ def this_week():
     pairs = double_bookings(events)
     numbers = registration_numbers([event.id for event in events])
     day_shifts = count_shifts(week_shifts(start), numbers)
-    by_day = {day: [e for e in events if day in calendar.days_of(e, day, day)] for day in days}
     return render_template(
         "staff/calendar_overview.html",
-        start=start, today=today, days=days, by_day=by_day, numbers=numbers, day_shifts=day_shifts,
+        start=start, today=today, days=days, by_day=by_day(events, days), numbers=numbers, day_shifts=day_shifts,
         drafts=[event for event in events if event.status == "draft"], pairs=pairs,
         partners=clash_partners(pairs), occupied=span, next_week=start + WEEK, day_part=day_part,
     )

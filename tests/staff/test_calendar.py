@@ -153,6 +153,21 @@ def test_week_lists_the_double_booking_in_words(client, staff, week):
     assert text(section) == "Double bookings No room is double-booked this week."
 
 
+def test_a_tear_down_reaching_into_the_week_is_a_clash_of_the_week(client, staff, week, make_event):
+    hall = week["a"].venue
+    make_event(title="周日夜读", title_en="Sunday Night Reading", venue=hall, starts_at=at(11, 15, 22),
+               ends_at=at(11, 15, 23, 30), teardown_minutes=60)
+    make_event(title="午夜观星", title_en="Midnight Stargazing", venue=hall, starts_at=at(11, 16, 0, 15),
+               ends_at=at(11, 16, 1), booking_override_reason=REASON)
+    db.session.commit()
+    document = parse(client.get("/staff/calendar/week?start=2026-11-16&lang=en"))
+    section = next(s for s in document.iter("section") if s.get("aria-labelledby") == "clashes-heading")
+    assert [text(li) for li in section.iter("li")][0] == (
+        "Double-booked: “Sunday Night Reading” and “Midnight Stargazing” both hold Lecture hall on "
+        f"Monday, November 16, 2026. Booked anyway (“Midnight Stargazing”): {REASON}"
+    )
+
+
 def test_week_navigation_and_the_next_week(client, staff, week):
     document = parse(client.get(f"/staff/calendar/week?start=2026-11-25&branch={week['central'].id}&lang=en"))
     nav = next(n for n in document.iter("nav") if n.get("class") == "week-nav")
