@@ -343,10 +343,14 @@ def upcoming_public_events(
     *, now: datetime, type: str | None = None, branch_id: int | None = None, audience: str | None = None
 ) -> Select:
     """Published events that have not ended yet; for an audience, its events and those for everyone."""
-    stmt = events_query(include_drafts=False, type=type, branch_id=branch_id)
-    if audience:
-        stmt = stmt.where(Event.audience.in_((audience, "all")))
+    stmt = for_audience(events_query(include_drafts=False, type=type, branch_id=branch_id), audience)
     return stmt.where(Event.status == "published", Event.ends_at > now)
+
+
+def for_audience(stmt: Select, audience: str | None) -> Select:
+    """What the public programme shows an audience (children, seniors ...): its own events
+    and those for everyone. No audience: every event."""
+    return stmt.where(Event.audience.in_((audience, "all"))) if audience else stmt
 
 
 def is_visible(event: Event, user) -> bool:
