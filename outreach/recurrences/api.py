@@ -3,7 +3,7 @@ a day, edit every occurrence to come. The rules are ``outreach.recurrences.servi
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import Blueprint, jsonify
 from flask_babel import lazy_gettext as _l
@@ -12,7 +12,6 @@ from flask_login import current_user
 from outreach.accounts.permissions import role_required
 from outreach.api import created, iso, json_body, read_clock, read_str
 from outreach.errors import ValidationError
-from outreach.events import services as events
 from outreach.events.api import read_event_fields, read_partners
 from outreach.events.models import Recurrence
 from outreach.extensions import db
@@ -27,22 +26,14 @@ _ONE_DATE = (
 )
 #: Fields "edit all" leaves to each occurrence's own page.
 _ONE_EVENT = ("status", "series_id", "session_number", "partners")
-#: What a new occurrence has when the request leaves a field out (as ``POST /events``).
-_DEFAULTS = {
-    "registration": "open", "audience": "all", "status": "draft", "max_party_size": events.DEFAULT_MAX_PARTY_SIZE,
-    "checkin_opens_minutes": 120, "setup_minutes": 0, "teardown_minutes": 0,
-}
-
-#: ``check_event`` wants a start and an end: any valid pair (the pattern's are ``check_pattern``'s).
-_SAMPLE = (datetime(2026, 1, 5, 15, 30, tzinfo=timezone.utc), datetime(2026, 1, 5, 16, 30, tzinfo=timezone.utc))
 
 
 def recurrence_json(recurrence: Recurrence) -> dict:
     found = services.occurrences(recurrence)
-    live = [e for e in found if e.status != "cancelled"] or found
+    named = services.naming_occurrence(found)
     return {
         "id": recurrence.id,
-        "title": live[0].display_title(current_locale()) if live else None,
+        "title": named.display_title(current_locale()) if named is not None else None,
         "weekdays": [int(d) for d in recurrence.weekdays],
         "starts_on": recurrence.starts_on.isoformat(),
         "ends_on": recurrence.ends_on.isoformat(),
@@ -110,7 +101,8 @@ def create_recurrence():
     data = json_body()
     errors: dict = {}
     _refuse(data, _ONE_DATE, _l("Every occurrence takes this from the pattern."), errors)
-    fields = {**_DEFAULTS, **read_event_fields({k: v for k, v in data.items() if k not in _ONE_DATE}, errors, creating=False)}
+    given = {k: v for k, v in data.items() if k not in _ONE_DATE}
+    fields = {**services.EVENT_DEFAULTS, **read_event_fields(given, errors, creating=False)}
     fields["status"] = read_str(data, "status", errors, default="draft", max_length=32)
     for name in ("title", "type", "venue_id"):
         if data.get(name) is None:
@@ -124,14 +116,8 @@ def create_recurrence():
     }
     exceptions = _read_exceptions(data, errors)
     partners = read_partners(data, errors) or []
-    # Shape errors and the services' rules, reported together.
-    skipped = [day for day, _ in exceptions]
-    rules = {
-        **events.check_event({**fields, "starts_at": _SAMPLE[0], "ends_at": _SAMPLE[1]}),
-        **services.check_exceptions(exceptions),
-        **services.check_pattern(**pattern, exceptions=skipped),
-    }
-    for key, message in rules.items():
+    # Shape errors and the service's rules, reported together.
+    for key, message in services.check_recurrence(**pattern, exceptions=exceptions, **fields).items():
         errors.setdefault(key, message)
     if errors:
         raise ValidationError(errors)

@@ -13,8 +13,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from outreach import clock
 from outreach.accounts.permissions import role_required
@@ -46,21 +44,18 @@ def weekday_names(digits: str) -> str:
 
 def title_of(recurrence: Recurrence) -> str:
     """The pattern's name: its first occurrence still held, in the reader's language."""
-    found = recurrence.events
-    live = [e for e in found if e.status != "cancelled"] or found
-    if not live:
+    named = services.naming_occurrence(recurrence.events)
+    if named is None:
         return _("Weekly event %(id)d", id=recurrence.id)
-    return live[0].display_title(current_locale())
+    return named.display_title(current_locale())
 
 
 @bp.get("/")
 @role_required("staff")
 def index():
-    recurrences = db.session.scalars(
-        select(Recurrence).options(selectinload(Recurrence.events))
-        .order_by(Recurrence.starts_on.desc(), Recurrence.id.desc())
-    ).all()
-    return render_template("recurrences/index.html", recurrences=recurrences, today=local_date(clock.now()))
+    return render_template(
+        "recurrences/index.html", recurrences=services.list_recurrences(), today=local_date(clock.now())
+    )
 
 
 # --- a new weekly event ------------------------------------------------------------------------
@@ -114,8 +109,9 @@ def new():
 # --- one weekly event ---------------------------------------------------------------------------
 
 
-def _forms(recurrence: Recurrence, **posted) -> dict:
-    """The recurrence page's forms: the one posted (with its errors) and fresh ones for the rest."""
+def _forms(recurrence: Recurrence, coming: list[Event], **posted) -> dict:
+    """The recurrence page's forms: the one posted (with its errors) and fresh ones for the rest.
+    "Edit all" shows the next occurrence to come (the first of ``coming``)."""
     locale = current_locale()
     today = local_date(clock.now())
     forms = {
@@ -130,31 +126,24 @@ def _forms(recurrence: Recurrence, **posted) -> dict:
         range_form.weekdays.data = [int(d) for d in recurrence.weekdays]
         range_form.ends_on.data = recurrence.ends_on
     all_form = forms["all_form"]
-    all_form.set_choices(events.list_venues(bookable_for=_reference_venue(recurrence)), [], locale)
-    if "all_form" not in posted:
-        reference = _reference(recurrence)
-        if reference is not None:
-            all_form.fill(reference, today)
+    all_form.set_choices(events.list_venues(bookable_for=_reference_venue(coming)), [], locale)
+    if "all_form" not in posted and coming:
+        all_form.fill(coming[0], today)
     return forms
 
 
-def _reference(recurrence: Recurrence) -> Event | None:
-    """The occurrence "edit all" shows: the next one to come."""
-    coming = services.upcoming(recurrence)
-    return coming[0] if coming else None
-
-
-def _reference_venue(recurrence: Recurrence) -> int:
-    reference = _reference(recurrence)
-    return reference.venue_id if reference is not None else 0
+def _reference_venue(coming: list[Event]) -> int:
+    """The venue "edit all" offers even when archived: the next occurrence's."""
+    return coming[0].venue_id if coming else 0
 
 
 def _page(recurrence: Recurrence, status: int = 200, **posted):
     now = clock.now()
+    coming = services.upcoming(recurrence)
     return render_template(
         "recurrences/detail.html", recurrence=recurrence, occurrences=services.occurrences(recurrence),
         counts=services.registration_counts(recurrence), now=now, today=local_date(now),
-        coming=services.upcoming(recurrence), **_forms(recurrence, **posted),
+        coming=coming, **_forms(recurrence, coming, **posted),
     ), status
 
 
@@ -214,7 +203,7 @@ def remove_exception(recurrence_id: int, day: str):
 def edit_all(recurrence_id: int):
     recurrence = db.get_or_404(Recurrence, recurrence_id)
     form = EditAllForm(prefix="all")
-    form.set_choices(events.list_venues(bookable_for=_reference_venue(recurrence)), [], current_locale())
+    form.set_choices(events.list_venues(bookable_for=_reference_venue(services.upcoming(recurrence))), [], current_locale())
     if form.validate_on_submit():
         reference = db.session.get(Event, int(form.reference_id.data)) if (form.reference_id.data or "").isdigit() else None
         if reference is None or reference.recurrence_id != recurrence.id:

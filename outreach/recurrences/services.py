@@ -20,13 +20,16 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from outreach import clock
 from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event, Recurrence, RecurrenceException
 from outreach.events.services import (
+    EVENT_DEFAULTS,
     EventError,
     change_status,
+    check_event,
     create_event,
     next_session_number,
     set_partners,
@@ -132,6 +135,31 @@ def check_exceptions(exceptions: Iterable[tuple[date, str | None]]) -> dict:
     return {}
 
 
+#: What an occurrence has when a field is not given: ``create_event``'s defaults.
+#: ``check_event`` wants a start and an end: any valid pair (the pattern's are ``check_pattern``'s).
+_SAMPLE_DAY = date(2026, 1, 5)
+
+
+def check_recurrence(
+    *, weekdays: str | Iterable[int] | None, starts_on: date | None, ends_on: date | None, start_time: time | None,
+    end_time: time | None, exceptions: Iterable[tuple[date, str | None]] = (), **event_fields,
+) -> dict:
+    """Messages, by field, for everything wrong with a new weekly event: its exceptions (see
+    ``check_exceptions``), its pattern (see ``check_pattern``) and the event fields every
+    occurrence shares (``check_event``). Empty when it is valid."""
+    exceptions = list(exceptions)
+    exception_errors = check_exceptions(exceptions)
+    pattern_errors = check_pattern(
+        weekdays=weekday_digits(weekdays), starts_on=starts_on, ends_on=ends_on, start_time=start_time,
+        end_time=end_time, exceptions=() if exception_errors else [day for day, _ in exceptions],
+    )
+    starts_at, ends_at = span(_SAMPLE_DAY, time(0), time(1))
+    return {
+        **check_event({**EVENT_DEFAULTS, **event_fields, "starts_at": starts_at, "ends_at": ends_at}),
+        **exception_errors, **pattern_errors,
+    }
+
+
 def span(day: date, start_time: time, end_time: time) -> tuple[datetime, datetime]:
     """The start and end, aware, of the occurrence on ``day`` (the times are library time)."""
     tz = library_tz()
@@ -157,7 +185,7 @@ def create_recurrence(
     ``session_number`` (else the series' next number). ``partners`` ((partner id, role)) are
     set on every occurrence.
 
-    Raises ``ValidationError`` for a bad pattern (see ``check_pattern``) or bad event fields,
+    Raises ``ValidationError`` for a bad pattern or bad event fields (see ``check_recurrence``),
     and ``EventError("room_booked")`` naming every date whose room is taken (unless
     ``booking_override_reason`` is given). Nothing is created then.
     """
@@ -167,10 +195,9 @@ def create_recurrence(
     exceptions = [(day, (reason or "").strip() or None) for day, reason in exceptions]
     digits = weekday_digits(weekdays)
     skipped = [day for day, _ in exceptions]
-    exception_errors = check_exceptions(exceptions)
-    errors = exception_errors | check_pattern(
+    errors = check_recurrence(
         weekdays=digits, starts_on=starts_on, ends_on=ends_on, start_time=start_time, end_time=end_time,
-        exceptions=() if exception_errors else skipped,
+        exceptions=exceptions, **event_fields,
     )
     if errors:
         raise ValidationError(errors)
@@ -267,6 +294,22 @@ def occurrences(recurrence: Recurrence) -> list[Event]:
             select(Event).where(Event.recurrence_id == recurrence.id).order_by(Event.starts_at, Event.id)
         )
     )
+
+
+def list_recurrences() -> list[Recurrence]:
+    """Every weekly event, the latest to start first, with its occurrences loaded."""
+    return list(
+        db.session.scalars(
+            select(Recurrence).options(selectinload(Recurrence.events))
+            .order_by(Recurrence.starts_on.desc(), Recurrence.id.desc())
+        )
+    )
+
+
+def naming_occurrence(found: list[Event]) -> Event | None:
+    """The occurrence whose title names the pattern: the first of ``found`` still held, else the first."""
+    live = [e for e in found if e.status != "cancelled"] or found
+    return live[0] if live else None
 
 
 def registration_counts(recurrence: Recurrence) -> dict[int, int]:

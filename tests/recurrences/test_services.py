@@ -85,6 +85,21 @@ def test_a_bad_pattern_is_refused_and_nothing_is_made(make_class, overrides, fie
     assert db.session.scalar(select(func.count(Event.id))) == 0
 
 
+def test_the_pattern_and_the_event_fields_are_checked_together(make_class, make_venue):
+    pattern = {
+        "weekdays": "135", "starts_on": date(2026, 9, 7), "ends_on": date(2026, 9, 18),
+        "start_time": time(15, 30), "end_time": time(15, 0),
+    }
+    errors = services.check_recurrence(**pattern, title="", type="class", venue=make_venue(), capacity=-1)
+    assert set(errors) == {"end_time", "title", "capacity"}
+    with pytest.raises(ValidationError) as caught:
+        make_class(end_time=time(15, 0), title="", capacity=-1)
+    assert set(caught.value.fields) == {"end_time", "title", "capacity"}
+    db.session.rollback()
+    valid = {**pattern, "end_time": time(16, 30)}
+    assert services.check_recurrence(**valid, title="三点半课堂", type="class", venue=make_venue()) == {}
+
+
 def test_room_clashes_on_two_dates_are_refused_together(make_class, make_venue, make_event):
     room = make_venue()
     tz = local(NOW).tzinfo
