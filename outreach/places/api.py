@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from outreach.accounts.permissions import has_role, role_required
@@ -107,10 +106,10 @@ def create_series():
         "description": read_str(data, "description", errors, max_length=_LONG_TEXT_LIMIT),
         "description_en": read_str(data, "description_en", errors, max_length=_LONG_TEXT_LIMIT),
     }
-    branch_id = read_int(data, "branch_id", errors)
-    values["branch"] = db.session.get(Branch, branch_id) if branch_id is not None else None
-    if branch_id is not None and values["branch"] is None:
-        errors["branch_id"] = _l("There is no such branch.")
+    try:
+        values["branch"] = services.chosen_branch(read_int(data, "branch_id", errors))
+    except ValidationError as error:
+        errors.update(error.fields)
     if errors:
         raise ValidationError(errors)
     series = services.create_series(actor=current_user, **values)

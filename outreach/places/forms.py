@@ -38,6 +38,11 @@ def _name_fields(chinese_hint, english_hint) -> tuple[StringField, StringField]:
     )
 
 
+def _branch_choices(empty_label, branches, locale: str) -> list:
+    """A branch select's choices: ``empty_label`` for none, then ``branches`` by name in ``locale``."""
+    return choices([("", empty_label)] + [(b.id, b.display_name(locale)) for b in branches])
+
+
 ENGLISH_HINT = _l("Shown to English readers; leave it empty to show the Chinese name.")
 ADDRESS_MESSAGE = _l("Keep it to %(n)d characters.", n=ADDRESS_MAX)
 DESCRIPTION_MESSAGE = _l("Keep it to %(n)d characters.", n=DESCRIPTION_MAX)
@@ -73,9 +78,7 @@ class VenueForm(FlaskForm):
     submit = SubmitField(_l("Save the venue"))
 
     def set_branches(self, branches, locale: str) -> None:
-        self.branch_id.choices = choices(
-            [("", _l("No branch (outside site)"))] + [(b.id, b.display_name(locale)) for b in branches]
-        )
+        self.branch_id.choices = _branch_choices(_l("No branch (outside site)"), branches, locale)
 
 
 class SeriesForm(FlaskForm):
@@ -95,9 +98,7 @@ class SeriesForm(FlaskForm):
     submit = SubmitField(_l("Save the series"))
 
     def set_branches(self, branches, locale: str) -> None:
-        self.branch_id.choices = choices(
-            [("", _l("No particular branch"))] + [(b.id, b.display_name(locale)) for b in branches]
-        )
+        self.branch_id.choices = _branch_choices(_l("No particular branch"), branches, locale)
 
 
 class PartnerForm(FlaskForm):

@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -68,13 +67,15 @@ def _form_page(form: FlaskForm, *, heading: str, back: tuple[str, str], action: 
     return render_template("places/form.html", form=form, heading=heading, back=back, action=action), status
 
 
-def _chosen_branch(form: VenueForm | SeriesForm) -> Branch | None:
-    if form.branch_id.data is None:
-        return None
-    branch = db.session.get(Branch, form.branch_id.data)
-    if branch is None:
-        raise ValidationError({"branch_id": _l("There is no such branch.")})
-    return branch
+def _form_view(form: FlaskForm, save: Callable[[], object], saved: Callable[[str], str], done: Callable, **page):
+    """A new/edit page: on a valid POST run ``save``, say ``saved`` (worded from the row's name)
+    and go to ``done(row)``; else show the form (see ``_form_page``)."""
+    if form.validate_on_submit():
+        row = _save(form, save)
+        if row is not None:
+            flash(saved(row.display_name(current_locale())), "success")
+            return done(row)
+    return _form_page(form, **page)
 
 
 def _branch_choices(current: Branch | None = None) -> list[Branch]:
@@ -118,13 +119,11 @@ def _branch_values(form: BranchForm) -> dict:
 @role_required("admin")
 def new_branch():
     form = BranchForm()
-    if form.validate_on_submit():
-        branch = _save(form, lambda: services.create_branch(actor=current_user, **_branch_values(form)))
-        if branch is not None:
-            flash(_("The branch “%(name)s” is saved.", name=branch.display_name(current_locale())), "success")
-            return _redirect("places.branches")
-    return _form_page(
-        form, heading=_("New branch"), back=("places.branches", _("Branches")), action=url_for("places.new_branch")
+    return _form_view(
+        form, lambda: services.create_branch(actor=current_user, **_branch_values(form)),
+        lambda name: _("The branch “%(name)s” is saved.", name=name),
+        lambda row: _redirect("places.branches"),
+        heading=_("New branch"), back=("places.branches", _("Branches")), action=url_for("places.new_branch")
     )
 
 
@@ -133,13 +132,11 @@ def new_branch():
 def edit_branch(branch_id: int):
     branch = db.get_or_404(Branch, branch_id)
     form = BranchForm(obj=branch)
-    if form.validate_on_submit():
-        saved = _save(form, lambda: services.update_branch(branch, actor=current_user, **_branch_values(form)))
-        if saved is not None:
-            flash(_("The branch “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
-            return _redirect("places.branches")
-    return _form_page(
-        form, heading=_("Edit the branch “%(name)s”", name=branch.display_name(current_locale())),
+    return _form_view(
+        form, lambda: services.update_branch(branch, actor=current_user, **_branch_values(form)),
+        lambda name: _("The branch “%(name)s” is saved.", name=name),
+        lambda row: _redirect("places.branches"),
+        heading=_("Edit the branch “%(name)s”", name=branch.display_name(current_locale())),
         back=("places.branches", _("Branches")), action=url_for("places.edit_branch", branch_id=branch.id),
     )
 
@@ -189,7 +186,7 @@ def venue(venue_id: int):
 def _venue_values(form: VenueForm) -> dict:
     return {
         "name": form.name.data, "name_en": form.name_en.data, "kind": form.kind.data,
-        "address": form.address.data, "capacity": form.capacity.data, "branch": _chosen_branch(form),
+        "address": form.address.data, "capacity": form.capacity.data, "branch": services.chosen_branch(form.branch_id.data),
     }
 
 
@@ -200,13 +197,11 @@ def new_venue():
     form.set_branches(_branch_choices(), current_locale())
     if request.method == "GET" and request.args.get("branch", "").isdigit():
         form.branch_id.data = int(request.args["branch"])
-    if form.validate_on_submit():
-        venue = _save(form, lambda: services.add_venue(actor=current_user, **_venue_values(form)))
-        if venue is not None:
-            flash(_("The venue “%(name)s” is saved.", name=venue.display_name(current_locale())), "success")
-            return _redirect("places.venues")
-    return _form_page(
-        form, heading=_("New venue"), back=("places.venues", _("Venues")), action=url_for("places.new_venue")
+    return _form_view(
+        form, lambda: services.add_venue(actor=current_user, **_venue_values(form)),
+        lambda name: _("The venue “%(name)s” is saved.", name=name),
+        lambda row: _redirect("places.venues"),
+        heading=_("New venue"), back=("places.venues", _("Venues")), action=url_for("places.new_venue")
     )
 
 
@@ -216,13 +211,11 @@ def edit_venue(venue_id: int):
     venue = db.get_or_404(Venue, venue_id)
     form = VenueForm(obj=venue)
     form.set_branches(_branch_choices(venue.branch), current_locale())
-    if form.validate_on_submit():
-        saved = _save(form, lambda: services.update_venue(venue, actor=current_user, **_venue_values(form)))
-        if saved is not None:
-            flash(_("The venue “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
-            return _redirect("places.venues")
-    return _form_page(
-        form, heading=_("Edit the venue “%(name)s”", name=venue.display_name(current_locale())),
+    return _form_view(
+        form, lambda: services.update_venue(venue, actor=current_user, **_venue_values(form)),
+        lambda name: _("The venue “%(name)s” is saved.", name=name),
+        lambda row: _redirect("places.venues"),
+        heading=_("Edit the venue “%(name)s”", name=venue.display_name(current_locale())),
         back=("places.venues", _("Venues")), action=url_for("places.edit_venue", venue_id=venue.id),
     )
 
@@ -269,7 +262,7 @@ def series(series_id: int):
 def _series_values(form: SeriesForm) -> dict:
     return {
         "name": form.name.data, "name_en": form.name_en.data, "description": form.description.data,
-        "description_en": form.description_en.data, "branch": _chosen_branch(form),
+        "description_en": form.description_en.data, "branch": services.chosen_branch(form.branch_id.data),
     }
 
 
@@ -278,13 +271,11 @@ def _series_values(form: SeriesForm) -> dict:
 def new_series():
     form = SeriesForm()
     form.set_branches(_branch_choices(), current_locale())
-    if form.validate_on_submit():
-        saved = _save(form, lambda: services.create_series(actor=current_user, **_series_values(form)))
-        if saved is not None:
-            flash(_("The series “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
-            return _redirect("places.series", series_id=saved.id)
-    return _form_page(
-        form, heading=_("New series"), back=("places.series_list", _("Series")), action=url_for("places.new_series")
+    return _form_view(
+        form, lambda: services.create_series(actor=current_user, **_series_values(form)),
+        lambda name: _("The series “%(name)s” is saved.", name=name),
+        lambda row: _redirect("places.series", series_id=row.id),
+        heading=_("New series"), back=("places.series_list", _("Series")), action=url_for("places.new_series")
     )
 
 
@@ -294,13 +285,11 @@ def edit_series(series_id: int):
     series = db.get_or_404(Series, series_id)
     form = SeriesForm(obj=series)
     form.set_branches(_branch_choices(series.branch), current_locale())
-    if form.validate_on_submit():
-        saved = _save(form, lambda: services.update_series(series, actor=current_user, **_series_values(form)))
-        if saved is not None:
-            flash(_("The series “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
-            return _redirect("places.series", series_id=saved.id)
-    return _form_page(
-        form, heading=_("Edit the series “%(name)s”", name=series.display_name(current_locale())),
+    return _form_view(
+        form, lambda: services.update_series(series, actor=current_user, **_series_values(form)),
+        lambda name: _("The series “%(name)s” is saved.", name=name),
+        lambda row: _redirect("places.series", series_id=row.id),
+        heading=_("Edit the series “%(name)s”", name=series.display_name(current_locale())),
         back=("places.series_list", _("Series")), action=url_for("places.edit_series", series_id=series.id),
     )
 
@@ -318,15 +307,11 @@ def partners():
 @role_required("staff")
 def new_partner():
     form = PartnerForm()
-    if form.validate_on_submit():
-        saved = _save(
-            form, lambda: services.create_partner(name=form.name.data, name_en=form.name_en.data, actor=current_user)
-        )
-        if saved is not None:
-            flash(_("The partner “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
-            return _redirect("places.partners")
-    return _form_page(
-        form, heading=_("New partner"), back=("places.partners", _("Partners")), action=url_for("places.new_partner")
+    return _form_view(
+        form, lambda: services.create_partner(name=form.name.data, name_en=form.name_en.data, actor=current_user),
+        lambda name: _("The partner “%(name)s” is saved.", name=name),
+        lambda row: _redirect("places.partners"),
+        heading=_("New partner"), back=("places.partners", _("Partners")), action=url_for("places.new_partner")
     )
 
 
@@ -335,14 +320,12 @@ def new_partner():
 def edit_partner(partner_id: int):
     partner = db.get_or_404(Partner, partner_id)
     form = PartnerForm(obj=partner)
-    if form.validate_on_submit():
-        saved = _save(form, lambda: services.update_partner(
+    return _form_view(
+        form, lambda: services.update_partner(
             partner, name=form.name.data, name_en=form.name_en.data, actor=current_user
-        ))
-        if saved is not None:
-            flash(_("The partner “%(name)s” is saved.", name=saved.display_name(current_locale())), "success")
-            return _redirect("places.partners")
-    return _form_page(
-        form, heading=_("Edit the partner “%(name)s”", name=partner.display_name(current_locale())),
+        ),
+        lambda name: _("The partner “%(name)s” is saved.", name=name),
+        lambda row: _redirect("places.partners"),
+        heading=_("Edit the partner “%(name)s”", name=partner.display_name(current_locale())),
         back=("places.partners", _("Partners")), action=url_for("places.edit_partner", partner_id=partner.id),
     )

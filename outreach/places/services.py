@@ -80,6 +80,17 @@ def _check_branch_open(branch: Branch | None, errors: dict, field: str = "branch
         errors[field] = _l("This branch is archived: choose a branch in service.")
 
 
+def chosen_branch(branch_id: int | None) -> Branch | None:
+    """The branch a form or request names by id (None for none). Raises ``ValidationError`` on
+    ``branch_id`` when there is no such branch."""
+    if branch_id is None:
+        return None
+    branch = events.find_branch(branch_id)
+    if branch is None:
+        raise ValidationError({"branch_id": _l("There is no such branch.")})
+    return branch
+
+
 def _save_unique(obj, change: Callable[[], None], taken: Callable[[], PlacesError]) -> None:
     """Apply ``change`` and flush in a savepoint, so that a name the UNIQUE constraint
     refuses comes back as ``taken()`` and the rest of the transaction stays usable."""

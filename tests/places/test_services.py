@@ -269,6 +269,14 @@ def test_a_new_series_is_not_held_at_an_archived_branch(app, xinghai):
     assert count(Series) == 0
 
 
+def test_chosen_branch_finds_a_branch_by_id_or_names_the_field(app, xinghai):
+    assert services.chosen_branch(xinghai.id) is xinghai
+    assert services.chosen_branch(None) is None
+    with pytest.raises(ValidationError) as caught:
+        services.chosen_branch(xinghai.id + 100)
+    assert str(caught.value.fields["branch_id"]) == "There is no such branch."
+
+
 def test_series_sessions_in_number_order(app, forum_room, make_event):
     series = services.create_series(name="星海讲坛")
     db.session.commit()
