@@ -94,6 +94,11 @@ _EDITABLE = {
     "registration_opens_at", "registration_closes_at", "questions", "setup_minutes", "teardown_minutes",
     "booking_override_reason",
 }
+#: What a new event has when a field is left out.
+EVENT_DEFAULTS = {
+    "status": "draft", "registration": "open", "audience": "all", "max_party_size": DEFAULT_MAX_PARTY_SIZE,
+    "checkin_opens_minutes": 120, "setup_minutes": 0, "teardown_minutes": 0,
+}
 #: Set when an event is made (by a recurrence or a competition round) and not edited after.
 _CREATE_ONLY = {"recurrence_id", "round_id"}
 BIO_MAX = 5000
@@ -228,16 +233,7 @@ def create_event(*, actor=None, **fields) -> Event:
     unknown = set(fields) - _EDITABLE - _CREATE_ONLY
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
-    values = {
-        "status": "draft",
-        "registration": "open",
-        "audience": "all",
-        "max_party_size": DEFAULT_MAX_PARTY_SIZE,
-        "checkin_opens_minutes": 120,
-        "setup_minutes": 0,
-        "teardown_minutes": 0,
-        **fields,
-    }
+    values = {**EVENT_DEFAULTS, **fields}
     if isinstance(values.get("title"), str):
         values["title"] = values["title"].strip()
     errors = check_event(values)
