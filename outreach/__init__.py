@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-ROOT = Path(__file__).resolve().parent.parent
+from outreach.paths import MIGRATIONS, STATIC, TEMPLATES
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -16,8 +14,8 @@ def create_app(config: dict | None = None) -> Flask:
         __name__,
         instance_path=(config or {}).get("INSTANCE_PATH"),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
     )
     from outreach.config import load_config
 
@@ -54,7 +52,7 @@ def _init_extensions(app: Flask) -> None:
     from outreach.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     labels.register(app)

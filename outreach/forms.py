@@ -6,8 +6,37 @@ from collections.abc import Callable, Iterable, Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SubmitField
+from wtforms import Form as _WTForm
+from wtforms import PasswordField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
+
+from outreach.text import clean_text
+
+
+class _CleanTextMeta:
+    """Every text field of every form is cleaned (trimmed, NUL characters dropped) before
+    it is validated: no door may forget it. Passwords are taken exactly as typed."""
+
+    def bind_field(self, form, unbound_field, options):
+        field_class = unbound_field.field_class
+        if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+            options["filters"] = [clean_text, *unbound_field.kwargs.get("filters", ())]
+        return super().bind_field(form, unbound_field, options)
+
+
+class Form(FlaskForm):
+    """The base of every page form: CSRF-protected, text cleaned."""
+
+    class Meta(_CleanTextMeta):
+        pass
+
+
+class RowForm(_WTForm):
+    """A repeated row inside a page form (``FieldList(FormField(...))``): text cleaned; the
+    page form around it carries the CSRF token."""
+
+    class Meta(_CleanTextMeta):
+        pass
 
 
 def attach_errors(
@@ -44,7 +73,7 @@ def optional_int(value):
         return None
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something (publish, archive, remove a judge): the CSRF token is
     all that travels with it."""
 

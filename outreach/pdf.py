@@ -21,9 +21,9 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from outreach import ROOT
+from outreach.paths import STATIC
 
-FONT_DIR = ROOT / "static" / "vendor" / "noto-sans-sc-5.3.0"
+FONT_DIR = STATIC / "vendor" / "noto-sans-sc-5.3.0"
 FONT_FAMILY = "Noto Sans SC"
 
 #: Documents may load images, stylesheets and fonts from files and ``data:`` URLs only:
@@ -64,7 +64,7 @@ def render_pdf(html: str, *, base_url: str | None = None, stylesheets: list[str]
     """Render an HTML document to PDF bytes, in Noto Sans SC unless the document says otherwise.
 
     ``base_url`` resolves the document's relative links (for files under ``static/``, pass
-    ``(ROOT / "static").as_uri() + "/"``). ``stylesheets`` are extra CSS texts applied after
+    ``STATIC.as_uri() + "/"``). ``stylesheets`` are extra CSS texts applied after
     the base stylesheet; like it, they are user style sheets, so the document's own
     ``<style>`` wins over them.
     """

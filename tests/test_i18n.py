@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-import outreach
+import outreach.paths
 
-ROOT = Path(outreach.ROOT)
+ROOT = outreach.paths.ROOT
 CATALOGUE = ROOT / "outreach" / "translations" / "zh_Hans" / "LC_MESSAGES" / "messages.po"
 
 

@@ -25,9 +25,9 @@ def test_migration_files_have_dated_names(app):
     import re
     from pathlib import Path
 
-    import outreach
+    import outreach.paths
 
-    versions = Path(outreach.ROOT) / "migrations" / "versions"
+    versions = outreach.paths.ROOT / "migrations" / "versions"
     names = [p.name for p in versions.glob("*.py")]
     assert names
     assert all(re.match(r"^\d{4}-\d{2}-\d{2}_[0-9a-f]+_\w+\.py$", n) for n in names), names

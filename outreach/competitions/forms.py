@@ -10,11 +10,9 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -26,8 +24,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from outreach.events.forms import ScheduleFields
-from outreach.forms import choices, optional_int
-from outreach.volunteers.staff_forms import TEXT
+from outreach.forms import Form, RowForm, choices, optional_int
 
 #: Blank rows offered for the rubric and for a round's awards (no JavaScript adds rows).
 RUBRIC_ROWS = 8
@@ -121,14 +118,13 @@ class RowList(FieldList):
 # --- the competition and its rubric -----------------------------------------------------------------
 
 
-class CompetitionForm(FlaskForm):
+class CompetitionForm(Form):
     title = StringField(
         _l("Title"), validators=[InputRequired(_l("Give a title of 1 to %(n)d characters.", n=200)), Length(max=200)],
-        **TEXT,
-    )
-    title_en = StringField(_l("English title"), validators=[Optional(), Length(max=200)], **TEXT)
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)], **TEXT)
-    description_en = TextAreaField(_l("English description"), validators=[Optional(), Length(max=20000)], **TEXT)
+            )
+    title_en = StringField(_l("English title"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    description_en = TextAreaField(_l("English description"), validators=[Optional(), Length(max=20000)])
     submit = SubmitField(_l("Save the competition"))
 
     def details(self) -> dict:
@@ -139,11 +135,11 @@ class CompetitionForm(FlaskForm):
         }
 
 
-class CriterionRow(Form):
+class CriterionRow(RowForm):
     """One line of the rubric; a row left empty is no criterion."""
 
-    name = StringField(_l("Criterion"), validators=[Optional(), Length(max=120)], **TEXT)
-    name_en = StringField(_l("Criterion in English"), validators=[Optional(), Length(max=120)], **TEXT)
+    name = StringField(_l("Criterion"), validators=[Optional(), Length(max=120)])
+    name_en = StringField(_l("Criterion in English"), validators=[Optional(), Length(max=120)])
     weight = NumberField(_l("Weight"), validators=[Optional()], step="0.01")
     max_score = NumberField(_l("Highest score"), validators=[Optional()], step="0.01")
 
@@ -157,7 +153,7 @@ class CriterionRow(Form):
         return values
 
 
-class RubricForm(FlaskForm):
+class RubricForm(Form):
     criteria = RowList(FormField(CriterionRow), min_entries=RUBRIC_ROWS, max_entries=3 * RUBRIC_ROWS)
     submit = SubmitField(_l("Save the rubric"))
 
@@ -167,22 +163,22 @@ class RubricForm(FlaskForm):
         return [self.criteria.entries[i].form.criterion() for i in positions], positions
 
 
-class JudgeForm(FlaskForm):
+class JudgeForm(Form):
     name = StringField(
-        _l("Judge's name"), validators=[InputRequired(_l("Enter the judge's name.")), Length(max=100)], **TEXT,
+        _l("Judge's name"), validators=[InputRequired(_l("Enter the judge's name.")), Length(max=100)],
     )
-    affiliation = StringField(_l("From (school, association)"), validators=[Optional(), Length(max=120)], **TEXT)
+    affiliation = StringField(_l("From (school, association)"), validators=[Optional(), Length(max=120)])
     submit = SubmitField(_l("Add the judge"))
 
 
 # --- rounds and sittings ----------------------------------------------------------------------------
 
 
-class AwardRow(Form):
+class AwardRow(RowForm):
     """One prize tier, given from the top: 一等奖 for 1 place, 二等奖 for the next 3 ..."""
 
-    name = StringField(_l("Award"), validators=[Optional(), Length(max=60)], **TEXT)
-    name_en = StringField(_l("Award in English"), validators=[Optional(), Length(max=60)], **TEXT)
+    name = StringField(_l("Award"), validators=[Optional(), Length(max=60)])
+    name_en = StringField(_l("Award in English"), validators=[Optional(), Length(max=60)])
     places = IntegerField(
         _l("Places"), validators=[Optional(), NumberRange(min=1, message=_l("Enter a whole number of 1 or more."))],
     )
@@ -194,11 +190,11 @@ class AwardRow(Form):
         return {"name": self.name.data or "", "name_en": self.name_en.data or None, "places": self.places.data}
 
 
-class RoundForm(FlaskForm):
+class RoundForm(Form):
     name = StringField(
-        _l("Round"), validators=[InputRequired(_l("Name the round, such as 初赛.")), Length(max=120)], **TEXT,
+        _l("Round"), validators=[InputRequired(_l("Name the round, such as 初赛.")), Length(max=120)],
     )
-    name_en = StringField(_l("Round in English"), validators=[Optional(), Length(max=120)], **TEXT)
+    name_en = StringField(_l("Round in English"), validators=[Optional(), Length(max=120)])
     advance_mode = SelectField(_l("Who advances"), choices=choices(ADVANCE_MODE_LABELS.items()), default="")
     advance_value = NumberField(_l("N (places or score)"), validators=[Optional()], step="0.01")
     awards = RowList(FormField(AwardRow), min_entries=AWARD_ROWS, max_entries=3 * AWARD_ROWS)
@@ -242,7 +238,7 @@ class SittingForm(ScheduleFields):
 # --- scores, advancement, actions -------------------------------------------------------------------
 
 
-class ScoreSheetForm(FlaskForm):
+class ScoreSheetForm(Form):
     """A judge's score sheet for one page of contestants. Its inputs, ``score-<registration
     id>-<criterion id>``, are made per page by the template and read by ``read``."""
 
@@ -273,7 +269,7 @@ class ScoreSheetForm(FlaskForm):
         return scores, errors, typed
 
 
-class ScoreFilterForm(FlaskForm):
+class ScoreFilterForm(Form):
     """Which sitting's contestants the score sheet shows: a GET form, so no CSRF token."""
 
     class Meta:
@@ -286,7 +282,7 @@ class ScoreFilterForm(FlaskForm):
         self.sitting.choices = choices([("", _l("All sittings"))] + [(s.id, describe(s, locale)) for s in sittings])
 
 
-class AdvanceForm(FlaskForm):
+class AdvanceForm(Form):
     sitting_id = SelectField(
         _l("Register them in the sitting"), coerce=optional_int, choices=[], validate_choice=False,
         validators=[InputRequired(_l("Choose a sitting of the next round."))],

@@ -1,12 +1,10 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -19,11 +17,11 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from outreach.events.labels import AUDIENCE_LABELS, EVENT_TYPE_LABELS, PARTNER_ROLE_LABELS
-from outreach.forms import choices, optional_int
+from outreach.forms import Form, RowForm, choices, optional_int
 from outreach.timezone import localize
 
 
-class ProgrammeFilterForm(FlaskForm):
+class ProgrammeFilterForm(Form):
     """The public programme's filters: a GET form, so no CSRF token (it changes nothing)."""
 
     class Meta:
@@ -41,7 +39,7 @@ class ProgrammeFilterForm(FlaskForm):
         ]
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(Form):
     starts_at = DateTimeLocalField(
         _l("The copy starts at"), format="%Y-%m-%dT%H:%M",
         validators=[InputRequired(_l("Give the date and time the copy starts."))],
@@ -61,7 +59,7 @@ PARTNER_ROWS = 4
 _CHOICE_SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 
-class QuestionRow(Form):
+class QuestionRow(RowForm):
     """One extra question a registrant answers (school, grade, piece title ...)."""
 
     key = HiddenField()
@@ -89,12 +87,12 @@ class QuestionRow(Form):
         return question
 
 
-class PartnerRow(Form):
+class PartnerRow(RowForm):
     partner_id = SelectField(_l("Partner"), coerce=optional_int, choices=[], validate_choice=False)
     role = SelectField(_l("Role"), choices=choices(PARTNER_ROLE_LABELS.items()), default="co_organiser")
 
 
-class ScheduleFields(FlaskForm):
+class ScheduleFields(Form):
     """Where and when an event takes place, what its room needs, and when registration is
     open: the fields the event form and a competition sitting's form share."""
 
@@ -241,14 +239,14 @@ class EventForm(ScheduleFields):
         return [(row.partner_id.data, row.role.data) for row in rows if row.partner_id.data]
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     """A button that moves an event along the workflow, with the reason for a cancellation."""
 
     status = HiddenField(validators=[AnyOf(("published", "completed", "cancelled"))])
     reason = StringField(_l("Reason (sent to registrants)"), validators=[Optional(), Length(max=500)])
 
 
-class ExhibitForm(FlaskForm):
+class ExhibitForm(Form):
     """One work of an exhibition's catalogue."""
 
     title = StringField(
@@ -270,7 +268,7 @@ class ExhibitForm(FlaskForm):
         return {name: getattr(self, name).data for name in ("title", "creator", "age", "school", "note")}
 
 
-class ExhibitImportForm(FlaskForm):
+class ExhibitImportForm(Form):
     lines = TextAreaField(
         _l("Works, one a line"),
         validators=[InputRequired(_l("Paste or type at least one line.")), Length(max=100_000)],

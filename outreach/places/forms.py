@@ -4,14 +4,12 @@ the archived-branch rule are the services'), and the translated names of venue k
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from outreach.forms import choices, optional_int
+from outreach.forms import Form, choices, optional_int
 from outreach.events.labels import BRANCH_KIND_LABELS
 from outreach.places.services import ADDRESS_MAX, DESCRIPTION_MAX, NAME_MAX
-from outreach.volunteers.staff_forms import clean_text
 
 VENUE_KIND_LABELS = {
     "room": _l("Activity room"),
@@ -28,11 +26,11 @@ NAME_MESSAGE = _l("Give a name of 1 to %(n)d characters.", n=NAME_MAX)
 def _name_fields(chinese_hint, english_hint) -> tuple[StringField, StringField]:
     return (
         StringField(
-            _l("Chinese name"), description=chinese_hint, filters=[clean_text],
+            _l("Chinese name"), description=chinese_hint,
             validators=[InputRequired(NAME_MESSAGE), Length(max=NAME_MAX, message=NAME_MESSAGE)],
         ),
         StringField(
-            _l("English name"), description=english_hint, filters=[clean_text],
+            _l("English name"), description=english_hint,
             validators=[Optional(), Length(max=NAME_MAX, message=NAME_MESSAGE)],
         ),
     )
@@ -48,16 +46,16 @@ ADDRESS_MESSAGE = _l("Keep it to %(n)d characters.", n=ADDRESS_MAX)
 DESCRIPTION_MESSAGE = _l("Keep it to %(n)d characters.", n=DESCRIPTION_MAX)
 
 
-class BranchForm(FlaskForm):
+class BranchForm(Form):
     name, name_en = _name_fields(_l("For example: 星海明筑分馆"), ENGLISH_HINT)
     kind = SelectField(_l("Kind of branch"), choices=choices(BRANCH_KIND_LABELS.items()), default="branch")
     address = StringField(
-        _l("Address"), filters=[clean_text], validators=[Optional(), Length(max=ADDRESS_MAX, message=ADDRESS_MESSAGE)]
+        _l("Address"), validators=[Optional(), Length(max=ADDRESS_MAX, message=ADDRESS_MESSAGE)]
     )
     submit = SubmitField(_l("Save the branch"))
 
 
-class VenueForm(FlaskForm):
+class VenueForm(Form):
     branch_id = SelectField(
         _l("Branch"), coerce=optional_int, choices=[], validate_choice=False,
         description=_l("Leave it empty for a site outside the library, such as a school."),
@@ -72,7 +70,7 @@ class VenueForm(FlaskForm):
         ],
     )
     address = StringField(
-        _l("Address"), filters=[clean_text], description=_l("For a site outside the library."),
+        _l("Address"), description=_l("For a site outside the library."),
         validators=[Optional(), Length(max=ADDRESS_MAX, message=ADDRESS_MESSAGE)],
     )
     submit = SubmitField(_l("Save the venue"))
@@ -81,14 +79,14 @@ class VenueForm(FlaskForm):
         self.branch_id.choices = _branch_choices(_l("No branch (outside site)"), branches, locale)
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(Form):
     name, name_en = _name_fields(_l("For example: 星海讲坛"), ENGLISH_HINT)
     description = TextAreaField(
-        _l("Description"), filters=[clean_text],
+        _l("Description"),
         validators=[Optional(), Length(max=DESCRIPTION_MAX, message=DESCRIPTION_MESSAGE)],
     )
     description_en = TextAreaField(
-        _l("English description"), filters=[clean_text],
+        _l("English description"),
         validators=[Optional(), Length(max=DESCRIPTION_MAX, message=DESCRIPTION_MESSAGE)],
     )
     branch_id = SelectField(
@@ -101,7 +99,7 @@ class SeriesForm(FlaskForm):
         self.branch_id.choices = _branch_choices(_l("No particular branch"), branches, locale)
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(Form):
     name, name_en = _name_fields(_l("For example: 醴陵市第一中学"), ENGLISH_HINT)
     submit = SubmitField(_l("Save the partner"))
 

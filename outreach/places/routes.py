@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from flask_wtf import FlaskForm  # the type of the forms it shows
 
 from outreach import clock
 from outreach.accounts.permissions import has_role, role_required

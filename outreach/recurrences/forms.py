@@ -14,7 +14,6 @@ from datetime import date, time
 
 from babel.dates import get_day_names
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
@@ -31,6 +30,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.validators import ValidationError as FieldError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from outreach.forms import Form
 from outreach.events.forms import PARTNER_ROWS, EventForm, PartnerRow
 from outreach.events.models import Event
 from outreach.recurrences.services import REASON_MAX
@@ -175,7 +175,7 @@ class EditAllForm(OccurrenceForm):
         return changed
 
 
-class ExceptionForm(FlaskForm):
+class ExceptionForm(Form):
     """Skip a day (a holiday, a school trip); also the "skip this day" button of an occurrence."""
 
     day = DateField(_l("Day"), validators=[InputRequired(_l("Give the day to skip."))])
@@ -183,7 +183,7 @@ class ExceptionForm(FlaskForm):
     submit = SubmitField(_l("Skip this day"))
 
 
-class RangeForm(FlaskForm):
+class RangeForm(Form):
     """Extend or shorten the pattern, or change its days."""
 
     weekdays = _weekdays_field()

@@ -3,13 +3,14 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from outreach.forms import Form
 
-class RegistrationForm(FlaskForm):
+
+class RegistrationForm(Form):
     """The event page's form. Extra questions are added per event by ``registration_form_for``."""
 
     name = StringField(
@@ -58,11 +59,11 @@ def registration_form_for(event, locale: str, formdata=None) -> RegistrationForm
     return form
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     submit = SubmitField(_l("Cancel my registration"))
 
 
-class PhoneCheckInForm(FlaskForm):
+class PhoneCheckInForm(Form):
     phone = TelField(
         _l("The mobile number you registered with"),
         validators=[DataRequired(_l("Enter a phone number we can reach you on."))],
@@ -71,7 +72,7 @@ class PhoneCheckInForm(FlaskForm):
     submit = SubmitField(_l("Check me in"))
 
 
-class SelfWalkInForm(FlaskForm):
+class SelfWalkInForm(Form):
     party_size = IntegerField(
         _l("How many of you are there?"),
         validators=[InputRequired(_l("Enter a number of people.")), NumberRange(min=1, max=50, message=_l("From 1 to 50."))],
@@ -80,17 +81,17 @@ class SelfWalkInForm(FlaskForm):
     submit = SubmitField(_l("Count us in"))
 
 
-class MyTicketCheckInForm(FlaskForm):
+class MyTicketCheckInForm(Form):
     registration_id = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Check in with this ticket"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     target = SelectField(_l("Move to"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Move"))
 
 
-class HeadcountForm(FlaskForm):
+class HeadcountForm(Form):
     """The visitors counted on one day of an event without tickets (an exhibition)."""
 
     day = SelectField(_l("Day"), coerce=str, choices=[], validate_choice=True)

@@ -10,10 +10,10 @@ from itertools import combinations
 
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField
 
+from outreach.forms import Form
 from outreach import clock
 from outreach.accounts.permissions import role_required
 from outreach.events import calendar, services
@@ -31,7 +31,7 @@ bp = Blueprint("staff_calendar", __name__, url_prefix="/staff/calendar")
 WEEK = timedelta(days=7)
 
 
-class WeekFilterForm(FlaskForm):
+class WeekFilterForm(Form):
     """The week grid's branch filter: a GET form, so no CSRF token (it changes nothing)."""
 
     class Meta:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from outreach.forms import Form
 from outreach.accounts.services import MIN_PASSWORD_LENGTH
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -43,7 +43,7 @@ def availability_dict(values: list[str] | None) -> dict:
     return {day: [p for p in PERIODS if p in chosen[day]] for day in WEEKDAYS if day in chosen}
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     """The application to volunteer. The rules (consent, a guardian for minors, a free e-mail
     address, a phone number we can call) are the service's; this checks shape only."""
 

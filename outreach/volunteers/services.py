@@ -20,6 +20,7 @@ from outreach import clock
 from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
 from outreach.extensions import db
+from outreach.phone import normalise_phone
 from outreach.platform.services import record
 from outreach.timezone import library_tz, local_date
 from outreach.volunteers.models import (
@@ -64,8 +65,6 @@ def apply(
     expired call is ``VolunteerError("call_closed")``.
     """
     from outreach.accounts.services import create_user
-    from outreach.registration.services import normalise_phone
-
     now = now or clock.now()
     errors = {}
     if call is not None and (call.status != "open" or (call.deadline and call.deadline < local_date(now))):

@@ -7,7 +7,6 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -24,6 +23,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from outreach.forms import Form
 
 VOLUNTEER_STATUS_LABELS = {
     "applicant": _l("Applicant"),
@@ -63,14 +64,6 @@ WHOLE_NUMBER_MESSAGE = _l("Enter a whole number.")
 HOURS_MESSAGE = _l("Enter a number of hours, such as 1.5.")
 
 
-def clean_text(value):
-    """Trim the text and drop NUL characters (PostgreSQL refuses them in text columns)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "").strip()
-    return value
-
-
-TEXT = {"filters": [clean_text]}
 
 
 class HoursField(DecimalField):
@@ -118,14 +111,14 @@ class MultiCheckboxField(SelectMultipleField):
 # --- volunteers ------------------------------------------------------------------------------
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """The review buttons: each button sends its own ``action``."""
 
     action = SelectField(
         _l("Decision"), choices=options(REVIEW_ACTION_LABELS.items()), validate_choice=True,
     )
     note = TextAreaField(
-        _l("Note to the volunteer (optional)"), validators=[Optional(), Length(max=2000)], **TEXT,
+        _l("Note to the volunteer (optional)"), validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 3},
     )
 
@@ -134,20 +127,20 @@ class ReviewForm(FlaskForm):
             raise ValidationError(_l("Choose one of the decisions."))
 
 
-class HoursForm(FlaskForm):
+class HoursForm(Form):
     hours = HoursField(
         _l("Hours to add (negative to take away)"),
         validators=[InputRequired(_l("Enter a number of hours, such as 1.5."))],
     )
     reason = TextAreaField(
-        _l("Reason"), validators=[required(_l("Give the reason for the correction.")), Length(max=2000)], **TEXT,
+        _l("Reason"), validators=[required(_l("Give the reason for the correction.")), Length(max=2000)],
         render_kw={"rows": 2},
     )
     day = DateField(_l("Day the hours belong to"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     submit = SubmitField(_l("Record the adjustment"))
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(Form):
     year = SelectField(_l("Year"), coerce=int, validate_choice=True)
     language = SelectField(
         _l("Language of the certificate"), choices=options(CERTIFICATE_LANGUAGES), validate_choice=True
@@ -158,28 +151,28 @@ class CertificateForm(FlaskForm):
 # --- recruitment calls -----------------------------------------------------------------------
 
 
-class CallForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[required(_l("Give the call a title.")), Length(max=200)], **TEXT)
-    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)], **TEXT)
+class CallForm(Form):
+    title = StringField(_l("Title"), validators=[required(_l("Give the call a title.")), Length(max=200)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(
-        _l("Description"), validators=[required(_l("Describe what volunteers will do.")), Length(max=5000)], **TEXT,
+        _l("Description"), validators=[required(_l("Describe what volunteers will do.")), Length(max=5000)],
         render_kw={"rows": 5},
     )
     description_en = TextAreaField(
-        _l("Description in English"), validators=[Optional(), Length(max=5000)], **TEXT, render_kw={"rows": 5}
+        _l("Description in English"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 5}
     )
-    roles = TextAreaField(_l("Roles wanted"), validators=[Optional(), Length(max=2000)], **TEXT, render_kw={"rows": 2})
+    roles = TextAreaField(_l("Roles wanted"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
     roles_en = TextAreaField(
-        _l("Roles wanted, in English"), validators=[Optional(), Length(max=2000)], **TEXT, render_kw={"rows": 2}
+        _l("Roles wanted, in English"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
     )
     skills_wanted = TextAreaField(
-        _l("Skills wanted"), validators=[Optional(), Length(max=2000)], **TEXT, render_kw={"rows": 2}
+        _l("Skills wanted"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
     )
     skills_wanted_en = TextAreaField(
-        _l("Skills wanted, in English"), validators=[Optional(), Length(max=2000)], **TEXT, render_kw={"rows": 2}
+        _l("Skills wanted, in English"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
     )
-    commitment = StringField(_l("Time commitment"), validators=[Optional(), Length(max=200)], **TEXT)
-    commitment_en = StringField(_l("Time commitment, in English"), validators=[Optional(), Length(max=200)], **TEXT)
+    commitment = StringField(_l("Time commitment"), validators=[Optional(), Length(max=200)])
+    commitment_en = StringField(_l("Time commitment, in English"), validators=[Optional(), Length(max=200)])
     deadline = DateField(_l("Deadline (optional)"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     status = SelectField(
         _l("Status"), choices=options(CALL_STATUS_LABELS.items()), validate_choice=True, default="open"
@@ -195,14 +188,13 @@ class CallForm(FlaskForm):
 # --- trainings --------------------------------------------------------------------------------
 
 
-class TrainingForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[required(_l("Give the training a title.")), Length(max=200)], **TEXT)
-    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)], **TEXT)
+class TrainingForm(Form):
+    title = StringField(_l("Title"), validators=[required(_l("Give the training a title.")), Length(max=200)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
     topic = StringField(
         _l("Topic"),
         validators=[required(_l("Give the topic a shift can require, such as 消防安全.")), Length(max=100)],
-        **TEXT,
-    )
+            )
     starts_at = DateTimeLocalField(
         _l("Starts"), validators=[InputRequired(DATETIME_MESSAGE)], format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         invalid_value_message=DATETIME_MESSAGE,
@@ -211,8 +203,8 @@ class TrainingForm(FlaskForm):
         _l("Ends"), validators=[InputRequired(DATETIME_MESSAGE)], format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         invalid_value_message=DATETIME_MESSAGE,
     )
-    location = StringField(_l("Place"), validators=[Optional(), Length(max=200)], **TEXT)
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)], **TEXT, render_kw={"rows": 3})
+    location = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
     submit = SubmitField(_l("Add the training"))
 
     def validate_ends_at(self, field):
@@ -220,7 +212,7 @@ class TrainingForm(FlaskForm):
             raise ValidationError(_l("The end must come after the start."))
 
 
-class TrainingAttendanceForm(FlaskForm):
+class TrainingAttendanceForm(Form):
     volunteers = MultiCheckboxField(_l("Who attended"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Record attendance"))
 
@@ -232,23 +224,22 @@ class TrainingAttendanceForm(FlaskForm):
 # --- shifts -------------------------------------------------------------------------------------
 
 
-class _ShiftDetails(FlaskForm):
+class _ShiftDetails(Form):
     event = SelectField(_l("Event"), coerce=int, validate_choice=True, default=0)
     role = StringField(
         _l("Role"), validators=[required(_l("Give a role of 1 to %(n)d characters.", n=120)), Length(max=120)],
-        **TEXT,
-    )
+            )
     day = DateField(_l("Day"), validators=[InputRequired(DATE_MESSAGE)], invalid_value_message=DATE_MESSAGE)
     slots = IntegerField(
         _l("Volunteers needed"), validators=[InputRequired(WHOLE_NUMBER_MESSAGE)], default=1,
         invalid_value_message=WHOLE_NUMBER_MESSAGE, render_kw={"inputmode": "numeric", "min": 1, "max": 500},
     )
-    location = StringField(_l("Place (optional)"), validators=[Optional(), Length(max=200)], **TEXT)
+    location = StringField(_l("Place (optional)"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(
-        _l("Notes (optional)"), validators=[Optional(), Length(max=2000)], **TEXT, render_kw={"rows": 2}
+        _l("Notes (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
     )
-    required_topic = StringField(_l("Training required (topic)"), validators=[Optional(), Length(max=100)], **TEXT)
-    required_skill = StringField(_l("Skill required"), validators=[Optional(), Length(max=100)], **TEXT)
+    required_topic = StringField(_l("Training required (topic)"), validators=[Optional(), Length(max=100)])
+    required_skill = StringField(_l("Skill required"), validators=[Optional(), Length(max=100)])
     cancel_cutoff_hours = IntegerField(
         _l("Cancellation closes this many hours before"), validators=[Optional()],
         invalid_value_message=WHOLE_NUMBER_MESSAGE, render_kw={"inputmode": "numeric", "min": 0, "max": 720},
@@ -293,7 +284,7 @@ class PatternForm(_ShiftDetails):
     ERROR_FIELDS = {"starts_at": "first_start", "ends_at": "last_end"}
 
 
-class ShiftAttendanceForm(FlaskForm):
+class ShiftAttendanceForm(Form):
     volunteer = SelectField(_l("Volunteer"), coerce=int, validate_choice=True)
     status = RadioField(
         _l("Attendance"), choices=options([("completed", _l("Served")), ("no_show", _l("Did not come"))]),
@@ -301,12 +292,12 @@ class ShiftAttendanceForm(FlaskForm):
     )
     hours = HoursField(_l("Hours (optional)"), validators=[Optional()])
     reason = TextAreaField(
-        _l("Reason for a correction"), validators=[Optional(), Length(max=2000)], **TEXT, render_kw={"rows": 2}
+        _l("Reason for a correction"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
     )
     submit = SubmitField(_l("Record attendance"))
 
 
-class RosterDayForm(FlaskForm):
+class RosterDayForm(Form):
     """The day picker of the rosters: a GET form, so no CSRF token (it changes nothing)."""
 
     class Meta:
