@@ -23,6 +23,21 @@ HTML_LANG = {"zh_Hans": "zh-Hans", "en": "en"}
 LOCALE_NAMES = {"zh_Hans": "中文", "en": "English"}
 
 
+def is_english(locale: str | None) -> bool:
+    """Whether ``locale`` reads English (then a record's ``*_en`` text is shown when filled in)."""
+    return bool(locale) and str(locale).startswith("en")
+
+
+def localized(record, name: str, locale: str | None):
+    """A record's field in the reader's language: ``<name>_en`` for English readers when it
+    is filled in, else the Chinese original."""
+    if is_english(locale):
+        english = getattr(record, f"{name}_en", None)
+        if english:
+            return english
+    return getattr(record, name)
+
+
 def _from_tag(tag: str) -> str | None:
     tag = tag.lower().replace("_", "-")
     if tag.startswith("zh"):

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from outreach.i18n import localized
 from outreach.models import Base, TimestampMixin, UTCDateTime, utcnow
 
 BRANCH_KINDS = ("central", "branch", "village", "mobile", "partner")
@@ -42,9 +43,7 @@ class LocalizedName:
     name_en: str | None
 
     def display_name(self, locale: str | None) -> str:
-        if locale and locale.startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return localized(self, "name", locale)
 
 
 class LocalizedTitle:
@@ -57,14 +56,10 @@ class LocalizedTitle:
     description_en: str | None
 
     def display_title(self, locale: str | None) -> str:
-        if locale and locale.startswith("en") and self.title_en:
-            return self.title_en
-        return self.title
+        return localized(self, "title", locale)
 
     def display_description(self, locale: str | None) -> str | None:
-        if locale and locale.startswith("en") and self.description_en:
-            return self.description_en
-        return self.description
+        return localized(self, "description", locale)
 
 
 class Branch(LocalizedName, TimestampMixin, Base):

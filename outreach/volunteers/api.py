@@ -22,7 +22,9 @@ from outreach.timezone import library_tz, local_date
 from outreach.volunteers import services
 from outreach.volunteers.routes import current_volunteer
 from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
-from outreach.volunteers.routes import _parse_year, certificate_response, shift_place
+from outreach.volunteers import documents
+from outreach.volunteers.display import shift_place
+from outreach.years import parse_year, year_bounds
 
 bp = Blueprint("volunteers_api", __name__)
 
@@ -51,7 +53,7 @@ def shift_json(shift: Shift, *, taken: int | None = None) -> dict:
         "slots": shift.slots,
         "taken": services.slots_taken(shift.id) if taken is None else taken,
         "location": shift.location,
-        "place": shift_place(shift, locale),
+        "place": shift_place(shift, locale) or None,
         "notes": shift.notes,
         "required_topic": shift.required_topic,
         "required_skill": shift.required_skill,
@@ -243,8 +245,8 @@ def me():
 def my_hours():
     """The year's hours: each completed shift and each staff correction; ``hours`` is their sum."""
     volunteer = current_volunteer()
-    year = _parse_year(request.args.get("year"))
-    start, end = services.year_bounds(year)
+    year = parse_year(request.args.get("year"))
+    start, end = year_bounds(year)
     lines = services.hours_lines(volunteer, start=start, end=end)
     return jsonify({
         "year": year,
@@ -265,5 +267,5 @@ def my_hours():
 @bp.get("/volunteers/me/certificate.pdf")
 def my_certificate():
     volunteer = current_volunteer()
-    year = _parse_year(request.args.get("year"))
-    return certificate_response(volunteer, year)
+    year = parse_year(request.args.get("year"))
+    return documents.certificate_response(volunteer, year, current_locale())

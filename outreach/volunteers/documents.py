@@ -11,7 +11,7 @@ import csv
 import io
 from datetime import date, datetime, time, timedelta
 
-from flask import render_template, url_for
+from flask import Response, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,29 +19,16 @@ from sqlalchemy import select
 from outreach import clock, qr
 from outreach.extensions import db
 from outreach.i18n import library_name
-from outreach.pdf import render_pdf
+from outreach.pdf import pdf_response, render_pdf
 from outreach.timezone import library_tz, local, local_date
+from outreach.years import year_bounds
 from outreach.volunteers import services
+from outreach.volunteers.display import shift_activity, shift_place
 from outreach.volunteers.models import Shift, Training, TrainingAttendance, VolunteerProfile
 from outreach.volunteers.staff_forms import SIGNUP_STATUS_LABELS
 
 #: A CSV that Excel opens as UTF-8 (without the mark it guesses GBK and garbles Chinese).
 BOM = "\ufeff"
-
-
-def shift_activity(shift: Shift, locale: str) -> str:
-    """What the shift serves: its event's title, or its role for a standing duty."""
-    if shift.event is not None:
-        return shift.event.display_title(locale)
-    return shift.role
-
-
-def shift_place(shift: Shift, locale: str) -> str:
-    if shift.location:
-        return shift.location
-    if shift.event is not None and shift.event.venue is not None:
-        return shift.event.venue.display_name(locale)
-    return ""
 
 
 def line_activity(line, locale: str) -> str:
@@ -166,3 +153,14 @@ def desk_poster_pdf(shift: Shift, *, locale: str) -> bytes:
             library=library_name(locale), activity=shift_activity(shift, locale), place=shift_place(shift, locale),
         )
     return render_pdf(html)
+
+
+def certificate_response(volunteer: VolunteerProfile, year: int, locale: str) -> Response:
+    """The hours certificate of ``year`` as a PDF download. The certificate is numbered and
+    kept, so this commits (a GET that issues a document, for both the page and the API)."""
+    start, end = year_bounds(year)
+    pdf = certificate_pdf(volunteer, start=start, end=end, locale=locale)
+    db.session.commit()
+    with force_locale(locale):
+        filename = _("Volunteer service certificate %(year)s", year=year) + ".pdf"
+    return pdf_response(pdf, filename)

@@ -16,9 +16,11 @@ from outreach.errors import OutreachError, ValidationError
 from outreach.events import calendar
 from outreach.extensions import db, limiter
 from outreach.forms import ActionForm, attach_errors
-from outreach.i18n import current_locale
+from outreach.i18n import current_locale, localized
 from outreach.timezone import library_tz, local_date
-from outreach.volunteers import services
+from outreach.years import parse_year, year_bounds
+from outreach.volunteers import documents, services
+from outreach.volunteers.display import shift_place, shift_title
 from outreach.volunteers.forms import PERIOD_LABELS, PERIODS, WEEKDAYS, ApplicationForm, availability_dict
 from outreach.volunteers.models import RecruitmentCall, Shift, ShiftSignup, VolunteerProfile
 
@@ -30,31 +32,6 @@ FEED_PAST_DAYS = 90
 
 
 # --- helpers: read-only ----------------------------------------------------------------------
-
-
-def localized(record, name: str, locale: str):
-    """A recruitment call's field in the reader's language: ``<name>_en`` for English readers
-    when it is filled in, else the Chinese original."""
-    if locale == "en":
-        english = getattr(record, f"{name}_en", None)
-        if english:
-            return english
-    return getattr(record, name)
-
-
-def shift_title(shift: Shift, locale: str) -> str:
-    """The role and the event, as calendars and lists show a shift."""
-    if shift.event is not None:
-        return f"{shift.role} · {shift.event.display_title(locale)}"
-    return shift.role
-
-
-def shift_place(shift: Shift, locale: str) -> str | None:
-    if shift.location:
-        return shift.location
-    if shift.event is not None and shift.event.venue is not None:
-        return shift.event.venue.display_name(locale)
-    return None
 
 
 def waiting_position(signup: ShiftSignup) -> int:
@@ -77,15 +54,6 @@ def current_volunteer() -> VolunteerProfile:
     if profile is None or not current_user.is_active:
         abort(403)
     return profile
-
-
-def _parse_year(value: str | None) -> int:
-    today = local_date(clock.now())
-    if value in (None, ""):
-        return today.year
-    if not value.isdigit() or not 2000 <= int(value) <= today.year + 1:
-        raise ValidationError({"year": _("Give a year from %(first)s to %(last)s.", first=2000, last=today.year + 1)})
-    return int(value)
 
 
 # --- recruitment and applying ------------------------------------------------------------------
@@ -185,7 +153,7 @@ def me():
             for shift in services.upcoming_shifts(now)
             if shift.id not in held and shift.starts_at > now
         ]
-    start, end = services.year_bounds(today.year)
+    start, end = year_bounds(today.year)
     year_lines = services.hours_lines(volunteer, start=start, end=end)
     return render_template(
         "volunteers/me.html", volunteer=volunteer, mine=mine, positions=positions, open_shifts=open_shifts,
@@ -245,19 +213,8 @@ def cancel(shift_id: int):
 @bp.get("/volunteer/me/certificate.pdf")
 def certificate():
     volunteer = current_volunteer()
-    year = _parse_year(request.args.get("year"))
-    return certificate_response(volunteer, year)
-
-
-def certificate_response(volunteer: VolunteerProfile, year: int) -> Response:
-    """The hours certificate of ``year`` as a PDF; the certificate is numbered and kept."""
-    from outreach.pdf import pdf_response
-    from outreach.volunteers import documents
-
-    start, end = services.year_bounds(year)
-    pdf = documents.certificate_pdf(volunteer, start=start, end=end, locale=current_locale())
-    db.session.commit()
-    return pdf_response(pdf, _("Volunteer service certificate %(year)s", year=year) + ".pdf")
+    year = parse_year(request.args.get("year"))
+    return documents.certificate_response(volunteer, year, current_locale())
 
 
 # --- the shift feed (iCalendar) ------------------------------------------------------------------

@@ -690,10 +690,6 @@ def total_hours(lines: list[HoursLine]) -> Decimal:
     return sum((line.hours for line in lines), Decimal("0.00")).quantize(Decimal("0.01"))
 
 
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def issue_certificate(volunteer: VolunteerProfile, *, start: date, end: date, now: datetime | None = None) -> Certificate:
     """Number and keep a certificate for the period, so that a printed one can be checked."""
     now = now or clock.now()

@@ -28,7 +28,10 @@ from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
+from outreach.years import this_year as current_year
+from outreach.years import year_bounds
 from outreach.timezone import library_tz, local_date, localize
+from outreach.volunteers.display import shift_activity, shift_place
 from outreach.volunteers import documents, services
 from outreach.volunteers.models import (
     HoursAdjustment,
@@ -71,8 +74,8 @@ def labels():
         "SIGNUP_STATUS_LABELS": SIGNUP_STATUS_LABELS,
         "REVIEW_ACTION_LABELS": REVIEW_ACTION_LABELS,
         "CALL_STATUS_LABELS": CALL_STATUS_LABELS,
-        "shift_activity": documents.shift_activity,
-        "shift_place": documents.shift_place,
+        "shift_activity": shift_activity,
+        "shift_place": shift_place,
     }
 
 
@@ -125,7 +128,7 @@ def slot_counts(shift_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def this_year() -> tuple[date, date]:
-    return services.year_bounds(local_date(clock.now()).year)
+    return year_bounds(current_year())
 
 
 def day_names() -> dict[str, str]:
@@ -256,7 +259,7 @@ def certificate(volunteer_id: int):
     if not form.validate_on_submit():
         return _profile_page(volunteer, certificate_form=form, status=422)
     year, locale = form.year.data, form.language.data
-    period_start, period_end = services.year_bounds(year)
+    period_start, period_end = year_bounds(year)
     pdf = documents.certificate_pdf(
         volunteer, start=period_start, end=period_end, locale=locale, issued_by=current_user.name
     )

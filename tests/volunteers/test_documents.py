@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from outreach.years import year_bounds
 from outreach.extensions import db
 from outreach.volunteers import documents, services
 from outreach.volunteers.models import Certificate
@@ -69,7 +70,7 @@ def trained_ledger(ledger, staff):
 
 
 def test_certificate_in_chinese(app, trained_ledger, tmp_path):
-    start, end = services.year_bounds(2026)
+    start, end = year_bounds(2026)
     pdf = documents.certificate_pdf(trained_ledger, start=start, end=end, locale="zh_Hans", issued_by="馆员李老师")
     db.session.commit()
     text = pdf_text(pdf, tmp_path)
@@ -93,7 +94,7 @@ def test_certificate_in_chinese(app, trained_ledger, tmp_path):
 
 
 def test_certificate_in_english(app, trained_ledger, tmp_path):
-    start, end = services.year_bounds(2025)
+    start, end = year_bounds(2025)
     pdf = documents.certificate_pdf(trained_ledger, start=start, end=end, locale="en")
     db.session.commit()
     text = pdf_text(pdf, tmp_path)
@@ -106,7 +107,7 @@ def test_certificate_in_english(app, trained_ledger, tmp_path):
     assert "少儿故事大王" not in text
     assert_cjk_font_embedded(pdf_fonts(pdf, tmp_path))
     # An event's English title is used in English.
-    start, end = services.year_bounds(2026)
+    start, end = year_bounds(2026)
     text = pdf_text(documents.certificate_pdf(trained_ledger, start=start, end=end, locale="en"), tmp_path)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     assert any(line.startswith("Mar 5, 2026 Storytelling contest, first round 计分协助 2") for line in lines), lines

@@ -14,6 +14,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from outreach.years import year_bounds
 from outreach import clock
 from outreach.accounts.services import authenticate
 from outreach.errors import OutreachError, ValidationError
@@ -720,12 +721,12 @@ def test_hours_lines_and_totals_add_up_exactly(app, ledger):
         "Storytelling contest, first round", "服务台值班"]
     assert services.total_hours(services.hours_lines(ledger)) == Decimal("6.00")
     assert services.total_hours(services.hours_lines(ledger, start=date(2026, 3, 6), end=date(2026, 3, 6))) == Decimal("2.25")
-    assert services.year_bounds(2026) == (date(2026, 1, 1), date(2026, 12, 31))
+    assert year_bounds(2026) == (date(2026, 1, 1), date(2026, 12, 31))
     assert services.total_hours([]) == Decimal("0.00")
 
 
 def test_certificates_are_numbered_per_year(app, ledger, make_volunteer, staff, frozen):
-    start, end = services.year_bounds(2026)
+    start, end = year_bounds(2026)
     first = services.issue_certificate(ledger, start=start, end=end)
     db.session.commit()
     assert (first.number, first.hours, first.issued_at) == ("LL-2026-000001", Decimal("4.00"), clock.now())

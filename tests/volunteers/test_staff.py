@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from outreach.years import year_bounds
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
 from outreach.volunteers import services
@@ -195,7 +196,7 @@ def test_hours_by_volunteer_agrees_with_the_ledger(app, staff, world, make_volun
     services.adjust_hours(other, Decimal("0.1"), reason="a", actor=staff, day=date(2026, 6, 1))
     services.adjust_hours(other, Decimal("0.2"), reason="b", actor=staff, day=date(2026, 6, 2))
     db.session.commit()
-    start, end = services.year_bounds(2026)
+    start, end = year_bounds(2026)
     totals = hours_by_volunteer(start, end)
     for volunteer in (world["volunteer"], other):
         assert totals[volunteer.id] == services.total_hours(services.hours_lines(volunteer, start=start, end=end))
