@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from outreach import clock
@@ -26,11 +27,12 @@ from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.phone import normalise_phone
-from outreach.platform import mail
 from outreach.platform.services import record
-from outreach.registration import tickets
+from outreach.registration import emails, tickets
 from outreach.registration.models import CheckIn, CheckInConflict, Registration, WalkIn
 from outreach.timezone import library_tz, local, local_date
+from outreach.accounts.permissions import has_role
+from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
 
 NAME_MAX = 100
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -148,14 +150,14 @@ def register(
     with the same ``client_key`` returns the first registration instead of a second one.
     """
     now = now or clock.now()
-    if client_key:
-        earlier = db.session.scalar(select(Registration).where(Registration.client_key == client_key))
-        if earlier is not None and earlier.event_id == event.id:
-            return NewRegistration(earlier, ticket_token(earlier), created=False)
-        if earlier is not None:
-            raise ValidationError({"client_key": _l("This key was already used for another event.")})
-
+    # The key is looked up under the event's lock, so that a retry racing its first request
+    # waits for it and finds its registration; a race across events is caught by the UNIQUE
+    # constraint on the key below.
     event = locked(db.session, Event, event.id)
+    if client_key:
+        earlier = _registration_with_key(client_key, event)
+        if earlier is not None:
+            return earlier
     state = registration_state(event, now)
     if state == "not_open":
         opens = local(event.registration_opens_at)
@@ -186,11 +188,29 @@ def register(
         source=source,
         created_at=now,
     )
-    db.session.add(registration)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+            db.session.flush()
+    except IntegrityError:
+        earlier = _registration_with_key(client_key, event) if client_key else None
+        if earlier is None:
+            raise
+        return earlier
     record("registration.create", registration, actor=actor, data={"event_id": event.id, "status": registration.status})
-    mail.queue_registration_message(registration, "confirmed" if fits else "waitlisted")
+    emails.queue_registration_message(registration, "confirmed" if fits else "waitlisted")
     return NewRegistration(registration, token)
+
+
+def _registration_with_key(client_key: str, event: Event) -> NewRegistration | None:
+    """The registration an earlier request with this idempotency key made, if any. Raises
+    ``ValidationError`` when that key registered for another event."""
+    earlier = db.session.scalar(select(Registration).where(Registration.client_key == client_key))
+    if earlier is None:
+        return None
+    if earlier.event_id != event.id:
+        raise ValidationError({"client_key": _l("This key was already used for another event.")})
+    return NewRegistration(earlier, ticket_token(earlier), created=False)
 
 
 @cache
@@ -257,7 +277,7 @@ def promote_waiting(event: Event, *, now: datetime | None = None, actor=None) ->
         if free is not None:
             free -= registration.party_size
         promoted.append(registration)
-        mail.queue_registration_message(registration, "promoted")
+        emails.queue_registration_message(registration, "promoted")
     if promoted:
         db.session.flush()
         record("registration.promote", event, actor=actor, data={"registrations": [r.id for r in promoted]})
@@ -275,7 +295,7 @@ def promote_by_hand(registration: Registration, *, actor, now: datetime | None =
     registration.confirmed_at = registration.promoted_at = now
     db.session.flush()
     record("registration.promote_by_hand", registration, actor=actor, data={"event_id": registration.event_id})
-    mail.queue_registration_message(registration, "promoted")
+    emails.queue_registration_message(registration, "promoted")
     return registration
 
 
@@ -309,7 +329,7 @@ def move(registration: Registration, target: Event, *, actor, now: datetime | No
     record("registration.move", registration, actor=actor, data={"from": old_event.id, "to": target.id})
     if was_confirmed:
         promote_waiting(old_event, now=now, actor=actor)
-    mail.queue_registration_message(registration, "moved")
+    emails.queue_registration_message(registration, "moved")
     return registration
 
 
@@ -464,7 +484,7 @@ def add_walkins(
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 10000:
         raise ValidationError({"count": _l("Enter a whole number from %(min)d to %(max)d.", min=1, max=10000)})
     if client_key:
-        earlier = db.session.scalar(select(WalkIn).where(WalkIn.client_key == client_key))
+        earlier = _walkin_with_key(client_key)
         if earlier is not None:
             return earlier
     when = now
@@ -481,9 +501,20 @@ def add_walkins(
         event_id=event.id, count=count, day=day, recorded_at=now, by_user_id=getattr(actor, "id", None),
         source=source, client_key=client_key, device_id=device_id,
     )
-    db.session.add(walkin)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(walkin)
+            db.session.flush()
+    except IntegrityError:  # the same count sent twice at once: the first one stands
+        earlier = _walkin_with_key(client_key) if client_key else None
+        if earlier is None:
+            raise
+        return earlier
     return walkin
+
+
+def _walkin_with_key(client_key: str) -> WalkIn | None:
+    return db.session.scalar(select(WalkIn).where(WalkIn.client_key == client_key))
 
 
 # --- attendance --------------------------------------------------------------------------
@@ -630,9 +661,6 @@ def checked_in_today(registration: Registration, now: datetime | None = None) ->
 def may_work_door(user, event: Event, now: datetime | None = None) -> bool:
     """Staff, or a volunteer with a confirmed place on a shift of this event that is on now
     (from an hour before it starts until an hour after it ends)."""
-    from outreach.accounts.permissions import has_role
-    from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
-
     if has_role(user, "staff"):
         return True
     if not has_role(user, "volunteer"):
