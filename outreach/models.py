@@ -8,6 +8,8 @@ from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from outreach import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -50,8 +52,6 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    from outreach import clock
-
     return clock.now()
 
 

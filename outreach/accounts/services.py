@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from outreach import clock
+from outreach.accounts import signals
 from outreach.accounts.models import ROLES, ApiToken, User
 from outreach.errors import OutreachError, ValidationError
 from outreach.extensions import db
@@ -35,9 +36,8 @@ def create_user(email: str, *, role: str, password: str, name: str | None = None
     """Create an account. Raises ``ValidationError`` for a bad role or a short password and
     ``AccountError("email_taken")`` when the address already has an account.
 
-    A volunteer made here is active at once (approved, no training required)."""
-    from outreach.volunteers.models import VolunteerProfile
-
+    Announces ``signals.user_created``: a volunteer made here gets an active profile at once
+    (approved, no training required) from the volunteers area."""
     email = normalise_email(email)
     errors = {}
     if role not in ROLES:
@@ -61,9 +61,7 @@ def create_user(email: str, *, role: str, password: str, name: str | None = None
             db.session.flush()
     except IntegrityError:
         raise AccountError("email_taken", _l("An account with this e-mail address already exists.")) from None
-    if role == "volunteer":
-        now = clock.now()
-        db.session.add(VolunteerProfile(user=user, status="active", reviewed_at=now, consent_at=now))
+    signals.user_created.send(user, actor=actor)
     record("user.create", user, actor=actor, data={"role": role})
     db.session.flush()
     return user

@@ -41,7 +41,7 @@ def sitting_json(sitting: Event) -> dict:
         "venue": venue_json(sitting.venue),
         "capacity": sitting.capacity,
         "status": sitting.status,
-        "url": url_for("events.detail", event_id=sitting.id, _external=True),
+        "url": url_for("registration.event_page", event_id=sitting.id, _external=True),
     }
 
 

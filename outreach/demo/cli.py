@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from outreach import clock
 from outreach.extensions import db
 from outreach.timezone import local_date
+from outreach.demo import loader
 
 demo_cli = AppGroup("demo", help="Demo data drawn from the seed library.")
 
@@ -16,8 +17,6 @@ demo_cli = AppGroup("demo", help="Demo data drawn from the seed library.")
 @click.option("--if-empty", is_flag=True, help="Load only into a database with no accounts and no events.")
 def load(if_empty: bool) -> None:
     """Load the demo data; running it again changes nothing."""
-    from outreach.demo import loader
-
     if if_empty and not loader.database_is_empty() and not loader.is_loaded():
         click.echo("The database already holds data of its own; the demo was not loaded.")
         return

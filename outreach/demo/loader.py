@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from outreach.accounts.models import User
 from outreach.accounts.services import create_user
-from outreach.competitions.demo import load_competition
+from outreach.demo.competition import load_competition
 from outreach.demo import data
 from outreach.events.models import Branch, Event, EventPartner, Partner, Recurrence, Series, Venue
 from outreach.events.services import create_event, create_venue
@@ -663,7 +663,7 @@ class _Builder:
                            location=lectures[0].venue.name)
         self.signed_up(shift, self.pick(shift.starts_at, shift.ends_at, 1, include=self.demo_volunteer))
 
-        # This year's 少儿故事大王 (outreach.competitions.demo): a preliminary at two schools, already
+        # This year's 少儿故事大王 (outreach.demo.competition): a preliminary at two schools, already
         # judged, its results published and the best eight registered for the final ahead.
         competition = load_competition(venues=self.venues, actor=self.staff, today=today)
         prelim_round, final_round = competition.rounds

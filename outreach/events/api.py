@@ -77,7 +77,7 @@ def event_json(event: Event) -> dict:
             {"partner_id": link.partner_id, "name": link.partner.name, "name_en": link.partner.name_en, "role": link.role}
             for link in event.partner_links
         ],
-        "url": url_for("events.detail", event_id=event.id, _external=True),
+        "url": url_for("registration.event_page", event_id=event.id, _external=True),
     }
 
 

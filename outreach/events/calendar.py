@@ -177,7 +177,7 @@ def calendar_for(events: list[Event], *, locale: str, name: str) -> bytes:
         if event.venue.address:
             place += ", " + event.venue.address
         item.add("location", place)
-        item.add("url", url_for("events.detail", event_id=event.id, _external=True))
+        item.add("url", url_for("registration.event_page", event_id=event.id, _external=True))
         description = event.display_description(locale)
         if description:
             item.add("description", description)

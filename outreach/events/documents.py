@@ -37,7 +37,7 @@ def poster_filename(event: Event) -> str:
 
 
 def poster_html(event: Event, *, locale: str) -> str:
-    url = url_for("events.detail", event_id=event.id, _external=True)
+    url = url_for("registration.event_page", event_id=event.id, _external=True)
     with force_locale(locale):
         return render_template(
             "events/poster_pdf.html", event=event, locale=locale, library=library_name(locale),

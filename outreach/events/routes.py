@@ -7,9 +7,9 @@ from itertools import groupby
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
-from outreach import clock
+from outreach import clock, pdf
 from outreach.accounts.permissions import has_role
-from outreach.events import calendar, services
+from outreach.events import calendar, documents, services
 from outreach.events.forms import ProgrammeFilterForm
 from outreach.events.models import Branch, Event, Series
 from outreach.extensions import db
@@ -74,28 +74,15 @@ def month():
 
 def _visible_event_or_404(event_id: int) -> Event:
     """The event, unless it does not exist or is a draft and the visitor is not staff."""
-    event = db.session.get(Event, event_id)
-    if event is None or not services.is_visible(event, current_user):
+    event = services.find_visible(event_id, current_user)
+    if event is None:
         abort(404)
     return event
-
-
-@bp.get("/events/<int:event_id>")
-def detail(event_id: int):
-    event = _visible_event_or_404(event_id)
-    from outreach.registration.forms import registration_form_for
-    from outreach.registration.routes import event_page_context
-
-    form = registration_form_for(event, current_locale())
-    return render_template("events/detail.html", event=event, form=form, **event_page_context(event))
 
 
 @bp.get("/events/<int:event_id>/poster.pdf")
 def poster(event_id: int):
     """The A4 poster to print and pin up, with a QR code of the event's page."""
-    from outreach import pdf
-    from outreach.events import documents
-
     event = _visible_event_or_404(event_id)
     locale = current_locale()
     return pdf.pdf_response(documents.poster_pdf(event, locale=locale), documents.poster_filename(event))

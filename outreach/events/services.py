@@ -11,10 +11,15 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from outreach.accounts.permissions import has_role
 from outreach.errors import OutreachError, ValidationError
+from outreach.events import booking, signals
+from outreach.events.booking import span
+from outreach.events.labels import EVENT_STATUS_LABELS
 from outreach.events.models import (
     AUDIENCES,
     EVENT_TYPES,
+    PARTNER_ROLES,
     REGISTRATION_MODES,
     Branch,
     Event,
@@ -25,6 +30,7 @@ from outreach.events.models import (
     Venue,
 )
 from outreach.extensions import db
+from outreach.i18n import current_locale
 from outreach.platform.services import record
 from outreach.timezone import library_tz, local_date
 
@@ -267,8 +273,6 @@ def _check_booking(values: dict, venue: Venue, *, exclude_id: int | None = None)
     """The events ``values`` would double-book ``venue`` with. Refuses them with
     ``EventError("room_booked")`` unless ``values`` carries an override reason; keeps the
     reason only when it was needed."""
-    from outreach.events import booking
-
     reason = (values.get("booking_override_reason") or "").strip() or None
     found = booking.clashes(
         venue=venue, starts_at=values["starts_at"], ends_at=values["ends_at"],
@@ -284,8 +288,6 @@ def _check_booking(values: dict, venue: Venue, *, exclude_id: int | None = None)
 def room_booked(found: list[Event]) -> EventError:
     from flask_babel import format_datetime, format_time
 
-    from outreach.events.booking import span
-    from outreach.i18n import current_locale
 
     first = found[0]
     begin, end = span(first)
@@ -349,10 +351,14 @@ def for_audience(stmt: Select, audience: str | None) -> Select:
     return stmt.where(Event.audience.in_((audience, "all"))) if audience else stmt
 
 
+def find_visible(event_id: int, user) -> Event | None:
+    """The event, or None when it does not exist or is a draft ``user`` may not see."""
+    event = db.session.get(Event, event_id)
+    return event if event is not None and is_visible(event, user) else None
+
+
 def is_visible(event: Event, user) -> bool:
     """Drafts are for staff only; every other status stays public."""
-    from outreach.accounts.permissions import has_role
-
     return event.status != "draft" or has_role(user, "staff")
 
 
@@ -385,8 +391,6 @@ def duplicate_event(event: Event, *, starts_at: datetime, actor=None) -> Event:
     """A draft copy of ``event`` starting at ``starts_at``: the same length, registration
     window moved along, its partners, the next session number of its series, and its
     volunteer shifts moved by the same amount. Registrations are not copied."""
-    from outreach.volunteers.services import copy_shifts
-
     if not isinstance(starts_at, datetime):
         raise ValidationError({"starts_at": _l("Give the date and time the event starts.")})
     delta = starts_at - event.starts_at
@@ -400,8 +404,6 @@ def duplicate_event(event: Event, *, starts_at: datetime, actor=None) -> Event:
         copy.registration_closes_at = event.registration_closes_at + delta
     if event.series_id is not None:
         copy.session_number = next_session_number(event.series_id)
-    from outreach.events import booking
-
     found = booking.clashes(
         venue=event.venue, starts_at=copy.starts_at, ends_at=copy.ends_at,
         setup_minutes=copy.setup_minutes, teardown_minutes=copy.teardown_minutes,
@@ -412,7 +414,7 @@ def duplicate_event(event: Event, *, starts_at: datetime, actor=None) -> Event:
     db.session.flush()
     for link in event.partner_links:
         db.session.add(EventPartner(event_id=copy.id, partner_id=link.partner_id, role=link.role))
-    copy_shifts(event, copy, actor=actor)
+    signals.event_duplicated.send(event, copy=copy, actor=actor)
     db.session.flush()
     record("event.duplicate", copy, actor=actor, data={"from": event.id})
     return copy
@@ -422,8 +424,6 @@ def set_partners(event: Event, rows: list[tuple[int, str]], *, actor=None) -> No
     """Make ``rows`` ((partner id, role), in order) the event's partners: co-organisers,
     sponsors, its naming sponsor (台北城杯), hosts. Raises ``ValidationError`` on the field
     ``partners`` for an unknown partner or role, a partner named twice, or two naming sponsors."""
-    from outreach.events.models import PARTNER_ROLES, Partner
-
     errors = {}
     ids = [partner_id for partner_id, _ in rows]
     known = set(db.session.scalars(select(Partner.id).where(Partner.id.in_(ids)))) if ids else set()
@@ -632,15 +632,11 @@ STATUS_STEPS = {
 
 def change_status(event: Event, new_status: str, *, actor=None, reason: str | None = None) -> Event:
     """Move ``event`` along the workflow: draft → published → completed, and draft or
-    published → cancelled. Cancelling queues a message (sent after the commit) to every
-    registrant who has not cancelled and gave an e-mail address, with ``reason`` when given.
+    published → cancelled. Cancelling announces ``signals.event_cancelled`` (registration tells the
+    registrants, with ``reason`` when given) and audits how many were told.
 
     Raises ``EventError("bad_status")`` for any other step.
     """
-    from outreach.events.labels import EVENT_STATUS_LABELS
-    from outreach.platform.mail import queue_event_cancelled
-    from outreach.registration.models import Registration
-
     action = STATUS_STEPS.get((event.status, new_status))
     if action is None:
         raise EventError(
@@ -658,13 +654,7 @@ def change_status(event: Event, new_status: str, *, actor=None, reason: str | No
     event.status = new_status
     db.session.flush()
     if new_status == "cancelled":
-        registrations = db.session.scalars(
-            select(Registration)
-            .where(Registration.event_id == event.id, Registration.status != "cancelled", Registration.email.is_not(None))
-            .order_by(Registration.id)
-        ).all()
-        for registration in registrations:
-            queue_event_cancelled(registration, reason)
-        data["told"] = len(registrations)
+        answers = signals.event_cancelled.send(event, reason=reason, actor=actor)
+        data["told"] = sum(told for _receiver, told in answers if isinstance(told, int))
     record(action, event, actor=actor, data=data)
     return event

@@ -53,7 +53,7 @@ def session_json(event: Event) -> dict:
         "title": event.display_title(current_locale()),
         "starts_at": iso(event.starts_at),
         "status": event.status,
-        "url": url_for("events.detail", event_id=event.id, _external=True),
+        "url": url_for("registration.event_page", event_id=event.id, _external=True),
     }
 
 

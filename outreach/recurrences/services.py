@@ -38,6 +38,8 @@ from outreach.events.services import (
 from outreach.extensions import db
 from outreach.platform.services import record
 from outreach.timezone import library_tz, local_date
+from outreach.registration.models import Registration
+from outreach.volunteers.models import Shift
 
 #: The longest pattern: about a year, and never more occurrences than a year of every day.
 MAX_SPAN_DAYS = 366
@@ -314,8 +316,6 @@ def naming_occurrence(found: list[Event]) -> Event | None:
 
 def registration_counts(recurrence: Recurrence) -> dict[int, int]:
     """Registrations not cancelled (confirmed and waiting), by occurrence id."""
-    from outreach.registration.models import Registration
-
     rows = db.session.execute(
         select(Registration.event_id, func.count(Registration.id))
         .join(Event, Event.id == Registration.event_id)
@@ -348,9 +348,6 @@ def _copy_fields(template: Event) -> dict:
 def _withdraw(event: Event, reason: str | None, *, actor) -> str:
     """Take an occurrence off: a draft nobody registered for and no volunteer shift hangs on is
     deleted; any other is cancelled (its registrants are told). Returns what was done."""
-    from outreach.registration.models import Registration
-    from outreach.volunteers.models import Shift
-
     attached = db.session.scalar(select(func.count(Registration.id)).where(Registration.event_id == event.id))
     attached += db.session.scalar(select(func.count(Shift.id)).where(Shift.event_id == event.id))
     if event.status == "draft" and not attached:

@@ -19,6 +19,7 @@ from outreach.extensions import db, limiter
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration
 from outreach.registration.routes import door_event, public_event
+from outreach.events.api import event_json
 
 bp = Blueprint("registration_api", __name__)
 
@@ -83,8 +84,6 @@ def get_ticket(token: str):
     registration = services.find_by_token(token)
     if registration is None:
         raise services.RegistrationError("invalid_ticket", _l("This is not a valid ticket."), status=404)
-    from outreach.events.api import event_json
-
     checked = services.checked_in_today(registration)
     return jsonify({
         **registration_json(registration),

@@ -22,6 +22,9 @@ from outreach.registration.forms import (
     registration_form_for,
 )
 from outreach.registration.models import Registration
+from outreach import qr
+from outreach.pdf import pdf_response
+from outreach.registration import documents
 
 bp = Blueprint("registration", __name__)
 
@@ -31,8 +34,8 @@ MY_TICKETS = "my_tickets"
 
 def public_event(event_id: int) -> Event:
     """The event, unless it is unknown or a draft the caller may not see (404)."""
-    event = db.session.get(Event, event_id)
-    if event is None or not events.is_visible(event, current_user):
+    event = events.find_visible(event_id, current_user)
+    if event is None:
         abort(404)
     return event
 
@@ -54,6 +57,14 @@ def _no_store(response: Response) -> Response:
 def _remember_ticket(token: str) -> None:
     tokens = [t for t in session.get(MY_TICKETS, []) if t != token]
     session[MY_TICKETS] = (tokens + [token])[-10:]
+
+
+@bp.get("/events/<int:event_id>")
+def event_page(event_id: int):
+    """The public page of an event, with its registration form."""
+    event = public_event(event_id)
+    form = registration_form_for(event, current_locale())
+    return render_template("events/detail.html", event=event, form=form, **event_page_context(event))
 
 
 @bp.post("/events/<int:event_id>/register")
@@ -113,8 +124,6 @@ def event_page_context(event: Event) -> dict:
 @bp.get("/t/<token>")
 def ticket(token: str):
     registration = _ticket_or_404(token)
-    from outreach import qr
-
     url = url_for("registration.ticket", token=token, _external=True)
     response = Response(render_template(
         "registration/ticket.html",
@@ -130,8 +139,6 @@ def ticket(token: str):
 @bp.get("/t/<token>/qr.png")
 def ticket_qr_png(token: str):
     _ticket_or_404(token)
-    from outreach import qr
-
     url = url_for("registration.ticket", token=token, _external=True)
     return _no_store(Response(qr.qr_png(url, box_size=12), mimetype="image/png"))
 
@@ -139,8 +146,6 @@ def ticket_qr_png(token: str):
 @bp.get("/t/<token>/qr.svg")
 def ticket_qr_svg(token: str):
     _ticket_or_404(token)
-    from outreach import qr
-
     url = url_for("registration.ticket", token=token, _external=True)
     return _no_store(Response(qr.qr_svg(url), mimetype="image/svg+xml"))
 
@@ -148,11 +153,7 @@ def ticket_qr_svg(token: str):
 @bp.get("/t/<token>/ticket.pdf")
 def ticket_pdf(token: str):
     registration = _ticket_or_404(token)
-    from outreach.registration import documents
-
     pdf = documents.ticket_pdf([(registration, token)], locale=current_locale())
-    from outreach.pdf import pdf_response
-
     return _no_store(pdf_response(pdf, documents.ticket_filename(registration)))
 
 

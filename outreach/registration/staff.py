@@ -36,6 +36,8 @@ from outreach.forms import ActionForm
 from outreach.registration.forms import HeadcountForm, MoveForm
 from outreach.registration.models import CheckIn, CheckInConflict, Registration
 from outreach.timezone import local_date
+from outreach import pdf
+from outreach.i18n import library_name
 
 bp = Blueprint("registration_staff", __name__, url_prefix="/staff/events")
 
@@ -215,9 +217,6 @@ def _self_checkin_url(event: Event) -> str:
 def door_poster(event_id: int):
     """Today's door poster: its code changes every day, so it is printed each morning."""
     event = _event_or_404(event_id)
-    from outreach import pdf
-    from outreach.i18n import library_name
-
     locale = current_locale()
     html = render_template(
         "registration/door_poster_pdf.html", event=event, qr=qr.qr_data_uri(_self_checkin_url(event)),

@@ -10,7 +10,7 @@ from outreach.database import write_transaction
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
 from outreach.platform.services import record
-from outreach.volunteers import services
+from outreach.volunteers import emails, services
 
 volunteers_cli = AppGroup("volunteers", help="Volunteers' shifts.")
 
@@ -36,8 +36,6 @@ def reminded_signup_ids(signup_ids: list[int]) -> set[tuple[int, int | None]]:
 def send_reminders() -> tuple[int, int]:
     """Queue a reminder for each confirmed sign-up of tomorrow not yet reminded, mark it in
     the audit log and commit (the mail goes out after the commit). Returns (sent, skipped)."""
-    from outreach.platform import mail
-
     with write_transaction():  # one run at a time on SQLite: two cron runs cannot both send
         if db.session.get_bind().dialect.name == "postgresql":  # ... nor on PostgreSQL
             db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REMIND_LOCK})
@@ -47,7 +45,7 @@ def send_reminders() -> tuple[int, int]:
         for signup in due:
             if (signup.id, signup.shift_id) in done:
                 continue
-            mail.queue_shift_reminder(signup)
+            emails.queue_shift_reminder(signup)
             record(REMIND_ACTION, signup, data={"shift_id": signup.shift_id})
             sent += 1
         db.session.commit()

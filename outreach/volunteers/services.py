@@ -19,8 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from outreach import clock
 from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
+from outreach.accounts.signals import user_created
+from outreach.events.signals import event_duplicated
 from outreach.extensions import db
 from outreach.phone import normalise_phone
+from outreach.volunteers import emails
 from outreach.platform.services import record
 from outreach.timezone import library_tz, local_date
 from outreach.volunteers.models import (
@@ -33,6 +36,9 @@ from outreach.volunteers.models import (
     TrainingAttendance,
     VolunteerProfile,
 )
+from outreach.accounts.permissions import has_role
+from outreach.accounts.services import create_user
+from outreach.events.models import Event
 
 #: Sign-ups that hold a slot.
 HOLDING = ("confirmed", "completed")
@@ -52,6 +58,15 @@ def _error(code: str, message, status: int = 409) -> VolunteerError:
 # --- applying and review ---------------------------------------------------------------------
 
 
+@user_created.connect
+def _profile_for_new_volunteer(user, **_extra) -> None:
+    """An account made with the volunteer role (command line, demo) is an active volunteer at
+    once; ``apply`` turns the profile back into an application waiting for review."""
+    if user.role == "volunteer":
+        now = clock.now()
+        db.session.add(VolunteerProfile(user=user, status="active", reviewed_at=now, consent_at=now))
+
+
 def apply(
     *, name: str, email: str, password: str, phone: str, skills: str | None = None, languages: str | None = None,
     availability: dict | None = None, motivation: str | None = None, emergency_contact: str | None = None,
@@ -64,7 +79,6 @@ def apply(
     phone or e-mail, a short password) or ``AccountError("email_taken")``; a closed or
     expired call is ``VolunteerError("call_closed")``.
     """
-    from outreach.accounts.services import create_user
     now = now or clock.now()
     errors = {}
     if call is not None and (call.status != "open" or (call.deadline and call.deadline < local_date(now))):
@@ -115,8 +129,6 @@ def review(profile: VolunteerProfile, action: str, *, actor, note: str | None = 
 
     Raises ``VolunteerError("bad_status")`` for a move the current status does not allow.
     """
-    from outreach.platform import mail
-
     now = now or clock.now()
     if action not in REVIEW_MOVES:
         raise ValidationError({"action": _l("Choose one of: %(choices)s.", choices=", ".join(REVIEW_MOVES))})
@@ -130,7 +142,7 @@ def review(profile: VolunteerProfile, action: str, *, actor, note: str | None = 
     db.session.flush()
     record(f"volunteer.{action}", profile, actor=actor, data={"status": new_status})
     if action in ("approve", "reject"):
-        mail.queue_volunteer_review(profile, approved=action == "approve")
+        emails.queue_volunteer_review(profile, approved=action == "approve")
     return profile
 
 
@@ -306,6 +318,12 @@ def create_shifts_from_pattern(
     return shifts
 
 
+@event_duplicated.connect
+def _copy_shifts_of_duplicate(original, *, copy, actor=None, **_extra) -> None:
+    """A duplicated event gets its original's shifts, moved by the same amount."""
+    copy_shifts(original, copy, actor=actor)
+
+
 def copy_shifts(source_event, target_event, *, actor=None) -> list[Shift]:
     """Copy an event's shifts to a duplicate of it, moved by the difference of their starts."""
     delta = target_event.starts_at - source_event.starts_at
@@ -452,8 +470,6 @@ def cancel_signup(signup: ShiftSignup, *, actor, now: datetime | None = None) ->
     """Withdraw from a shift. A volunteer may until the cut-off (N hours before the start);
     after it only staff can remove them. The freed slot goes to the waiting list in order.
     Raises ``VolunteerError("cancel_closed")`` or ``("not_signed_up")``."""
-    from outreach.accounts.permissions import has_role
-
     now = now or clock.now()
     shift = locked(db.session, Shift, signup.shift_id)
     db.session.refresh(signup)
@@ -478,8 +494,6 @@ def cancel_signup(signup: ShiftSignup, *, actor, now: datetime | None = None) ->
 def promote_shift_waitlist(shift: Shift, *, now: datetime | None = None) -> list[ShiftSignup]:
     """Fill free slots from the waiting list, first come first served, skipping anyone who has
     meanwhile taken an overlapping shift. The caller holds the shift's lock."""
-    from outreach.platform import mail
-
     free = shift.slots - slots_taken(shift.id)
     promoted = []
     if free <= 0:
@@ -497,7 +511,7 @@ def promote_shift_waitlist(shift: Shift, *, now: datetime | None = None) -> list
         signup.status = "confirmed"
         free -= 1
         promoted.append(signup)
-        mail.queue_shift_promotion(signup)
+        emails.queue_shift_promotion(signup)
     db.session.flush()
     return promoted
 
@@ -659,8 +673,6 @@ class HoursLine:
 
 def hours_lines(volunteer: VolunteerProfile, *, start: date | None = None, end: date | None = None) -> list[HoursLine]:
     """Each completed shift and each correction, by day: the ledger a certificate prints."""
-    from outreach.events.models import Event
-
     lines = []
     rows = db.session.execute(
         select(ShiftSignup, Shift, Event)
@@ -743,8 +755,6 @@ def open_calls(now: datetime | None = None) -> list[RecruitmentCall]:
 
 
 def upcoming_shifts(now: datetime | None = None, *, days: int = 60) -> list[Shift]:
-    from outreach.events.models import Event
-
     now = now or clock.now()
     return list(db.session.scalars(
         select(Shift)

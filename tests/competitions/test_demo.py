@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from outreach.competitions import services
-from outreach.competitions.demo import load_competition
+from outreach.demo.competition import load_competition
 from outreach.competitions.models import Score
 from outreach.extensions import db
 from outreach.timezone import local_date

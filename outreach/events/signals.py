@@ -1,0 +1,20 @@
+"""What happens to an event that other areas act on.
+
+Events are the foundation that registration and volunteers build on, so they must not import
+them. Instead they announce: registration tells the registrants of a cancelled event, and
+volunteers copy a duplicated event's shifts. Both are sent inside the transaction of the
+change, so what the receivers do is committed or rolled back with it.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: Sent when an event has been cancelled, as ``send(event, reason=..., actor=...)``. A
+#: receiver returns how many people it told, which the audit entry keeps as ``told``.
+event_cancelled = _signals.signal("event-cancelled")
+
+#: Sent when an event has been duplicated as a draft, as ``send(original, copy=..., actor=...)``.
+event_duplicated = _signals.signal("event-duplicated")

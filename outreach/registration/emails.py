@@ -1,0 +1,77 @@
+"""The messages a registrant gets: confirmed, waiting, promoted, moved, the event cancelled.
+
+They are queued in the session and sent after the commit (``outreach.platform.mail``), in the
+library's default language: a registrant has no account to keep a language in.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from sqlalchemy import select
+
+from outreach.events.signals import event_cancelled
+from outreach.extensions import db
+from outreach.platform import mail
+from outreach.registration import tickets
+from outreach.registration.models import Registration
+from outreach.timezone import local
+
+
+def queue_registration_message(registration, kind: str) -> None:
+    """Tell a registrant (who gave an e-mail address) that they are confirmed, waiting,
+    promoted from the waiting list or moved. Written in the library's default language."""
+    if not registration.email:
+        return
+    event = registration.event
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        title = event.display_title(current_app.config["DEFAULT_LOCALE"])
+        subjects = {
+            "confirmed": _("Your place at %(title)s is confirmed", title=title),
+            "waitlisted": _("You are on the waiting list for %(title)s", title=title),
+            "promoted": _("A place has become free for you at %(title)s", title=title),
+            "moved": _("Your registration has moved to %(title)s", title=title),
+        }
+        token = tickets.token_for_seed(registration.ticket_seed)[0]
+        lines = [
+            subjects[kind] + ".",
+            _("Your ticket: %(url)s", url=url_for("registration.ticket", token=token, _external=True)),
+        ]
+        lines.append(_("Cancel on the ticket page if you cannot come, so that someone else can."))
+    mail.queue(db.session, mail.Message(registration.email, subjects[kind], "\n\n".join(str(line) for line in lines)))
+
+
+def queue_event_cancelled(registration, reason: str | None) -> None:
+    """Tell a registrant (who gave an e-mail address) that the event is cancelled, with the
+    reason when staff gave one. Written in the library's default language."""
+    if not registration.email:
+        return
+    event = registration.event
+    locale = current_app.config["DEFAULT_LOCALE"]
+    with force_locale(locale):
+        title = event.display_title(locale)
+        subject = _("%(title)s is cancelled", title=title)
+        lines = [
+            _("We are sorry: %(title)s, planned for %(when)s, is cancelled.", title=title,
+              when=local(event.starts_at).strftime("%Y-%m-%d %H:%M")),
+        ]
+        if reason:
+            lines.append(_("Reason: %(reason)s", reason=reason))
+        lines.append(_("You do not need to do anything: your registration no longer applies."))
+    mail.queue(db.session, mail.Message(registration.email, str(subject), "\n\n".join(str(line) for line in lines)))
+
+
+@event_cancelled.connect
+def tell_registrants(event, *, reason: str | None = None, **_extra) -> int:
+    """Queue the cancellation message to every registrant of ``event`` who has not cancelled
+    and gave an e-mail address; returns how many."""
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status != "cancelled", Registration.email.is_not(None))
+        .order_by(Registration.id)
+    ).all()
+    for registration in registrations:
+        queue_event_cancelled(registration, reason)
+    return len(registrations)
