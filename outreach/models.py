@@ -19,6 +19,13 @@ NAMING_CONVENTION = {
 }
 
 
+def one_of(column: str, values: tuple[str, ...], *, nullable: bool = False) -> str:
+    """The SQL of a CHECK that ``column`` holds one of ``values``: the constraint is written
+    from the same tuple the code uses, so the two cannot drift apart."""
+    check = f"{column} IN ({', '.join(repr(v) for v in values)})"
+    return f"{column} IS NULL OR {check}" if nullable else check
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

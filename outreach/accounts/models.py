@@ -9,7 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.models import Base, TimestampMixin, UTCDateTime
+from outreach.i18n import LOCALES
+from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
 
 
 class Role(str, enum.Enum):
@@ -24,8 +25,8 @@ ROLES = tuple(r.value for r in Role)
 class User(UserMixin, TimestampMixin, Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'staff', 'volunteer')", name="role_known"),
-        CheckConstraint("locale IS NULL OR locale IN ('zh_Hans', 'en')", name="locale_known"),
+        CheckConstraint(one_of("role", ROLES), name="role_known"),
+        CheckConstraint(one_of("locale", LOCALES, nullable=True), name="locale_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

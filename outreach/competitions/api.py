@@ -14,7 +14,7 @@ from outreach.competitions import services
 from outreach.competitions.models import Competition, Judge, Round
 from outreach.errors import ValidationError
 from outreach.events.api import event_json, venue_json
-from outreach.events.models import Event, Venue
+from outreach.events.models import BUFFER_MINUTES_MAX, Event, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale
 
@@ -207,9 +207,9 @@ def add_sitting(round_id: int):
         "status": read_str(data, "status", errors, default="draft", max_length=32),
         "registration_opens_at": read_datetime(data, "registration_opens_at", errors, required=False),
         "registration_closes_at": read_datetime(data, "registration_closes_at", errors, required=False),
-        "setup_minutes": read_int(data, "setup_minutes", errors, nullable=False, default=0, minimum=0, maximum=1440),
+        "setup_minutes": read_int(data, "setup_minutes", errors, nullable=False, default=0, minimum=0, maximum=BUFFER_MINUTES_MAX),
         "teardown_minutes": read_int(
-            data, "teardown_minutes", errors, nullable=False, default=0, minimum=0, maximum=1440
+            data, "teardown_minutes", errors, nullable=False, default=0, minimum=0, maximum=BUFFER_MINUTES_MAX
         ),
         "booking_override_reason": read_str(data, "booking_override_reason", errors, max_length=500),
     }

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.events.models import Event, LocalizedName, LocalizedTitle
-from outreach.models import Base, TimestampMixin, UTCDateTime
+from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
 
 ADVANCE_MODES = ("top", "threshold")
 
@@ -91,7 +91,7 @@ class Round(LocalizedName, TimestampMixin, Base):
     __tablename__ = "competition_rounds"
     __table_args__ = (
         UniqueConstraint("competition_id", "position", name="uq_competition_rounds_competition_id_position"),
-        CheckConstraint("advance_mode IS NULL OR advance_mode IN ('top', 'threshold')", name="advance_mode_known"),
+        CheckConstraint(one_of("advance_mode", ADVANCE_MODES, nullable=True), name="advance_mode_known"),
         CheckConstraint(
             "(advance_mode IS NULL) = (advance_value IS NULL)", name="advance_value_with_mode"
         ),

@@ -37,7 +37,8 @@ from outreach.competitions.models import ADVANCE_MODES, Competition, Criterion, 
 from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event
-from outreach.events.services import TITLE_MAX, create_event
+from outreach.events.models import TITLE_MAX
+from outreach.events.services import create_event
 from outreach.extensions import db
 from outreach.platform import mail
 from outreach.platform.services import record

@@ -10,7 +10,20 @@ from outreach.accounts.permissions import has_role, role_required
 from outreach.api import created, iso, json_body, read_clock, read_date_arg, read_datetime, read_int, read_str
 from outreach.errors import ValidationError
 from outreach.events import services
-from outreach.events.models import EVENT_TYPES, Event, Series, Venue
+from outreach.events.models import (
+    BIO_MAX,
+    BUFFER_MINUTES_MAX,
+    CHECKIN_OPENS_MAX,
+    DESCRIPTION_MAX,
+    EVENT_TYPES,
+    REASON_MAX,
+    SPEAKER_MAX,
+    TITLE_MAX,
+    Event,
+    Series,
+    Venue,
+)
+from outreach.events.services import EVENT_DEFAULTS
 from outreach.extensions import db
 from outreach.i18n import current_locale
 
@@ -122,10 +135,10 @@ def create_venue():
 #: partners are looked up separately.
 _TEXT_FIELDS = {
     # Lengths of titles are the service's rule: read_str only refuses absurd input.
-    "title": 10 * services.TITLE_MAX, "title_en": 10 * services.TITLE_MAX, "description": 20000,
-    "description_en": 20000, "type": 32, "registration": 32, "audience": 32, "speaker": 120,
-    "speaker_bio": 10 * services.BIO_MAX, "speaker_bio_en": 10 * services.BIO_MAX,
-    "booking_override_reason": 10 * services.REASON_MAX,
+    "title": 10 * TITLE_MAX, "title_en": 10 * TITLE_MAX, "description": DESCRIPTION_MAX,
+    "description_en": DESCRIPTION_MAX, "type": 32, "registration": 32, "audience": 32, "speaker": SPEAKER_MAX,
+    "speaker_bio": 10 * BIO_MAX, "speaker_bio_en": 10 * BIO_MAX,
+    "booking_override_reason": 10 * REASON_MAX,
 }
 
 
@@ -140,12 +153,11 @@ def read_event_fields(data: dict, errors: dict, *, creating: bool) -> dict:
     for name, length in _TEXT_FIELDS.items():
         if wanted(name):
             fields[name] = read_str(data, name, errors, required=creating and name in ("title", "type"), max_length=length)
-    defaults = {"registration": "open", "audience": "all"}
-    for name, default in defaults.items():
+    for name in ("registration", "audience"):
         if creating and fields.get(name) is None:
-            fields[name] = default
+            fields[name] = EVENT_DEFAULTS[name]
     if creating:
-        fields["status"] = read_str(data, "status", errors, default="draft", max_length=32)
+        fields["status"] = read_str(data, "status", errors, default=EVENT_DEFAULTS["status"], max_length=32)
     for name in ("starts_at", "ends_at"):
         if wanted(name):
             fields[name] = read_datetime(data, name, errors)
@@ -158,10 +170,14 @@ def read_event_fields(data: dict, errors: dict, *, creating: bool) -> dict:
     integers = {
         "capacity": {"minimum": 0},
         "session_number": {"minimum": 1},
-        "max_party_size": {"nullable": False, "default": services.DEFAULT_MAX_PARTY_SIZE, "minimum": 1},
-        "checkin_opens_minutes": {"nullable": False, "default": 120, "minimum": 0, "maximum": 10080},
-        "setup_minutes": {"nullable": False, "default": 0, "minimum": 0, "maximum": 1440},
-        "teardown_minutes": {"nullable": False, "default": 0, "minimum": 0, "maximum": 1440},
+        "max_party_size": {"nullable": False, "default": EVENT_DEFAULTS["max_party_size"], "minimum": 1},
+        "checkin_opens_minutes": {
+            "nullable": False, "default": EVENT_DEFAULTS["checkin_opens_minutes"], "minimum": 0, "maximum": CHECKIN_OPENS_MAX,
+        },
+        "setup_minutes": {"nullable": False, "default": EVENT_DEFAULTS["setup_minutes"], "minimum": 0, "maximum": BUFFER_MINUTES_MAX},
+        "teardown_minutes": {
+            "nullable": False, "default": EVENT_DEFAULTS["teardown_minutes"], "minimum": 0, "maximum": BUFFER_MINUTES_MAX,
+        },
     }
     for name, options in integers.items():
         if wanted(name):

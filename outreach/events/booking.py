@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from outreach.database import locked
-from outreach.events.models import Event, Venue
+from outreach.events.models import BUFFER_MINUTES_MAX, Event, Venue
 from outreach.extensions import db
 
 #: The longest set-up or tear-down a row may have (the column's check constraint).
-MAX_BUFFER = timedelta(minutes=1440)
+MAX_BUFFER = timedelta(minutes=BUFFER_MINUTES_MAX)
 
 
 def occupied(starts_at: datetime, ends_at: datetime, setup_minutes: int, teardown_minutes: int):

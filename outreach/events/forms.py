@@ -17,6 +17,18 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from outreach.events.labels import AUDIENCE_LABELS, EVENT_TYPE_LABELS, PARTNER_ROLE_LABELS
+from outreach.events.models import (
+    BIO_MAX,
+    BUFFER_MINUTES_MAX,
+    CHECKIN_OPENS_DEFAULT,
+    CHECKIN_OPENS_MAX,
+    DEFAULT_MAX_PARTY_SIZE,
+    DESCRIPTION_MAX,
+    REASON_MAX,
+    SPEAKER_MAX,
+    TITLE_MAX,
+)
+from outreach.events.services import minutes_message
 from outreach.forms import Form, RowForm, choices, optional_int
 from outreach.timezone import localize
 
@@ -116,18 +128,18 @@ class ScheduleFields(Form):
         _l("Set-up (minutes before)"), default=0,
         validators=[
             Optional(),
-            NumberRange(min=0, max=1440, message=_l("Enter a number of minutes from 0 to 1440.")),
+            NumberRange(min=0, max=BUFFER_MINUTES_MAX, message=minutes_message(BUFFER_MINUTES_MAX)),
         ],
     )
     teardown_minutes = IntegerField(
         _l("Tear-down (minutes after)"), default=0,
         validators=[
             Optional(),
-            NumberRange(min=0, max=1440, message=_l("Enter a number of minutes from 0 to 1440.")),
+            NumberRange(min=0, max=BUFFER_MINUTES_MAX, message=minutes_message(BUFFER_MINUTES_MAX)),
         ],
     )
     booking_override_reason = StringField(
-        _l("Reason to book the room although it is taken"), validators=[Optional(), Length(max=500)]
+        _l("Reason to book the room although it is taken"), validators=[Optional(), Length(max=REASON_MAX)]
     )
 
     def set_venue_choices(self, venues, locale: str) -> None:
@@ -149,17 +161,20 @@ class ScheduleFields(Form):
         return values
 
 
+TITLE_MESSAGE = _l("Give a title of 1 to %(n)d characters.", n=TITLE_MAX)
+
+
 class EventForm(ScheduleFields):
     """An event's details, for creating and editing. The rules (times in order, a session
     number only with a series, both daily hours or neither, a free room ...) are the services'."""
 
     type = SelectField(_l("Type"), choices=choices(EVENT_TYPE_LABELS.items()), default="lecture")
     title = StringField(
-        _l("Title"), validators=[InputRequired(_l("Give a title of 1 to %(n)d characters.", n=200)), Length(max=200)],
+        _l("Title"), validators=[InputRequired(TITLE_MESSAGE), Length(max=TITLE_MAX, message=TITLE_MESSAGE)],
     )
-    title_en = StringField(_l("English title"), validators=[Optional(), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
-    description_en = TextAreaField(_l("English description"), validators=[Optional(), Length(max=20000)])
+    title_en = StringField(_l("English title"), validators=[Optional(), Length(max=TITLE_MAX, message=TITLE_MESSAGE)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
+    description_en = TextAreaField(_l("English description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
     daily_opens_at = TimeField(_l("Opens each day at"), validators=[Optional()])
     daily_closes_at = TimeField(_l("Closes each day at"), validators=[Optional()])
     capacity = IntegerField(
@@ -171,7 +186,7 @@ class EventForm(ScheduleFields):
     )
     registration = SelectField(_l("Registration"), choices=choices(REGISTRATION_LABELS.items()), default="open")
     max_party_size = IntegerField(
-        _l("Largest party per registration"), default=100,
+        _l("Largest party per registration"), default=DEFAULT_MAX_PARTY_SIZE,
         validators=[
             InputRequired(_l("Enter a whole number of 1 or more.")),
             NumberRange(min=1, message=_l("Enter a whole number of 1 or more.")),
@@ -183,14 +198,14 @@ class EventForm(ScheduleFields):
         _l("Session number"),
         validators=[Optional(), NumberRange(min=1, message=_l("Enter a whole number of 1 or more."))],
     )
-    speaker = StringField(_l("Speaker"), validators=[Optional(), Length(max=120)])
-    speaker_bio = TextAreaField(_l("About the speaker"), validators=[Optional(), Length(max=5000)])
-    speaker_bio_en = TextAreaField(_l("About the speaker, in English"), validators=[Optional(), Length(max=5000)])
+    speaker = StringField(_l("Speaker"), validators=[Optional(), Length(max=SPEAKER_MAX)])
+    speaker_bio = TextAreaField(_l("About the speaker"), validators=[Optional(), Length(max=BIO_MAX)])
+    speaker_bio_en = TextAreaField(_l("About the speaker, in English"), validators=[Optional(), Length(max=BIO_MAX)])
     checkin_opens_minutes = IntegerField(
-        _l("Check-in opens (minutes before the start)"), default=120,
+        _l("Check-in opens (minutes before the start)"), default=CHECKIN_OPENS_DEFAULT,
         validators=[
             Optional(),
-            NumberRange(min=0, max=10080, message=_l("Enter a number of minutes from 0 to 10080.")),
+            NumberRange(min=0, max=CHECKIN_OPENS_MAX, message=minutes_message(CHECKIN_OPENS_MAX)),
         ],
     )
     questions = FieldList(FormField(QuestionRow), min_entries=QUESTION_ROWS, max_entries=10)
@@ -222,7 +237,7 @@ class EventForm(ScheduleFields):
             values[name] = (values[name] or "").strip() or None
         # An emptied field means the usual: check-in two hours before.
         if values["checkin_opens_minutes"] is None:
-            values["checkin_opens_minutes"] = 120
+            values["checkin_opens_minutes"] = CHECKIN_OPENS_DEFAULT
         values.update(self.schedule())
         values["questions"] = self.question_list()
         return values

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.i18n import localized
-from outreach.models import Base, TimestampMixin, UTCDateTime, utcnow
+from outreach.models import one_of, Base, TimestampMixin, UTCDateTime, utcnow
 
 BRANCH_KINDS = ("central", "branch", "village", "mobile", "partner")
 VENUE_KINDS = ("room", "hall", "exhibition", "outdoor", "external", "online")
@@ -31,9 +31,20 @@ REGISTRATION_MODES = ("open", "none")
 AUDIENCES = ("all", "children", "teens", "adults", "seniors", "families", "staff")
 PARTNER_ROLES = ("co_organiser", "sponsor", "naming_sponsor", "host")
 
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+# The limits of an event's fields: the columns, the service, the forms, the API and its
+# OpenAPI description all read them from here.
+TITLE_MAX = 200
+DESCRIPTION_MAX = 20000
+SPEAKER_MAX = 120
+BIO_MAX = 5000
+#: Why a room was booked although taken.
+REASON_MAX = 500
+#: Set-up before and tear-down after an event, in minutes (the room is taken meanwhile).
+BUFFER_MINUTES_MAX = 1440
+#: How long before the start the door may open, in minutes (a week at most).
+CHECKIN_OPENS_MAX = 7 * 24 * 60
+CHECKIN_OPENS_DEFAULT = 120
+DEFAULT_MAX_PARTY_SIZE = 100
 
 
 class LocalizedName:
@@ -64,7 +75,7 @@ class LocalizedTitle:
 
 class Branch(LocalizedName, TimestampMixin, Base):
     __tablename__ = "branches"
-    __table_args__ = (CheckConstraint(_in("kind", BRANCH_KINDS), name="kind_known"),)
+    __table_args__ = (CheckConstraint(one_of("kind", BRANCH_KINDS), name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
@@ -84,7 +95,7 @@ class Branch(LocalizedName, TimestampMixin, Base):
 class Venue(LocalizedName, TimestampMixin, Base):
     __tablename__ = "venues"
     __table_args__ = (
-        CheckConstraint(_in("kind", VENUE_KINDS), name="kind_known"),
+        CheckConstraint(one_of("kind", VENUE_KINDS), name="kind_known"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
         UniqueConstraint("branch_id", "name", name="uq_venues_branch_id_name"),
     )
@@ -143,7 +154,7 @@ class Partner(LocalizedName, TimestampMixin, Base):
 
 class EventPartner(Base):
     __tablename__ = "event_partners"
-    __table_args__ = (CheckConstraint(_in("role", PARTNER_ROLES), name="role_known"),)
+    __table_args__ = (CheckConstraint(one_of("role", PARTNER_ROLES), name="role_known"),)
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="RESTRICT"), primary_key=True)
@@ -156,26 +167,26 @@ class EventPartner(Base):
 class Event(LocalizedTitle, TimestampMixin, Base):
     __tablename__ = "events"
     __table_args__ = (
-        CheckConstraint(_in("type", EVENT_TYPES), name="type_known"),
-        CheckConstraint(_in("status", EVENT_STATUSES), name="status_known"),
-        CheckConstraint(_in("registration", REGISTRATION_MODES), name="registration_known"),
-        CheckConstraint(_in("audience", AUDIENCES), name="audience_known"),
+        CheckConstraint(one_of("type", EVENT_TYPES), name="type_known"),
+        CheckConstraint(one_of("status", EVENT_STATUSES), name="status_known"),
+        CheckConstraint(one_of("registration", REGISTRATION_MODES), name="registration_known"),
+        CheckConstraint(one_of("audience", AUDIENCES), name="audience_known"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
         CheckConstraint("max_party_size >= 1", name="max_party_size_positive"),
         CheckConstraint("checkin_opens_minutes >= 0", name="checkin_opens_not_negative"),
         CheckConstraint("session_number IS NULL OR session_number >= 1", name="session_number_positive"),
-        CheckConstraint("setup_minutes BETWEEN 0 AND 1440", name="setup_minutes_range"),
-        CheckConstraint("teardown_minutes BETWEEN 0 AND 1440", name="teardown_minutes_range"),
+        CheckConstraint(f"setup_minutes BETWEEN 0 AND {BUFFER_MINUTES_MAX}", name="setup_minutes_range"),
+        CheckConstraint(f"teardown_minutes BETWEEN 0 AND {BUFFER_MINUTES_MAX}", name="teardown_minutes_range"),
         UniqueConstraint("series_id", "session_number", name="uq_events_series_id_session_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft", server_default="draft")
-    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), nullable=False)
     #: The English title, shown to English readers when given.
-    title_en: Mapped[str | None] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(TITLE_MAX))
     description: Mapped[str | None] = mapped_column(Text)
     description_en: Mapped[str | None] = mapped_column(Text)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
@@ -189,20 +200,24 @@ class Event(LocalizedTitle, TimestampMixin, Base):
     #: "open": attendees register for tickets; "none": they just come (walk-ins, headcounts).
     registration: Mapped[str] = mapped_column(String(8), nullable=False, default="open", server_default="open")
     #: The largest party one registration may bring (a school class).
-    max_party_size: Mapped[int] = mapped_column(Integer, nullable=False, default=100, server_default="100")
+    max_party_size: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=DEFAULT_MAX_PARTY_SIZE, server_default=str(DEFAULT_MAX_PARTY_SIZE)
+    )
     #: How long before the start the door opens for check-in.
-    checkin_opens_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=120, server_default="120")
+    checkin_opens_minutes: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=CHECKIN_OPENS_DEFAULT, server_default=str(CHECKIN_OPENS_DEFAULT)
+    )
     audience: Mapped[str] = mapped_column(String(16), nullable=False, default="all", server_default="all")
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
     session_number: Mapped[int | None] = mapped_column(Integer)
-    speaker: Mapped[str | None] = mapped_column(String(120))
+    speaker: Mapped[str | None] = mapped_column(String(SPEAKER_MAX))
     speaker_bio: Mapped[str | None] = mapped_column(Text)
     speaker_bio_en: Mapped[str | None] = mapped_column(Text)
     #: Minutes the room is taken before the start and after the end (chairs, screen, clearing up).
     setup_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     teardown_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     #: Why a staff member kept this event although its room was booked at the same time.
-    booking_override_reason: Mapped[str | None] = mapped_column(String(500))
+    booking_override_reason: Mapped[str | None] = mapped_column(String(REASON_MAX))
     #: The weekly pattern this event is an occurrence of (三点半课堂), if any.
     recurrence_id: Mapped[int | None] = mapped_column(
         ForeignKey("recurrences.id", ondelete="SET NULL"), index=True
@@ -253,7 +268,7 @@ class Exhibit(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
     #: The order in the catalogue, from 1.
     position: Mapped[int] = mapped_column(Integer, nullable=False)
-    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), nullable=False)
     creator: Mapped[str] = mapped_column(String(120), nullable=False)
     #: The creator's age when the work was made (children's exhibitions list it).
     age: Mapped[int | None] = mapped_column(Integer)

@@ -18,8 +18,15 @@ from outreach.events.booking import span
 from outreach.events.labels import EVENT_STATUS_LABELS
 from outreach.events.models import (
     AUDIENCES,
+    BIO_MAX,
+    BUFFER_MINUTES_MAX,
+    CHECKIN_OPENS_DEFAULT,
+    CHECKIN_OPENS_MAX,
+    DEFAULT_MAX_PARTY_SIZE,
     EVENT_TYPES,
     PARTNER_ROLES,
+    REASON_MAX,
+    TITLE_MAX,
     REGISTRATION_MODES,
     Branch,
     Event,
@@ -34,9 +41,7 @@ from outreach.i18n import current_locale
 from outreach.platform.services import record
 from outreach.timezone import library_tz, local_date
 
-TITLE_MAX = 200
 NAME_MAX = 120
-DEFAULT_MAX_PARTY_SIZE = 100
 
 
 class EventError(OutreachError):
@@ -103,13 +108,16 @@ _EDITABLE = {
 #: What a new event has when a field is left out.
 EVENT_DEFAULTS = {
     "status": "draft", "registration": "open", "audience": "all", "max_party_size": DEFAULT_MAX_PARTY_SIZE,
-    "checkin_opens_minutes": 120, "setup_minutes": 0, "teardown_minutes": 0,
+    "checkin_opens_minutes": CHECKIN_OPENS_DEFAULT, "setup_minutes": 0, "teardown_minutes": 0,
 }
 #: Set when an event is made (by a recurrence or a competition round) and not edited after.
 _CREATE_ONLY = {"recurrence_id", "round_id"}
-BIO_MAX = 5000
-REASON_MAX = 500
 _QUESTION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+def minutes_message(maximum: int):
+    """The message for a number of minutes outside 0 to ``maximum`` (form and service alike)."""
+    return _l("Enter a number of minutes from %(min)d to %(max)d.", min=0, max=maximum)
 
 
 def check_event(values: dict) -> dict:
@@ -145,12 +153,12 @@ def check_event(values: dict) -> dict:
     if not isinstance(party, int) or party < 1:
         errors["max_party_size"] = _l("Enter a whole number of 1 or more.")
     opens = values.get("checkin_opens_minutes")
-    if not isinstance(opens, int) or not 0 <= opens <= 7 * 24 * 60:
-        errors["checkin_opens_minutes"] = _l("Enter a number of minutes from 0 to 10080.")
+    if not isinstance(opens, int) or not 0 <= opens <= CHECKIN_OPENS_MAX:
+        errors["checkin_opens_minutes"] = minutes_message(CHECKIN_OPENS_MAX)
     for name in ("setup_minutes", "teardown_minutes"):
         minutes = values.get(name, 0)
-        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= 1440:
-            errors[name] = _l("Enter a number of minutes from 0 to 1440.")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= BUFFER_MINUTES_MAX:
+            errors[name] = minutes_message(BUFFER_MINUTES_MAX)
     for name in ("speaker_bio", "speaker_bio_en"):
         if values.get(name) is not None and len(values[name]) > BIO_MAX:
             errors[name] = _l("Keep it to %(n)d characters.", n=BIO_MAX)

@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.models import Base, UTCDateTime, utcnow
+from outreach.models import Base, UTCDateTime, one_of, utcnow
+
+EXPORT_STATUSES = ("queued", "running", "done", "failed")
 
 
 class AuditEntry(Base):
@@ -48,7 +50,7 @@ class ExportJob(Base):
 
     __tablename__ = "export_jobs"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+        CheckConstraint(one_of("status", EXPORT_STATUSES), name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.models import Base, TimestampMixin, UTCDateTime
+from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
 
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 WALKIN_SOURCES = ("door", "self", "headcount")
@@ -16,7 +16,7 @@ WALKIN_SOURCES = ("door", "self", "headcount")
 class Registration(TimestampMixin, Base):
     __tablename__ = "registrations"
     __table_args__ = (
-        CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"),
+        CheckConstraint(one_of("status", REGISTRATION_STATUSES), name="status_known"),
         CheckConstraint("party_size >= 1", name="party_size_positive"),
     )
 
@@ -117,7 +117,7 @@ class WalkIn(Base):
     __tablename__ = "walkins"
     __table_args__ = (
         CheckConstraint("count >= 1", name="count_positive"),
-        CheckConstraint("source IN ('door', 'self', 'headcount')", name="source_known"),
+        CheckConstraint(one_of("source", WALKIN_SOURCES), name="source_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,8 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.models import Base, TimestampMixin, UTCDateTime
+from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
 
+CALL_STATUSES = ("open", "closed")
 VOLUNTEER_STATUSES = ("applicant", "active", "paused", "archived", "rejected")
 SIGNUP_STATUSES = ("confirmed", "waitlisted", "cancelled", "completed", "no_show")
 
@@ -30,7 +31,7 @@ class RecruitmentCall(TimestampMixin, Base):
     """A public call for cultural volunteers (文化志愿者招募), shown on /volunteer."""
 
     __tablename__ = "recruitment_calls"
-    __table_args__ = (CheckConstraint("status IN ('open', 'closed')", name="status_known"),)
+    __table_args__ = (CheckConstraint(one_of("status", CALL_STATUSES), name="status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -55,9 +56,7 @@ class RecruitmentCall(TimestampMixin, Base):
 class VolunteerProfile(TimestampMixin, Base):
     __tablename__ = "volunteer_profiles"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('applicant', 'active', 'paused', 'archived', 'rejected')", name="status_known"
-        ),
+        CheckConstraint(one_of("status", VOLUNTEER_STATUSES), name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,9 +126,7 @@ class ShiftSignup(TimestampMixin, Base):
     __tablename__ = "shift_signups"
     __table_args__ = (
         UniqueConstraint("shift_id", "volunteer_id", name="uq_shift_signups_shift_id_volunteer_id"),
-        CheckConstraint(
-            "status IN ('confirmed', 'waitlisted', 'cancelled', 'completed', 'no_show')", name="status_known"
-        ),
+        CheckConstraint(one_of("status", SIGNUP_STATUSES), name="status_known"),
         CheckConstraint("hours IS NULL OR hours >= 0", name="hours_not_negative"),
     )
 
