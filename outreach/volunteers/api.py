@@ -22,7 +22,7 @@ from outreach.timezone import library_tz, local_date
 from outreach.volunteers import services
 from outreach.volunteers.routes import current_volunteer
 from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
-from outreach.volunteers.routes import _parse_year, certificate_response, shift_place
+from outreach.volunteers.routes import certificate_response, parse_year, shift_place
 
 bp = Blueprint("volunteers_api", __name__)
 
@@ -243,7 +243,7 @@ def me():
 def my_hours():
     """The year's hours: each completed shift and each staff correction; ``hours`` is their sum."""
     volunteer = current_volunteer()
-    year = _parse_year(request.args.get("year"))
+    year = parse_year(request.args.get("year"))
     start, end = services.year_bounds(year)
     lines = services.hours_lines(volunteer, start=start, end=end)
     return jsonify({
@@ -265,5 +265,5 @@ def my_hours():
 @bp.get("/volunteers/me/certificate.pdf")
 def my_certificate():
     volunteer = current_volunteer()
-    year = _parse_year(request.args.get("year"))
+    year = parse_year(request.args.get("year"))
     return certificate_response(volunteer, year)

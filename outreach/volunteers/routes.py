@@ -79,7 +79,7 @@ def current_volunteer() -> VolunteerProfile:
     return profile
 
 
-def _parse_year(value: str | None) -> int:
+def parse_year(value: str | None) -> int:
     today = local_date(clock.now())
     if value in (None, ""):
         return today.year
@@ -245,7 +245,7 @@ def cancel(shift_id: int):
 @bp.get("/volunteer/me/certificate.pdf")
 def certificate():
     volunteer = current_volunteer()
-    year = _parse_year(request.args.get("year"))
+    year = parse_year(request.args.get("year"))
     return certificate_response(volunteer, year)
 
 

@@ -55,3 +55,10 @@ def test_every_area_describes_its_routes_and_imports_the_building_blocks_at_the_
         api = {module for _, module, _ in imports(parse(PACKAGE / area / "api.py"))}
         assert "outreach.api.helpers" in api and "outreach.api" not in api, area
 
+
+def test_no_module_imports_another_modules_private_names():
+    private = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for _, module, names in imports(parse(path)):
+            private.extend(f"{path.relative_to(PACKAGE)}: {module}.{n}" for n in names if n.startswith("_"))
+    assert private == []
