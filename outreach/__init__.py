@@ -82,17 +82,24 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from outreach.accounts.routes import bp as accounts_bp
-    from outreach.api import bp as api_bp
-    from outreach.api import register_areas
+    from outreach.api import api_blueprint
+    from outreach.api.openapi import bp as openapi_bp
+    from outreach.competitions.api import bp as competitions_api
     from outreach.competitions.routes import bp as competitions_bp
     from outreach.competitions.staff import bp as competitions_staff_bp
+    from outreach.events.api import bp as events_api
     from outreach.events.routes import bp as events_bp
+    from outreach.extensions import csrf
+    from outreach.places.api import bp as places_api
     from outreach.places.routes import bp as places_bp
+    from outreach.recurrences.api import bp as recurrences_api
     from outreach.recurrences.routes import bp as recurrences_bp
+    from outreach.registration.api import bp as registration_api
     from outreach.registration.routes import bp as registration_bp
     from outreach.registration.staff import bp as registration_staff_bp
     from outreach.staff.calendar import bp as staff_calendar_bp
     from outreach.staff.routes import bp as staff_bp
+    from outreach.volunteers.api import bp as volunteers_api
     from outreach.volunteers.routes import bp as volunteers_bp
     from outreach.volunteers.staff import bp as volunteers_staff_bp
 
@@ -108,7 +115,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(recurrences_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(staff_calendar_bp)
-    register_areas()
+
+    # The JSON API: a parent made for this app, so that apps share no registration state.
+    api_bp = api_blueprint()
+    csrf.exempt(api_bp)
+    for child in (
+        events_api, registration_api, volunteers_api, competitions_api, places_api, recurrences_api, openapi_bp
+    ):
+        csrf.exempt(child)  # nested blueprints are not covered by the parent's exemption
+        api_bp.register_blueprint(child)
     app.register_blueprint(api_bp)
 
 

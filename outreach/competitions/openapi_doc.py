@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from outreach.api.schema import STAFF, errors, json_response, ref
+
 NUMBER = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "A decimal number with two decimals.",
           "examples": ["83.67"]}
 NULLABLE_NUMBER = {**NUMBER, "type": ["string", "null"]}
@@ -12,9 +14,6 @@ def _id(name: str) -> dict:
 
 
 def paths() -> dict:
-    # The shared helpers live in the module that merges this one; imported late to avoid a cycle.
-    from outreach.api.openapi import STAFF, _errors, _json, _ref
-
     either = [{"bearer": []}, {}]
     round_id, competition_id = _id("round_id"), _id("competition_id")
     return {
@@ -24,17 +23,17 @@ def paths() -> dict:
                 "description": "Public: competitions with a published sitting. Staff: all, the newest first.",
                 "tags": ["competitions"],
                 "security": either,
-                "responses": {"200": _json({"type": "object", "properties": {
-                    "competitions": {"type": "array", "items": _ref("CompetitionSummary")}}}, "The competitions")},
+                "responses": {"200": json_response({"type": "object", "properties": {
+                    "competitions": {"type": "array", "items": ref("CompetitionSummary")}}}, "The competitions")},
             },
             "post": {
                 "summary": "Create a competition with its rubric and judges",
                 "description": "409 `competition_exists` for a title in use, `judge_exists` for a judge named twice.",
                 "tags": ["competitions"],
                 "security": STAFF,
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("CompetitionIn")}}},
-                "responses": {"201": _json(_ref("Competition"), "The new competition"),
-                              **_errors(401, 403, 409, 415, 422)},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("CompetitionIn")}}},
+                "responses": {"201": json_response(ref("Competition"), "The new competition"),
+                              **errors(401, 403, 409, 415, 422)},
             },
         },
         "/competitions/{competition_id}": {
@@ -44,7 +43,7 @@ def paths() -> dict:
                 "tags": ["competitions"],
                 "security": either,
                 "parameters": [competition_id],
-                "responses": {"200": _json(_ref("Competition"), "The competition"), **_errors(404)},
+                "responses": {"200": json_response(ref("Competition"), "The competition"), **errors(404)},
             }
         },
         "/competitions/{competition_id}/rounds": {
@@ -53,8 +52,8 @@ def paths() -> dict:
                 "tags": ["competitions"],
                 "security": STAFF,
                 "parameters": [competition_id],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("RoundIn")}}},
-                "responses": {"201": _json(_ref("Round"), "The new round"), **_errors(401, 403, 404, 415, 422)},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("RoundIn")}}},
+                "responses": {"201": json_response(ref("Round"), "The new round"), **errors(401, 403, 404, 415, 422)},
             }
         },
         "/rounds/{round_id}/sittings": {
@@ -65,8 +64,8 @@ def paths() -> dict:
                 "tags": ["competitions"],
                 "security": STAFF,
                 "parameters": [round_id],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("SittingIn")}}},
-                "responses": {"201": _json(_ref("Event"), "The new sitting"), **_errors(401, 403, 404, 409, 415, 422)},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("SittingIn")}}},
+                "responses": {"201": json_response(ref("Event"), "The new sitting"), **errors(401, 403, 404, 409, 415, 422)},
             }
         },
         "/rounds/{round_id}/scores": {
@@ -78,11 +77,11 @@ def paths() -> dict:
                 "tags": ["competitions"],
                 "security": STAFF,
                 "parameters": [round_id],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ScoresIn")}}},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("ScoresIn")}}},
                 "responses": {
-                    "200": _json({"type": "object", "required": ["changed"],
-                                  "properties": {"changed": {"type": "integer", "minimum": 0}}}, "How many scores changed"),
-                    **_errors(401, 403, 404, 409, 415, 422),
+                    "200": json_response({"type": "object", "required": ["changed"],
+                                          "properties": {"changed": {"type": "integer", "minimum": 0}}}, "How many scores changed"),
+                    **errors(401, 403, 404, 409, 415, 422),
                 },
             }
         },
@@ -95,7 +94,7 @@ def paths() -> dict:
                 "tags": ["competitions"],
                 "security": either,
                 "parameters": [round_id],
-                "responses": {"200": _json(_ref("RoundResults"), "The results"), **_errors(404)},
+                "responses": {"200": json_response(ref("RoundResults"), "The results"), **errors(404)},
             }
         },
         "/rounds/{round_id}/advance": {
@@ -110,12 +109,12 @@ def paths() -> dict:
                 "requestBody": {"required": False, "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"sitting_id": {"type": "integer"}}}}}},
                 "responses": {
-                    "200": _json({"type": "object", "required": ["advanced", "registrations"], "properties": {
+                    "200": json_response({"type": "object", "required": ["advanced", "registrations"], "properties": {
                         "advanced": {"type": "integer"},
                         "registrations": {"type": "array", "items": {"type": "integer"},
                                           "description": "The new registrations' ids."},
                     }}, "Advanced"),
-                    **_errors(401, 403, 404, 409, 415, 422),
+                    **errors(401, 403, 404, 409, 415, 422),
                 },
             }
         },
@@ -126,15 +125,13 @@ def paths() -> dict:
                 "tags": ["competitions"],
                 "security": STAFF,
                 "parameters": [round_id],
-                "responses": {"200": _json(_ref("Round"), "Published"), **_errors(401, 403, 404, 409)},
+                "responses": {"200": json_response(ref("Round"), "Published"), **errors(401, 403, 404, 409)},
             }
         },
     }
 
 
 def schemas() -> dict:
-    from outreach.api.openapi import _ref
-
     named = {"name": {"type": "string"}, "name_en": {"type": ["string", "null"]}}
     award = {"type": "object", "required": ["name", "places"], "properties": {
         "name": {"type": "string", "maxLength": 60, "examples": ["一等奖"]},
@@ -161,7 +158,7 @@ def schemas() -> dict:
                 "judges": {"type": "array", "items": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "name": {"type": "string"}, "affiliation": {"type": ["string", "null"]},
                 }}},
-                "rounds": {"type": "array", "items": _ref("Round")},
+                "rounds": {"type": "array", "items": ref("Round")},
             },
         },
         "CompetitionIn": {
@@ -201,7 +198,7 @@ def schemas() -> dict:
                     "id": {"type": "integer"},
                     "starts_at": {"type": "string", "format": "date-time"},
                     "ends_at": {"type": "string", "format": "date-time"},
-                    "venue": _ref("Venue"),
+                    "venue": ref("Venue"),
                     "capacity": {"type": ["integer", "null"]},
                     "status": {"type": "string"},
                     "url": {"type": "string", "format": "uri"},
@@ -253,7 +250,7 @@ def schemas() -> dict:
             "type": "object",
             "required": ["round", "published", "results"],
             "properties": {
-                "round": _ref("Round"),
+                "round": ref("Round"),
                 "published": {"type": "boolean"},
                 "results": {"type": "array", "items": {"type": "object", "properties": {
                     "rank": {"type": ["integer", "null"], "description": "Equal scores share a rank; null when unscored."},

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from outreach.accounts.permissions import has_role, role_required
-from outreach.api import created, iso, json_body, read_clock, read_date_arg, read_datetime, read_int, read_str
+from outreach.api.helpers import created, iso, json_body, read_clock, read_date_arg, read_datetime, read_int, read_str
 from outreach.errors import ValidationError
 from outreach.events import services
 from outreach.events.models import (

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, url_for
 from flask_login import current_user
 
 from outreach.accounts.permissions import has_role, role_required
-from outreach.api import created, iso, json_body, read_int, read_str
+from outreach.api.helpers import created, iso, json_body, read_int, read_str
 from outreach.errors import ValidationError
 from outreach.events.models import Branch, Event, Partner, Series
 from outreach.extensions import db

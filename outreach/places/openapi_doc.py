@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from outreach.api.schema import PUBLIC, STAFF, errors, json_response, ref
+
 BRANCH_KINDS = ["central", "branch", "village", "mobile", "partner"]
 
 
 def paths() -> dict:
-    # Imported here: ``outreach.api.openapi`` imports this module while it loads.
-    from outreach.api.openapi import PUBLIC, STAFF, _errors, _json, _ref
-
     series_id = {"name": "series_id", "in": "path", "required": True, "schema": {"type": "integer"}}
     return {
         "/branches": {
@@ -18,8 +17,8 @@ def paths() -> dict:
                 "tags": ["places"],
                 "security": PUBLIC,
                 "responses": {
-                    "200": _json(
-                        {"type": "object", "properties": {"branches": {"type": "array", "items": _ref("Branch")}}},
+                    "200": json_response(
+                        {"type": "object", "properties": {"branches": {"type": "array", "items": ref("Branch")}}},
                         "The branches",
                     ),
                 },
@@ -29,8 +28,8 @@ def paths() -> dict:
                 "description": "409 `branch_exists` when another branch has the name.",
                 "tags": ["places"],
                 "security": STAFF,
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("BranchIn")}}},
-                "responses": {"201": _json(_ref("Branch"), "The new branch"), **_errors(401, 403, 409, 415, 422)},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("BranchIn")}}},
+                "responses": {"201": json_response(ref("Branch"), "The new branch"), **errors(401, 403, 409, 415, 422)},
             },
         },
         "/series": {
@@ -40,8 +39,8 @@ def paths() -> dict:
                 "tags": ["places"],
                 "security": PUBLIC,
                 "responses": {
-                    "200": _json(
-                        {"type": "object", "properties": {"series": {"type": "array", "items": _ref("Series")}}},
+                    "200": json_response(
+                        {"type": "object", "properties": {"series": {"type": "array", "items": ref("Series")}}},
                         "The series, by name",
                     ),
                 },
@@ -51,8 +50,8 @@ def paths() -> dict:
                 "description": "409 `series_exists` when another series has the name.",
                 "tags": ["places"],
                 "security": STAFF,
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("SeriesIn")}}},
-                "responses": {"201": _json(_ref("Series"), "The new series"), **_errors(401, 403, 409, 415, 422)},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("SeriesIn")}}},
+                "responses": {"201": json_response(ref("Series"), "The new series"), **errors(401, 403, 409, 415, 422)},
             },
         },
         "/series/{series_id}": {
@@ -62,7 +61,7 @@ def paths() -> dict:
                 "tags": ["places"],
                 "security": [{"bearer": []}, {}],
                 "parameters": [series_id],
-                "responses": {"200": _json(_ref("SeriesWithSessions"), "The series"), **_errors(404)},
+                "responses": {"200": json_response(ref("SeriesWithSessions"), "The series"), **errors(404)},
             }
         },
         "/partners": {
@@ -71,11 +70,11 @@ def paths() -> dict:
                 "tags": ["places"],
                 "security": STAFF,
                 "responses": {
-                    "200": _json(
-                        {"type": "object", "properties": {"partners": {"type": "array", "items": _ref("Partner")}}},
+                    "200": json_response(
+                        {"type": "object", "properties": {"partners": {"type": "array", "items": ref("Partner")}}},
                         "The partners, by name, with how many events each took part in",
                     ),
-                    **_errors(401, 403),
+                    **errors(401, 403),
                 },
             }
         },
@@ -99,8 +98,6 @@ def _names_in() -> dict:
 
 
 def schemas() -> dict:
-    from outreach.api.openapi import _ref
-
     series = {
         "type": "object",
         "required": ["id", "name", "name_en", "display_name", "branch_id"],
@@ -146,11 +143,11 @@ def schemas() -> dict:
         },
         "SeriesWithSessions": {
             "allOf": [
-                _ref("Series"),
+                ref("Series"),
                 {
                     "type": "object",
                     "required": ["sessions"],
-                    "properties": {"sessions": {"type": "array", "items": _ref("Session")}},
+                    "properties": {"sessions": {"type": "array", "items": ref("Session")}},
                 },
             ]
         },

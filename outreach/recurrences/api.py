@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from outreach.accounts.permissions import role_required
-from outreach.api import created, iso, json_body, read_clock, read_str
+from outreach.api.helpers import created, iso, json_body, read_clock, read_str
 from outreach.errors import ValidationError
 from outreach.events.api import read_event_fields, read_partners
 from outreach.events.models import Recurrence

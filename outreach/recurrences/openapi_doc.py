@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from outreach.api.schema import STAFF, errors, json_response, ref
+
 _ROOM_BOOKED = (
     "409 `room_booked` when the room is taken at this time on some of the dates: the message names "
     "them all and nothing is changed, unless `booking_override_reason` is given."
@@ -34,9 +36,6 @@ _DATE = {"type": "string", "format": "date"}
 
 
 def paths() -> dict:
-    # Imported here: ``outreach.api.openapi`` imports this module while it loads.
-    from outreach.api.openapi import STAFF, _errors, _json, _ref
-
     recurrence_id = {"name": "recurrence_id", "in": "path", "required": True, "schema": {"type": "integer"}}
     return {
         "/recurrences": {
@@ -47,10 +46,10 @@ def paths() -> dict:
                 "(default: the series' next). All or none. " + _ROOM_BOOKED,
                 "tags": ["recurrences"],
                 "security": STAFF,
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("RecurrenceIn")}}},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("RecurrenceIn")}}},
                 "responses": {
-                    "201": _json(_ref("Recurrence"), "The pattern and its occurrences"),
-                    **_errors(401, 403, 409, 415, 422),
+                    "201": json_response(ref("Recurrence"), "The pattern and its occurrences"),
+                    **errors(401, 403, 409, 415, 422),
                 },
             },
         },
@@ -60,7 +59,7 @@ def paths() -> dict:
                 "tags": ["recurrences"],
                 "security": STAFF,
                 "parameters": [recurrence_id],
-                "responses": {"200": _json(_ref("Recurrence"), "The weekly event"), **_errors(401, 403, 404)},
+                "responses": {"200": json_response(ref("Recurrence"), "The weekly event"), **errors(401, 403, 404)},
             },
             "patch": {
                 "summary": "Edit every occurrence to come",
@@ -71,15 +70,15 @@ def paths() -> dict:
                 "tags": ["recurrences"],
                 "security": STAFF,
                 "parameters": [recurrence_id],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("RecurrencePatch")}}},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("RecurrencePatch")}}},
                 "responses": {
-                    "200": _json(
-                        {"allOf": [_ref("Recurrence"), {"type": "object", "required": ["changed"], "properties": {
+                    "200": json_response(
+                        {"allOf": [ref("Recurrence"), {"type": "object", "required": ["changed"], "properties": {
                             "changed": {"type": "integer", "description": "Occurrences changed."},
                         }}]},
                         "The weekly event after the change",
                     ),
-                    **_errors(401, 403, 404, 409, 415, 422),
+                    **errors(401, 403, 404, 409, 415, 422),
                 },
             },
         },
@@ -93,10 +92,10 @@ def paths() -> dict:
                 "tags": ["recurrences"],
                 "security": STAFF,
                 "parameters": [recurrence_id],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("RecurrenceExceptionIn")}}},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("RecurrenceExceptionIn")}}},
                 "responses": {
-                    "201": _json(_ref("Recurrence"), "The weekly event with the day skipped"),
-                    **_errors(401, 403, 404, 409, 415, 422),
+                    "201": json_response(ref("Recurrence"), "The weekly event with the day skipped"),
+                    **errors(401, 403, 404, 409, 415, 422),
                 },
             },
         },

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from outreach import clock
 from outreach.accounts.permissions import has_role, role_required
-from outreach.api import created, iso, json_body, read_datetime, read_int, read_str
+from outreach.api.helpers import created, iso, json_body, read_datetime, read_int, read_str
 from outreach.database import reads_first
 from outreach.errors import ValidationError
 from outreach.events.models import Event

@@ -1,0 +1,278 @@
+"""The OpenAPI description of this area's API routes, merged into /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from outreach.api.schema import DATE_QUERY, EVENT_ID, STAFF, errors, json_response, ref
+
+EVENT_TYPES = ["lecture", "exhibition", "competition", "activity", "visit", "training", "class"]
+
+
+def paths() -> dict:
+    return {
+        "/venues": {
+            "get": {
+                "summary": "List venues",
+                "tags": ["venues"],
+                "security": STAFF,
+                "responses": {
+                    "200": json_response({"type": "object", "properties": {"venues": {"type": "array", "items": ref("Venue")}}}, "The venues"),
+                    **errors(401, 403),
+                },
+            },
+            "post": {
+                "summary": "Add a venue",
+                "tags": ["venues"],
+                "security": STAFF,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("VenueIn")}}},
+                "responses": {"201": json_response(ref("Venue"), "The new venue"), **errors(401, 403, 409, 415, 422)},
+            },
+        },
+        "/events": {
+            "get": {
+                "summary": "List events",
+                "description": "Public: every event but drafts (completed and cancelled ones keep their status). Staff: all.",
+                "tags": ["events"],
+                "security": [{"bearer": []}, {}],
+                "parameters": DATE_QUERY + [{"name": "type", "in": "query", "schema": {"type": "string", "enum": EVENT_TYPES}}],
+                "responses": {
+                    "200": json_response({"type": "object", "properties": {"events": {"type": "array", "items": ref("Event")}}}, "The events, by start time"),
+                    **errors(422, 429),
+                },
+            },
+            "post": {
+                "summary": "Create an event",
+                "description": "Staff may create events in the past, to record what happened.",
+                "tags": ["events"],
+                "security": STAFF,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("EventIn")}}},
+                "responses": {"201": json_response(ref("Event"), "The new event"), **errors(401, 403, 409, 415, 422)},
+            },
+        },
+        "/events/{event_id}": {
+            "get": {
+                "summary": "One event",
+                "tags": ["events"],
+                "security": [{"bearer": []}, {}],
+                "parameters": [{"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": json_response(ref("Event"), "The event"), **errors(404)},
+            },
+            "patch": {
+                "summary": "Change an event's details",
+                "description": "Only the fields given change. A new room or time is checked for double-booking "
+                "(409 `room_booked` unless `booking_override_reason` is given).",
+                "tags": ["events"],
+                "security": STAFF,
+                "parameters": [EVENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("EventPatch")}}},
+                "responses": {"200": json_response(ref("Event"), "The event"), **errors(401, 403, 404, 409, 415, 422)},
+            },
+        },
+        "/events/{event_id}/status": {
+            "post": {
+                "summary": "Publish, complete or cancel an event",
+                "description": "draft → published → completed; draft or published → cancelled (registrants who gave "
+                "an e-mail address are told, with `reason`). Other steps: 409 `bad_status`.",
+                "tags": ["events"],
+                "security": STAFF,
+                "parameters": [EVENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["status"],
+                    "properties": {
+                        "status": {"type": "string", "enum": ["published", "completed", "cancelled"]},
+                        "reason": {"type": "string", "maxLength": 500},
+                    },
+                }}}},
+                "responses": {"200": json_response(ref("Event"), "The event"), **errors(401, 403, 404, 409, 415, 422)},
+            }
+        },
+        "/events/{event_id}/exhibits": {
+            "post": {
+                "summary": "Add works to an exhibition's catalogue",
+                "description": "All or none; 409 `not_an_exhibition` for other events.",
+                "tags": ["events"],
+                "security": STAFF,
+                "parameters": [EVENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["exhibits"],
+                    "properties": {"exhibits": {"type": "array", "minItems": 1, "maxItems": 1000, "items": ref("Exhibit")}},
+                }}}},
+                "responses": {
+                    "201": json_response({"type": "object", "properties": {"exhibits": {"type": "array", "items": ref("Exhibit")}}}, "The works added"),
+                    **errors(401, 403, 404, 409, 415, 422),
+                },
+            }
+        },
+        "/events/{event_id}/duplicate": {
+            "post": {
+                "summary": "Duplicate an event as a draft",
+                "description": "Same details and length, registration window and volunteer shifts moved along; "
+                "the next session number of its series; registrations are not copied.",
+                "tags": ["events"],
+                "security": STAFF,
+                "parameters": [EVENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["starts_at"],
+                    "properties": {"starts_at": {"type": "string", "format": "date-time"}},
+                }}}},
+                "responses": {"201": json_response(ref("Event"), "The draft copy"), **errors(401, 403, 404, 415, 422)},
+            }
+        },
+    }
+
+
+def schemas() -> dict:
+    venue = {
+        "type": "object",
+        "required": ["id", "name", "branch", "capacity"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "name_en": {"type": ["string", "null"]},
+            "display_name": {"type": "string", "description": "The name in the request's language."},
+            "branch": {"type": ["string", "null"], "description": "The branch's name."},
+            "branch_id": {"type": ["integer", "null"]},
+            "kind": {"type": "string", "enum": ["room", "hall", "exhibition", "outdoor", "external", "online"]},
+            "capacity": {"type": ["integer", "null"], "minimum": 0},
+        },
+    }
+    venue_in = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 120},
+            "name_en": {"type": "string", "maxLength": 120},
+            "branch": {"type": ["integer", "string"], "description": "A branch's id or name."},
+            "capacity": {"type": ["integer", "null"], "minimum": 0},
+        },
+    }
+    event = {
+        "type": "object",
+        "required": ["id", "title", "type", "status", "starts_at", "ends_at", "venue_id", "capacity", "registration"],
+        "properties": {
+            "id": {"type": "integer"},
+            "type": {"type": "string", "enum": EVENT_TYPES},
+            "status": {"type": "string", "enum": ["draft", "published", "completed", "cancelled"]},
+            "title": {"type": "string", "minLength": 1, "maxLength": 200},
+            "title_en": {"type": ["string", "null"]},
+            "display_title": {"type": "string", "description": "The title in the request's language."},
+            "description": {"type": ["string", "null"]},
+            "description_en": {"type": ["string", "null"]},
+            "starts_at": {"type": "string", "format": "date-time"},
+            "ends_at": {"type": "string", "format": "date-time"},
+            "daily_opens_at": {"type": ["string", "null"], "examples": ["09:00"]},
+            "daily_closes_at": {"type": ["string", "null"], "examples": ["17:00"]},
+            "venue_id": {"type": "integer"},
+            "venue": ref("Venue"),
+            "capacity": {"type": ["integer", "null"], "minimum": 0, "description": "People; null means no limit."},
+            "registration": {"type": "string", "enum": ["open", "none"]},
+            "max_party_size": {"type": "integer", "minimum": 1},
+            "checkin_opens_minutes": {"type": "integer", "minimum": 0},
+            "audience": {"type": "string", "enum": ["all", "children", "teens", "adults", "seniors", "families", "staff"]},
+            "series": {
+                "type": ["object", "null"],
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "name_en": {"type": ["string", "null"]}},
+            },
+            "session_number": {"type": ["integer", "null"], "minimum": 1},
+            "speaker": {"type": ["string", "null"]},
+            "speaker_bio": {"type": ["string", "null"]},
+            "speaker_bio_en": {"type": ["string", "null"]},
+            "setup_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "description": "The room is taken this long before the start."},
+            "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "description": "And this long after the end."},
+            "booking_override_reason": {"type": ["string", "null"], "description": "Why the event was kept although its room was booked."},
+            "recurrence_id": {"type": ["integer", "null"], "description": "The weekly pattern this event is an occurrence of."},
+            "round": {
+                "type": ["object", "null"],
+                "description": "The competition round this event is a sitting of.",
+                "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"}, "name_en": {"type": ["string", "null"]},
+                    "competition_id": {"type": "integer"},
+                },
+            },
+            "exhibits": {"type": "array", "items": ref("Exhibit"), "description": "An exhibition's works, in catalogue order."},
+            "registration_opens_at": {"type": ["string", "null"], "format": "date-time"},
+            "registration_closes_at": {"type": ["string", "null"], "format": "date-time"},
+            "questions": {"type": "array", "items": ref("Question")},
+            "partners": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "partner_id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "name_en": {"type": ["string", "null"]},
+                        "role": {"type": "string", "enum": ["co_organiser", "sponsor", "naming_sponsor", "host"]},
+                    },
+                },
+            },
+            "url": {"type": "string", "format": "uri", "description": "The public event page."},
+        },
+    }
+    event_in = {
+        "type": "object",
+        "required": ["title", "type", "starts_at", "ends_at", "venue_id"],
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": 200},
+            "title_en": {"type": "string", "maxLength": 200},
+            "description": {"type": "string"},
+            "description_en": {"type": "string"},
+            "type": {"type": "string", "enum": EVENT_TYPES},
+            "starts_at": {"type": "string", "format": "date-time", "description": "Without an offset: library time."},
+            "ends_at": {"type": "string", "format": "date-time"},
+            "venue_id": {"type": "integer"},
+            "capacity": {"type": ["integer", "null"], "minimum": 0},
+            "registration": {"type": "string", "enum": ["open", "none"], "default": "open"},
+            "status": {"type": "string", "enum": ["draft", "published"], "default": "draft"},
+            "max_party_size": {"type": "integer", "minimum": 1, "default": 100},
+            "checkin_opens_minutes": {"type": "integer", "minimum": 0, "maximum": 10080, "default": 120},
+            "audience": {"type": "string", "default": "all"},
+            "series_id": {"type": "integer"},
+            "session_number": {"type": "integer", "minimum": 1},
+            "speaker": {"type": "string", "maxLength": 120},
+            "daily_opens_at": {"type": "string", "examples": ["09:00"], "description": "Daily opening hours of a multi-day event."},
+            "daily_closes_at": {"type": "string", "examples": ["17:00"]},
+            "registration_opens_at": {"type": "string", "format": "date-time"},
+            "registration_closes_at": {"type": "string", "format": "date-time"},
+            "questions": {"type": "array", "maxItems": 10, "items": ref("Question")},
+            "speaker_bio": {"type": "string", "maxLength": 5000},
+            "speaker_bio_en": {"type": "string", "maxLength": 5000},
+            "setup_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "default": 0},
+            "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "default": 0},
+            "booking_override_reason": {
+                "type": "string", "maxLength": 500,
+                "description": "Needed only when the room is booked at that time (else 409 `room_booked`).",
+            },
+            "partners": {
+                "type": "array",
+                "items": {
+                    "type": "object", "required": ["partner_id", "role"],
+                    "properties": {
+                        "partner_id": {"type": "integer"},
+                        "role": {"type": "string", "enum": ["co_organiser", "sponsor", "naming_sponsor", "host"]},
+                    },
+                },
+            },
+        },
+    }
+    event_patch = {
+        "type": "object",
+        "description": "Any of the fields of EventIn but `status`; only those given change.",
+        "properties": {name: value for name, value in event_in["properties"].items() if name != "status"},
+    }
+    exhibit = {
+        "type": "object",
+        "required": ["title", "creator"],
+        "properties": {
+            "id": {"type": "integer", "readOnly": True},
+            "position": {"type": "integer", "readOnly": True, "description": "The place in the catalogue, from 1."},
+            "title": {"type": "string", "minLength": 1, "maxLength": 200},
+            "creator": {"type": "string", "minLength": 1, "maxLength": 120},
+            "age": {"type": ["integer", "null"], "minimum": 0, "maximum": 120},
+            "school": {"type": ["string", "null"], "maxLength": 120},
+            "note": {"type": ["string", "null"], "maxLength": 500},
+        },
+    }
+
+    return {
+        "Venue": venue, "VenueIn": venue_in, "Event": event, "EventIn": event_in, "EventPatch": event_patch,
+        "Exhibit": exhibit,
+    }

@@ -1,0 +1,219 @@
+"""The OpenAPI description of this area's API routes, merged into /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from outreach.api.schema import EVENT_ID, PUBLIC, STAFF, TOKEN, errors, json_response, ref
+
+
+def paths() -> dict:
+    return {
+        "/events/{event_id}/registrations": {
+            "post": {
+                "summary": "Register for an event",
+                "description": "Public and rate-limited. Confirmed while the whole party fits the capacity, else "
+                "waitlisted. Send an `Idempotency-Key` header to make retries safe: a repeated key answers 200 "
+                "with the first registration.",
+                "tags": ["registrations"],
+                "security": PUBLIC,
+                "parameters": [EVENT_ID, {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 8, "maxLength": 64}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("RegistrationIn")}}},
+                "responses": {
+                    "201": json_response(ref("RegistrationCreated"), "Registered"),
+                    "200": json_response(ref("RegistrationCreated"), "The registration an earlier request with this key made"),
+                    **errors(404, 409, 415, 422, 429),
+                },
+            },
+            "get": {
+                "summary": "Find registrations by name or phone (the door's manual search)",
+                "tags": ["check-in"],
+                "security": STAFF,
+                "parameters": [EVENT_ID, {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": json_response({"type": "object", "properties": {"registrations": {"type": "array", "items": ref("Registration")}}}, "Matches"), **errors(401, 403, 404)},
+            },
+        },
+        "/tickets/{token}": {
+            "get": {
+                "summary": "A ticket's registration and event",
+                "tags": ["registrations"],
+                "security": PUBLIC,
+                "parameters": [TOKEN],
+                "responses": {"200": json_response(ref("Registration"), "The ticket"), **errors(404, 429)},
+            }
+        },
+        "/tickets/{token}/cancel": {
+            "post": {
+                "summary": "Cancel a registration by its ticket",
+                "description": "The token is the credential. Cancelling twice is not an error. Frees the seats for the waiting list.",
+                "tags": ["registrations"],
+                "security": PUBLIC,
+                "parameters": [TOKEN],
+                "responses": {
+                    "200": json_response({"type": "object", "properties": {"status": {"const": "cancelled"}}}, "Cancelled"),
+                    **errors(404, 409, 429),
+                },
+            }
+        },
+        "/checkins": {
+            "post": {
+                "summary": "Check a ticket in",
+                "description": "Staff, or a volunteer on a shift of the event. One check-in admits the whole party, once a day. "
+                "Errors: `invalid_ticket` (404), `cancelled`, `waitlisted`, `wrong_event`, `checkin_closed` (409).",
+                "tags": ["check-in"],
+                "security": STAFF,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("CheckInIn")}}},
+                "responses": {"200": json_response(ref("CheckInResult"), "Admitted, or admitted already"), **errors(400, 401, 403, 404, 409, 415, 422)},
+            }
+        },
+        "/checkins/{checkin_id}": {
+            "delete": {
+                "summary": "Undo a mistaken check-in (audited)",
+                "tags": ["check-in"],
+                "security": STAFF,
+                "parameters": [{"name": "checkin_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": json_response({"type": "object", "properties": {"status": {"const": "undone"}}}, "Undone"), **errors(401, 403, 404)},
+            }
+        },
+        "/events/{event_id}/walkins": {
+            "post": {
+                "summary": "Count people admitted without a ticket",
+                "description": "At the door while check-in is open; staff may give a `day` of the event to record history.",
+                "tags": ["check-in"],
+                "security": STAFF,
+                "parameters": [EVENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("WalkInIn")}}},
+                "responses": {"201": json_response(ref("WalkIn"), "Counted"), **errors(401, 403, 404, 409, 415, 422)},
+            }
+        },
+        "/events/{event_id}/attendance": {
+            "get": {
+                "summary": "An event's attendance",
+                "tags": ["check-in"],
+                "security": STAFF,
+                "parameters": [EVENT_ID],
+                "responses": {"200": json_response(ref("Attendance"), "Counts of people"), **errors(401, 403, 404)},
+            }
+        },
+        "/events/{event_id}/roster": {
+            "get": {
+                "summary": "What a scanner needs to keep working offline",
+                "description": "The SHA-256 digest of every valid ticket (never the token), names, party sizes and today's check-ins.",
+                "tags": ["check-in"],
+                "security": STAFF,
+                "parameters": [EVENT_ID],
+                "responses": {"200": json_response(ref("Roster"), "The roster"), **errors(401, 403, 404)},
+            }
+        },
+    }
+
+
+def schemas() -> dict:
+    integer, string, time = {"type": "integer"}, {"type": "string"}, {"type": "string", "format": "date-time"}
+    counts = ["capacity", "registered", "waitlisted", "checked_in", "walk_ins", "attendance", "no_shows"]
+    registration = {
+        "type": "object",
+        "required": ["id", "event_id", "status", "name", "party_size"],
+        "properties": {
+            "id": integer, "event_id": integer, "name": string, "party_size": integer,
+            "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
+            "phone": {"type": "string", "description": "In full for staff; only its last four digits for volunteers."},
+            "checked_in_at": {"type": ["string", "null"], "format": "date-time"},
+            "event": ref("Event"),
+        },
+    }
+    return {
+        "Registration": registration,
+        "Question": {
+            "type": "object",
+            "required": ["key", "label"],
+            "description": "An extra question registrants answer (school, grade, age group, piece title).",
+            "properties": {
+                "key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"},
+                "label": {"type": "string", "maxLength": 100},
+                "label_en": {"type": "string", "maxLength": 100},
+                "required": {"type": "boolean", "default": False},
+                "choices": {"type": "array", "items": {"type": "string"}, "maxItems": 30},
+            },
+        },
+        "RegistrationIn": {
+            "type": "object",
+            "required": ["name", "phone"],
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 100},
+                "phone": {"type": "string", "description": "A mobile number such as 13812345678, or a landline."},
+                "party_size": {"type": "integer", "minimum": 1, "default": 1, "description": "Up to the event's max_party_size."},
+                "email": {"type": "string", "format": "email"},
+                "answers": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Answers to the event's extra questions, by key."},
+            },
+        },
+        "RegistrationCreated": {
+            "allOf": [
+                registration,
+                {
+                    "type": "object",
+                    "required": ["ticket"],
+                    "properties": {
+                        "ticket": {
+                            "type": "object",
+                            "required": ["token", "url", "qr_png_url", "qr_svg_url", "pdf_url", "cancel_url"],
+                            "properties": {k: string for k in ["token", "url", "qr_png_url", "qr_svg_url", "pdf_url", "cancel_url"]},
+                        }
+                    },
+                },
+            ]
+        },
+        "CheckInIn": {
+            "type": "object",
+            "properties": {
+                "token": {"type": "string", "description": "The bare token or the ticket URL."},
+                "registration_id": {"type": "integer", "description": "Instead of a token: from the manual search."},
+                "event_id": {"type": "integer", "description": "The scanner's event; a ticket of another event is `wrong_event`."},
+                "client_key": {"type": "string", "maxLength": 64, "description": "Idempotency key: a re-sent check-in counts once."},
+                "device_id": {"type": "string", "maxLength": 64},
+                "scanned_at": {**time, "description": "When an offline scanner admitted the party."},
+            },
+        },
+        "CheckInResult": {
+            "type": "object",
+            "required": ["result", "checked_in_at", "registration"],
+            "properties": {
+                "result": {"type": "string", "enum": ["checked_in", "already_checked_in"]},
+                "checked_in_at": time,
+                "checkin_id": integer,
+                "conflict": {"type": "boolean", "description": "An offline admission of a ticket another device had admitted."},
+                "registration": {"type": "object", "properties": {"id": integer, "name": string, "party_size": integer, "event_id": integer}},
+            },
+        },
+        "WalkInIn": {
+            "type": "object",
+            "required": ["count"],
+            "properties": {
+                "count": {"type": "integer", "minimum": 1, "maximum": 10000},
+                "client_key": {"type": "string", "maxLength": 64},
+                "device_id": {"type": "string", "maxLength": 64},
+                "day": {"type": "string", "format": "date", "description": "Staff only: a day of the event, to record history."},
+                "scanned_at": {**time, "description": "When an offline scanner counted them."},
+            },
+        },
+        "WalkIn": {
+            "type": "object",
+            "properties": {"id": integer, "event_id": integer, "count": integer, "day": {"type": "string", "format": "date"}, "attendance": ref("Attendance")},
+        },
+        "Attendance": {
+            "type": "object",
+            "required": counts,
+            "description": "People, party sizes summed; attendance = checked_in + walk_ins; no_shows once the event has ended.",
+            "properties": {k: ({"type": ["integer", "null"]} if k == "capacity" else integer) for k in counts},
+        },
+        "Roster": {
+            "type": "object",
+            "properties": {
+                "event_id": integer, "day": {"type": "string", "format": "date"}, "generated_at": time, "door_open": {"type": "boolean"},
+                "entries": {"type": "array", "items": {"type": "object", "properties": {
+                    "id": integer, "digest": {"type": "string", "description": "SHA-256 (hex) of the ticket token."},
+                    "name": string, "party_size": integer, "status": string,
+                    "checked_in_at": {"type": ["string", "null"], "format": "date-time"},
+                }}},
+                "attendance": ref("Attendance"),
+            },
+        },
+    }
