@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from outreach import clock
 from outreach.accounts.permissions import has_role, role_required
-from outreach.api import created, iso, json_body, read_date_arg, read_datetime, read_int, read_str
+from outreach.api.helpers import created, iso, json_body, read_date_arg, read_datetime, read_int, read_str
 from outreach.errors import ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db
