@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from outreach.api.schema import DATE_QUERY, EVENT_ID, STAFF, errors, json_response, ref
+from outreach.events.models import (
+    AUDIENCES,
+    BIO_MAX,
+    BUFFER_MINUTES_MAX,
+    CHECKIN_OPENS_DEFAULT,
+    CHECKIN_OPENS_MAX,
+    EVENT_STATUSES,
+    PARTNER_ROLES,
+    REGISTRATION_MODES,
+    SPEAKER_MAX,
+    TITLE_MAX,
+    VENUE_KINDS,
+)
+from outreach.events.services import EVENT_DEFAULTS
 
 EVENT_TYPES = ["lecture", "exhibition", "competition", "activity", "visit", "training", "class"]
 
@@ -131,7 +145,7 @@ def schemas() -> dict:
             "display_name": {"type": "string", "description": "The name in the request's language."},
             "branch": {"type": ["string", "null"], "description": "The branch's name."},
             "branch_id": {"type": ["integer", "null"]},
-            "kind": {"type": "string", "enum": ["room", "hall", "exhibition", "outdoor", "external", "online"]},
+            "kind": {"type": "string", "enum": list(VENUE_KINDS)},
             "capacity": {"type": ["integer", "null"], "minimum": 0},
         },
     }
@@ -151,8 +165,8 @@ def schemas() -> dict:
         "properties": {
             "id": {"type": "integer"},
             "type": {"type": "string", "enum": EVENT_TYPES},
-            "status": {"type": "string", "enum": ["draft", "published", "completed", "cancelled"]},
-            "title": {"type": "string", "minLength": 1, "maxLength": 200},
+            "status": {"type": "string", "enum": list(EVENT_STATUSES)},
+            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
             "title_en": {"type": ["string", "null"]},
             "display_title": {"type": "string", "description": "The title in the request's language."},
             "description": {"type": ["string", "null"]},
@@ -164,10 +178,10 @@ def schemas() -> dict:
             "venue_id": {"type": "integer"},
             "venue": ref("Venue"),
             "capacity": {"type": ["integer", "null"], "minimum": 0, "description": "People; null means no limit."},
-            "registration": {"type": "string", "enum": ["open", "none"]},
+            "registration": {"type": "string", "enum": list(REGISTRATION_MODES)},
             "max_party_size": {"type": "integer", "minimum": 1},
             "checkin_opens_minutes": {"type": "integer", "minimum": 0},
-            "audience": {"type": "string", "enum": ["all", "children", "teens", "adults", "seniors", "families", "staff"]},
+            "audience": {"type": "string", "enum": list(AUDIENCES)},
             "series": {
                 "type": ["object", "null"],
                 "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "name_en": {"type": ["string", "null"]}},
@@ -176,8 +190,8 @@ def schemas() -> dict:
             "speaker": {"type": ["string", "null"]},
             "speaker_bio": {"type": ["string", "null"]},
             "speaker_bio_en": {"type": ["string", "null"]},
-            "setup_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "description": "The room is taken this long before the start."},
-            "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "description": "And this long after the end."},
+            "setup_minutes": {"type": "integer", "minimum": 0, "maximum": BUFFER_MINUTES_MAX, "description": "The room is taken this long before the start."},
+            "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": BUFFER_MINUTES_MAX, "description": "And this long after the end."},
             "booking_override_reason": {"type": ["string", "null"], "description": "Why the event was kept although its room was booked."},
             "recurrence_id": {"type": ["integer", "null"], "description": "The weekly pattern this event is an occurrence of."},
             "round": {
@@ -200,7 +214,7 @@ def schemas() -> dict:
                         "partner_id": {"type": "integer"},
                         "name": {"type": "string"},
                         "name_en": {"type": ["string", "null"]},
-                        "role": {"type": "string", "enum": ["co_organiser", "sponsor", "naming_sponsor", "host"]},
+                        "role": {"type": "string", "enum": list(PARTNER_ROLES)},
                     },
                 },
             },
@@ -211,8 +225,8 @@ def schemas() -> dict:
         "type": "object",
         "required": ["title", "type", "starts_at", "ends_at", "venue_id"],
         "properties": {
-            "title": {"type": "string", "minLength": 1, "maxLength": 200},
-            "title_en": {"type": "string", "maxLength": 200},
+            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+            "title_en": {"type": "string", "maxLength": TITLE_MAX},
             "description": {"type": "string"},
             "description_en": {"type": "string"},
             "type": {"type": "string", "enum": EVENT_TYPES},
@@ -220,23 +234,23 @@ def schemas() -> dict:
             "ends_at": {"type": "string", "format": "date-time"},
             "venue_id": {"type": "integer"},
             "capacity": {"type": ["integer", "null"], "minimum": 0},
-            "registration": {"type": "string", "enum": ["open", "none"], "default": "open"},
+            "registration": {"type": "string", "enum": list(REGISTRATION_MODES), "default": EVENT_DEFAULTS["registration"]},
             "status": {"type": "string", "enum": ["draft", "published"], "default": "draft"},
             "max_party_size": {"type": "integer", "minimum": 1, "default": 100},
-            "checkin_opens_minutes": {"type": "integer", "minimum": 0, "maximum": 10080, "default": 120},
+            "checkin_opens_minutes": {"type": "integer", "minimum": 0, "maximum": CHECKIN_OPENS_MAX, "default": CHECKIN_OPENS_DEFAULT},
             "audience": {"type": "string", "default": "all"},
             "series_id": {"type": "integer"},
             "session_number": {"type": "integer", "minimum": 1},
-            "speaker": {"type": "string", "maxLength": 120},
+            "speaker": {"type": "string", "maxLength": SPEAKER_MAX},
             "daily_opens_at": {"type": "string", "examples": ["09:00"], "description": "Daily opening hours of a multi-day event."},
             "daily_closes_at": {"type": "string", "examples": ["17:00"]},
             "registration_opens_at": {"type": "string", "format": "date-time"},
             "registration_closes_at": {"type": "string", "format": "date-time"},
             "questions": {"type": "array", "maxItems": 10, "items": ref("Question")},
-            "speaker_bio": {"type": "string", "maxLength": 5000},
-            "speaker_bio_en": {"type": "string", "maxLength": 5000},
-            "setup_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "default": 0},
-            "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "default": 0},
+            "speaker_bio": {"type": "string", "maxLength": BIO_MAX},
+            "speaker_bio_en": {"type": "string", "maxLength": BIO_MAX},
+            "setup_minutes": {"type": "integer", "minimum": 0, "maximum": BUFFER_MINUTES_MAX, "default": 0},
+            "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": BUFFER_MINUTES_MAX, "default": 0},
             "booking_override_reason": {
                 "type": "string", "maxLength": 500,
                 "description": "Needed only when the room is booked at that time (else 409 `room_booked`).",
@@ -247,7 +261,7 @@ def schemas() -> dict:
                     "type": "object", "required": ["partner_id", "role"],
                     "properties": {
                         "partner_id": {"type": "integer"},
-                        "role": {"type": "string", "enum": ["co_organiser", "sponsor", "naming_sponsor", "host"]},
+                        "role": {"type": "string", "enum": list(PARTNER_ROLES)},
                     },
                 },
             },
@@ -264,7 +278,7 @@ def schemas() -> dict:
         "properties": {
             "id": {"type": "integer", "readOnly": True},
             "position": {"type": "integer", "readOnly": True, "description": "The place in the catalogue, from 1."},
-            "title": {"type": "string", "minLength": 1, "maxLength": 200},
+            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
             "creator": {"type": "string", "minLength": 1, "maxLength": 120},
             "age": {"type": ["integer", "null"], "minimum": 0, "maximum": 120},
             "school": {"type": ["string", "null"], "maxLength": 120},
