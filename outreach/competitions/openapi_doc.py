@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from outreach.api.schema import STAFF, errors, json_response, ref
+from outreach.events.models import BUFFER_MINUTES_MAX, TITLE_MAX
 
 NUMBER = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "A decimal number with two decimals.",
           "examples": ["83.67"]}
@@ -165,8 +166,8 @@ def schemas() -> dict:
             "type": "object",
             "required": ["title"],
             "properties": {
-                "title": {"type": "string", "minLength": 1, "maxLength": 200},
-                "title_en": {"type": "string", "maxLength": 200},
+                "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+                "title_en": {"type": "string", "maxLength": TITLE_MAX},
                 "description": {"type": "string"},
                 "description_en": {"type": "string"},
                 "criteria": {"type": "array", "minItems": 1, "items": {"type": "object", "required": ["name", "weight"],
@@ -228,8 +229,8 @@ def schemas() -> dict:
                 "status": {"type": "string", "enum": ["draft", "published"], "default": "draft"},
                 "registration_opens_at": {"type": "string", "format": "date-time"},
                 "registration_closes_at": {"type": "string", "format": "date-time"},
-                "setup_minutes": {"type": "integer", "minimum": 0, "maximum": 1440},
-                "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": 1440},
+                "setup_minutes": {"type": "integer", "minimum": 0, "maximum": BUFFER_MINUTES_MAX},
+                "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": BUFFER_MINUTES_MAX},
                 "booking_override_reason": {"type": "string", "maxLength": 500},
             },
         },

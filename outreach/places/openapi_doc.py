@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from outreach.api.schema import PUBLIC, STAFF, errors, json_response, ref
+from outreach.events.models import BRANCH_KINDS
 
-BRANCH_KINDS = ["central", "branch", "village", "mobile", "partner"]
 
 
 def paths() -> dict:
@@ -115,7 +115,7 @@ def schemas() -> dict:
             "required": ["id", "name", "kind", "active", "venue_ids"],
             "properties": {
                 **_names(),
-                "kind": {"type": "string", "enum": BRANCH_KINDS},
+                "kind": {"type": "string", "enum": list(BRANCH_KINDS)},
                 "address": {"type": ["string", "null"]},
                 "active": {"type": "boolean"},
                 "venue_ids": {"type": "array", "items": {"type": "integer"}, "description": "Its venues in service."},
@@ -126,7 +126,7 @@ def schemas() -> dict:
             "required": ["name"],
             "properties": {
                 **_names_in(),
-                "kind": {"type": "string", "enum": BRANCH_KINDS, "default": "branch"},
+                "kind": {"type": "string", "enum": list(BRANCH_KINDS), "default": "branch"},
                 "address": {"type": ["string", "null"], "maxLength": 255},
             },
         },

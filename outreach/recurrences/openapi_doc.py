@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from outreach.api.schema import STAFF, errors, json_response, ref
+from outreach.events.models import BUFFER_MINUTES_MAX, TITLE_MAX
 
 _ROOM_BOOKED = (
     "409 `room_booked` when the room is taken at this time on some of the dates: the message names "
     "them all and nothing is changed, unless `booking_override_reason` is given."
 )
 _OCCURRENCE_FIELDS = {
-    "title": {"type": "string", "minLength": 1, "maxLength": 200},
-    "title_en": {"type": ["string", "null"], "maxLength": 200},
+    "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+    "title_en": {"type": ["string", "null"], "maxLength": TITLE_MAX},
     "description": {"type": ["string", "null"]},
     "description_en": {"type": ["string", "null"]},
     "type": {"type": "string", "enum": ["lecture", "exhibition", "competition", "activity", "visit", "training", "class"]},
@@ -24,8 +25,8 @@ _OCCURRENCE_FIELDS = {
     "speaker_bio": {"type": ["string", "null"], "maxLength": 5000},
     "speaker_bio_en": {"type": ["string", "null"], "maxLength": 5000},
     "questions": {"type": ["array", "null"], "maxItems": 10, "items": {"$ref": "#/components/schemas/Question"}},
-    "setup_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "default": 0},
-    "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": 1440, "default": 0},
+    "setup_minutes": {"type": "integer", "minimum": 0, "maximum": BUFFER_MINUTES_MAX, "default": 0},
+    "teardown_minutes": {"type": "integer", "minimum": 0, "maximum": BUFFER_MINUTES_MAX, "default": 0},
     "booking_override_reason": {
         "type": ["string", "null"], "maxLength": 500,
         "description": "Why the room is booked anyway on the dates it is taken (kept only where needed, audited).",
