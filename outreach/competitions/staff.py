@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -37,15 +37,15 @@ from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event, Venue
 from outreach.events.services import list_venues
 from outreach.extensions import db
-from outreach.forms import ActionForm, attach_errors
+from outreach.forms import ActionForm
 from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
 from outreach.registration.models import Registration
+from outreach.views import FAILED, attempt, flash_outcome, see_other
 
 bp = Blueprint("competitions_staff", __name__, url_prefix="/staff/competitions")
 
 #: Returned by ``_attempt`` when the service refused (its result may itself be None).
-FAILED = object()
 
 
 @bp.context_processor
@@ -58,42 +58,19 @@ def sitting_label(sitting: Event, locale: str) -> str:
     return f"{sitting.venue.display_name(locale)} · {format_datetime(sitting.starts_at, 'short')}"
 
 
-def _redirect(endpoint: str, **values):
-    return redirect(url_for(endpoint, **values), code=303)
-
-
 def _attempt(form, action: Callable[[], object], *, rows=None):
-    """Run ``action`` (a service call) and commit; or roll back and put the service's messages
-    on ``form``: beside its fields, beside the rows of ``rows`` (a FieldList and the form row
-    of each item sent), the rest above the form. Returns the result, or ``FAILED``."""
-    try:
-        result = action()
-    except OutreachError as error:
-        db.session.rollback()
-        fields = dict(error.fields or {})
-        if rows is not None:
-            row_list, positions = rows
-            mine = {key: fields.pop(key) for key in list(fields) if key.startswith(row_list.short_name + "-")}
-            form.form_errors.extend(attach_row_errors(row_list, mine, positions))
-        attach_errors(form, fields)
-        if not isinstance(error, ValidationError) or not (error.fields or form.form_errors):
-            form.form_errors.append(str(error.message))
-        return FAILED
-    db.session.commit()
-    return result
+    """``attempt``, with the messages about the rows of ``rows`` (a FieldList and the form row
+    of each item sent) placed beside those rows."""
+    if rows is None:
+        return attempt(form, action)
+    row_list, positions = rows
 
+    def take_rows(fields: dict) -> dict:
+        mine = {key: fields.pop(key) for key in list(fields) if key.startswith(row_list.short_name + "-")}
+        form.form_errors.extend(attach_row_errors(row_list, mine, positions))
+        return fields
 
-def _flash_outcome(action: Callable[[], object], success: Callable[[], str]) -> None:
-    """A button's service call (no form to re-show): commit and flash ``success()``, or roll
-    back and flash the service's message."""
-    try:
-        action()
-    except OutreachError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(success(), "success")
+    return attempt(form, action, take=take_rows)
 
 
 # --- competitions -------------------------------------------------------------------------------
@@ -113,7 +90,7 @@ def new():
         competition = _attempt(form, lambda: services.create_competition(actor=current_user, **form.details()))
         if competition is not FAILED:
             flash(_("The competition “%(title)s” is saved.", title=competition.display_title(current_locale())), "success")
-            return _redirect("competitions_staff.hub", competition_id=competition.id)
+            return see_other("competitions_staff.hub", competition_id=competition.id)
     status = 422 if request.method == "POST" else 200
     return render_template("competitions/staff/new.html", form=form), status
 
@@ -175,7 +152,7 @@ def update(competition_id: int):
         saved = _attempt(form, lambda: services.update_competition(competition, actor=current_user, **form.details()))
         if saved is not FAILED:
             flash(_("The competition “%(title)s” is saved.", title=competition.display_title(current_locale())), "success")
-            return _redirect("competitions_staff.hub", competition_id=competition.id)
+            return see_other("competitions_staff.hub", competition_id=competition.id)
     return _hub(competition, status=422, details_form=form)
 
 
@@ -192,7 +169,7 @@ def rubric(competition_id: int):
         )
         if saved is not FAILED:
             flash(_("The rubric is saved."), "success")
-            return _redirect("competitions_staff.hub", competition_id=competition.id)
+            return see_other("competitions_staff.hub", competition_id=competition.id)
     return _hub(competition, status=422, rubric_form=form)
 
 
@@ -207,7 +184,7 @@ def add_judge(competition_id: int):
         ))
         if judge is not FAILED:
             flash(_("%(name)s is added to the judges.", name=judge.name), "success")
-            return _redirect("competitions_staff.hub", competition_id=competition.id)
+            return see_other("competitions_staff.hub", competition_id=competition.id)
     return _hub(competition, status=422, judge_form=form)
 
 
@@ -219,9 +196,9 @@ def remove_judge(judge_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     name = judge.name
-    _flash_outcome(lambda: services.remove_judge(judge, actor=current_user),
-                   lambda: _("%(name)s is no longer a judge.", name=name))
-    return _redirect("competitions_staff.hub", competition_id=competition_id)
+    flash_outcome(lambda: services.remove_judge(judge, actor=current_user),
+                  lambda _removed: _("%(name)s is no longer a judge.", name=name))
+    return see_other("competitions_staff.hub", competition_id=competition_id)
 
 
 @bp.post("/<int:competition_id>/rounds")
@@ -236,7 +213,7 @@ def add_round(competition_id: int):
         )
         if round_ is not FAILED:
             flash(_("The round “%(name)s” is added.", name=round_.display_name(current_locale())), "success")
-            return _redirect("competitions_staff.hub", competition_id=competition.id)
+            return see_other("competitions_staff.hub", competition_id=competition.id)
     return _hub(competition, status=422, round_form=form)
 
 
@@ -262,7 +239,7 @@ def add_sitting(competition_id: int):
             ))
             if sitting is not FAILED:
                 flash(_("The sitting at %(place)s is added.", place=sitting_label(sitting, current_locale())), "success")
-                return _redirect("competitions_staff.hub", competition_id=competition.id)
+                return see_other("competitions_staff.hub", competition_id=competition.id)
     return _hub(competition, status=422, sitting_form=form)
 
 
@@ -318,7 +295,7 @@ def edit_round(round_id: int):
         )
         if saved is not FAILED:
             flash(_("The round “%(name)s” is saved.", name=round_.display_name(current_locale())), "success")
-            return _redirect("competitions_staff.round_page", round_id=round_.id)
+            return see_other("competitions_staff.round_page", round_id=round_.id)
     return _round_page(round_, status=422, round_form=form)
 
 
@@ -342,7 +319,7 @@ def advance(round_id: int):
                     "%(num)s contestants advance and are registered in the next round.",
                     len(advanced),
                 ), "success")
-                return _redirect("competitions_staff.round_page", round_id=round_.id)
+                return see_other("competitions_staff.round_page", round_id=round_.id)
     return _round_page(round_, status=422, advance_form=form)
 
 
@@ -351,11 +328,11 @@ def _publishing(round_id: int, publish: bool):
     if not ActionForm().validate_on_submit():
         abort(400)
     change = services.publish_results if publish else services.unpublish_results
-    _flash_outcome(
+    flash_outcome(
         lambda: change(round_, actor=current_user),
-        lambda: _("The results are published.") if publish else _("The results are withdrawn from the public page."),
+        lambda _round: _("The results are published.") if publish else _("The results are withdrawn from the public page."),
     )
-    return _redirect("competitions_staff.round_page", round_id=round_.id)
+    return see_other("competitions_staff.round_page", round_id=round_.id)
 
 
 @bp.post("/rounds/<int:round_id>/publish")
@@ -440,7 +417,7 @@ def scores(round_id: int, judge_id: int):
         changed, errors, typed, status = _save_scores(round_, judge, form)
         if changed is not None:
             flash(ngettext("%(num)s score is saved.", "%(num)s scores are saved.", changed), "success")
-            return _redirect(
+            return see_other(
                 "competitions_staff.scores", round_id=round_.id, judge_id=judge.id, sitting=sitting_id or None,
                 page=page if page > 1 else None,
             )
@@ -466,7 +443,7 @@ def certificates(round_id: int):
     pdf = documents.certificates_pdf(round_, locale=locale)
     if pdf is None:
         flash(_("No contestant of this round has an award yet."), "error")
-        return _redirect("competitions_staff.round_page", round_id=round_.id)
+        return see_other("competitions_staff.round_page", round_id=round_.id)
     return pdf_response(pdf, documents.certificates_filename(round_, locale))
 
 

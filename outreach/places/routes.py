@@ -10,24 +10,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm  # the type of the forms it shows
 
 from outreach import clock
 from outreach.accounts.permissions import has_role, role_required
-from outreach.errors import OutreachError, ValidationError
+from outreach.errors import OutreachError
 from outreach.events.booking import span
 from outreach.events.models import Branch, Partner, Series, Venue
 from outreach.events.services import next_session_number
 from outreach.extensions import db
-from outreach.forms import attach_errors
 from outreach.i18n import current_locale
 from outreach.places import services
 from outreach.forms import ActionForm
 from outreach.places.forms import VENUE_KIND_LABELS, BranchForm, PartnerForm, SeriesForm, VenueForm
 from outreach.timezone import local_date
+from outreach.views import FAILED, attempt, see_other
 
 bp = Blueprint("places", __name__, url_prefix="/staff")
 
@@ -43,24 +43,6 @@ def labels():
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _redirect(endpoint: str, **values):
-    return redirect(url_for(endpoint, **values), code=303)
-
-
-def _save(form: FlaskForm, save: Callable[[], object]):
-    """Run ``save`` (a service call) and commit, or roll back and put its messages on the form."""
-    try:
-        saved = save()
-    except OutreachError as error:
-        db.session.rollback()
-        attach_errors(form, error.fields or {})
-        if not isinstance(error, ValidationError):
-            form.form_errors.append(str(error.message))
-        return None
-    db.session.commit()
-    return saved
-
-
 def _form_page(form: FlaskForm, *, heading: str, back: tuple[str, str], action: str):
     """The one form page of this area: 200 when first shown, 422 after a refused POST."""
     status = 422 if request.method == "POST" else 200
@@ -71,8 +53,8 @@ def _form_view(form: FlaskForm, save: Callable[[], object], saved: Callable[[str
     """A new/edit page: on a valid POST run ``save``, say ``saved`` (worded from the row's name)
     and go to ``done(row)``; else show the form (see ``_form_page``)."""
     if form.validate_on_submit():
-        row = _save(form, save)
-        if row is not None:
+        row = attempt(form, save)
+        if row is not FAILED:
             flash(saved(row.display_name(current_locale())), "success")
             return done(row)
     return _form_page(form, **page)
@@ -99,7 +81,7 @@ def _toggle(change: Callable, obj, done: Callable[[str], str], endpoint: str):
     else:
         db.session.commit()
         flash(done(obj.display_name(current_locale())), "success")
-    return _redirect(endpoint)
+    return see_other(endpoint)
 
 
 # --- branches (admin) ----------------------------------------------------------------------------
@@ -122,7 +104,7 @@ def new_branch():
     return _form_view(
         form, lambda: services.create_branch(actor=current_user, **_branch_values(form)),
         lambda name: _("The branch “%(name)s” is saved.", name=name),
-        lambda row: _redirect("places.branches"),
+        lambda row: see_other("places.branches"),
         heading=_("New branch"), back=("places.branches", _("Branches")), action=url_for("places.new_branch")
     )
 
@@ -135,7 +117,7 @@ def edit_branch(branch_id: int):
     return _form_view(
         form, lambda: services.update_branch(branch, actor=current_user, **_branch_values(form)),
         lambda name: _("The branch “%(name)s” is saved.", name=name),
-        lambda row: _redirect("places.branches"),
+        lambda row: see_other("places.branches"),
         heading=_("Edit the branch “%(name)s”", name=branch.display_name(current_locale())),
         back=("places.branches", _("Branches")), action=url_for("places.edit_branch", branch_id=branch.id),
     )
@@ -200,7 +182,7 @@ def new_venue():
     return _form_view(
         form, lambda: services.add_venue(actor=current_user, **_venue_values(form)),
         lambda name: _("The venue “%(name)s” is saved.", name=name),
-        lambda row: _redirect("places.venues"),
+        lambda row: see_other("places.venues"),
         heading=_("New venue"), back=("places.venues", _("Venues")), action=url_for("places.new_venue")
     )
 
@@ -214,7 +196,7 @@ def edit_venue(venue_id: int):
     return _form_view(
         form, lambda: services.update_venue(venue, actor=current_user, **_venue_values(form)),
         lambda name: _("The venue “%(name)s” is saved.", name=name),
-        lambda row: _redirect("places.venues"),
+        lambda row: see_other("places.venues"),
         heading=_("Edit the venue “%(name)s”", name=venue.display_name(current_locale())),
         back=("places.venues", _("Venues")), action=url_for("places.edit_venue", venue_id=venue.id),
     )
@@ -274,7 +256,7 @@ def new_series():
     return _form_view(
         form, lambda: services.create_series(actor=current_user, **_series_values(form)),
         lambda name: _("The series “%(name)s” is saved.", name=name),
-        lambda row: _redirect("places.series", series_id=row.id),
+        lambda row: see_other("places.series", series_id=row.id),
         heading=_("New series"), back=("places.series_list", _("Series")), action=url_for("places.new_series")
     )
 
@@ -288,7 +270,7 @@ def edit_series(series_id: int):
     return _form_view(
         form, lambda: services.update_series(series, actor=current_user, **_series_values(form)),
         lambda name: _("The series “%(name)s” is saved.", name=name),
-        lambda row: _redirect("places.series", series_id=row.id),
+        lambda row: see_other("places.series", series_id=row.id),
         heading=_("Edit the series “%(name)s”", name=series.display_name(current_locale())),
         back=("places.series_list", _("Series")), action=url_for("places.edit_series", series_id=series.id),
     )
@@ -310,7 +292,7 @@ def new_partner():
     return _form_view(
         form, lambda: services.create_partner(name=form.name.data, name_en=form.name_en.data, actor=current_user),
         lambda name: _("The partner “%(name)s” is saved.", name=name),
-        lambda row: _redirect("places.partners"),
+        lambda row: see_other("places.partners"),
         heading=_("New partner"), back=("places.partners", _("Partners")), action=url_for("places.new_partner")
     )
 
@@ -325,7 +307,7 @@ def edit_partner(partner_id: int):
             partner, name=form.name.data, name_en=form.name_en.data, actor=current_user
         ),
         lambda name: _("The partner “%(name)s” is saved.", name=name),
-        lambda row: _redirect("places.partners"),
+        lambda row: see_other("places.partners"),
         heading=_("Edit the partner “%(name)s”", name=partner.display_name(current_locale())),
         back=("places.partners", _("Partners")), action=url_for("places.edit_partner", partner_id=partner.id),
     )

@@ -9,23 +9,23 @@ from __future__ import annotations
 from datetime import date
 
 from babel.dates import get_day_names
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from outreach import clock
 from outreach.accounts.permissions import role_required
-from outreach.errors import OutreachError, ValidationError
+from outreach.errors import OutreachError
 from outreach.events import services as events
 from outreach.events.models import Event, Recurrence, Series, Venue
 from outreach.extensions import db
-from outreach.forms import attach_errors
 from outreach.i18n import current_locale
 from outreach.recurrences import services
 from outreach.forms import ActionForm
 from outreach.recurrences.forms import EditAllForm, ExceptionForm, RangeForm, RecurrenceForm
 from outreach.timezone import local_date
+from outreach.views import FAILED, attempt, see_other
 
 bp = Blueprint("recurrences", __name__, url_prefix="/staff/recurrences")
 
@@ -66,18 +66,8 @@ def _venue(venue_id: int | None) -> Venue | None:
 
 
 def _run(form, action):
-    """Run ``action`` (a service call) and commit; or put its errors on ``form`` and roll back."""
-    try:
-        result = action()
-    except OutreachError as error:
-        db.session.rollback()
-        # A message about the partner rows as a whole goes above the form.
-        attach_errors(form, error.fields or {}, mapping=lambda key: "" if key == "partners" else key)
-        if not isinstance(error, ValidationError) or not error.fields:
-            form.form_errors.append(str(error.message))
-        return None
-    db.session.commit()
-    return result
+    """``attempt`` with a message about the partner rows as a whole above the form."""
+    return attempt(form, action, mapping=lambda key: "" if key == "partners" else key)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,10 +88,10 @@ def new():
             start_time=form.start_time.data, end_time=form.end_time.data, exceptions=form.skipped,
             partners=form.partner_rows(), status=form.status.data, actor=current_user, **fields,
         ))
-        if recurrence is not None:
+        if recurrence is not FAILED:
             count = len(recurrence.events)
             flash(ngettext("%(num)d occurrence is created.", "%(num)d occurrences are created.", count), "success")
-            return redirect(url_for(".detail", recurrence_id=recurrence.id), code=303)
+            return see_other(".detail", recurrence_id=recurrence.id)
     status = 422 if request.method == "POST" else 200
     return render_template("recurrences/new.html", form=form), status
 
@@ -148,7 +138,7 @@ def _page(recurrence: Recurrence, status: int = 200, **posted):
 
 
 def _back(recurrence: Recurrence):
-    return redirect(url_for(".detail", recurrence_id=recurrence.id), code=303)
+    return see_other(".detail", recurrence_id=recurrence.id)
 
 
 @bp.get("/<int:recurrence_id>")
@@ -167,7 +157,7 @@ def add_exception(recurrence_id: int):
         done = _run(form, lambda: services.add_exception(
             recurrence, form.day.data, form.reason.data, actor=current_user
         ))
-        if done is not None:
+        if done is not FAILED:
             flash(_("%(day)s is skipped; its registrants who gave an e-mail address are told.",
                     day=form.day.data.isoformat()), "success")
             return _back(recurrence)
@@ -215,7 +205,7 @@ def edit_all(recurrence_id: int):
         count = _run(form, lambda: services.update_all(
             recurrence, actor=current_user, from_day=form.from_day.data, **changes
         ))
-        if count is not None:
+        if count is not FAILED:
             flash(ngettext("%(num)d occurrence is changed.", "%(num)d occurrences are changed.", count), "success")
             return _back(recurrence)
     return _page(recurrence, 422, all_form=form)
@@ -232,7 +222,7 @@ def change_range(recurrence_id: int):
             recurrence, ends_on=form.ends_on.data, weekdays=form.weekdays.data, actor=current_user,
             booking_override_reason=(form.booking_override_reason.data or "").strip() or None,
         ))
-        if change is not None:
+        if change is not FAILED:
             flash(_("Dates changed: %(added)d occurrences added, %(removed)d taken off.",
                     added=change.added, removed=change.removed), "success")
             return _back(recurrence)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,6 +25,7 @@ from outreach.registration.models import Registration
 from outreach import qr
 from outreach.pdf import pdf_response
 from outreach.registration import documents
+from outreach.views import see_other
 
 bp = Blueprint("registration", __name__)
 
@@ -104,7 +105,7 @@ def register(event_id: int):
                 flash(_("You are registered. Show this ticket at the door."), "success")
             else:
                 flash(_("The event is full: you are on the waiting list. This page shows when a place frees up for you."), "warning")
-            return redirect(url_for("registration.ticket", token=outcome.token), code=303)
+            return see_other("registration.ticket", token=outcome.token)
     return render_template("events/detail.html", event=event, form=form, **event_page_context(event)), 422
 
 
@@ -172,7 +173,7 @@ def cancel(token: str):
     else:
         db.session.commit()
         flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
-    return redirect(url_for("registration.ticket", token=token), code=303)
+    return see_other("registration.ticket", token=token)
 
 
 # --- the door ------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    redirect,
     render_template,
     request,
     send_file,
@@ -38,6 +37,7 @@ from outreach.registration.models import CheckIn, CheckInConflict, Registration
 from outreach.timezone import local_date
 from outreach import pdf
 from outreach.i18n import library_name
+from outreach.views import flash_outcome, see_other
 
 bp = Blueprint("registration_staff", __name__, url_prefix="/staff/events")
 
@@ -108,7 +108,7 @@ def headcount(event_id: int):
     if not form.validate_on_submit():
         for message in [*form.day.errors, *form.count.errors] or [_("Choose a day and enter a number.")]:
             flash(str(message), "error")
-        return redirect(url_for("registration_staff.manage", event_id=event.id, _anchor="headcount-heading"), code=303)
+        return see_other("registration_staff.manage", event_id=event.id, _anchor="headcount-heading")
 
     def record_count():
         services.add_walkins(
@@ -129,16 +129,9 @@ def _act(event_id: int, action) -> object:
 
 
 def _carry_out(event_id: int, action) -> object:
-    """Run ``action`` and commit, flashing its message or the refusal; back to the manage page."""
-    try:
-        message = action()
-    except OutreachError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("registration_staff.manage", event_id=event_id), code=303)
+    """Run ``action`` (it returns the message to flash) and go back to the manage page."""
+    flash_outcome(action)
+    return see_other("registration_staff.manage", event_id=event_id)
 
 
 @bp.post("/<int:event_id>/registrations/<int:registration_id>/promote")
@@ -175,7 +168,7 @@ def move(event_id: int, registration_id: int):
     form = _move_form(event)
     if not form.validate_on_submit():
         flash(_("Choose an event that takes registrations."), "error")
-        return redirect(url_for("registration_staff.manage", event_id=event.id), code=303)
+        return see_other("registration_staff.manage", event_id=event.id)
     target = db.session.get(Event, form.target.data)
     try:
         services.move(registration, target, actor=current_user)
@@ -185,7 +178,7 @@ def move(event_id: int, registration_id: int):
     else:
         db.session.commit()
         flash(_("%(name)s moved to %(title)s.", name=registration.name, title=target.display_title(current_locale())), "success")
-    return redirect(url_for("registration_staff.manage", event_id=event.id), code=303)
+    return see_other("registration_staff.manage", event_id=event.id)
 
 
 @bp.post("/<int:event_id>/checkins/<int:checkin_id>/undo")
@@ -237,7 +230,7 @@ def export_tickets(event_id: int):
     job = documents.start_ticket_export(event, actor=current_user, locale=current_locale())
     db.session.commit()
     documents.run_in_background(current_app._get_current_object(), job.id, request.host_url)
-    return redirect(url_for("registration_staff.export_status", event_id=event.id, job_id=job.id), code=303)
+    return see_other("registration_staff.export_status", event_id=event.id, job_id=job.id)
 
 
 def _job_of(event: Event, job_id: int) -> ExportJob:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from outreach import clock
 from outreach.accounts.permissions import role_required
 from outreach.events import services
-from outreach.errors import OutreachError, ValidationError
+from outreach.errors import OutreachError
 from outreach.events.forms import (
     PARTNER_ROWS,
     QUESTION_ROWS,
@@ -30,6 +30,7 @@ from outreach.forms import ActionForm
 from outreach.i18n import current_locale
 from outreach.timezone import local, local_date, localize
 from outreach.volunteers.models import Shift
+from outreach.views import FAILED, attempt, see_other
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -65,7 +66,7 @@ def duplicate_event(event_id: int):
     if not form.validate_on_submit():
         for message in form.starts_at.errors or [_("Give the date and time the copy starts.")]:
             flash(str(message), "error")
-        return redirect(url_for("registration_staff.manage", event_id=event.id), code=303)
+        return see_other("registration_staff.manage", event_id=event.id)
     copy = services.duplicate_event(event, starts_at=localize(form.starts_at.data), actor=current_user)
     shifts = db.session.scalar(select(func.count(Shift.id)).where(Shift.event_id == copy.id))
     db.session.commit()
@@ -74,7 +75,7 @@ def duplicate_event(event_id: int):
         "A draft copy is made, with %(num)s volunteer shifts. Check it and publish it.",
         shifts,
     ), "success")
-    return redirect(url_for("registration_staff.manage", event_id=copy.id), code=303)
+    return see_other("registration_staff.manage", event_id=copy.id)
 
 
 # --- creating and editing events ---------------------------------------------------------------
@@ -126,23 +127,20 @@ def _chosen(form: EventForm) -> dict:
     return details
 
 
-def _save(form: EventForm, save) -> Event | None:
-    """Run ``save`` (a service call) and the partners, and commit; or put the errors on the
-    form (those about the question and partner rows above their groups)."""
-    try:
+def _save(form: EventForm, save):
+    """Run ``save`` (a service call) and the partners through ``attempt``; the messages about
+    the question and partner rows go above their groups."""
+
+    def take_groups(fields: dict) -> dict:
+        form.group_errors = {name: fields.pop(name) for name in ("questions", "partners") if name in fields}
+        return fields
+
+    def action():
         event = save(_chosen(form))
         services.set_partners(event, form.partner_rows(), actor=current_user)
-    except OutreachError as error:
-        db.session.rollback()
-        fields = dict(error.fields or {})
-        form.group_errors = {name: fields.pop(name) for name in ("questions", "partners") if name in fields}
-        attach_errors(form, fields)
-        if not isinstance(error, ValidationError):
-            form.form_errors.append(str(error.message))
-    else:
-        db.session.commit()
         return event
-    return None
+
+    return attempt(form, action, take=take_groups)
 
 
 def _propose_next_session(form: EventForm, series: Series | None) -> None:
@@ -177,9 +175,9 @@ def new_event():
             return services.create_event(actor=current_user, status=form.status.data, **values)
 
         event = _save(form, save)
-        if event is not None:
+        if event is not FAILED:
             flash(_("The event “%(title)s” is saved.", title=event.display_title(current_locale())), "success")
-            return redirect(url_for("registration_staff.manage", event_id=event.id), code=303)
+            return see_other("registration_staff.manage", event_id=event.id)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/event_form.html", form=form, event=None), status
 
@@ -191,9 +189,9 @@ def edit_event(event_id: int):
     form = _event_form(event)
     if form.validate_on_submit():
         saved = _save(form, lambda values: services.update_event(event, actor=current_user, **values))
-        if saved is not None:
+        if saved is not FAILED:
             flash(_("The event “%(title)s” is saved.", title=saved.display_title(current_locale())), "success")
-            return redirect(url_for("registration_staff.manage", event_id=saved.id), code=303)
+            return see_other("registration_staff.manage", event_id=saved.id)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/event_form.html", form=form, event=event), status
 
@@ -219,7 +217,7 @@ def change_event_status(event_id: int):
             "cancelled": _("The event is cancelled. Registrants who gave an e-mail address are told."),
         }
         flash(messages[event.status], "success")
-    return redirect(url_for("registration_staff.manage", event_id=event.id), code=303)
+    return see_other("registration_staff.manage", event_id=event.id)
 
 
 # --- an exhibition's works ---------------------------------------------------------------------
@@ -245,7 +243,7 @@ def exhibits(event_id: int):
                 added = _add_exhibits(bulk, event, rows)
         if added:
             flash(ngettext("%(num)s work is added.", "%(num)s works are added.", added), "success")
-            return redirect(url_for("staff.exhibits", event_id=event.id), code=303)
+            return see_other("staff.exhibits", event_id=event.id)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/exhibits.html", event=event, form=form, bulk=bulk), status
 
@@ -277,7 +275,7 @@ def edit_exhibit(event_id: int, exhibit_id: int):
         else:
             db.session.commit()
             flash(_("The work is saved."), "success")
-            return redirect(url_for("staff.exhibits", event_id=event_id), code=303)
+            return see_other("staff.exhibits", event_id=event_id)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/exhibit_form.html", event=exhibit.event, exhibit=exhibit, form=form), status
 
@@ -291,4 +289,4 @@ def remove_exhibit(event_id: int, exhibit_id: int):
     services.remove_exhibit(exhibit, actor=current_user)
     db.session.commit()
     flash(_("The work is taken out of the catalogue."), "success")
-    return redirect(url_for("staff.exhibits", event_id=event_id), code=303)
+    return see_other("staff.exhibits", event_id=event_id)

@@ -23,6 +23,7 @@ from outreach.volunteers import documents, services
 from outreach.volunteers.display import shift_place, shift_title
 from outreach.volunteers.forms import PERIOD_LABELS, PERIODS, WEEKDAYS, ApplicationForm, availability_dict
 from outreach.volunteers.models import RecruitmentCall, Shift, ShiftSignup, VolunteerProfile
+from outreach.views import see_other
 
 bp = Blueprint("volunteers", __name__)
 
@@ -104,14 +105,14 @@ def apply():
                 thanks = _("Thank you! Your application is sent. Library staff will review it and let you know.")
                 if current_user.is_authenticated:  # staff filling in the form for someone: stay signed in
                     flash(thanks, "success")
-                    return redirect(url_for("volunteers.recruitment"), code=303)
+                    return see_other("volunteers.recruitment")
                 chosen = session.get("lang")
                 session.clear()  # a fresh session for the new account
                 if chosen:
                     session["lang"] = chosen
                 login_user(profile.user)
                 flash(thanks, "success")
-                return redirect(url_for("volunteers.me"), code=303)
+                return see_other("volunteers.me")
         status = 422
     return render_template(
         "volunteers/apply.html", form=form, call=call, localized=localized, weekdays=WEEKDAYS, periods=PERIODS,
@@ -185,7 +186,7 @@ def sign_up(shift_id: int):
             flash(_("You are signed up: %(shift)s.", shift=shift_title(shift, locale)), "success")
         else:
             flash(_("The shift is full: you are on its waiting list. You move up by yourself when a place frees up."), "warning")
-    return redirect(url_for("volunteers.me"), code=303)
+    return see_other("volunteers.me")
 
 
 @bp.post("/volunteer/shifts/<int:shift_id>/cancel")
@@ -207,7 +208,7 @@ def cancel(shift_id: int):
     else:
         db.session.commit()
         flash(_("You are no longer on this shift: %(shift)s.", shift=shift_title(shift, current_locale())), "success")
-    return redirect(url_for("volunteers.me"), code=303)
+    return see_other("volunteers.me")
 
 
 @bp.get("/volunteer/me/certificate.pdf")
@@ -303,7 +304,7 @@ def desk(shift_id: int):
         else:
             db.session.commit()
             flash(message, "success")
-            return redirect(url_for("volunteers.desk", shift_id=shift.id, code=code), code=303)
+            return see_other("volunteers.desk", shift_id=shift.id, code=code)
     signup = db.session.scalar(
         select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
     )

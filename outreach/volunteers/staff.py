@@ -12,7 +12,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from babel.dates import get_day_names
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, render_template, request, url_for
 from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -60,6 +60,7 @@ from outreach.volunteers.staff_forms import (
     TrainingAttendanceForm,
     TrainingForm,
 )
+from outreach.views import see_other
 
 bp = Blueprint("volunteers_staff", __name__, url_prefix="/staff/volunteers")
 
@@ -137,7 +138,7 @@ def day_names() -> dict[str, str]:
 
 
 def _redirect(endpoint: str, **values):
-    return redirect(url_for(endpoint, **values), code=303)
+    return see_other(endpoint, **values)
 
 
 # --- volunteers ---------------------------------------------------------------------------------
