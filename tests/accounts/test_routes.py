@@ -3,7 +3,7 @@ import re
 from sqlalchemy import select
 
 from outreach.platform.models import AuditEntry
-from tests.conftest import PASSWORD, csrf_token_from
+from tests.helpers import PASSWORD, csrf_token_from
 
 
 def test_login_form_identifies_people_by_email(client):

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD, axe_violations
 
 pytestmark = pytest.mark.browser
-
-AXE = (Path(__file__).parent.parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text()
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(content=AXE)
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
 
 
 @pytest.fixture

@@ -17,10 +17,8 @@ from sqlalchemy import func, select
 from outreach.extensions import db
 from outreach.registration import services, tickets
 from outreach.registration.models import CheckIn, CheckInConflict, WalkIn
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.fake_camera import camera_args, qr_video
-from tests.browser.test_accessibility import axe_violations
-from tests.conftest import PASSWORD
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -80,14 +78,6 @@ def watch_for_errors(page) -> list[str]:
     page.on("console", lambda msg: problems.append(f"console: {msg.text}")
             if msg.type == "error" and "Content Security Policy" in msg.text else None)
     return problems
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server}/login?lang=en")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def open_scanner(page, live_server, event_id, lang="en"):

@@ -16,16 +16,10 @@ from sqlalchemy import select
 from outreach.extensions import db
 from outreach.volunteers import documents, services
 from outreach.volunteers.models import Certificate
-from tests.volunteers.test_services import (  # noqa: F401  (fixtures)
-    NOW,
-    frozen,
-    ledger,
-    local,
-    make_shift,
-    make_training,
-    make_volunteer,
-    staff,
-)
+from tests.helpers import local
+from tests.volunteers.helpers import NOW, make_training
+
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 def pdf_text(pdf: bytes, tmp_path, name: str = "doc.pdf") -> str:
