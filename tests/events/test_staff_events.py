@@ -200,7 +200,10 @@ def test_staff_only(client, make_user, login, make_event):
     login(make_user("volunteer"))
     assert client.get("/staff/events/new").status_code == 403
     assert client.get(f"/staff/events/{event.id}/edit").status_code == 403
-    assert client.post(f"/staff/events/{event.id}/status", data={"status": "cancelled"}).status_code in (400, 403)
+    status = f"/staff/events/{event.id}/status"
+    assert client.post(status, data={"status": "cancelled"}).status_code == 400  # no CSRF token
+    token = csrf_token_from(client, "/volunteer/me")
+    assert client.post(status, data={"status": "cancelled", "csrf_token": token}).status_code == 403
     assert status_of(event) == "published"
 
 
