@@ -16,7 +16,3 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Sign in"))
-
-
-class LogoutForm(FlaskForm):
-    submit = SubmitField(_l("Sign out"))

@@ -9,9 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models import Base, TimestampMixin, UTCDateTime
 
-REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
-WALKIN_SOURCES = ("door", "self", "headcount")
-
 
 class Registration(TimestampMixin, Base):
     __tablename__ = "registrations"

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from outreach.models import Base, TimestampMixin, UTCDateTime
 
 VOLUNTEER_STATUSES = ("applicant", "active", "paused", "archived", "rejected")
-SIGNUP_STATUSES = ("confirmed", "waitlisted", "cancelled", "completed", "no_show")
 
 
 class RecruitmentCall(TimestampMixin, Base):

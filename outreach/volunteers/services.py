@@ -35,8 +35,6 @@ from outreach.volunteers.models import (
 
 #: Sign-ups that hold a slot.
 HOLDING = ("confirmed", "completed")
-#: Sign-ups that still count for overlaps.
-ACTIVE = ("confirmed", "waitlisted", "completed")
 QUARTER = Decimal("0.25")
 
 
