@@ -318,7 +318,8 @@ def test_a_party_admitted_by_another_door_meanwhile_is_a_conflict(scanner, live_
     assert len(rows) == 1 and rows[0].device_id == "other"
     conflicts = [r[0] for r in fresh(select(CheckInConflict).where(CheckInConflict.registration_id == ticket.id))]
     assert len(conflicts) == 1
-    assert conflicts[0].checkin_id == rows[0].id and conflicts[0].device_id not in (None, "other")
+    this_device = json.loads(scanner.evaluate("localStorage.getItem('outreach.scanner.device')"))
+    assert conflicts[0].checkin_id == rows[0].id and conflicts[0].device_id == this_device
 
 
 # --- the page itself -----------------------------------------------------------------------
