@@ -89,7 +89,8 @@ def test_editing_keeps_question_keys_and_adds_new_ones(client, staff, hall, make
     assert document.find(".//input[@name='questions-0-label']").get("value") == "学校"
     assert document.find(".//input[@name='questions-0-required']").get("checked") is not None
     # One question shown, and four empty rows to add more.
-    assert len(document.findall(".//input[@type='hidden'][@name]")) >= 5
+    keys = [i.get("name") for i in document.findall(".//input[@type='hidden'][@name]") if i.get("name") != "csrf_token"]
+    assert keys == [f"questions-{n}-key" for n in range(5)]
     assert document.find(".//input[@name='questions-4-label']") is not None
 
     data = event_data(client, hall, starts_at="2026-12-02T14:00", ends_at="2026-12-02T16:00", **{
