@@ -6,21 +6,19 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from itertools import count
 
 import pytest
-from flask.globals import _cv_app
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from outreach import create_app
 from outreach.extensions import db
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, PASSWORD, IsolatedClient, csrf_token_from, in_days
 
 TEST_DB_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
-PASSWORD = "correct horse battery"
 _seq = count(1)
 
 
@@ -94,21 +92,6 @@ def app(make_app):
         _empty_tables()
 
 
-class IsolatedClient(FlaskClient):
-    """Runs every request in an application context of its own, as a real server does.
-
-    The ``app`` fixture keeps a context open for the test's own queries; without this, the
-    requests would share its ``g`` and database session, and hide bugs (a cached user, a
-    CSRF token missing from a cleared session)."""
-
-    def open(self, *args, **kwargs):
-        outer = _cv_app.set(None)
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            _cv_app.reset(outer)
-
-
 @pytest.fixture
 def client(app):
     app.test_client_class = IsolatedClient
@@ -169,12 +152,6 @@ def make_venue(app, make_branch):
     return factory
 
 
-def in_days(days: float, hour: int = 14) -> datetime:
-    """A time ``days`` from now at ``hour`` o'clock UTC."""
-    base = datetime.now(timezone.utc).replace(hour=hour, minute=0, second=0, microsecond=0)
-    return base + timedelta(days=days)
-
-
 @pytest.fixture
 def make_event(app, make_venue):
     from outreach.events.services import create_event
@@ -200,17 +177,6 @@ def make_event(app, make_venue):
 
 
 # --- signing in --------------------------------------------------------------------------
-
-
-def csrf_token_from(client, path="/login") -> str:
-    import re
-
-    html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html
-    )
-    assert match, "no CSRF token on " + path
-    return match.group(1)
 
 
 @pytest.fixture
@@ -239,13 +205,6 @@ def api_token(app):
 
 
 # --- a live server and Debian's headless Chromium (never a downloaded browser) -------------
-
-CHROMIUM = os.environ.get("OUTREACH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]
-
 
 @pytest.fixture
 def live_server(app):

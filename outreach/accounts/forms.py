@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from outreach.forms import Form
 
-
-class LoginForm(Form):
+class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mail"),
         validators=[DataRequired(_l("Enter your e-mail address.")), Email(_l("Enter a valid e-mail address."))],
@@ -17,7 +16,3 @@ class LoginForm(Form):
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Sign in"))
-
-
-class LogoutForm(Form):
-    submit = SubmitField(_l("Sign out"))

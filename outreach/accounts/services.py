@@ -7,7 +7,7 @@ import secrets
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -84,13 +84,6 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def set_password(user: User, password: str, *, actor: User | None = None) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError({"password": _l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)})
-    user.password_hash = generate_password_hash(password)
-    record("user.password", user, actor=actor or user)
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -127,7 +120,3 @@ def user_for_token(token: str) -> User | None:
 def revoke_token(token: ApiToken, *, actor: User) -> None:
     token.revoked_at = clock.now()
     record("token.revoke", token.user, actor=actor, data={"token_id": token.id})
-
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0

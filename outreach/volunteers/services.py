@@ -42,8 +42,6 @@ from outreach.events.models import Event
 
 #: Sign-ups that hold a slot.
 HOLDING = ("confirmed", "completed")
-#: Sign-ups that still count for overlaps.
-ACTIVE = ("confirmed", "waitlisted", "completed")
 QUARTER = Decimal("0.25")
 
 

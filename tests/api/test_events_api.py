@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from outreach.events.models import Event, Venue
 from outreach.extensions import db
-from tests.conftest import in_days
+from tests.helpers import csrf_token_from, in_days
 
 
 @pytest.fixture
@@ -230,7 +230,6 @@ def test_session_cookie_writes_to_the_api_need_the_csrf_header(client, make_user
     response = client.post("/api/v1/events", json=event_body(venue.id))
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "csrf_failed"
-    from tests.conftest import csrf_token_from
 
     token = csrf_token_from(client, "/staff/")
     response = client.post("/api/v1/events", json=event_body(venue.id), headers={"X-CSRFToken": token})

@@ -15,7 +15,8 @@ from itertools import count
 import pytest
 
 from outreach.extensions import db
-from tests.conftest import in_days
+from tests.competitions.helpers import NAMES, SHEETS_A, SHEETS_D
+from tests.helpers import in_days
 
 _seq = count(1)
 
@@ -135,3 +136,72 @@ def score_all(app):
 @pytest.fixture
 def staff_user(make_user):
     return make_user("staff")
+
+
+# --- a competition scored by hand (tests/competitions/helpers.py) ------------------------------
+
+
+@pytest.fixture
+def competition(make_competition):
+    return make_competition()
+
+
+@pytest.fixture
+def prelim(competition):
+    return competition.rounds[0]
+
+
+@pytest.fixture
+def final(competition):
+    return competition.rounds[1]
+
+
+@pytest.fixture
+def field(prelim, make_sitting, contestants_in):
+    """The six contestants of the preliminary, by name."""
+    sitting = make_sitting(prelim)
+    return dict(zip("ABCDEF", contestants_in(sitting, 6, names=NAMES, email="family@example.org")))
+
+
+@pytest.fixture
+def scored(prelim, field, score_all):
+    """The preliminary scored by hand: B 90.00, A and D 83.67, C and E 80.00, F unscored."""
+    score_all(prelim, {
+        field["A"]: SHEETS_A, field["B"]: [9, 9, 9], field["C"]: [8, 8, 8],
+        field["D"]: SHEETS_D, field["E"]: [8, 8, 8],
+    })
+    return field
+
+
+# --- 少儿故事大王 with two schools, as the pages show it ------------------------------------
+
+
+@pytest.fixture
+def season(make_competition, make_sitting, contestants_in):
+    """少儿故事大王: a preliminary (top 3 advance) with two published sittings at two schools and
+    five contestants, and a final with one published sitting for 10."""
+    competition = make_competition(
+        title="少儿故事大王", title_en="Little Storytellers", description="讲一个好故事。",
+        description_en="Tell a good story.",
+    )
+    prelim, final = competition.rounds
+    school_a = make_sitting(prelim)
+    school_b = make_sitting(prelim, starts_at=in_days(15, hour=6))
+    final_sitting = make_sitting(final, capacity=10)
+    people = contestants_in(school_a, 3, names=["选手A", "选手B", "选手C"], email="parent@example.org")
+    people += contestants_in(school_b, 2, names=["选手D", "选手E"])
+    return {
+        "competition": competition, "prelim": prelim, "final": final, "school_a": school_a,
+        "school_b": school_b, "final_sitting": final_sitting, "people": dict(zip("ABCDE", people)),
+    }
+
+
+@pytest.fixture
+def scored_season(season, score_all):
+    """Every judge's sheet of the preliminary: B 90.00, A 83.67, C 80.00, D 70.00, E 60.00."""
+    p = season["people"]
+    score_all(season["prelim"], {
+        p["A"]: [[9, 8, 7], [8, 8, 8], [10, 9, 9], [7, 6, 5], [9, 9, 8]],
+        p["B"]: [9, 9, 9], p["C"]: [8, 8, 8], p["D"]: [7, 7, 7], p["E"]: [6, 6, 6],
+    })
+    return season

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from outreach.competitions.models import Competition, Score
 from outreach.extensions import db
 from outreach.registration.models import Registration
-from tests.competitions.test_services import NAMES, SHEETS_A, SHEETS_D
 
 
 @pytest.fixture
@@ -21,22 +20,6 @@ def staff_headers(make_user, api_token):
 @pytest.fixture
 def competition(make_competition):
     return make_competition(title="第十届少儿故事大王（台北城杯）")
-
-
-@pytest.fixture
-def prelim(competition):
-    return competition.rounds[0]
-
-
-@pytest.fixture
-def scored(prelim, make_sitting, contestants_in, score_all):
-    """The preliminary of test_services: B 90.00, A and D 83.67, C and E 80.00, F unscored."""
-    people = dict(zip("ABCDEF", contestants_in(make_sitting(prelim), 6, names=NAMES)))
-    score_all(prelim, {
-        people["A"]: SHEETS_A, people["B"]: [9, 9, 9], people["C"]: [8, 8, 8],
-        people["D"]: SHEETS_D, people["E"]: [8, 8, 8],
-    })
-    return people
 
 
 # --- creating --------------------------------------------------------------------------------

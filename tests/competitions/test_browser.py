@@ -7,17 +7,7 @@ import pytest
 
 from outreach.competitions import services
 from outreach.extensions import db
-from tests.browser.test_accessibility import axe_violations
-from tests.conftest import PASSWORD
-from tests.competitions.test_routes import scored, season  # noqa: F401  (fixtures)
-
-
-def sign_in(page, live_server, user, lang):
-    page.goto(f"{live_server}/login?lang={lang}")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/staff/")
+from tests.helpers import axe_violations, sign_in
 
 
 @pytest.mark.parametrize("lang", ["zh_Hans", "en"])
@@ -41,16 +31,16 @@ def test_score_sheet_meets_wcag_aa(live_server, page, staff_user, season, lang):
 
 
 @pytest.mark.parametrize("lang", ["zh_Hans", "en"])
-def test_public_results_and_round_page_meet_wcag_aa(live_server, page, staff_user, scored, lang):
-    services.publish_results(scored["prelim"])
+def test_public_results_and_round_page_meet_wcag_aa(live_server, page, staff_user, scored_season, lang):
+    services.publish_results(scored_season["prelim"])
     db.session.commit()
-    page.goto(f"{live_server}/competitions/{scored['competition'].id}?lang={lang}")
+    page.goto(f"{live_server}/competitions/{scored_season['competition'].id}?lang={lang}")
     assert page.locator("table.results tbody tr").count() == 5
     assert axe_violations(page) == []
     page.goto(f"{live_server}/competitions/?lang={lang}")
     assert axe_violations(page) == []
     sign_in(page, live_server, staff_user, lang)
-    for path in (f"/staff/competitions/rounds/{scored['prelim'].id}", f"/staff/competitions/{scored['competition'].id}",
+    for path in (f"/staff/competitions/rounds/{scored_season['prelim'].id}", f"/staff/competitions/{scored_season['competition'].id}",
                  "/staff/competitions/"):
         page.goto(f"{live_server}{path}?lang={lang}")
         assert axe_violations(page) == [], path

@@ -22,8 +22,7 @@ from outreach.competitions.models import Competition, Criterion, Judge, Round, S
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.registration.models import Registration
-from tests.conftest import csrf_token_from, in_days
-from tests.events.test_routes import assert_valid_html
+from tests.helpers import assert_valid_html, csrf_token_from, field_error, in_days, text_of
 
 D = Decimal
 BASE = "/staff/competitions"
@@ -36,19 +35,8 @@ def in_locale(locale: str, message: str, **variables) -> str:
         return _(message, **variables)
 
 
-def text_of(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def csrf(client) -> str:
     return csrf_token_from(client, f"{BASE}/new")
-
-
-def field_error(html: str, field_id: str) -> str:
-    """The message beside a field (``<small id="<id>-error" class="field-error">``)."""
-    match = re.search(rf'<small id="{re.escape(field_id)}-error" class="field-error">([^<]*)</small>', html)
-    assert match, f"no error beside {field_id}"
-    return match.group(1)
 
 
 def cells(html: str, caption: str) -> list[list[str]]:
@@ -75,37 +63,6 @@ def row_data(name: str, count: int, filled: dict[int, dict]) -> dict:
 def as_staff(client, login, staff_user):
     login(staff_user)
     return staff_user
-
-
-@pytest.fixture
-def season(make_competition, make_sitting, contestants_in):
-    """少儿故事大王: a preliminary (top 3 advance) with two published sittings at two schools and
-    five contestants, and a final with one published sitting for 10."""
-    competition = make_competition(
-        title="少儿故事大王", title_en="Little Storytellers", description="讲一个好故事。",
-        description_en="Tell a good story.",
-    )
-    prelim, final = competition.rounds
-    school_a = make_sitting(prelim)
-    school_b = make_sitting(prelim, starts_at=in_days(15, hour=6))
-    final_sitting = make_sitting(final, capacity=10)
-    people = contestants_in(school_a, 3, names=["选手A", "选手B", "选手C"], email="parent@example.org")
-    people += contestants_in(school_b, 2, names=["选手D", "选手E"])
-    return {
-        "competition": competition, "prelim": prelim, "final": final, "school_a": school_a,
-        "school_b": school_b, "final_sitting": final_sitting, "people": dict(zip("ABCDE", people)),
-    }
-
-
-@pytest.fixture
-def scored(season, score_all):
-    """Every judge's sheet of the preliminary: B 90.00, A 83.67, C 80.00, D 70.00, E 60.00."""
-    p = season["people"]
-    score_all(season["prelim"], {
-        p["A"]: [[9, 8, 7], [8, 8, 8], [10, 9, 9], [7, 6, 5], [9, 9, 8]],
-        p["B"]: [9, 9, 9], p["C"]: [8, 8, 8], p["D"]: [7, 7, 7], p["E"]: [6, 6, 6],
-    })
-    return season
 
 
 def staff_pages(season) -> list[str]:
@@ -136,7 +93,7 @@ def test_anonymous_people_are_sent_to_sign_in(client, season):
         assert response.status_code == 302, url
         assert response.headers["Location"].startswith("/login?next="), url
     for url in staff_posts(season):
-        assert client.post(url).status_code in (302, 400), url  # no CSRF token: refused before anything
+        assert client.post(url).status_code == 400, url  # no CSRF token: refused before anything
 
 
 def test_volunteers_get_403_on_every_staff_page(client, login, make_user, season):
@@ -294,8 +251,8 @@ def test_judges_are_added_and_removed(client, as_staff, season):
     assert db.session.get(Judge, judge_id) is None
 
 
-def test_a_judge_with_scores_stays(client, as_staff, scored):
-    judge = scored["competition"].judges[0]
+def test_a_judge_with_scores_stays(client, as_staff, scored_season):
+    judge = scored_season["competition"].judges[0]
     response = client.post(f"{BASE}/judges/{judge.id}/remove?lang=en", data={"csrf_token": csrf(client)}, follow_redirects=True)
     assert "This judge has entered scores and cannot be removed." in text_of(response)
     assert db.session.get(Judge, judge.id) is not None
@@ -498,8 +455,8 @@ def test_the_sheet_pages_through_many_contestants_and_keeps_other_pages(
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_round_page_ranks_the_contestants(client, as_staff, scored, lang):
-    prelim = scored["prelim"]
+def test_the_round_page_ranks_the_contestants(client, as_staff, scored_season, lang):
+    prelim = scored_season["prelim"]
     response = client.get(f"{BASE}/rounds/{prelim.id}?lang={lang}")
     html = text_of(response)
     assert_valid_html(response)
@@ -520,8 +477,8 @@ def test_the_round_page_ranks_the_contestants(client, as_staff, scored, lang):
         assert ngettext("%(num)s contestant advances under the rule.", "%(num)s contestants advance under the rule.", 3) in html
 
 
-def test_advancing_through_the_page_registers_them_in_the_final(client, as_staff, scored):
-    prelim, final_sitting = scored["prelim"], scored["final_sitting"]
+def test_advancing_through_the_page_registers_them_in_the_final(client, as_staff, scored_season):
+    prelim, final_sitting = scored_season["prelim"], scored_season["final_sitting"]
     response = client.post(f"{BASE}/rounds/{prelim.id}/advance?lang=en", data={
         "csrf_token": csrf(client), "sitting_id": str(final_sitting.id),
     })
@@ -529,7 +486,7 @@ def test_advancing_through_the_page_registers_them_in_the_final(client, as_staff
     made = db.session.scalars(
         select(Registration).where(Registration.event_id == final_sitting.id).order_by(Registration.name)
     ).all()
-    p = scored["people"]
+    p = scored_season["people"]
     assert [(r.name, r.status, r.source, r.advanced_from_id) for r in made] == [
         ("选手A", "confirmed", "advanced", p["A"].id), ("选手B", "confirmed", "advanced", p["B"].id),
         ("选手C", "confirmed", "advanced", p["C"].id),
@@ -549,9 +506,9 @@ def test_advancing_through_the_page_registers_them_in_the_final(client, as_staff
     assert db.session.scalar(select(func.count(Registration.id)).where(Registration.source == "advanced")) == 3
 
 
-def test_advancing_into_a_full_sitting_is_refused_on_the_page(client, as_staff, scored, make_sitting):
-    small = make_sitting(scored["final"], capacity=2, starts_at=in_days(30, hour=2))
-    response = client.post(f"{BASE}/rounds/{scored['prelim'].id}/advance?lang=en", data={
+def test_advancing_into_a_full_sitting_is_refused_on_the_page(client, as_staff, scored_season, make_sitting):
+    small = make_sitting(scored_season["final"], capacity=2, starts_at=in_days(30, hour=2))
+    response = client.post(f"{BASE}/rounds/{scored_season['prelim'].id}/advance?lang=en", data={
         "csrf_token": csrf(client), "sitting_id": str(small.id),
     })
     assert response.status_code == 422
@@ -560,9 +517,9 @@ def test_advancing_into_a_full_sitting_is_refused_on_the_page(client, as_staff, 
     assert db.session.scalar(select(func.count(Registration.id)).where(Registration.source == "advanced")) == 0
 
 
-def test_results_are_published_and_withdrawn(client, as_staff, scored):
-    prelim, token = scored["prelim"], csrf(client)
-    public = f"/competitions/{scored['competition'].id}?lang=en"
+def test_results_are_published_and_withdrawn(client, as_staff, scored_season):
+    prelim, token = scored_season["prelim"], csrf(client)
+    public = f"/competitions/{scored_season['competition'].id}?lang=en"
     assert "Results of Preliminary" not in text_of(client.get(public))
     response = client.post(f"{BASE}/rounds/{prelim.id}/publish?lang=en", data={"csrf_token": token}, follow_redirects=True)
     assert "The results are published." in text_of(response)
@@ -589,13 +546,13 @@ def test_unfinished_sheets_keep_results_unpublished(client, as_staff, season, sc
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_public_page_shows_rounds_sittings_and_published_results_in_rank_order(client, scored, score_all, lang):
+def test_the_public_page_shows_rounds_sittings_and_published_results_in_rank_order(client, scored_season, score_all, lang):
     from outreach.competitions import services
 
-    services.publish_results(scored["prelim"])
+    services.publish_results(scored_season["prelim"])
     db.session.commit()
     en = lang == "en"
-    response = client.get(f"/competitions/{scored['competition'].id}?lang={lang}")
+    response = client.get(f"/competitions/{scored_season['competition'].id}?lang={lang}")
     assert response.status_code == 200
     html = text_of(response)
     document = assert_valid_html(response)
@@ -610,7 +567,7 @@ def test_the_public_page_shows_rounds_sittings_and_published_results_in_rank_ord
         ["Stage presence" if en else "仪态台风", "20%"],
     ]
     for sitting in ("school_a", "school_b", "final_sitting"):
-        assert f'href="/events/{scored[sitting].id}"' in html
+        assert f'href="/events/{scored_season[sitting].id}"' in html
     rows = cells(html, in_locale(lang, "Results of %(round)s", round="Preliminary" if en else "初赛"))
     # The top three go through to the final.
     advances = "Advances" if en else "晋级"
@@ -623,17 +580,17 @@ def test_the_public_page_shows_rounds_sittings_and_published_results_in_rank_ord
     assert in_locale(lang, "Results of %(round)s", round="Final" if en else "决赛") not in html
 
 
-def test_the_final_shows_awards_once_published(client, scored, contestants_in, score_all):
+def test_the_final_shows_awards_once_published(client, scored_season, contestants_in, score_all):
     from outreach.competitions import services
 
-    final = scored["final"]
-    people = contestants_in(scored["final_sitting"], 4, names=["甲", "乙", "丙", "丁"])
+    final = scored_season["final"]
+    people = contestants_in(scored_season["final_sitting"], 4, names=["甲", "乙", "丙", "丁"])
     score_all(final, {people[0]: [10, 10, 10], people[1]: [9, 9, 9], people[2]: [8, 8, 8], people[3]: [8, 8, 8]})
-    html = text_of(client.get(f"/competitions/{scored['competition'].id}?lang=en"))
+    html = text_of(client.get(f"/competitions/{scored_season['competition'].id}?lang=en"))
     assert "Results of Final" not in html
     services.publish_results(final)
     db.session.commit()
-    html = text_of(client.get(f"/competitions/{scored['competition'].id}?lang=en"))
+    html = text_of(client.get(f"/competitions/{scored_season['competition'].id}?lang=en"))
     assert [row[:2] + row[4:] for row in cells(html, "Results of Final")] == [
         ["1", "甲", "100.00", "First prize"], ["2", "乙", "90.00", "Second prize"],
         ["3", "丁", "80.00", "Third prize"], ["3", "丙", "80.00", "Third prize"],  # a tie, by name
@@ -673,22 +630,22 @@ def test_the_public_index_lists_public_competitions(client, season, make_competi
 # --- certificates through the pages ----------------------------------------------------------------------
 
 
-def test_certificates_are_pdfs_and_absent_without_awards(client, as_staff, scored):
-    prelim = scored["prelim"]
+def test_certificates_are_pdfs_and_absent_without_awards(client, as_staff, scored_season):
+    prelim = scored_season["prelim"]
     response = client.get(f"{BASE}/rounds/{prelim.id}/certificates.pdf?lang=en", follow_redirects=True)
     assert response.mimetype == "text/html"
     assert "No contestant of this round has an award yet." in text_of(response)
-    assert client.get(f"{BASE}/rounds/{prelim.id}/certificates/{scored['people']['A'].id}.pdf").status_code == 404
+    assert client.get(f"{BASE}/rounds/{prelim.id}/certificates/{scored_season['people']['A'].id}.pdf").status_code == 404
 
 
-def test_scores_are_final_once_the_results_are_published(client, as_staff, scored):
+def test_scores_are_final_once_the_results_are_published(client, as_staff, scored_season):
     from outreach.competitions import services
 
-    services.publish_results(scored["prelim"])
+    services.publish_results(scored_season["prelim"])
     db.session.commit()
-    judge, a = scored["competition"].judges[0], scored["people"]["A"]
-    criterion = scored["competition"].criteria[0]
-    url = score_url(scored["prelim"], judge, lang="en")
+    judge, a = scored_season["competition"].judges[0], scored_season["people"]["A"]
+    criterion = scored_season["competition"].criteria[0]
+    url = score_url(scored_season["prelim"], judge, lang="en")
     html = text_of(client.get(url))
     assert "The results are settled (published or advanced): scores can no longer change." in html
     assert "readonly" in html

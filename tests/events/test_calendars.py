@@ -13,7 +13,7 @@ from outreach.events.models import Series
 from outreach.events.services import change_status
 from outreach.extensions import db
 from outreach.timezone import localize
-from tests.events.test_routes import assert_valid_html
+from tests.helpers import assert_valid_html, axe_violations
 
 #: Wednesday 18 November 2026, 10:00 in the library.
 NOW = datetime(2026, 11, 18, 10, 0)
@@ -327,8 +327,6 @@ def test_programme_feed_keeps_its_rules(client, november):
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["zh_Hans", "en"])
 def test_month_calendar_meets_wcag_aa(live_server, page, november, lang):
-    from tests.browser.test_accessibility import axe_violations
-
     for path in ("/calendar?month=2026-11", f"/series/{november['forum'].id}?month=x"):
         page.goto(f"{live_server}{path}&lang={lang}")
         assert axe_violations(page) == [], path

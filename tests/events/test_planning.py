@@ -13,9 +13,8 @@ from outreach.events.models import Event, EventPartner, Exhibit, Partner
 from outreach.events.services import EventError
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
-from tests.conftest import csrf_token_from
-from tests.events.test_routes import assert_valid_html
-from tests.events.test_staff_events import event_data, hall, staff  # noqa: F401  (fixtures)
+from tests.events.helpers import event_data
+from tests.helpers import assert_valid_html, csrf_token_from, in_days, run_in_threads
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -90,7 +89,8 @@ def test_editing_keeps_question_keys_and_adds_new_ones(client, staff, hall, make
     assert document.find(".//input[@name='questions-0-label']").get("value") == "学校"
     assert document.find(".//input[@name='questions-0-required']").get("checked") is not None
     # One question shown, and four empty rows to add more.
-    assert len(document.findall(".//input[@type='hidden'][@name]")) >= 5
+    keys = [i.get("name") for i in document.findall(".//input[@type='hidden'][@name]") if i.get("name") != "csrf_token"]
+    assert keys == [f"questions-{n}-key" for n in range(5)]
     assert document.find(".//input[@name='questions-4-label']") is not None
 
     data = event_data(client, hall, starts_at="2026-12-02T14:00", ends_at="2026-12-02T16:00", **{
@@ -370,7 +370,6 @@ def test_the_api_adds_works_to_an_exhibition(client, headers, exhibition, make_u
 
 def test_staff_record_an_exhibitions_visitors_day_by_day(client, staff, make_event, make_venue):
     from outreach.registration.models import WalkIn
-    from tests.conftest import in_days
 
     exhibition = make_event(type="exhibition", registration="none", capacity=None, venue=make_venue(kind="exhibition"),
                             starts_at=in_days(-3, hour=9), ends_at=in_days(10, hour=17))
@@ -437,7 +436,6 @@ def test_a_door_opening_before_midnight_counts_for_the_events_first_day(app, mak
 def test_parallel_bookings_of_one_room_keep_exactly_one(app, make_user, api_token, make_venue):
     """Eight staff book the same room at overlapping times at once: one booking is kept, the
     other seven are refused (the venue row is locked on PostgreSQL; SQLite serialises writers)."""
-    from tests.registration.test_api import run_in_threads
 
     room = make_venue()
     headers, room_id = api_token(make_user("staff")), room.id

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from outreach.events.models import Event, Exhibit
 from outreach.extensions import db
-from tests.browser.test_accessibility import axe_violations
-from tests.conftest import PASSWORD
+from tests.helpers import axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,11 +17,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def signed_in(live_server, page, make_user):
     user = make_user("staff")
-    page.goto(f"{live_server}/login?lang=en")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/staff/")
+    sign_in(page, live_server, user)
     return page
 
 

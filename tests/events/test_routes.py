@@ -1,26 +1,9 @@
 from datetime import timedelta
 
-import html5lib
 import pytest
 
 from outreach.extensions import db
-from tests.conftest import in_days
-
-
-def assert_valid_html(response):
-    """Parse as HTML5 with the strict parser: any parse error (bad nesting, stray tags) fails."""
-    assert response.mimetype == "text/html"
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    document = parser.parse(response.get_data(as_text=True))
-    assert document.find("head/title").text.strip()
-    for landmark in ("header", "main", "footer"):
-        assert document.find(f".//{landmark}") is not None, landmark
-    fields = [f for tag in ("input", "select", "textarea") for f in document.iter(tag)]
-    for field in fields:
-        if field.get("type") in ("hidden", "submit"):
-            continue
-        assert document.find(f".//label[@for='{field.get('id')}']") is not None, field.attrib
-    return document
+from tests.helpers import assert_valid_html, in_days
 
 
 @pytest.fixture

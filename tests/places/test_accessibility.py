@@ -6,8 +6,7 @@ import pytest
 
 from outreach.events.models import Partner, Series
 from outreach.extensions import db
-from tests.browser.test_accessibility import axe_violations
-from tests.conftest import PASSWORD, in_days
+from tests.helpers import axe_violations, in_days, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,11 +18,7 @@ def test_places_pages_meet_wcag_aa(live_server, page, make_user, central, hall, 
     db.session.commit()
     make_event(series=series, session_number=15, venue=hall, starts_at=in_days(3), setup_minutes=30)
     admin = make_user("admin")
-    page.goto(f"{live_server}/login?lang={lang}")
-    page.fill("input[name=email]", admin.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/staff/")
+    sign_in(page, live_server, admin, lang)
     for path in (
         "/staff/branches", "/staff/branches/new", "/staff/venues", f"/staff/venues/{hall.id}",
         f"/staff/venues/{hall.id}/edit", "/staff/series", f"/staff/series/{series.id}", "/staff/series/new",

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from outreach.events.models import Branch, EventPartner, Partner, Series
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
-from tests.conftest import in_days
+from tests.helpers import in_days
 
 
 def count(model) -> int:

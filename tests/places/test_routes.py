@@ -10,8 +10,7 @@ from outreach.events.models import Branch, EventPartner, Partner, Series, Venue
 from outreach.events.services import change_status
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
-from tests.conftest import csrf_token_from, in_days
-from tests.events.test_routes import assert_valid_html
+from tests.helpers import assert_valid_html, csrf_token_from, in_days
 
 
 def text_of(element) -> str:

@@ -15,7 +15,7 @@ from outreach.extensions import db
 from outreach.places import services
 from outreach.platform.models import AuditEntry
 from outreach.timezone import localize
-from tests.conftest import in_days
+from tests.helpers import in_days
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token_from
+from tests.helpers import PASSWORD, IsolatedClient, csrf_token_from
 
 
 def test_security_headers(client):
@@ -36,8 +36,6 @@ def test_form_posted_without_csrf_token_gets_400_translated(client, make_user):
 @pytest.fixture
 def limited_client(make_app):
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
-    from tests.conftest import IsolatedClient
-
     app.test_client_class = IsolatedClient
     return app.test_client()
 

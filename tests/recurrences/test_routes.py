@@ -9,8 +9,7 @@ from outreach.extensions import db
 from outreach.recurrences import services
 from outreach.registration.services import register
 from outreach.timezone import library_tz, local
-from tests.conftest import csrf_token_from
-from tests.events.test_routes import assert_valid_html
+from tests.helpers import assert_valid_html, axe_violations, csrf_token_from, sign_in
 
 
 @pytest.fixture
@@ -254,16 +253,10 @@ def test_extend_and_publish(client, staff, make_class):
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["zh_Hans", "en"])
 def test_the_pages_meet_wcag_aa(live_server, page, make_user, make_class, lang):
-    from tests.browser.test_accessibility import axe_violations
-    from tests.conftest import PASSWORD
 
     recurrence = make_class(exceptions=[(date(2026, 9, 10), "教师培训")])
     user = make_user("staff")
-    page.goto(f"{live_server}/login?lang={lang}")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/staff/")
+    sign_in(page, live_server, user, lang)
     for path in ("/staff/recurrences/", "/staff/recurrences/new", f"/staff/recurrences/{recurrence.id}"):
         page.goto(f"{live_server}{path}")
         assert axe_violations(page) == [], path

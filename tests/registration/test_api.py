@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from sqlalchemy import func, select
 from outreach.extensions import db
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration, WalkIn
-from tests.conftest import IsolatedClient, in_days
+from tests.helpers import IsolatedClient, in_days, run_in_threads
 
 
 @pytest.fixture
@@ -259,29 +258,6 @@ def test_public_registration_is_rate_limited(make_app, make_event):
 
 
 # --- concurrency ----------------------------------------------------------------------------
-
-
-def run_in_threads(app, count, work):
-    """Run ``work(client, n)`` in ``count`` threads that start together."""
-    app.test_client_class = IsolatedClient
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def target(n):
-        client = app.test_client()
-        barrier.wait()
-        try:
-            results[n] = work(client, n)
-        except Exception as error:  # pragma: no cover - reported by the assertion below
-            errors.append(error)
-
-    threads = [threading.Thread(target=target, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
 
 
 def test_parallel_registrations_never_overbook(app, make_event):

@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 from outreach.extensions import db
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration, WalkIn
-from tests.conftest import csrf_token_from, in_days
-from tests.events.test_routes import assert_valid_html
+from tests.helpers import assert_valid_html, csrf_token_from, in_days
 
 
 def form_fields(client, path) -> dict:

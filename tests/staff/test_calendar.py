@@ -13,7 +13,7 @@ from outreach.extensions import db
 from outreach.registration.services import register
 from outreach.timezone import localize
 from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
-from tests.events.test_routes import assert_valid_html
+from tests.helpers import assert_valid_html, axe_violations, sign_in
 
 #: Wednesday 18 November 2026, 10:00 in the library: the week runs from Monday 16 to Sunday 22.
 NOW = datetime(2026, 11, 18, 10, 0)
@@ -272,15 +272,9 @@ def test_staff_calendar_is_for_staff(client, week, make_user, login):
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["zh_Hans", "en"])
 def test_staff_calendar_meets_wcag_aa(live_server, page, week, make_user, lang):
-    from tests.browser.test_accessibility import axe_violations
-    from tests.conftest import PASSWORD
 
     user = make_user("staff")
-    page.goto(f"{live_server}/login?lang={lang}")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/staff/")
+    sign_in(page, live_server, user, lang)
     for path in ("/staff/calendar/week?start=2026-11-16", "/staff/calendar/", "/staff/calendar/week?start=x"):
         page.goto(f"{live_server}{path}")
         assert axe_violations(page) == [], path

@@ -14,8 +14,7 @@ from outreach import clock
 from outreach.extensions import db
 from outreach.volunteers import services
 from outreach.volunteers.models import Shift, ShiftSignup, Training, TrainingAttendance
-from tests.conftest import in_days
-from tests.registration.test_api import run_in_threads
+from tests.helpers import in_days, run_in_threads
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=timezone.utc)
 
@@ -31,15 +30,12 @@ def staff(make_user, api_token):
 
 
 @pytest.fixture
-def make_volunteer(make_user, api_token):
-    """A volunteer's profile and the headers of their API token."""
+def make_volunteer(make_volunteer, api_token):
+    """The conftest's volunteer, with the headers of their API token."""
 
-    def factory(status="active", skills=None, name=None):
-        user = make_user("volunteer", name=name)
-        profile = services.profile_of(user)
-        profile.status, profile.skills = status, skills
-        db.session.commit()
-        return profile, api_token(user)
+    def factory(**attrs):
+        profile = make_volunteer(**attrs)
+        return profile, api_token(profile.user)
 
     return factory
 
@@ -47,19 +43,6 @@ def make_volunteer(make_user, api_token):
 @pytest.fixture
 def event(make_event):
     return make_event(title="少儿故事大王 决赛", title_en="Storytelling Contest Final", starts_at=in_days(10))
-
-
-@pytest.fixture
-def make_shift(event):
-    def factory(starts_at=None, hours=2, slots=3, role="计分协助", **values):
-        starts_at = starts_at or in_days(3)
-        shift = services.create_shift(
-            event, role=role, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), slots=slots, **values
-        )
-        db.session.commit()
-        return shift
-
-    return factory
 
 
 def sign_up(client, shift, headers):
@@ -121,9 +104,9 @@ def test_only_staff_create_shifts(client, make_volunteer, event):
 # --- signing up and cancelling ---------------------------------------------------------------------------------
 
 
-def test_sign_up_then_wait_then_be_promoted(client, make_volunteer, make_shift):
+def test_sign_up_then_wait_then_be_promoted(client, make_volunteer, make_event_shift):
     (first, first_h), (second, second_h) = make_volunteer(), make_volunteer()
-    shift = make_shift(slots=1)
+    shift = make_event_shift(slots=1)
     response = sign_up(client, shift, first_h)
     assert response.status_code == 201
     assert response.get_json()["status"] == "confirmed" and response.get_json()["id"]
@@ -143,20 +126,20 @@ def test_sign_up_then_wait_then_be_promoted(client, make_volunteer, make_shift):
     assert response.status_code == 409 and error_code(response) == "not_signed_up"
 
 
-def test_a_cancelled_sign_up_can_be_renewed(client, make_volunteer, make_shift):
+def test_a_cancelled_sign_up_can_be_renewed(client, make_volunteer, make_event_shift):
     _volunteer, headers = make_volunteer()
-    shift = make_shift()
+    shift = make_event_shift()
     sign_up(client, shift, headers)
     client.delete(f"/api/v1/shifts/{shift.id}/signups/mine", headers=headers)
     response = sign_up(client, shift, headers)
     assert response.status_code == 201 and response.get_json()["status"] == "confirmed"
 
 
-def test_overlapping_shifts_are_refused(client, make_volunteer, make_shift):
+def test_overlapping_shifts_are_refused(client, make_volunteer, make_event_shift):
     _volunteer, headers = make_volunteer()
-    one = make_shift(starts_at=in_days(3), hours=2)
-    touching = make_shift(starts_at=in_days(3) + timedelta(hours=2))
-    overlapping = make_shift(starts_at=in_days(3) + timedelta(hours=1, minutes=59))
+    one = make_event_shift(starts_at=in_days(3), hours=2)
+    touching = make_event_shift(starts_at=in_days(3) + timedelta(hours=2))
+    overlapping = make_event_shift(starts_at=in_days(3) + timedelta(hours=1, minutes=59))
     assert sign_up(client, one, headers).status_code == 201
     assert sign_up(client, touching, headers).status_code == 201  # back to back is not an overlap
     response = client.post(f"/api/v1/shifts/{overlapping.id}/signups?lang=en", headers=headers)
@@ -166,30 +149,30 @@ def test_overlapping_shifts_are_refused(client, make_volunteer, make_shift):
     assert response.get_json()["error"]["message"] == "该班次与您的另一个班次时间冲突。"
 
 
-def test_the_rules_of_signing_up(client, make_volunteer, make_shift):
+def test_the_rules_of_signing_up(client, make_volunteer, make_event_shift):
     _active, headers = make_volunteer(skills="书法")
     _applicant, applicant_h = make_volunteer(status="applicant")
     _paused, paused_h = make_volunteer(status="paused")
-    free = make_shift()
+    free = make_event_shift()
     cases = [
         (sign_up(client, free, applicant_h), "not_active"),
         (sign_up(client, free, paused_h), "not_active"),
-        (sign_up(client, make_shift(starts_at=in_days(40)), headers), "signup_not_open"),
-        (sign_up(client, make_shift(starts_at=in_days(4), required_topic="消防安全"), headers), "training_required"),
-        (sign_up(client, make_shift(starts_at=in_days(5), required_skill="摄影"), headers), "skill_required"),
-        (sign_up(client, make_shift(starts_at=datetime.now(timezone.utc) - timedelta(minutes=5)), headers), "shift_started"),
+        (sign_up(client, make_event_shift(starts_at=in_days(40)), headers), "signup_not_open"),
+        (sign_up(client, make_event_shift(starts_at=in_days(4), required_topic="消防安全"), headers), "training_required"),
+        (sign_up(client, make_event_shift(starts_at=in_days(5), required_skill="摄影"), headers), "skill_required"),
+        (sign_up(client, make_event_shift(starts_at=datetime.now(timezone.utc) - timedelta(minutes=5)), headers), "shift_started"),
     ]
     for response, code in cases:
         assert (response.status_code, error_code(response)) == (409, code)
     assert db.session.scalar(select(func.count(ShiftSignup.id))) == 0
-    opening = make_shift(starts_at=in_days(40), signup_opens_at=in_days(-1))
+    opening = make_event_shift(starts_at=in_days(40), signup_opens_at=in_days(-1))
     assert sign_up(client, opening, headers).status_code == 201  # the shift's own window
-    assert sign_up(client, make_shift(starts_at=in_days(6), required_skill="书法"), headers).status_code == 201
+    assert sign_up(client, make_event_shift(starts_at=in_days(6), required_skill="书法"), headers).status_code == 201
 
 
-def test_a_training_opens_the_shifts_that_need_it(client, make_volunteer, make_shift):
+def test_a_training_opens_the_shifts_that_need_it(client, make_volunteer, make_event_shift):
     volunteer, headers = make_volunteer()
-    shift = make_shift(required_topic="消防安全")
+    shift = make_event_shift(required_topic="消防安全")
     assert error_code(sign_up(client, shift, headers)) == "training_required"
     course = Training(title="消防安全培训", topic="消防安全", starts_at=in_days(-3), ends_at=in_days(-3) + timedelta(hours=2))
     db.session.add(course)
@@ -199,9 +182,9 @@ def test_a_training_opens_the_shifts_that_need_it(client, make_volunteer, make_s
     assert sign_up(client, shift, headers).status_code == 201
 
 
-def test_no_cancelling_after_the_cut_off(client, monkeypatch, make_volunteer, make_shift):
+def test_no_cancelling_after_the_cut_off(client, monkeypatch, make_volunteer, make_event_shift):
     start = NOW + timedelta(days=5)
-    shift = make_shift(starts_at=start, cancel_cutoff_hours=48)
+    shift = make_event_shift(starts_at=start, cancel_cutoff_hours=48)
     _volunteer, headers = make_volunteer()
     freeze(monkeypatch, start - timedelta(days=4))
     assert sign_up(client, shift, headers).status_code == 201
@@ -213,8 +196,8 @@ def test_no_cancelling_after_the_cut_off(client, monkeypatch, make_volunteer, ma
     assert client.delete(f"/api/v1/shifts/{shift.id}/signups/mine", headers=headers).status_code == 200
 
 
-def test_signing_up_needs_a_volunteer(client, staff, make_shift):
-    shift = make_shift()
+def test_signing_up_needs_a_volunteer(client, staff, make_event_shift):
+    shift = make_event_shift()
     assert sign_up(client, shift, staff).status_code == 403
     assert client.post(f"/api/v1/shifts/{shift.id}/signups").status_code == 401
     assert client.delete(f"/api/v1/shifts/{shift.id}/signups/mine", headers=staff).status_code == 403
@@ -226,8 +209,8 @@ def test_an_unknown_shift_is_404(client, make_volunteer):
     assert client.delete("/api/v1/shifts/999999/signups/mine", headers=headers).status_code == 404
 
 
-def test_parallel_sign_ups_never_exceed_the_slots(app, make_volunteer, make_shift):
-    shift_id = make_shift(slots=5).id
+def test_parallel_sign_ups_never_exceed_the_slots(app, make_volunteer, make_event_shift):
+    shift_id = make_event_shift(slots=5).id
     headers = [make_volunteer()[1] for _ in range(12)]
     responses = run_in_threads(app, 12, lambda client, n: sign_up(client, shift_id, headers[n]))
     assert [r.status_code for r in responses] == [201] * 12
@@ -240,13 +223,13 @@ def test_parallel_sign_ups_never_exceed_the_slots(app, make_volunteer, make_shif
 # --- listing shifts ---------------------------------------------------------------------------------------------
 
 
-def test_a_volunteer_sees_each_shift_s_state(client, make_volunteer, make_shift):
+def test_a_volunteer_sees_each_shift_s_state(client, make_volunteer, make_event_shift):
     volunteer, headers = make_volunteer()
     _other, other_h = make_volunteer()
-    full = make_shift(starts_at=in_days(2), slots=1)
-    mine = make_shift(starts_at=in_days(3))
-    overlap = make_shift(starts_at=in_days(3) + timedelta(hours=1))
-    later = make_shift(starts_at=in_days(70))
+    full = make_event_shift(starts_at=in_days(2), slots=1)
+    mine = make_event_shift(starts_at=in_days(3))
+    overlap = make_event_shift(starts_at=in_days(3) + timedelta(hours=1))
+    later = make_event_shift(starts_at=in_days(70))
     sign_up(client, full, other_h)
     sign_up(client, mine, headers)
     response = client.get("/api/v1/shifts", headers=headers)
@@ -266,8 +249,8 @@ def test_a_volunteer_sees_each_shift_s_state(client, make_volunteer, make_shift)
     assert only["id"] == later.id and only["state"] == "not_open" and only["state_detail"]["opens_at"]
 
 
-def test_staff_list_shifts_without_a_state(client, staff, make_volunteer, make_shift):
-    shift = make_shift()
+def test_staff_list_shifts_without_a_state(client, staff, make_volunteer, make_event_shift):
+    shift = make_event_shift()
     response = client.get("/api/v1/shifts", headers=staff)
     [item] = response.get_json()["shifts"]
     assert item["id"] == shift.id and "state" not in item
@@ -281,10 +264,10 @@ def test_staff_list_shifts_without_a_state(client, staff, make_volunteer, make_s
 # --- attendance and hours ---------------------------------------------------------------------------------------------
 
 
-def test_staff_record_attendance_and_correct_it(client, monkeypatch, staff, make_volunteer, make_shift):
+def test_staff_record_attendance_and_correct_it(client, monkeypatch, staff, make_volunteer, make_event_shift):
     freeze(monkeypatch, NOW)
     volunteer, headers = make_volunteer()
-    shift = make_shift(starts_at=NOW - timedelta(hours=3), hours=2.5)  # nobody signed up
+    shift = make_event_shift(starts_at=NOW - timedelta(hours=3), hours=2.5)  # nobody signed up
     url = f"/api/v1/shifts/{shift.id}/attendance"
     response = client.post(url, json={"volunteer_id": volunteer.id, "status": "completed"}, headers=staff)
     assert response.status_code == 200
@@ -299,11 +282,11 @@ def test_staff_record_attendance_and_correct_it(client, monkeypatch, staff, make
     assert db.session.scalar(select(func.count(ShiftSignup.id))) == 1
 
 
-def test_attendance_errors(client, monkeypatch, staff, make_volunteer, make_shift):
+def test_attendance_errors(client, monkeypatch, staff, make_volunteer, make_event_shift):
     freeze(monkeypatch, NOW)
     volunteer, headers = make_volunteer()
-    started = make_shift(starts_at=NOW - timedelta(hours=1))
-    upcoming = make_shift(starts_at=NOW + timedelta(hours=1))
+    started = make_event_shift(starts_at=NOW - timedelta(hours=1))
+    upcoming = make_event_shift(starts_at=NOW + timedelta(hours=1))
     ok = {"volunteer_id": volunteer.id, "status": "completed"}
     response = client.post(f"/api/v1/shifts/{upcoming.id}/attendance", json=ok, headers=staff)
     assert response.status_code == 409 and error_code(response) == "shift_not_started"
@@ -318,15 +301,15 @@ def test_attendance_errors(client, monkeypatch, staff, make_volunteer, make_shif
     assert db.session.scalar(select(func.count(ShiftSignup.id))) == 0
 
 
-def test_hours_add_up_exactly(client, monkeypatch, make_user, make_volunteer, make_shift):
+def test_hours_add_up_exactly(client, monkeypatch, make_user, make_volunteer, make_event_shift):
     freeze(monkeypatch, NOW)
     actor = make_user("staff")
     volunteer, headers = make_volunteer()
-    a = make_shift(starts_at=NOW - timedelta(days=40), hours=2)
-    b = make_shift(starts_at=NOW - timedelta(days=20), hours=3, role="场地引导")
-    c = make_shift(starts_at=NOW - timedelta(days=10), hours=2)
-    old = make_shift(starts_at=datetime(2025, 12, 31, 16, 30, tzinfo=timezone.utc), hours=3)  # 2026-01-01 00:30 there
-    older = make_shift(starts_at=datetime(2025, 12, 31, 12, 0, tzinfo=timezone.utc), hours=1)  # 2025-12-31 20:00 there
+    a = make_event_shift(starts_at=NOW - timedelta(days=40), hours=2)
+    b = make_event_shift(starts_at=NOW - timedelta(days=20), hours=3, role="场地引导")
+    c = make_event_shift(starts_at=NOW - timedelta(days=10), hours=2)
+    old = make_event_shift(starts_at=datetime(2025, 12, 31, 16, 30, tzinfo=timezone.utc), hours=3)  # 2026-01-01 00:30 there
+    older = make_event_shift(starts_at=datetime(2025, 12, 31, 12, 0, tzinfo=timezone.utc), hours=1)  # 2025-12-31 20:00 there
     services.record_attendance(a, volunteer, status="completed", actor=actor)
     services.record_attendance(b, volunteer, status="completed", hours=Decimal("1.75"), actor=actor)
     services.record_attendance(c, volunteer, status="no_show", actor=actor)
@@ -341,7 +324,7 @@ def test_hours_add_up_exactly(client, monkeypatch, make_user, make_volunteer, ma
     body = response.get_json()
     assert body["hours"] == 7.0  # 3 + 2 + 1.75 + 0.5 - 0.25
     assert [(s["shift_id"], s["date"], s["role"], s["hours"]) for s in body["shifts"]] == [
-        (old.id, "2026-01-01", "计分协助", 3.0), (a.id, "2026-05-06", "计分协助", 2.0), (b.id, "2026-05-26", "场地引导", 1.75),
+        (old.id, "2026-01-01", "签到引导", 3.0), (a.id, "2026-05-06", "签到引导", 2.0), (b.id, "2026-05-26", "场地引导", 1.75),
     ]
     assert body["shifts"][0]["activity"] == "少儿故事大王 决赛"
     assert [(a["date"], a["hours"], a["reason"]) for a in body["adjustments"]] == [("2026-03-01", 0.5, "准备材料"), ("2026-04-01", -0.25, "更正")]
@@ -355,10 +338,10 @@ def test_hours_add_up_exactly(client, monkeypatch, make_user, make_volunteer, ma
     assert response.status_code == 422 and "year" in response.get_json()["error"]["fields"]
 
 
-def test_hours_through_the_desk_count_too(client, monkeypatch, make_volunteer, make_shift):
+def test_hours_through_the_desk_count_too(client, monkeypatch, make_volunteer, make_event_shift):
     volunteer, headers = make_volunteer()
     start = NOW + timedelta(days=2)
-    shift = make_shift(starts_at=start, hours=3)
+    shift = make_event_shift(starts_at=start, hours=3)
     freeze(monkeypatch, start - timedelta(days=1))
     assert sign_up(client, shift, headers).status_code == 201
     freeze(monkeypatch, start + timedelta(minutes=10))
@@ -386,10 +369,10 @@ def test_me(client, staff, make_volunteer):
     assert client.get("/api/v1/volunteers/me", headers=applicant_h).get_json()["status"] == "applicant"
 
 
-def test_the_certificate_through_the_api(client, monkeypatch, make_user, make_volunteer, make_shift, tmp_path):
+def test_the_certificate_through_the_api(client, monkeypatch, make_user, make_volunteer, make_event_shift, tmp_path):
     freeze(monkeypatch, NOW)
     volunteer, headers = make_volunteer(name="王志愿")
-    shift = make_shift(starts_at=NOW - timedelta(days=3), hours=3)
+    shift = make_event_shift(starts_at=NOW - timedelta(days=3), hours=3)
     services.record_attendance(shift, volunteer, status="completed", hours=Decimal("2.5"), actor=make_user("staff"))
     db.session.commit()
     response = client.get("/api/v1/volunteers/me/certificate.pdf?year=2026", headers=headers)

@@ -17,8 +17,7 @@ from outreach.accounts.models import User
 from outreach.extensions import db
 from outreach.volunteers import services
 from outreach.volunteers.models import RecruitmentCall, ShiftSignup, Training, TrainingAttendance, VolunteerProfile
-from tests.conftest import PASSWORD, csrf_token_from, in_days
-from tests.events.test_routes import assert_valid_html
+from tests.helpers import PASSWORD, assert_valid_html, csrf_token_from, in_days
 
 #: A frozen "now" for the rules that depend on time: 10:00 in the library (Asia/Shanghai).
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=timezone.utc)
@@ -29,36 +28,8 @@ def freeze(monkeypatch, when: datetime) -> None:
 
 
 @pytest.fixture
-def make_volunteer(make_user):
-    def factory(status="active", skills=None, name=None, **attrs):
-        user = make_user("volunteer", name=name)
-        profile = services.profile_of(user)
-        profile.status = status
-        profile.skills = skills
-        for key, value in attrs.items():
-            setattr(profile, key, value)
-        db.session.commit()
-        return profile
-
-    return factory
-
-
-@pytest.fixture
 def event(make_event):
     return make_event(title="星海讲坛 第15期", title_en="Xinghai Forum No. 15", starts_at=in_days(7))
-
-
-@pytest.fixture
-def make_shift(event):
-    def factory(starts_at=None, hours=2, slots=3, role="签到引导", on=event, **values):
-        starts_at = starts_at or in_days(3)
-        shift = services.create_shift(
-            on, role=role, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), slots=slots, **values
-        )
-        db.session.commit()
-        return shift
-
-    return factory
 
 
 def post_form(client, path, data=None, *, form_page="/volunteer/me"):
@@ -268,17 +239,17 @@ def test_the_volunteer_page_needs_a_volunteer(client, login, make_user):
     assert client.get("/volunteer/me").status_code == 403
 
 
-def test_each_shift_shows_its_state(client, login, make_volunteer, make_shift, event, make_event):
+def test_each_shift_shows_its_state(client, login, make_volunteer, make_event_shift, event, make_event):
     me = make_volunteer(skills="讲故事")
     other = make_volunteer()
-    free = make_shift(starts_at=in_days(3), slots=2)
-    full = make_shift(starts_at=in_days(4), slots=1)
-    mine = make_shift(starts_at=in_days(5), role="场地引导")
-    overlapping = make_shift(starts_at=in_days(5) + timedelta(hours=1), role="计分协助")
-    later = make_shift(starts_at=in_days(40))
-    training = make_shift(starts_at=in_days(6), required_topic="消防安全")
-    skill = make_shift(starts_at=in_days(8), required_skill="书法")
-    waiting = make_shift(starts_at=in_days(9), slots=1)
+    free = make_event_shift(starts_at=in_days(3), slots=2)
+    full = make_event_shift(starts_at=in_days(4), slots=1)
+    mine = make_event_shift(starts_at=in_days(5), role="场地引导")
+    overlapping = make_event_shift(starts_at=in_days(5) + timedelta(hours=1), role="计分协助")
+    later = make_event_shift(starts_at=in_days(40))
+    training = make_event_shift(starts_at=in_days(6), required_topic="消防安全")
+    skill = make_event_shift(starts_at=in_days(8), required_skill="书法")
+    waiting = make_event_shift(starts_at=in_days(9), slots=1)
     services.sign_up(full, other)
     services.sign_up(waiting, other)
     services.sign_up(mine, me)
@@ -316,9 +287,9 @@ def test_each_shift_shows_its_state(client, login, make_volunteer, make_shift, e
     assert states[training.id] == "free" and states[skill.id] == "free"
 
 
-def test_sign_up_join_the_waiting_list_and_be_promoted(app, client, login, make_volunteer, make_shift):
+def test_sign_up_join_the_waiting_list_and_be_promoted(app, client, login, make_volunteer, make_event_shift):
     first, second = make_volunteer(), make_volunteer()
-    shift = make_shift(slots=1)
+    shift = make_event_shift(slots=1)
     login(first.user)
     response = post_form(client, f"/volunteer/shifts/{shift.id}/sign-up?lang=en")
     assert response.status_code == 303 and response.headers["Location"].endswith("/volunteer/me")
@@ -341,10 +312,10 @@ def test_sign_up_join_the_waiting_list_and_be_promoted(app, client, login, make_
     assert shift_states(other.get("/volunteer/me").get_data(as_text=True))[shift.id] == "signed_up"
 
 
-def test_an_overlapping_sign_up_is_refused_with_a_message(client, login, make_volunteer, make_shift):
+def test_an_overlapping_sign_up_is_refused_with_a_message(client, login, make_volunteer, make_event_shift):
     me = make_volunteer()
-    one = make_shift(starts_at=in_days(3))
-    two = make_shift(starts_at=in_days(3) + timedelta(minutes=30))
+    one = make_event_shift(starts_at=in_days(3))
+    two = make_event_shift(starts_at=in_days(3) + timedelta(minutes=30))
     services.sign_up(one, me)
     db.session.commit()
     login(me.user)
@@ -353,9 +324,9 @@ def test_an_overlapping_sign_up_is_refused_with_a_message(client, login, make_vo
     assert db.session.scalar(select(func.count(ShiftSignup.id))) == 1
 
 
-def test_no_cancelling_after_the_cut_off(client, login, make_volunteer, make_shift):
+def test_no_cancelling_after_the_cut_off(client, login, make_volunteer, make_event_shift):
     me = make_volunteer()
-    soon = make_shift(starts_at=datetime.now(timezone.utc) + timedelta(hours=12))  # the default cut-off is 24 hours
+    soon = make_event_shift(starts_at=datetime.now(timezone.utc) + timedelta(hours=12))  # the default cut-off is 24 hours
     services.sign_up(soon, me)
     db.session.commit()
     login(me.user)
@@ -370,9 +341,9 @@ def test_no_cancelling_after_the_cut_off(client, login, make_volunteer, make_shi
     assert db.session.scalar(select(ShiftSignup.status)) == "confirmed"
 
 
-def test_an_applicant_cannot_sign_up(client, login, make_volunteer, make_shift):
+def test_an_applicant_cannot_sign_up(client, login, make_volunteer, make_event_shift):
     applicant = make_volunteer(status="applicant")
-    shift = make_shift()
+    shift = make_event_shift()
     login(applicant.user)
     html = client.get("/volunteer/me?lang=en").get_data(as_text=True)
     assert "Your application is being reviewed." in html
@@ -387,9 +358,9 @@ def test_an_applicant_cannot_sign_up(client, login, make_volunteer, make_shift):
     ("archived", "Your volunteer record is archived."),
     ("rejected", "the library could not accept your application this time"),
 ])
-def test_a_volunteer_who_is_not_active_sees_their_status(client, login, make_volunteer, make_shift, status, text):
+def test_a_volunteer_who_is_not_active_sees_their_status(client, login, make_volunteer, make_event_shift, status, text):
     volunteer = make_volunteer(status=status, review_note="请先参加培训")
-    make_shift()
+    make_event_shift()
     login(volunteer.user)
     response = client.get("/volunteer/me?lang=en")
     assert_valid_html(response)
@@ -398,9 +369,9 @@ def test_a_volunteer_who_is_not_active_sees_their_status(client, login, make_vol
     assert "Shifts you can take" not in html
 
 
-def test_buttons_without_csrf_are_refused(client, login, make_volunteer, make_shift):
+def test_buttons_without_csrf_are_refused(client, login, make_volunteer, make_event_shift):
     me = make_volunteer()
-    shift = make_shift()
+    shift = make_event_shift()
     login(me.user)
     assert client.post(f"/volunteer/shifts/{shift.id}/sign-up").status_code == 400
     services.sign_up(shift, me)
@@ -409,8 +380,8 @@ def test_buttons_without_csrf_are_refused(client, login, make_volunteer, make_sh
     assert db.session.scalar(select(ShiftSignup.status)) == "confirmed"
 
 
-def test_signing_up_needs_a_volunteer(client, login, make_user, make_shift):
-    shift = make_shift()
+def test_signing_up_needs_a_volunteer(client, login, make_user, make_event_shift):
+    shift = make_event_shift()
     response = client.post(f"/volunteer/shifts/{shift.id}/sign-up", data={"csrf_token": csrf_token_from(client)})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     login(make_user("staff"))
@@ -421,15 +392,15 @@ def test_signing_up_needs_a_volunteer(client, login, make_user, make_shift):
 
 
 @pytest.fixture
-def served(monkeypatch, make_volunteer, make_user, make_shift):
+def served(monkeypatch, make_volunteer, make_user, make_event_shift):
     """A volunteer with 3.5 hours in 2026 (2 + 1.75 - 0.25, a no-show counting nothing) and 3 in 2025."""
     freeze(monkeypatch, NOW)
     staff = make_user("staff")
     volunteer = make_volunteer(name="李小红")
-    a = make_shift(starts_at=NOW - timedelta(days=30), hours=2)
-    b = make_shift(starts_at=NOW - timedelta(days=20), hours=3, role="场地引导")
-    c = make_shift(starts_at=NOW - timedelta(days=10), hours=2)
-    old = make_shift(starts_at=datetime(2025, 5, 1, 2, tzinfo=timezone.utc), hours=3)
+    a = make_event_shift(starts_at=NOW - timedelta(days=30), hours=2)
+    b = make_event_shift(starts_at=NOW - timedelta(days=20), hours=3, role="场地引导")
+    c = make_event_shift(starts_at=NOW - timedelta(days=10), hours=2)
+    old = make_event_shift(starts_at=datetime(2025, 5, 1, 2, tzinfo=timezone.utc), hours=3)
     services.record_attendance(a, volunteer, status="completed", actor=staff)
     services.record_attendance(b, volunteer, status="completed", hours=Decimal("1.75"), actor=staff, reason="早退")
     services.record_attendance(c, volunteer, status="no_show", actor=staff)
@@ -473,11 +444,11 @@ def test_the_certificate_is_the_volunteer_s_own(client, login, make_user):
 # --- the shift feed -------------------------------------------------------------------------------------------------
 
 
-def test_the_shift_feed(client, login, make_volunteer, make_shift):
+def test_the_shift_feed(client, login, make_volunteer, make_event_shift):
     me, other = make_volunteer(), make_volunteer()
-    confirmed = make_shift(starts_at=in_days(3))
-    waiting = make_shift(starts_at=in_days(4), slots=1, role="场地引导")
-    dropped = make_shift(starts_at=in_days(5))
+    confirmed = make_event_shift(starts_at=in_days(3))
+    waiting = make_event_shift(starts_at=in_days(4), slots=1, role="场地引导")
+    dropped = make_event_shift(starts_at=in_days(5))
     services.sign_up(confirmed, me)
     services.sign_up(waiting, other)
     services.sign_up(waiting, me)
@@ -513,10 +484,10 @@ def test_the_shift_feed(client, login, make_volunteer, make_shift):
 
 
 @pytest.fixture
-def desk_shift(monkeypatch, make_shift):
+def desk_shift(monkeypatch, make_event_shift):
     """A two-hour shift that starts half an hour after the frozen now."""
     freeze(monkeypatch, NOW)
-    return make_shift(starts_at=NOW + timedelta(minutes=30), hours=2)
+    return make_event_shift(starts_at=NOW + timedelta(minutes=30), hours=2)
 
 
 def test_check_in_and_out_at_the_desk(client, login, monkeypatch, make_volunteer, desk_shift):
@@ -584,10 +555,10 @@ def test_the_desk_outside_the_shift_and_without_a_sign_up(client, login, monkeyp
 # --- both languages ---------------------------------------------------------------------------------------------
 
 
-def test_the_volunteer_pages_in_chinese(client, login, make_volunteer, make_shift):
+def test_the_volunteer_pages_in_chinese(client, login, make_volunteer, make_event_shift):
     me = make_volunteer()
-    shift = make_shift()
-    services.sign_up(make_shift(starts_at=in_days(4)), me)
+    shift = make_event_shift()
+    services.sign_up(make_event_shift(starts_at=in_days(4)), me)
     db.session.commit()
     login(me.user)
     desk = f"/volunteer/shifts/{shift.id}/desk?code={services.desk_code(shift)}&lang=zh_Hans"

@@ -6,9 +6,8 @@ that sign-up windows, cut-offs, check-in times and the certificate year are exac
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import force_locale
@@ -28,78 +27,12 @@ from outreach.volunteers.models import (
     RecruitmentCall,
     Shift,
     ShiftSignup,
-    Training,
     VolunteerProfile,
 )
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD, local
+from tests.volunteers.helpers import NOW, application, make_training
 
-LILING = ZoneInfo("Asia/Shanghai")
-
-
-def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    """A wall-clock time in the library, as an aware datetime."""
-    return datetime(year, month, day, hour, minute, tzinfo=LILING)
-
-
-NOW = local(2026, 3, 2, 10)
-
-
-class FrozenClock:
-    def __init__(self):
-        self.now = NOW.astimezone(timezone.utc)
-
-    def set(self, when: datetime) -> datetime:
-        self.now = when.astimezone(timezone.utc)
-        return self.now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture(autouse=True)
-def frozen(monkeypatch):
-    frozen_clock = FrozenClock()
-    monkeypatch.setattr(clock, "now", frozen_clock)
-    return frozen_clock
-
-
-@pytest.fixture
-def staff(make_user):
-    return make_user("staff", name="馆员李老师")
-
-
-@pytest.fixture
-def make_volunteer(make_user):
-    """An active volunteer (as the command line makes them), with a profile to adjust."""
-
-    def factory(name: str = "志愿者", *, status: str = "active", skills: str | None = None,
-                phone: str = "13812345678", **attrs) -> VolunteerProfile:
-        user = make_user("volunteer", name=name)
-        profile = user.volunteer_profile
-        profile.status, profile.skills, profile.phone = status, skills, phone
-        for key, value in attrs.items():
-            setattr(profile, key, value)
-        db.session.commit()
-        return profile
-
-    return factory
-
-
-@pytest.fixture
-def make_shift(app):
-    """A two-hour shift on Thursday 5 March 2026 at 9:00 (a standing duty unless ``event``)."""
-
-    def factory(event=None, *, start: datetime | None = None, hours: float = 2, slots: int = 2,
-                role: str = "服务台值班", **values) -> Shift:
-        start = start or local(2026, 3, 5, 9)
-        shift = services.create_shift(
-            event, role=role, starts_at=start, ends_at=start + timedelta(hours=hours), slots=slots, **values
-        )
-        db.session.commit()
-        return shift
-
-    return factory
-
+pytestmark = pytest.mark.usefixtures("frozen")
 
 def expect(code: str, function, *args, **kwargs) -> OutreachError:
     """Call a service that must refuse with ``code``; roll back what it may have flushed."""
@@ -125,15 +58,6 @@ def sent_mail(app) -> list:
 
 
 # --- applying ------------------------------------------------------------------------------
-
-
-def application(**overrides) -> dict:
-    values = {
-        "name": "刘晓燕", "email": "xiaoyan@example.org", "password": PASSWORD, "phone": "138 1234 5678",
-        "skills": "书法、讲故事", "languages": "普通话、English", "availability": {"sat": ["am"]},
-        "motivation": "想为家乡的孩子做点事", "emergency_contact": "刘先生 13912345678", "consent": True,
-    }
-    return {**values, **overrides}
 
 
 def test_apply_creates_an_applicant_who_can_sign_in(app):
@@ -234,14 +158,6 @@ def test_approval_mail_says_welcome_and_carries_the_note(app, staff):
 
 
 # --- trainings -------------------------------------------------------------------------------
-
-
-def make_training(topic: str = "消防安全") -> Training:
-    training = Training(title="消防安全培训", title_en="Fire safety", topic=topic,
-                        starts_at=local(2026, 3, 1, 9), ends_at=local(2026, 3, 1, 11))
-    db.session.add(training)
-    db.session.commit()
-    return training
 
 
 def test_record_training_counts_each_volunteer_once(app, staff, make_volunteer):
@@ -679,33 +595,6 @@ def test_adjust_hours_needs_a_reason(app, staff, make_volunteer):
         Decimal("-0.50"), "签退时间更正", date(2026, 3, 2), staff.id)
     (entry,) = audit("hours.adjust")
     assert entry.object_id == volunteer.id and entry.data == {"hours": "-0.5", "adjustment_id": adjustment.id}
-
-
-@pytest.fixture
-def ledger(app, staff, make_event, make_shift, make_volunteer, frozen):
-    """A volunteer's year: two completed shifts, a no-show, a cancelled sign-up, last year's
-    shift and two corrections."""
-    volunteer = make_volunteer("刘晓燕")
-    contest = make_event(title="少儿故事大王 初赛", title_en="Storytelling contest, first round",
-                         starts_at=local(2026, 3, 5, 9), ends_at=local(2026, 3, 5, 12))
-    story = make_shift(contest, role="计分协助", start=local(2026, 3, 5, 9), hours=2)
-    desk = make_shift(start=local(2026, 3, 6, 14), hours=1.75)
-    missed = make_shift(start=local(2026, 3, 7, 9))
-    dropped = make_shift(start=local(2026, 3, 8, 9))
-    services.sign_up(dropped, volunteer)
-    db.session.commit()
-    services.cancel_signup(db.session.scalar(select(ShiftSignup)), actor=volunteer.user)
-    frozen.set(local(2025, 12, 20, 18))
-    last_year = make_shift(role="寒假阅读", start=local(2025, 12, 20, 9), hours=2)
-    services.record_attendance(last_year, volunteer, status="completed", actor=staff)
-    frozen.set(local(2026, 3, 8, 18))
-    services.record_attendance(story, volunteer, status="completed", actor=staff)
-    services.record_attendance(desk, volunteer, status="completed", actor=staff)
-    services.record_attendance(missed, volunteer, status="no_show", actor=staff)
-    services.adjust_hours(volunteer, Decimal("0.5"), reason="在家准备比赛材料", actor=staff, day=date(2026, 3, 6))
-    services.adjust_hours(volunteer, Decimal("-0.25"), reason="签退时间更正", actor=staff, day=date(2026, 3, 5))
-    db.session.commit()
-    return volunteer
 
 
 def test_hours_lines_and_totals_add_up_exactly(app, ledger):

@@ -5,7 +5,6 @@ The clock is frozen at Monday 2 March 2026, 10:00 in Liling (see test_services.p
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -26,17 +25,10 @@ from outreach.volunteers.models import (
     TrainingAttendance,
     VolunteerProfile,
 )
-from tests.conftest import csrf_token_from
-from tests.events.test_routes import assert_valid_html
-from tests.volunteers.test_services import (  # noqa: F401  (fixtures)
-    application,
-    frozen,
-    local,
-    make_shift,
-    make_training,
-    make_volunteer,
-    staff,
-)
+from tests.helpers import assert_valid_html, csrf_token_from, field_error, local, text_of
+from tests.volunteers.helpers import application, make_training
+
+pytestmark = pytest.mark.usefixtures("frozen")
 
 BASE = "/staff/volunteers"
 
@@ -47,19 +39,8 @@ def as_staff(client, login, staff):
     return staff
 
 
-def text_of(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def csrf(client) -> str:
     return csrf_token_from(client, f"{BASE}/shifts")
-
-
-def field_error(html: str, field_id: str) -> str:
-    """The message shown beside a field (the ``field`` macro's ``<small id=...-error>``)."""
-    match = re.search(rf'<small id="{field_id}-error" class="field-error">([^<]*)</small>', html)
-    assert match, f"no error beside {field_id}"
-    return match.group(1)
 
 
 def audit_actions() -> list[str]:

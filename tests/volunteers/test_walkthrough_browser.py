@@ -14,7 +14,7 @@ from outreach import clock
 from outreach.extensions import db
 from outreach.volunteers import services
 from outreach.volunteers.models import ShiftSignup, VolunteerProfile
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -62,10 +62,7 @@ def test_apply_approve_sign_up_check_in_and_out_certificate(
     # 2. Staff approve the application.
     desk_staff = browser.new_context()
     staff_page = desk_staff.new_page()
-    staff_page.goto(f"{live_server}/login?lang={lang}")
-    staff_page.fill("input[name=email]", staff.email)
-    staff_page.fill("input[name=password]", PASSWORD)
-    staff_page.click("main button[type=submit]")
+    sign_in(staff_page, live_server, staff, lang)
     staff_page.goto(f"{live_server}/staff/volunteers/{volunteer.id}?lang={lang}")
     assert "赵小燕" in staff_page.content()
     staff_page.fill("textarea[name=note], input[name=note]", "欢迎加入！")

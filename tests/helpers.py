@@ -1,0 +1,141 @@
+"""Plain helpers shared by the test modules (no fixtures: those live in the conftest.py files).
+
+Test modules import from here, never from one another."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import html5lib
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+PASSWORD = "correct horse battery"
+LIBRARY_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def in_days(days: float, hour: int = 14) -> datetime:
+    """A time ``days`` from now at ``hour`` o'clock UTC."""
+    base = datetime.now(timezone.utc).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return base + timedelta(days=days)
+
+
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A wall-clock time in the library, as an aware datetime."""
+    return datetime(year, month, day, hour, minute, tzinfo=LIBRARY_ZONE)
+
+
+# --- requests and pages ------------------------------------------------------------------
+
+
+class IsolatedClient(FlaskClient):
+    """Runs every request in an application context of its own, as a real server does.
+
+    The ``app`` fixture keeps a context open for the test's own queries; without this, the
+    requests would share its ``g`` and database session, and hide bugs (a cached user, a
+    CSRF token missing from a cleared session)."""
+
+    def open(self, *args, **kwargs):
+        outer = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(outer)
+
+
+def csrf_token_from(client, path="/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token on " + path
+    return match.group(1)
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def field_error(html: str, field_id: str) -> str:
+    """The message shown beside a field (the ``field`` macro's ``<small id="<id>-error">``)."""
+    match = re.search(rf'<small id="{re.escape(field_id)}-error" class="field-error">([^<]*)</small>', html)
+    assert match, f"no error beside {field_id}"
+    return match.group(1)
+
+
+def assert_valid_html(response):
+    """Parse as HTML5 with the strict parser: any parse error (bad nesting, stray tags) fails."""
+    assert response.mimetype == "text/html"
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    document = parser.parse(response.get_data(as_text=True))
+    assert document.find("head/title").text.strip()
+    for landmark in ("header", "main", "footer"):
+        assert document.find(f".//{landmark}") is not None, landmark
+    fields = [f for tag in ("input", "select", "textarea") for f in document.iter(tag)]
+    for field in fields:
+        if field.get("type") in ("hidden", "submit"):
+            continue
+        assert document.find(f".//label[@for='{field.get('id')}']") is not None, field.attrib
+    return document
+
+
+def run_in_threads(app, count, work):
+    """Run ``work(client, n)`` in ``count`` threads that start together."""
+    app.test_client_class = IsolatedClient
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def target(n):
+        client = app.test_client()
+        barrier.wait()
+        try:
+            results[n] = work(client, n)
+        except Exception as error:  # pragma: no cover - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=target, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return results
+
+
+# --- a real browser ----------------------------------------------------------------------
+
+#: Debian's headless Chromium (never a downloaded browser).
+CHROMIUM = os.environ.get("OUTREACH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text()
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def sign_in(page, live_server, user, lang="en", *, lands_on: str | None = "/staff/"):
+    """Sign ``user`` in through the log-in page; wait for ``lands_on`` (any page but /login when None)."""
+    page.goto(f"{live_server}/login?lang={lang}")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    if lands_on is None:
+        page.wait_for_url(lambda url: "/login" not in url)
+    else:
+        page.wait_for_url(f"{live_server}{lands_on}")
