@@ -29,6 +29,7 @@ from outreach.platform import mail
 from outreach.platform.services import record
 from outreach.registration import tickets
 from outreach.registration.models import CheckIn, CheckInConflict, Registration, WalkIn
+from outreach.reports.closing import guard_attendance
 from outreach.timezone import library_tz, local, local_date
 
 NAME_MAX = 100
@@ -428,6 +429,7 @@ def check_in(
         raise _error("checkin_closed", _l("Check-in for this event is not open now."))
 
     day = event_day(event, when)
+    guard_attendance(day, actor, "checkin", registration)
     columns = {
         "registration_id": registration.id, "event_id": event.id, "day": day, "checked_in_at": when,
         "by_user_id": getattr(actor, "id", None), "client_key": client_key, "device_id": device_id, "source": source,
@@ -459,6 +461,7 @@ def check_in(
 
 def undo_check_in(checkin: CheckIn, *, actor) -> None:
     """Staff take back a mistaken check-in; the audit log keeps who and when."""
+    guard_attendance(checkin.day, actor, "checkin.undo", checkin.registration)
     record(
         "checkin.undo", checkin.registration, actor=actor,
         data={"event_id": checkin.event_id, "day": checkin.day.isoformat(),
@@ -494,6 +497,7 @@ def add_walkins(
     day = day or event_day(event, when)
     if not local_date(event.starts_at) <= day <= local_date(event.ends_at):
         raise ValidationError({"day": _l("Give a day on which the event takes place.")})
+    guard_attendance(day, actor, "walkin", event)
     walkin = WalkIn(
         event_id=event.id, count=count, day=day, recorded_at=now, by_user_id=getattr(actor, "id", None),
         source=source, client_key=client_key, device_id=device_id,
