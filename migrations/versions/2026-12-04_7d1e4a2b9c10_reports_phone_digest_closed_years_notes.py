@@ -8,6 +8,9 @@ Create Date: 2026-12-04 05:10:00
 """
 from alembic import op
 import sqlalchemy as sa
+from flask import current_app
+
+from outreach.phones import phone_digest
 
 
 # revision identifiers, used by Alembic.
@@ -21,6 +24,7 @@ def upgrade():
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('phone_digest', sa.String(length=64), nullable=True))
         batch_op.create_index(batch_op.f('ix_registrations_phone_digest'), ['phone_digest'], unique=False)
+    _backfill_phone_digests()
 
     op.create_table('closed_years',
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
@@ -42,6 +46,23 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_notes')),
     sa.UniqueConstraint('year', 'section', 'locale', name='uq_report_notes_year_section_locale')
     )
+
+
+def _backfill_phone_digests():
+    """Existing registrations get the digest new ones get on registering (same normal form, same key)."""
+    registrations = sa.table('registrations', sa.column('id', sa.Integer), sa.column('phone', sa.String),
+                             sa.column('phone_digest', sa.String))
+    connection = op.get_bind()
+    key = current_app.config['SECRET_KEY']
+    rows = connection.execute(
+        sa.select(registrations.c.id, registrations.c.phone).where(registrations.c.phone.is_not(None))
+    ).all()
+    update = registrations.update().where(registrations.c.id == sa.bindparam('rid')).values(
+        phone_digest=sa.bindparam('digest')
+    )
+    values = [{'rid': rid, 'digest': phone_digest(phone, key)} for rid, phone in rows]
+    for start in range(0, len(values), 5000):
+        connection.execute(update, values[start:start + 5000])
 
 
 def downgrade():

@@ -28,6 +28,7 @@ from outreach.events.models import Branch, Event, EventPartner, Partner, Recurre
 from outreach.events.services import create_event, create_venue
 from outreach.extensions import db
 from outreach.platform.models import Setting
+from outreach.phones import phone_digest
 from outreach.registration.models import CheckIn, Registration, WalkIn
 from outreach.registration.tickets import new_ticket
 from outreach.timezone import local, localize
@@ -310,8 +311,10 @@ class _Builder:
     def register(self, event: Event, *, name: str, created_at: datetime, party_size: int = 1,
                  answers: dict | None = None) -> Registration:
         seed, _token, digest = new_ticket()
+        phone = self.phone()
         registration = Registration(
-            event_id=event.id, ticket_digest=digest, ticket_seed=seed, status="confirmed", name=name, phone=self.phone(),
+            event_id=event.id, ticket_digest=digest, ticket_seed=seed, status="confirmed", name=name, phone=phone,
+            phone_digest=phone_digest(phone),
             party_size=party_size, answers=answers, consent_at=created_at, confirmed_at=created_at,
             created_at=created_at,
         )

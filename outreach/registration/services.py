@@ -25,6 +25,7 @@ from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db
+from outreach.phones import normalise_phone, phone_digest  # noqa: F401  (re-exported)
 from outreach.platform import mail
 from outreach.platform.services import record
 from outreach.registration import tickets
@@ -33,9 +34,6 @@ from outreach.reports.closing import guard_attendance
 from outreach.timezone import library_tz, local, local_date
 
 NAME_MAX = 100
-#: Mainland mobile numbers (11 digits from 1), or landlines and foreign numbers: 7 to 15
-#: digits with an optional +, spaces, hyphens and an area code in brackets.
-_PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()\-]{7,24}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -48,21 +46,6 @@ def _error(code: str, message, status: int = 409) -> RegistrationError:
 
 
 # --- input ------------------------------------------------------------------------------
-
-
-def normalise_phone(phone: str | None) -> str | None:
-    """Digits (and a leading +) only, or None when it is not a phone number."""
-    if not phone or not _PHONE_ALLOWED.match(phone.strip()):
-        return None
-    digits = re.sub(r"[^0-9+]", "", phone.strip())
-    bare = digits.lstrip("+")
-    if "+" in digits[1:] or not 7 <= len(bare) <= 15:
-        return None
-    if bare.startswith("1") and not digits.startswith("+") and len(bare) == 11 and bare[1] not in "3456789":
-        return None
-    if len(bare) == 11 and bare.startswith("1") and not digits.startswith("+"):
-        return bare
-    return digits
 
 
 def check_registrant(event: Event, *, name, phone, party_size, email, answers, consent) -> tuple[dict, dict]:
@@ -195,6 +178,7 @@ def register(
         status="confirmed" if fits else "waitlisted",
         name=clean["name"],
         phone=clean["phone"],
+        phone_digest=phone_digest(clean["phone"]),
         email=clean["email"],
         party_size=clean["party_size"],
         answers=clean["answers"] or None,
