@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.recurrences.routes import bp as recurrences_bp
     from outreach.registration.routes import bp as registration_bp
     from outreach.registration.staff import bp as registration_staff_bp
+    from outreach.reports.annual_routes import bp as annual_reports_bp
     from outreach.staff.calendar import bp as staff_calendar_bp
     from outreach.staff.routes import bp as staff_bp
     from outreach.volunteers.routes import bp as volunteers_bp
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(recurrences_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(staff_calendar_bp)
+    app.register_blueprint(annual_reports_bp)
     register_areas()
     app.register_blueprint(api_bp)
 
@@ -119,9 +121,11 @@ def _register_cli(app: Flask) -> None:
     from outreach.accounts.cli import users_cli
     from outreach.demo.cli import demo_cli
     from outreach.platform.cli import backup_command
+    from outreach.reports.cli import privacy_cli
     from outreach.volunteers.cli import volunteers_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(volunteers_cli)
+    app.cli.add_command(privacy_cli)

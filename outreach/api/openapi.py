@@ -11,6 +11,7 @@ from flask import Blueprint, jsonify, request
 from outreach.competitions import openapi_doc as competitions_doc
 from outreach.places import openapi_doc as places_doc
 from outreach.recurrences import openapi_doc as recurrences_doc
+from outreach.reports import annual_openapi_doc as reports_annual_doc
 
 bp = Blueprint("openapi", __name__)
 
@@ -411,6 +412,7 @@ def spec() -> dict:
         **competitions_doc.paths(),
         **places_doc.paths(),
         **recurrences_doc.paths(),
+        **reports_annual_doc.paths(),
         "/events/{event_id}/duplicate": {
             "post": {
                 "summary": "Duplicate an event as a draft",
@@ -465,6 +467,7 @@ def spec() -> dict:
                 "EventPatch": event_patch, "Exhibit": exhibit,
                 **registration_schemas(), **volunteer_schemas(),
                 **competitions_doc.schemas(), **places_doc.schemas(), **recurrences_doc.schemas(),
+                **reports_annual_doc.schemas(),
             },
             "responses": responses,
         },
