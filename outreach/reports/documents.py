@@ -1,0 +1,119 @@
+"""The annual report as a PDF (A4, zh and en), and what the page and the PDF share: the
+section titles, the way figures are written and the charts.
+
+The page (``annual_routes``) and the PDF render the same ``reports/annual_body.html`` with the
+same ``report_context``, so they cannot say different things. Chinese prints in the vendored
+Noto Sans SC (``outreach.pdf``); the charts are inline SVG, which WeasyPrint draws.
+"""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+from markupsafe import escape
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from outreach import clock
+from outreach.events.labels import BRANCH_KIND_LABELS
+from outreach.i18n import library_name
+from outreach.pdf import render_pdf
+from outreach.reports import annual
+from outreach.reports.annual import AnnualReport
+from outreach.timezone import local_date
+
+SECTION_TITLES = {
+    "overview": _l("Reader activities and reading promotion"),
+    "series": _l("Series and brand activities"),
+    "competitions": _l("Competitions"),
+    "exhibitions": _l("Exhibitions"),
+    "trainings": _l("Training courses"),
+    "volunteers": _l("Volunteer service"),
+    "branches": _l("Branches and village reading rooms"),
+    "statistics": _l("Statistics return"),
+}
+LANGUAGE_NAMES = {"zh_Hans": "中文", "en": "English"}
+
+
+def number_writer(locale: str):
+    """Figures as the report writes them: 73012 in Chinese (as the library's own report does),
+    73,012 in English."""
+    if locale == "en":
+        return lambda value: format_decimal(value, locale="en")
+    return lambda value: str(value)
+
+
+def bar_chart(pairs: list[tuple[str, int]], *, title: str) -> str:
+    """A horizontal bar chart as SVG text: each bar labelled with its name and value (readable
+    without colour), ``role="img"`` with the title and every value as its text alternative.
+
+    Stand-in until the dashboard's ``outreach.reports.charts`` is shared; same inputs."""
+    pairs = [(str(label), int(value)) for label, value in pairs]
+    if not pairs:
+        return ""
+    row, label_width, bar_width = 22, 190, 330
+    top = max(value for _, value in pairs) or 1
+    height = row * len(pairs) + 30
+    alt = "; ".join(f"{label}: {value}" for label, value in pairs)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}: {escape(alt)}" '
+        f'viewBox="0 0 {label_width + bar_width + 80} {height}" width="{label_width + bar_width + 80}" height="{height}" '
+        f'font-size="12" font-family="Noto Sans SC, sans-serif">',
+        f"<title>{escape(title)}: {escape(alt)}</title>",
+        f'<text x="0" y="14" font-weight="700" fill="#111">{escape(title)}</text>',
+    ]
+    for i, (label, value) in enumerate(pairs):
+        y = 24 + i * row
+        width = round(bar_width * value / top)
+        parts.append(f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end" fill="#111">{escape(label[:18])}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y + 2}" width="{width}" height="{row - 6}" fill="#8a1c1c" '
+                     f'stroke="#111" stroke-width="0.5"/>')
+        parts.append(f'<text x="{label_width + width + 4}" y="{y + 14}" fill="#111">{value}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def annual_charts(report: AnnualReport) -> dict[str, str]:
+    """The report's charts as SVG text, each with its own title and text alternative."""
+    return {
+        "by_type": bar_chart(
+            [(row.label, row.attendance) for row in report.by_type.rows],
+            title=str(_l("Person-visits by type of activity")),
+        ),
+        "by_month": bar_chart(
+            [(row.label, row.attendance) for row in report.by_month.rows],
+            title=str(_l("Person-visits by month")),
+        ),
+        "branches": bar_chart(
+            [(line.name, line.attendance) for line in report.branches],
+            title=str(_l("Person-visits by branch")),
+        ),
+    }
+
+
+def report_context(report: AnnualReport) -> dict:
+    """What ``reports/annual_body.html`` needs besides the report; call in the report's locale."""
+    return {
+        "report": report,
+        "num": number_writer(report.locale),
+        "section_titles": {k: str(v) for k, v in SECTION_TITLES.items()},
+        "branch_kinds": {k: str(v) for k, v in BRANCH_KIND_LABELS.items()},
+        "charts": annual_charts(report),
+        "language_name": LANGUAGE_NAMES[report.locale],
+        "library": library_name(report.locale),
+    }
+
+
+def pdf_filename(year: int, locale: str) -> str:
+    return f"{year}年度统计报告.pdf" if locale == "zh_Hans" else f"annual-report-{year}.pdf"
+
+
+def annual_pdf(year: int, locale: str) -> bytes:
+    """The year's annual report as an A4 PDF in ``locale`` ("zh_Hans" or "en")."""
+    with force_locale(locale):
+        report = annual.annual_report(year, locale)
+        html = render_template(
+            "reports/annual_pdf.html", **report_context(report), locale=locale,
+            printed_on=local_date(clock.now()), note_forms=None,
+        )
+    return render_pdf(html)
