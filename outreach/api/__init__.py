@@ -155,10 +155,11 @@ def register_areas() -> None:
     from outreach.recurrences.api import bp as recurrences_api
     from outreach.registration.api import bp as registration_api
     from outreach.reports.annual_api import bp as reports_annual_api
+    from outreach.reports.api import bp as reports_api
     from outreach.volunteers.api import bp as volunteers_api
 
     for child in (
-        events_api, registration_api, volunteers_api, competitions_api, places_api, recurrences_api,
+        events_api, registration_api, volunteers_api, competitions_api, places_api, recurrences_api, reports_api,
         reports_annual_api, openapi.bp,
     ):
         csrf.exempt(child)  # nested blueprints are not covered by the parent's exemption

@@ -12,6 +12,7 @@ from outreach.competitions import openapi_doc as competitions_doc
 from outreach.places import openapi_doc as places_doc
 from outreach.recurrences import openapi_doc as recurrences_doc
 from outreach.reports import annual_openapi_doc as reports_annual_doc
+from outreach.reports import openapi_doc as reports_doc
 
 bp = Blueprint("openapi", __name__)
 
@@ -412,6 +413,7 @@ def spec() -> dict:
         **competitions_doc.paths(),
         **places_doc.paths(),
         **recurrences_doc.paths(),
+        **reports_doc.paths(),
         **reports_annual_doc.paths(),
         "/events/{event_id}/duplicate": {
             "post": {
@@ -467,7 +469,7 @@ def spec() -> dict:
                 "EventPatch": event_patch, "Exhibit": exhibit,
                 **registration_schemas(), **volunteer_schemas(),
                 **competitions_doc.schemas(), **places_doc.schemas(), **recurrences_doc.schemas(),
-                **reports_annual_doc.schemas(),
+                **reports_doc.schemas(), **reports_annual_doc.schemas(),
             },
             "responses": responses,
         },
