@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
-
-from flask_babel import lazy_gettext as _l
 
 from outreach.events.labels import EVENT_TYPE_LABELS
 from outreach.events.models import EVENT_TYPES
@@ -44,7 +44,7 @@ def settings_form(mapping: dict[str, tuple[str, ...]], months: int, formdata=Non
         )
         submit = SubmitField(_l("Save the settings"))
 
-    choices = [(row, settings.RETURN_ROW_LABELS[row]) for row in settings.RETURN_ROWS]
+    choices = [SelectChoice(row, settings.RETURN_ROW_LABELS[row]) for row in settings.RETURN_ROWS]
     for event_type in EVENT_TYPES:
         setattr(SettingsForm, f"type_{event_type}", _Checkboxes(EVENT_TYPE_LABELS[event_type], choices=choices))
     data = {f"type_{t}": list(mapping.get(t, ())) for t in EVENT_TYPES}
