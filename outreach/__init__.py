@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.registration.routes import bp as registration_bp
     from outreach.registration.staff import bp as registration_staff_bp
     from outreach.reports.annual_routes import bp as annual_reports_bp
+    from outreach.reports.routes import bp as reports_bp
     from outreach.staff.calendar import bp as staff_calendar_bp
     from outreach.staff.routes import bp as staff_bp
     from outreach.volunteers.routes import bp as volunteers_bp
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(recurrences_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(staff_calendar_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(annual_reports_bp)
     register_areas()
     app.register_blueprint(api_bp)

@@ -3,13 +3,18 @@ for the API, its exports and the staff pages. Shape only; the counting is in ser
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional
 
+from outreach.events.labels import AUDIENCE_LABELS, EVENT_TYPE_LABELS
 from outreach.events.models import AUDIENCES, EVENT_TYPES, Branch, Series, Venue
 from outreach.extensions import db
+from outreach.forms import choices
 from outreach.reports.services import GROUPINGS, ReportQuery
 
 #: The longest period a report covers (its month rows stay a readable list).
@@ -67,3 +72,70 @@ def _date(args, name: str, errors: dict) -> date | None:
     except ValueError:
         errors[name] = _l("Give a date as YYYY-MM-DD.")
         return None
+
+
+# --- the dashboard's form (a GET form: it works without JavaScript and its address can be shared) ---
+
+PERIODS = ("this_month", "last_month", "this_year", "last_year", "custom")
+PERIOD_LABELS = {
+    "this_month": _l("This month"),
+    "last_month": _l("Last month"),
+    "this_year": _l("This year"),
+    "last_year": _l("Last year"),
+    "custom": _l("Dates I choose"),
+}
+
+
+def period_dates(period: str, today: date) -> tuple[date, date]:
+    """The first and last day of a named period around ``today``."""
+    if period == "this_month":
+        start = today.replace(day=1)
+    elif period == "last_month":
+        start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    elif period == "last_year":
+        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    else:
+        return date(today.year, 1, 1), date(today.year, 12, 31)
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return start, end
+
+
+class DashboardForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that only reads
+
+    period = SelectField(_l("Period"), choices=choices(PERIOD_LABELS.items()), default="this_year")
+    start = DateField(_l("From"), name="from", validators=[Optional()])
+    end = DateField(_l("To (included)"), name="to", validators=[Optional()])
+    branch_id = SelectField(_l("Branch"), validators=[Optional()])
+    type = SelectField(_l("Type"), validators=[Optional()])
+    series_id = SelectField(_l("Series"), validators=[Optional()])
+    audience = SelectField(_l("Audience"), validators=[Optional()])
+
+    def fill_choices(self, locale: str) -> None:
+        everything = [("", _l("All"))]
+        self.branch_id.choices = choices(everything + [
+            (str(b.id), b.display_name(locale)) for b in db.session.scalars(select(Branch).order_by(Branch.name))])
+        self.series_id.choices = choices(everything + [
+            (str(s.id), s.display_name(locale)) for s in db.session.scalars(select(Series).order_by(Series.name))])
+        self.type.choices = choices(everything + list(EVENT_TYPE_LABELS.items()))
+        self.audience.choices = choices(everything + list(AUDIENCE_LABELS.items()))
+
+    def report_args(self, today: date) -> tuple[dict, dict]:
+        """The query-string arguments of the chosen period and filters (``from``, ``to`` and
+        the filters set), and a message per field that is wrong."""
+        errors: dict = {}
+        period = self.period.data if self.period.data in PERIODS else "this_year"
+        if period == "custom":
+            if self.start.data is None:
+                errors["start"] = _l("Give a date as YYYY-MM-DD.")
+            if self.end.data is None:
+                errors["end"] = _l("Give a date as YYYY-MM-DD.")
+            start, end = self.start.data, self.end.data
+        else:
+            start, end = period_dates(period, today)
+        args = {"from": start.isoformat() if start else "", "to": end.isoformat() if end else ""}
+        for name in ("branch_id", "type", "series_id", "audience"):
+            if getattr(self, name).data:
+                args[name] = getattr(self, name).data
+        return args, errors

@@ -193,7 +193,9 @@ def months_between(start: date, end: date) -> list[date]:
     return months
 
 
-def _event_conditions(query: ReportQuery) -> list[ColumnElement]:
+def event_conditions(query: ReportQuery) -> list[ColumnElement]:
+    """Events that count (neither draft nor cancelled) and match the filters; the branch
+    filter needs ``Venue`` joined."""
     conditions = [Event.status.not_in(NOT_COUNTED)]
     if query.type is not None:
         conditions.append(Event.type == query.type)
@@ -248,15 +250,17 @@ def _group_column(group_by: str | None, query: ReportQuery, *, day_column=None) 
 # --- the report ----------------------------------------------------------------------------
 
 
-def attendance_report(query: ReportQuery, group_by: str | None = None, *, now: datetime | None = None) -> AttendanceReport:
+def attendance_report(query: ReportQuery, group_by: str | None = None, *, now: datetime | None = None,
+                      unique: bool = True) -> AttendanceReport:
     """Totals for ``query``, and one row per value of ``group_by`` (None: no rows).
 
     Six grouped aggregates (events, registrations, check-ins, walk-ins, unique people, and the
-    names of the rows' venues/branches/series), whatever the size of the period.
+    names of the rows' venues/branches/series), whatever the size of the period. ``unique=False``
+    leaves out unique people (0) when a page already has them from another grouping.
     """
     if group_by is not None and group_by not in GROUPINGS + ("event",):
         raise ValueError(f"unknown grouping {group_by!r}")
-    figures, unique_people = _aggregate(query, group_by, now or clock.now())
+    figures, unique_people = _aggregate(query, group_by, now or clock.now(), unique=unique)
     totals = Figures()
     for value in figures.values():
         totals.add(value)
@@ -277,7 +281,7 @@ def event_figures(query: ReportQuery, event_ids, *, now: datetime | None = None)
 def _aggregate(query: ReportQuery, group_by: str | None, now: datetime, *, event_ids=None,
                unique: bool = True) -> tuple[dict[str, Figures], int]:
     starts, ends = period_bounds(query.start, query.end)
-    conditions = _event_conditions(query)
+    conditions = event_conditions(query)
     if event_ids is not None:
         conditions.append(Event.id.in_(event_ids))
     starts_in_period = and_(Event.starts_at >= starts, Event.starts_at < ends)
@@ -391,7 +395,7 @@ def volunteer_figures(query: ReportQuery) -> VolunteerFigures:
     duties and adjustments not tied to such a shift drop out); shifts of cancelled or draft
     events count nowhere. Two aggregates."""
     starts, ends = period_bounds(query.start, query.end)
-    event_ok = and_(*_event_conditions(query))
+    event_ok = and_(*event_conditions(query))
     if not query.filtered:
         event_ok = Event.id.is_(None) | event_ok  # standing duties (no event) count too
     shift_rows = (
