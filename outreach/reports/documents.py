@@ -9,7 +9,6 @@ Noto Sans SC (``outreach.pdf``); the charts are inline SVG, which WeasyPrint dra
 from __future__ import annotations
 
 from babel.numbers import format_decimal
-from markupsafe import escape
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -18,7 +17,7 @@ from outreach import clock
 from outreach.events.labels import BRANCH_KIND_LABELS
 from outreach.i18n import library_name
 from outreach.pdf import render_pdf
-from outreach.reports import annual
+from outreach.reports import annual, charts
 from outreach.reports.annual import AnnualReport
 from outreach.timezone import local_date
 
@@ -43,48 +42,19 @@ def number_writer(locale: str):
     return lambda value: str(value)
 
 
-def bar_chart(pairs: list[tuple[str, int]], *, title: str) -> str:
-    """A horizontal bar chart as SVG text: each bar labelled with its name and value (readable
-    without colour), ``role="img"`` with the title and every value as its text alternative.
-
-    Stand-in until the dashboard's ``outreach.reports.charts`` is shared; same inputs."""
-    pairs = [(str(label), int(value)) for label, value in pairs]
-    if not pairs:
-        return ""
-    row, label_width, bar_width = 22, 190, 330
-    top = max(value for _, value in pairs) or 1
-    height = row * len(pairs) + 30
-    alt = "; ".join(f"{label}: {value}" for label, value in pairs)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}: {escape(alt)}" '
-        f'viewBox="0 0 {label_width + bar_width + 80} {height}" width="{label_width + bar_width + 80}" height="{height}" '
-        f'font-size="12" font-family="Noto Sans SC, sans-serif">',
-        f"<title>{escape(title)}: {escape(alt)}</title>",
-        f'<text x="0" y="14" font-weight="700" fill="#111">{escape(title)}</text>',
-    ]
-    for i, (label, value) in enumerate(pairs):
-        y = 24 + i * row
-        width = round(bar_width * value / top)
-        parts.append(f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end" fill="#111">{escape(label[:18])}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y + 2}" width="{width}" height="{row - 6}" fill="#8a1c1c" '
-                     f'stroke="#111" stroke-width="0.5"/>')
-        parts.append(f'<text x="{label_width + width + 4}" y="{y + 14}" fill="#111">{value}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 def annual_charts(report: AnnualReport) -> dict[str, str]:
-    """The report's charts as SVG text, each with its own title and text alternative."""
+    """The report's charts as SVG text (the dashboard's charts: labelled, hatched bars, text as
+    paths in Noto Sans SC), each with its own title and text alternative."""
     return {
-        "by_type": bar_chart(
+        "by_type": charts.bar_chart(
             [(row.label, row.attendance) for row in report.by_type.rows],
             title=str(_l("Person-visits by type of activity")),
         ),
-        "by_month": bar_chart(
+        "by_month": charts.bar_chart(
             [(row.label, row.attendance) for row in report.by_month.rows],
             title=str(_l("Person-visits by month")),
         ),
-        "branches": bar_chart(
+        "branches": charts.bar_chart(
             [(line.name, line.attendance) for line in report.branches],
             title=str(_l("Person-visits by branch")),
         ),

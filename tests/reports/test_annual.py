@@ -244,3 +244,14 @@ def test_settings_page(client, year, make_user, login):
 def test_settings_page_is_for_admins(client, make_user, login):
     login(make_user())
     assert client.get("/reports/settings").status_code == 403
+
+
+def test_an_empty_year(client, app, make_user, login):
+    login(make_user())
+    response = client.get("/reports/annual/2030?lang=zh_Hans")
+    assert response.status_code == 200
+    assert_valid_html(response)
+    text = response.get_data(as_text=True)
+    assert "2030年，全年共组织举办各类读者活动和阅读推广活动0次，参与读者0人次。" in text
+    assert "本年度未举办展览。" in text and "本年度未举办竞赛活动。" in text
+    assert client.get("/reports/annual/1800").status_code == 404
