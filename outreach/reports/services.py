@@ -336,7 +336,9 @@ def _aggregate(query: ReportQuery, group_by: str | None, now: datetime, *, event
     if not unique:
         return figures, 0
     unique_people = db.session.scalar(
-        select(func.count(distinct(func.coalesce(Registration.phone_digest, "r" + cast(Registration.id, String)))))
+        # people by their phone digest; a ticket without a phone is a person of its own
+        select(func.count(distinct(Registration.phone_digest))
+               + func.count(distinct(case((Registration.phone_digest.is_(None), Registration.id)))))
         .select_from(CheckIn).join(Registration, Registration.id == CheckIn.registration_id)
         .join(Event, Event.id == CheckIn.event_id).join(Venue, Venue.id == Event.venue_id)
         .where(CheckIn.day >= query.start, CheckIn.day <= query.end, *conditions)

@@ -312,3 +312,29 @@ def test_a_report_is_a_constant_number_of_queries(spring):
 def test_an_unknown_grouping_is_a_programming_error(app):
     with pytest.raises(ValueError):
         attendance_report(ReportQuery(*SPRING), "weekday")
+
+
+def test_the_migration_backfills_the_digest_of_existing_registrations(app, make_event):
+    import importlib.util
+    from pathlib import Path
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    import outreach
+
+    event = make_event()
+    old = add_registration(event, phone="139 1111 2222")
+    none = add_registration(event, phone=None)
+    old.phone, old.phone_digest = "13911112222", None
+    db.session.commit()
+    path = next((Path(outreach.ROOT) / "migrations" / "versions").glob("*_7d1e4a2b9c10_*.py"))
+    spec = importlib.util.spec_from_file_location("reports_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with db.engine.begin() as connection:
+        with Operations.context(MigrationContext.configure(connection)):
+            migration._backfill_phone_digests()
+    db.session.expire_all()
+    assert db.session.get(Registration, old.id).phone_digest == phone_digest("13911112222")
+    assert db.session.get(Registration, none.id).phone_digest is None
