@@ -92,8 +92,7 @@ def dashboard():
 
     now = clock.now()
     last_query = query.last_year()
-    reports = {group_by: services.attendance_report(query, group_by, now=now, unique=group_by == "type")
-               for group_by in BREAKDOWNS}
+    reports = services.attendance_reports(query, BREAKDOWNS, now=now)
     this = reports["type"]
     last = services.attendance_report(last_query, "month", now=now)
     volunteers, last_volunteers = services.volunteer_figures(query), services.volunteer_figures(last_query)

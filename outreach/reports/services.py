@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from babel import dates as babel_dates
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, case, cast, distinct, func, literal, select
+from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from outreach import clock
@@ -33,7 +33,7 @@ from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.phones import phone_digest  # noqa: F401  (part of this module's interface)
 from outreach.registration.models import CheckIn, Registration, WalkIn
-from outreach.timezone import localize
+from outreach.timezone import local_date, localize
 from outreach.volunteers.models import HoursAdjustment, Shift, ShiftSignup
 
 GROUPINGS = ("type", "venue", "branch", "series", "month", "audience")
@@ -210,43 +210,6 @@ def event_conditions(query: ReportQuery) -> list[ColumnElement]:
     return conditions
 
 
-def _month_key(column, months: list[date], *, instants: bool) -> ColumnElement:
-    """"YYYY-MM" of a date column (or of a UTC time column, by the library's calendar),
-    as a portable CASE over the period's month boundaries."""
-    whens = []
-    for month in months[1:]:
-        bound = period_bounds(month, month)[0] if instants else month
-        previous = (month - timedelta(days=1)).replace(day=1)
-        whens.append((column < bound, literal(previous.strftime("%Y-%m"))))
-    last = literal(months[-1].strftime("%Y-%m"))
-    return case(*whens, else_=last) if whens else last
-
-
-def _group_column(group_by: str | None, query: ReportQuery, *, day_column=None) -> ColumnElement:
-    """The SQL expression a row's key is taken from; for "month", the month of ``day_column``
-    (a visit's day) or, for event-based counts, of the event's start."""
-    if group_by is None:
-        return literal("")
-    if group_by == "type":
-        return Event.type
-    if group_by == "audience":
-        return Event.audience
-    if group_by == "venue":
-        return cast(Event.venue_id, String)
-    if group_by == "branch":
-        return func.coalesce(cast(Venue.branch_id, String), NONE_KEY)
-    if group_by == "series":
-        return func.coalesce(cast(Event.series_id, String), NONE_KEY)
-    if group_by == "event":
-        return cast(Event.id, String)
-    if group_by == "month":
-        months = months_between(query.start, query.end)
-        if day_column is None:
-            return _month_key(Event.starts_at, months, instants=True)
-        return _month_key(day_column, months, instants=False)
-    raise ValueError(f"unknown grouping {group_by!r}")
-
-
 # --- the report ----------------------------------------------------------------------------
 
 
@@ -254,18 +217,31 @@ def attendance_report(query: ReportQuery, group_by: str | None = None, *, now: d
                       unique: bool = True) -> AttendanceReport:
     """Totals for ``query``, and one row per value of ``group_by`` (None: no rows).
 
-    Six grouped aggregates (events, registrations, check-ins, walk-ins, unique people, and the
-    names of the rows' venues/branches/series), whatever the size of the period. ``unique=False``
-    leaves out unique people (0) when a page already has them from another grouping.
+    A fixed handful of aggregates (events, registrations, check-ins, walk-ins, unique people,
+    and the names of the rows' venues/branches/series), whatever the size of the period.
+    ``unique=False`` leaves out unique people (0).
     """
-    if group_by is not None and group_by not in GROUPINGS + ("event",):
-        raise ValueError(f"unknown grouping {group_by!r}")
-    figures, unique_people = _aggregate(query, group_by, now or clock.now(), unique=unique)
-    totals = Figures()
-    for value in figures.values():
-        totals.add(value)
-    rows = _rows(group_by, query, figures) if group_by else []
-    return AttendanceReport(query, group_by, rows, totals, unique_people)
+    return attendance_reports(query, (group_by,), now=now, unique=unique)[group_by]
+
+
+def attendance_reports(query: ReportQuery, groupings, *, now: datetime | None = None,
+                       unique: bool = True) -> dict[str | None, AttendanceReport]:
+    """One report per grouping in ``groupings`` (None: totals only), from one pass over the
+    data: the aggregates are taken per event and day once, then rolled up each way."""
+    groupings = tuple(groupings)
+    for group_by in groupings:
+        if group_by is not None and group_by not in GROUPINGS + ("event",):
+            raise ValueError(f"unknown grouping {group_by!r}")
+    parts, unique_people = _aggregate(query, now or clock.now(), unique=unique)
+    reports = {}
+    for group_by in groupings:
+        figures = _roll_up(parts, group_by)
+        totals = Figures()
+        for value in figures.values():
+            totals.add(value)
+        rows = _rows(group_by, query, figures) if group_by else []
+        reports[group_by] = AttendanceReport(query, group_by, rows, totals, unique_people)
+    return reports
 
 
 def event_figures(query: ReportQuery, event_ids, *, now: datetime | None = None) -> dict[int, Figures]:
@@ -274,67 +250,102 @@ def event_figures(query: ReportQuery, event_ids, *, now: datetime | None = None)
     ids = list(event_ids)
     if not ids:
         return {}
-    figures, _unique = _aggregate(query, "event", now or clock.now(), event_ids=ids, unique=False)
-    return {int(k): v for k, v in figures.items()}
+    parts, _unique = _aggregate(query, now or clock.now(), event_ids=ids, unique=False)
+    return {int(k): v for k, v in _roll_up(parts, "event").items()}
 
 
-def _aggregate(query: ReportQuery, group_by: str | None, now: datetime, *, event_ids=None,
-               unique: bool = True) -> tuple[dict[str, Figures], int]:
+@dataclass(frozen=True)
+class _Where:
+    """What a part of the figures belongs to: an event, and the month it counts in (of its
+    start for events and registrations, of the day for visits)."""
+
+    event_id: int
+    type: str
+    venue_id: int
+    branch_id: int | None
+    series_id: int | None
+    audience: str
+    month: str
+
+    def key(self, group_by: str | None) -> str:
+        if group_by is None:
+            return ""
+        if group_by == "event":
+            return str(self.event_id)
+        if group_by == "venue":
+            return str(self.venue_id)
+        if group_by in ("branch", "series"):
+            value = self.branch_id if group_by == "branch" else self.series_id
+            return NONE_KEY if value is None else str(value)
+        return getattr(self, group_by)  # type, audience, month
+
+
+def _roll_up(parts: dict[_Where, Figures], group_by: str | None) -> dict[str, Figures]:
+    figures: dict[str, Figures] = {}
+    for where, value in parts.items():
+        figures.setdefault(where.key(group_by), Figures()).add(value)
+    return figures
+
+
+def _aggregate(query: ReportQuery, now: datetime, *, event_ids=None,
+               unique: bool = True) -> tuple[dict[_Where, Figures], int]:
+    """Figures per event and month (events and registrations by the event's start, visits by
+    their day) in four grouped queries, and unique people in a fifth."""
     starts, ends = period_bounds(query.start, query.end)
     conditions = event_conditions(query)
     if event_ids is not None:
         conditions.append(Event.id.in_(event_ids))
     starts_in_period = and_(Event.starts_at >= starts, Event.starts_at < ends)
-    figures: dict[str, Figures] = {}
+    about = (Event.id, Event.type, Event.venue_id, Venue.branch_id, Event.series_id, Event.audience)
+    parts: dict[_Where, Figures] = {}
 
-    def row(key) -> Figures:
-        return figures.setdefault(str(key), Figures())
+    def part(row, month: str) -> Figures:
+        return parts.setdefault(_Where(*row[:6], month), Figures())
 
-    key = _group_column(group_by, query).label("key")
-    has_capacity = Event.capacity.is_not(None)
-    for k, events, capacity in db.session.execute(
-        select(key, func.count(Event.id), func.coalesce(func.sum(Event.capacity), 0))
-        .select_from(Event).join(Venue, Venue.id == Event.venue_id)
-        .where(starts_in_period, *conditions).group_by(key)
+    starts_of: dict[int, str] = {}
+    for row in db.session.execute(
+        select(*about, Event.starts_at, Event.capacity)
+        .select_from(Event).join(Venue, Venue.id == Event.venue_id).where(starts_in_period, *conditions)
     ):
-        row(k).events += events
-        row(k).capacity += int(capacity)
+        month = starts_of[row[0]] = local_date(row.starts_at).strftime("%Y-%m")
+        figures = part(row, month)
+        figures.events += 1
+        figures.capacity += row.capacity or 0
 
-    admitted = select(CheckIn.id).where(CheckIn.registration_id == Registration.id).exists()
-    for k, registered, no_shows, admitted_with_capacity in db.session.execute(
+    admitted = Registration.id.in_(select(CheckIn.registration_id))
+    for row in db.session.execute(
         select(
-            key,
+            *about,
             func.sum(Registration.party_size),
             func.sum(case((and_(Event.ends_at <= now, ~admitted), Registration.party_size), else_=0)),
-            func.sum(case((and_(has_capacity, admitted), Registration.party_size), else_=0)),
+            func.sum(case((and_(Event.capacity.is_not(None), admitted), Registration.party_size), else_=0)),
         )
         .select_from(Registration).join(Event, Event.id == Registration.event_id)
         .join(Venue, Venue.id == Event.venue_id)
-        .where(Registration.status == "confirmed", starts_in_period, *conditions).group_by(key)
+        .where(Registration.status == "confirmed", starts_in_period, *conditions).group_by(*about)
     ):
-        row(k).registered += int(registered or 0)
-        row(k).no_shows += int(no_shows or 0)
-        row(k).admitted_with_capacity += int(admitted_with_capacity or 0)
+        figures = part(row, starts_of[row[0]])
+        figures.registered += int(row[6] or 0)
+        figures.no_shows += int(row[7] or 0)
+        figures.admitted_with_capacity += int(row[8] or 0)
 
-    checkin_key = _group_column(group_by, query, day_column=CheckIn.day).label("key")
-    for k, people in db.session.execute(
-        select(checkin_key, func.sum(Registration.party_size))
+    for row in db.session.execute(
+        select(*about, CheckIn.day, func.sum(Registration.party_size))
         .select_from(CheckIn).join(Registration, Registration.id == CheckIn.registration_id)
         .join(Event, Event.id == CheckIn.event_id).join(Venue, Venue.id == Event.venue_id)
-        .where(CheckIn.day >= query.start, CheckIn.day <= query.end, *conditions).group_by(checkin_key)
+        .where(CheckIn.day >= query.start, CheckIn.day <= query.end, *conditions).group_by(*about, CheckIn.day)
     ):
-        row(k).checked_in += int(people or 0)
+        part(row, row[6].strftime("%Y-%m")).checked_in += int(row[7] or 0)
 
-    walkin_key = _group_column(group_by, query, day_column=WalkIn.day).label("key")
-    for k, people in db.session.execute(
-        select(walkin_key, func.sum(WalkIn.count))
+    for row in db.session.execute(
+        select(*about, WalkIn.day, func.sum(WalkIn.count))
         .select_from(WalkIn).join(Event, Event.id == WalkIn.event_id).join(Venue, Venue.id == Event.venue_id)
-        .where(WalkIn.day >= query.start, WalkIn.day <= query.end, *conditions).group_by(walkin_key)
+        .where(WalkIn.day >= query.start, WalkIn.day <= query.end, *conditions).group_by(*about, WalkIn.day)
     ):
-        row(k).walk_ins += int(people or 0)
+        part(row, row[6].strftime("%Y-%m")).walk_ins += int(row[7] or 0)
 
     if not unique:
-        return figures, 0
+        return parts, 0
     unique_people = db.session.scalar(
         # people by their phone digest; a ticket without a phone is a person of its own
         select(func.count(distinct(Registration.phone_digest))
@@ -343,7 +354,7 @@ def _aggregate(query: ReportQuery, group_by: str | None, now: datetime, *, event
         .join(Event, Event.id == CheckIn.event_id).join(Venue, Venue.id == Event.venue_id)
         .where(CheckIn.day >= query.start, CheckIn.day <= query.end, *conditions)
     ) or 0
-    return figures, int(unique_people)
+    return parts, int(unique_people)
 
 
 def _rows(group_by: str, query: ReportQuery, figures: dict[str, Figures]) -> list[Row]:

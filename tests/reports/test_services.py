@@ -305,6 +305,9 @@ def test_a_report_is_a_constant_number_of_queries(spring):
     assert large == small
     assert max(large.values()) <= 6
     with counted_statements() as statements:
+        services.attendance_reports(ReportQuery(*SPRING), GROUPINGS)
+    assert len(statements) == 5 + 3  # the figures once, the names of venues, branches and series
+    with counted_statements() as statements:
         volunteer_figures(ReportQuery(*SPRING))
     assert len(statements) == 2
 
