@@ -126,6 +126,8 @@ class DashboardForm(FlaskForm):
         the filters set), and a message per field that is wrong."""
         errors: dict = {}
         period = self.period.data if self.period.data in PERIODS else "this_year"
+        if not self.period.raw_data and (self.start.raw_data or self.end.raw_data):
+            period = self.period.data = "custom"  # a shared address with dates only
         if period == "custom":
             if self.start.data is None:
                 errors["start"] = _l("Give a date as YYYY-MM-DD.")

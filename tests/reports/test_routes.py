@@ -206,3 +206,9 @@ def test_admins_see_it_too(client, app, make_user, login):
     login(make_user("admin"))
     assert client.get("/reports").status_code == 200
     assert client.get("/reports/").status_code == 200
+
+
+def test_an_address_with_dates_only_means_those_dates(client, spring, staff):
+    document = assert_valid_html(client.get("/reports?from=2018-03-01&to=2018-03-31&lang=en"))
+    assert headlines(document)["Person-visits"][0] == "20"
+    assert document.find(".//select[@id='period']/option[@selected]").get("value") == "custom"
