@@ -341,3 +341,26 @@ def test_the_migration_backfills_the_digest_of_existing_registrations(app, make_
     db.session.expire_all()
     assert db.session.get(Registration, old.id).phone_digest == phone_digest("13911112222")
     assert db.session.get(Registration, none.id).phone_digest is None
+
+
+def test_the_demo_year_2018_counts_as_the_seed_report_does(app):
+    """The demo's 2018 through the one way of counting: 40+ reader activities and 70,000+
+    person-visits (the seed report's 40余次 and 7万余人次); every ticket has its digest; rows add up."""
+    from sqlalchemy import func, select
+
+    from outreach.demo import loader
+
+    loader.load(date(2026, 12, 1))
+    db.session.commit()
+    assert db.session.scalar(
+        select(func.count()).select_from(Registration).where(Registration.phone_digest.is_(None))) == 0
+    year = ReportQuery(date(2018, 1, 1), date(2018, 12, 31))
+    reports = services.attendance_reports(year, (None,) + GROUPINGS)
+    totals = reports[None].totals
+    assert totals.events >= 40 and totals.attendance >= 70_000
+    assert 0 < reports[None].unique_people <= totals.checked_in
+    for group_by in GROUPINGS:
+        assert sum(row.attendance for row in reports[group_by].rows) == totals.attendance, group_by
+        assert sum(row.events for row in reports[group_by].rows) == totals.events, group_by
+    xinghai = next(r for r in reports["series"].rows if r.label == "星海讲坛")
+    assert xinghai.events == 14
