@@ -20,7 +20,6 @@ from sqlalchemy import and_, func, select
 from outreach import clock
 from outreach.accounts.models import User
 from outreach.competitions.models import Competition, Round
-from outreach.events.labels import EVENT_TYPE_LABELS
 from outreach.events.models import Branch, Event, Exhibit
 from outreach.errors import ValidationError
 from outreach.extensions import db
@@ -302,10 +301,6 @@ def _competitions(query: ReportQuery, events: list[Event], visits, locale: str) 
             sum(visits.get(e.id, (0, 0))[0] for e in held), count=sum(visits.get(e.id, (0, 0))[1] for e in held),
         ))
     return list(lines.values())
-
-
-def type_label(event_type: str) -> str:
-    return str(EVENT_TYPE_LABELS.get(event_type, event_type))
 
 
 # --- the staff's texts -------------------------------------------------------------------------

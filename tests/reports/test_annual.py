@@ -9,17 +9,17 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
-from outreach.events.models import Event, Exhibit
+from outreach.events.models import Exhibit
 from outreach.events.services import create_event
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
+from outreach.registration import services as registration
 from outreach.reports import annual, settings
 from outreach.reports.models import ReportNote
 from outreach.reports.services import attendance_report
 from tests.events.test_routes import assert_valid_html
 from tests.reports.annual_year import build_year
 from tests.reports.scenario import add_registration, at
-from outreach.registration import services as registration
 
 
 @pytest.fixture

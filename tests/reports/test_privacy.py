@@ -5,7 +5,6 @@ of every report stays exactly the same; tickets and the API show no name or phon
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -17,13 +16,11 @@ from outreach.registration import services as registration
 from outreach.registration.models import Registration
 from outreach.registration.tickets import new_ticket
 from outreach.reports import annual, privacy, settings
-from outreach.reports.services import GROUPINGS, attendance_report, volunteer_figures
+from outreach.reports.services import GROUPINGS, ReportQuery, attendance_report, volunteer_figures
 from outreach.volunteers import services as volunteering
 from outreach.volunteers.models import Shift
 from tests.reports.annual_year import build_year
 from tests.reports.scenario import SPRING, at
-
-from outreach.reports.services import ReportQuery
 
 AFTER = datetime(2019, 3, 1, 4, tzinfo=timezone.utc)
 
