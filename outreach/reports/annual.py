@@ -37,7 +37,7 @@ from outreach.reports.services import (
     period_bounds,
     volunteer_figures,
 )
-from outreach.timezone import local_date
+from outreach.timezone import local, local_date
 
 #: The sections of the annual report, in print order; staff may add a text to each.
 SECTIONS = ("overview", "series", "competitions", "exhibitions", "trainings", "volunteers", "branches",
@@ -154,6 +154,12 @@ class AnnualReport:
     def closed(self) -> bool:
         return self.closed_at is not None
 
+    @property
+    def village_rooms(self) -> tuple[int, int, int]:
+        """(village reading rooms with activities, their activities, their person-visits)."""
+        rooms = [b for b in self.branches if b.kind == "village"]
+        return len(rooms), sum(b.events for b in rooms), sum(b.attendance for b in rooms)
+
     def return_row(self, row: str) -> ReturnRow:
         return next(r for r in self.statistics_return if r.row == row)
 
@@ -168,7 +174,7 @@ class AnnualReport:
             "volunteers": self.volunteers.volunteers,
             "statistics_return": [r.as_dict() for r in self.statistics_return],
             "closed": self.closed,
-            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+            "closed_at": local(self.closed_at).isoformat() if self.closed_at else None,
             "unique_people": self.unique_people,
             "volunteer_service": self.volunteers.as_dict(),
             "series": [s.as_dict() for s in self.series],

@@ -255,3 +255,13 @@ def test_an_empty_year(client, app, make_user, login):
     assert "2030年，全年共组织举办各类读者活动和阅读推广活动0次，参与读者0人次。" in text
     assert "本年度未举办展览。" in text and "本年度未举办竞赛活动。" in text
     assert client.get("/reports/annual/1800").status_code == 404
+
+
+def test_village_reading_rooms_are_summed(client, year, make_user, login):
+    year.spring.b2.kind = "village"
+    db.session.commit()
+    assert annual.annual_report(2018, "zh_Hans").village_rooms == (1, 2, 35)
+    login(make_user())
+    text = client.get("/reports/annual/2018?lang=zh_Hans").get_data(as_text=True)
+    assert "1个农家书屋（村级阅览室）共举办活动2次，参与读者35人次。" in text
+    assert "农家书屋（村级阅览室）共举办" not in client.get("/reports/annual/2030").get_data(as_text=True)
