@@ -24,7 +24,7 @@ from outreach.events.models import Branch, Event, Exhibit
 from outreach.errors import ValidationError
 from outreach.extensions import db
 from outreach.platform.services import record
-from outreach.registration.models import CheckIn, Registration, WalkIn
+from outreach.registration.models import Registration
 from outreach.reports import settings
 from outreach.reports.models import ClosedYear, ReportNote
 from outreach.reports.services import (
@@ -33,7 +33,8 @@ from outreach.reports.services import (
     AttendanceReport,
     ReportQuery,
     VolunteerFigures,
-    attendance_report,
+    attendance_reports,
+    event_figures,
     period_bounds,
     volunteer_figures,
 )
@@ -186,13 +187,11 @@ class AnnualReport:
 
 
 def annual_report(year: int, locale: str) -> AnnualReport:
-    """The year's report, its labels in ``locale``. About twenty queries, whatever the year holds."""
+    """The year's report, its labels in ``locale``. A fixed number of queries, whatever the year holds."""
     query = year_query(year)
     with force_locale(locale):
-        by_type = attendance_report(query, "type")
-        by_month = attendance_report(query, "month")
-        by_series = attendance_report(query, "series")
-        by_branch = attendance_report(query, "branch")
+        reports = attendance_reports(query, ("type", "month", "series", "branch"))
+        by_type, by_month, by_series, by_branch = (reports[g] for g in ("type", "month", "series", "branch"))
         mapping = settings.return_mapping()
         return_rows = statistics_return(by_type, mapping)
     kinds = dict(db.session.execute(select(Branch.id, Branch.kind)).all())
@@ -242,23 +241,10 @@ def _events_of_the_year(query: ReportQuery, training_types: list[str]) -> list[E
 
 
 def _visits_by_event(query: ReportQuery, event_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per event: (person-visits in the period, confirmed tickets). Three grouped queries."""
+    """Per event: (person-visits in the period, by the one way of counting; confirmed tickets)."""
     if not event_ids:
         return {}
-    people: dict[int, int] = {}
-    for event_id, count in db.session.execute(
-        select(CheckIn.event_id, func.sum(Registration.party_size))
-        .join(Registration, Registration.id == CheckIn.registration_id)
-        .where(CheckIn.event_id.in_(event_ids), CheckIn.day >= query.start, CheckIn.day <= query.end)
-        .group_by(CheckIn.event_id)
-    ):
-        people[event_id] = people.get(event_id, 0) + int(count or 0)
-    for event_id, count in db.session.execute(
-        select(WalkIn.event_id, func.sum(WalkIn.count))
-        .where(WalkIn.event_id.in_(event_ids), WalkIn.day >= query.start, WalkIn.day <= query.end)
-        .group_by(WalkIn.event_id)
-    ):
-        people[event_id] = people.get(event_id, 0) + int(count or 0)
+    people = {event_id: figures.attendance for event_id, figures in event_figures(query, event_ids).items()}
     tickets = dict(db.session.execute(
         select(Registration.event_id, func.count(Registration.id))
         .where(Registration.event_id.in_(event_ids), Registration.status == "confirmed")
