@@ -34,7 +34,6 @@ from outreach.reports.services import (
     ReportQuery,
     VolunteerFigures,
     attendance_reports,
-    event_figures,
     period_bounds,
     volunteer_figures,
 )
@@ -190,7 +189,7 @@ def annual_report(year: int, locale: str) -> AnnualReport:
     """The year's report, its labels in ``locale``. A fixed number of queries, whatever the year holds."""
     query = year_query(year)
     with force_locale(locale):
-        reports = attendance_reports(query, ("type", "month", "series", "branch"))
+        reports = attendance_reports(query, ("type", "month", "series", "branch", "event"))
         by_type, by_month, by_series, by_branch = (reports[g] for g in ("type", "month", "series", "branch"))
         mapping = settings.return_mapping()
         return_rows = statistics_return(by_type, mapping)
@@ -202,7 +201,7 @@ def annual_report(year: int, locale: str) -> AnnualReport:
     series = [Line(r.key, r.label, r.events, r.attendance) for r in by_series.rows if r.key != NONE_KEY]
     training_types = [t for t, rows in mapping.items() if "trainings" in rows]
     events = _events_of_the_year(query, training_types)
-    visits = _visits_by_event(query, [e.id for e in events])
+    visits = _visits_by_event([e.id for e in events], reports["event"])
     exhibitions = [
         _event_line(e, visits, locale) for e in events if e.type == "exhibition"
     ]
@@ -240,11 +239,11 @@ def _events_of_the_year(query: ReportQuery, training_types: list[str]) -> list[E
     ))
 
 
-def _visits_by_event(query: ReportQuery, event_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per event: (person-visits in the period, by the one way of counting; confirmed tickets)."""
+def _visits_by_event(event_ids: list[int], by_event: AttendanceReport) -> dict[int, tuple[int, int]]:
+    """Per event: (person-visits in the period, from the report by event; confirmed tickets)."""
     if not event_ids:
         return {}
-    people = {event_id: figures.attendance for event_id, figures in event_figures(query, event_ids).items()}
+    people = {int(row.key): row.attendance for row in by_event.rows}
     tickets = dict(db.session.execute(
         select(Registration.event_id, func.count(Registration.id))
         .where(Registration.event_id.in_(event_ids), Registration.status == "confirmed")
