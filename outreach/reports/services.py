@@ -287,62 +287,78 @@ def _roll_up(parts: dict[_Where, Figures], group_by: str | None) -> dict[str, Fi
     return figures
 
 
+def _event_rows():
+    return (
+        select(Event.id, Event.type, Event.venue_id, Venue.branch_id, Event.series_id, Event.audience,
+               Event.starts_at, Event.ends_at, Event.capacity)
+        .select_from(Event).join(Venue, Venue.id == Event.venue_id)
+    )
+
+
 def _aggregate(query: ReportQuery, now: datetime, *, event_ids=None,
                unique: bool = True) -> tuple[dict[_Where, Figures], int]:
     """Figures per event and month (events and registrations by the event's start, visits by
-    their day) in four grouped queries, and unique people in a fifth."""
+    their day): the events that overlap the period once, then registrations, check-ins and
+    walk-ins each grouped by event (and day) alone, and unique people."""
     starts, ends = period_bounds(query.start, query.end)
     conditions = event_conditions(query)
     if event_ids is not None:
         conditions.append(Event.id.in_(event_ids))
-    starts_in_period = and_(Event.starts_at >= starts, Event.starts_at < ends)
-    about = (Event.id, Event.type, Event.venue_id, Venue.branch_id, Event.series_id, Event.audience)
+    counted = select(Event.id).join(Venue, Venue.id == Event.venue_id).where(*conditions)
+    starting = counted.where(Event.starts_at >= starts, Event.starts_at < ends)
     parts: dict[_Where, Figures] = {}
 
-    def part(row, month: str) -> Figures:
-        return parts.setdefault(_Where(*row[:6], month), Figures())
+    # Visits happen on the event's own days, so the events overlapping the period are all
+    # the rows can belong to.
+    events = {}
+    for row in db.session.execute(_event_rows().where(Event.starts_at < ends, Event.ends_at >= starts, *conditions)):
+        events[row.id] = row
 
-    starts_of: dict[int, str] = {}
-    for row in db.session.execute(
-        select(*about, Event.starts_at, Event.capacity)
-        .select_from(Event).join(Venue, Venue.id == Event.venue_id).where(starts_in_period, *conditions)
-    ):
-        month = starts_of[row[0]] = local_date(row.starts_at).strftime("%Y-%m")
-        figures = part(row, month)
-        figures.events += 1
-        figures.capacity += row.capacity or 0
+    def part(event_id: int, month: str) -> Figures:
+        e = events[event_id]
+        return parts.setdefault(_Where(e.id, e.type, e.venue_id, e.branch_id, e.series_id, e.audience, month), Figures())
 
-    admitted = Registration.id.in_(select(CheckIn.registration_id))
-    for row in db.session.execute(
-        select(
-            *about,
-            func.sum(Registration.party_size),
-            func.sum(case((and_(Event.ends_at <= now, ~admitted), Registration.party_size), else_=0)),
-            func.sum(case((and_(Event.capacity.is_not(None), admitted), Registration.party_size), else_=0)),
-        )
-        .select_from(Registration).join(Event, Event.id == Registration.event_id)
-        .join(Venue, Venue.id == Event.venue_id)
-        .where(Registration.status == "confirmed", starts_in_period, *conditions).group_by(*about)
-    ):
-        figures = part(row, starts_of[row[0]])
-        figures.registered += int(row[6] or 0)
-        figures.no_shows += int(row[7] or 0)
-        figures.admitted_with_capacity += int(row[8] or 0)
+    for e in events.values():
+        if starts <= e.starts_at < ends:
+            figures = part(e.id, local_date(e.starts_at).strftime("%Y-%m"))
+            figures.events += 1
+            figures.capacity += e.capacity or 0
 
-    for row in db.session.execute(
-        select(*about, CheckIn.day, func.sum(Registration.party_size))
-        .select_from(CheckIn).join(Registration, Registration.id == CheckIn.registration_id)
-        .join(Event, Event.id == CheckIn.event_id).join(Venue, Venue.id == Event.venue_id)
-        .where(CheckIn.day >= query.start, CheckIn.day <= query.end, *conditions).group_by(*about, CheckIn.day)
+    never_admitted = Registration.id.not_in(select(CheckIn.registration_id))
+    for event_id, registered, not_admitted in db.session.execute(
+        select(Registration.event_id, func.sum(Registration.party_size),
+               func.sum(case((never_admitted, Registration.party_size), else_=0)))
+        .where(Registration.status == "confirmed", Registration.event_id.in_(starting))
+        .group_by(Registration.event_id)
     ):
-        part(row, row[6].strftime("%Y-%m")).checked_in += int(row[7] or 0)
+        e = events[event_id]
+        figures = part(event_id, local_date(e.starts_at).strftime("%Y-%m"))
+        registered, not_admitted = int(registered or 0), int(not_admitted or 0)
+        figures.registered += registered
+        if e.ends_at <= now:
+            figures.no_shows += not_admitted
+        if e.capacity is not None:
+            figures.admitted_with_capacity += registered - not_admitted
 
-    for row in db.session.execute(
-        select(*about, WalkIn.day, func.sum(WalkIn.count))
-        .select_from(WalkIn).join(Event, Event.id == WalkIn.event_id).join(Venue, Venue.id == Event.venue_id)
-        .where(WalkIn.day >= query.start, WalkIn.day <= query.end, *conditions).group_by(*about, WalkIn.day)
-    ):
-        part(row, row[6].strftime("%Y-%m")).walk_ins += int(row[7] or 0)
+    checked_in = db.session.execute(
+        select(CheckIn.event_id, CheckIn.day, func.sum(Registration.party_size))
+        .join(Registration, Registration.id == CheckIn.registration_id)
+        .where(CheckIn.day >= query.start, CheckIn.day <= query.end, CheckIn.event_id.in_(counted))
+        .group_by(CheckIn.event_id, CheckIn.day)
+    ).all()
+    walked_in = db.session.execute(
+        select(WalkIn.event_id, WalkIn.day, func.sum(WalkIn.count))
+        .where(WalkIn.day >= query.start, WalkIn.day <= query.end, WalkIn.event_id.in_(counted))
+        .group_by(WalkIn.event_id, WalkIn.day)
+    ).all()
+    strays = {event_id for event_id, _day, _people in checked_in + walked_in} - events.keys()
+    if strays:  # a visit recorded outside its event's days (old imports): still counted
+        for row in db.session.execute(_event_rows().where(Event.id.in_(strays))):
+            events[row.id] = row
+    for event_id, day, people in checked_in:
+        part(event_id, day.strftime("%Y-%m")).checked_in += int(people or 0)
+    for event_id, day, people in walked_in:
+        part(event_id, day.strftime("%Y-%m")).walk_ins += int(people or 0)
 
     if not unique:
         return parts, 0
@@ -351,8 +367,7 @@ def _aggregate(query: ReportQuery, now: datetime, *, event_ids=None,
         select(func.count(distinct(Registration.phone_digest))
                + func.count(distinct(case((Registration.phone_digest.is_(None), Registration.id)))))
         .select_from(CheckIn).join(Registration, Registration.id == CheckIn.registration_id)
-        .join(Event, Event.id == CheckIn.event_id).join(Venue, Venue.id == Event.venue_id)
-        .where(CheckIn.day >= query.start, CheckIn.day <= query.end, *conditions)
+        .where(CheckIn.day >= query.start, CheckIn.day <= query.end, CheckIn.event_id.in_(counted))
     ) or 0
     return parts, int(unique_people)
 

@@ -364,3 +364,15 @@ def test_the_demo_year_2018_counts_as_the_seed_report_does(app):
         assert sum(row.events for row in reports[group_by].rows) == totals.events, group_by
     xinghai = next(r for r in reports["series"].rows if r.label == "星海讲坛")
     assert xinghai.events == 14
+
+
+def test_a_visit_recorded_outside_its_events_days_still_counts(spring):
+    """Old data may hold a check-in dated the day before its event (an import): it counts on its
+    day, in the event's rows, and the report does not fail."""
+    s = spring
+    stray = add_registration(s.e1, party_size=2, phone="13600000000")
+    db.session.add(CheckIn(registration_id=stray.id, event_id=s.e1.id, day=date(2018, 3, 9),
+                           checked_in_at=at(date(2018, 3, 9), 23)))
+    db.session.commit()
+    day = report((date(2018, 3, 9), date(2018, 3, 9)), "type")
+    assert rows(day) == {"lecture": figures(0, 2, 0, 0, 0)}
