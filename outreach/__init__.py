@@ -42,6 +42,7 @@ def _import_models() -> None:
     from outreach.events import models as _events  # noqa: F401
     from outreach.platform import models as _platform  # noqa: F401
     from outreach.registration import models as _registration  # noqa: F401
+    from outreach.reports import models as _reports  # noqa: F401
     from outreach.volunteers import models as _volunteers  # noqa: F401
 
 
@@ -97,6 +98,10 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.registration.api import bp as registration_api
     from outreach.registration.routes import bp as registration_bp
     from outreach.registration.staff import bp as registration_staff_bp
+    from outreach.reports.annual_api import bp as annual_reports_api
+    from outreach.reports.annual_routes import bp as annual_reports_bp
+    from outreach.reports.api import bp as reports_api
+    from outreach.reports.routes import bp as reports_bp
     from outreach.staff.calendar import bp as staff_calendar_bp
     from outreach.staff.routes import bp as staff_bp
     from outreach.volunteers.api import bp as volunteers_api
@@ -115,12 +120,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(recurrences_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(staff_calendar_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(annual_reports_bp)
 
     # The JSON API: a parent made for this app, so that apps share no registration state.
     api_bp = api_blueprint()
     csrf.exempt(api_bp)
     for child in (
-        events_api, registration_api, volunteers_api, competitions_api, places_api, recurrences_api, openapi_bp
+        events_api, registration_api, volunteers_api, competitions_api, places_api, recurrences_api,
+        reports_api, annual_reports_api, openapi_bp,
     ):
         csrf.exempt(child)  # nested blueprints are not covered by the parent's exemption
         api_bp.register_blueprint(child)
@@ -131,9 +139,11 @@ def _register_cli(app: Flask) -> None:
     from outreach.accounts.cli import users_cli
     from outreach.demo.cli import demo_cli
     from outreach.platform.cli import backup_command
+    from outreach.reports.cli import privacy_cli
     from outreach.volunteers.cli import volunteers_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(volunteers_cli)
+    app.cli.add_command(privacy_cli)

@@ -1,8 +1,14 @@
-"""Phone numbers as the library takes them: mainland mobiles, landlines and foreign numbers."""
+"""Phone numbers as the library takes them (mainland mobiles, landlines and foreign numbers), and
+a keyed digest of one that tells people apart in the reports without keeping the number (it
+survives anonymisation)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+
+from flask import current_app
 
 #: Mainland mobile numbers (11 digits from 1), or landlines and foreign numbers: 7 to 15
 #: digits with an optional +, spaces, hyphens and an area code in brackets.
@@ -22,3 +28,17 @@ def normalise_phone(phone: str | None) -> str | None:
     if len(bare) == 11 and bare.startswith("1") and not digits.startswith("+"):
         return bare
     return digits
+
+
+def phone_digest(phone: str | None, key: str | None = None) -> str | None:
+    """HMAC-SHA256 (hex) of the normalised phone with the secret key; None without a phone.
+
+    A number that does not normalise (an old import) is digested as its digits, so that the
+    same text still gives the same person. ``key`` defaults to the app's ``SECRET_KEY``."""
+    if not phone:
+        return None
+    normal = normalise_phone(phone) or re.sub(r"[^0-9+]", "", phone)
+    if not normal:
+        return None
+    secret = (key if key is not None else current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, normal.encode(), hashlib.sha256).hexdigest()

@@ -48,12 +48,13 @@ def attempt(
 def flash_outcome(action: Callable[[], object], success: Callable[[object], str] | None = None) -> bool:
     """A button's service call (no form to show again): commit and flash the success message
     (``success(result)``, or the result itself when it is the message), or roll back and
-    flash the refusal. Returns whether it succeeded."""
+    flash the refusal (the messages of the fields it names, else its message). Returns
+    whether it succeeded."""
     try:
         result = action()
     except OutreachError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
+        flash(" ".join(str(m) for m in error.fields.values()) if error.fields else str(error.message), "error")
         return False
     db.session.commit()
     flash(str(success(result) if success is not None else result), "success")

@@ -23,7 +23,6 @@ def test_no_difference_between_models_and_migrations(app):
 
 def test_migration_files_have_dated_names(app):
     import re
-    from pathlib import Path
 
     import outreach.paths
 

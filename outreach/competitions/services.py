@@ -712,7 +712,7 @@ def _advanced_registration(previous: Registration, sitting: Event, now: datetime
     seed, _token, digest = tickets.new_ticket()
     return Registration(
         event_id=sitting.id, ticket_digest=digest, ticket_seed=seed, status="confirmed",
-        name=previous.name, phone=previous.phone, email=previous.email, party_size=1,
+        name=previous.name, phone=previous.phone, phone_digest=previous.phone_digest, email=previous.email, party_size=1,
         answers=dict(previous.answers) if previous.answers else None, consent_at=previous.consent_at,
         confirmed_at=now, source="advanced", advanced_from_id=previous.id, created_at=now,
     )

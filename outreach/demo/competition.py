@@ -19,6 +19,7 @@ from outreach.demo import data
 from outreach.events.models import Event, Venue
 from outreach.events.services import change_status
 from outreach.extensions import db
+from outreach.phone import phone_digest
 from outreach.registration.models import Registration
 from outreach.registration.tickets import new_ticket
 from outreach.timezone import localize, local_date
@@ -121,9 +122,10 @@ def _contestants(sitting: Event, school: str, grades: tuple[str, ...], rng: rand
     booked = sitting.starts_at - timedelta(days=10)
     for _ in range(CONTESTANTS_PER_SITTING):
         seed, _token, digest = new_ticket()
+        phone = f"139{rng.randrange(10**8):08d}"
         db.session.add(Registration(
             event_id=sitting.id, ticket_digest=digest, ticket_seed=seed, status="confirmed",
-            name=_child_name(rng, taken), phone=f"139{rng.randrange(10**8):08d}", party_size=1,
+            name=_child_name(rng, taken), phone=phone, phone_digest=phone_digest(phone), party_size=1,
             answers={"school": school, "grade": rng.choice(grades), "piece": rng.choice(STORIES)},
             consent_at=booked, confirmed_at=booked, created_at=booked,
         ))

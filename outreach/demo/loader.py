@@ -22,12 +22,14 @@ from sqlalchemy import select
 
 from outreach.accounts.models import User
 from outreach.accounts.services import create_user
+from outreach.competitions.models import Competition, Round
 from outreach.demo.competition import load_competition
 from outreach.demo import data
 from outreach.events.models import Branch, Event, EventPartner, Partner, Recurrence, Series, Venue
 from outreach.events.services import create_event, create_venue
 from outreach.extensions import db
 from outreach.platform.models import Setting
+from outreach.phone import phone_digest
 from outreach.registration.models import CheckIn, Registration, WalkIn
 from outreach.registration.tickets import new_ticket
 from outreach.timezone import local, localize
@@ -146,6 +148,7 @@ class _Builder:
         self.history()
         self.programme()
         self.recruitment_and_training()
+        self.story_contest_2018()
         self.rows.append(Setting(key=MARKER_KEY, value=self.today.isoformat()))
         db.session.add_all(self.rows)
         db.session.flush()
@@ -310,8 +313,10 @@ class _Builder:
     def register(self, event: Event, *, name: str, created_at: datetime, party_size: int = 1,
                  answers: dict | None = None) -> Registration:
         seed, _token, digest = new_ticket()
+        phone = self.phone()
         registration = Registration(
-            event_id=event.id, ticket_digest=digest, ticket_seed=seed, status="confirmed", name=name, phone=self.phone(),
+            event_id=event.id, ticket_digest=digest, ticket_seed=seed, status="confirmed", name=name, phone=phone,
+            phone_digest=phone_digest(phone),
             party_size=party_size, answers=answers, consent_at=created_at, confirmed_at=created_at,
             created_at=created_at,
         )
@@ -495,6 +500,7 @@ class _Builder:
             self.complete(event)
             events[spec["key"]] = event
 
+        self.events_2018 = events
         forum = self.series["forum"]
         forum_events = []
         for number, (day, topic, topic_en, speaker, description, description_en) in enumerate(data.FORUM_2018, 1):
@@ -519,6 +525,25 @@ class _Builder:
             self.complete(event)
 
         self.history_shifts(events, forum_events)
+
+    def story_contest_2018(self) -> None:
+        """2018's 少儿故事大王 as a competition in rounds, so that the annual report counts it as
+        the library's report does: the two preliminary sittings, then the final. Made after this
+        year's contest, which stays the first competition."""
+        contest = Competition(
+            title="2018醴陵台北城杯“少儿故事大王”大奖赛", title_en="2018 Taibeicheng Cup Children's Storytelling Contest",
+            created_at=self.at(date(2018, 9, 1), (9, 0)),
+        )
+        db.session.add(contest)
+        db.session.flush()
+        for position, (name, name_en, keys) in enumerate(
+            (("初赛", "Preliminary round", ("story_a", "story_b")), ("决赛", "Final", ("story_final",))), 1
+        ):
+            round_ = Round(competition_id=contest.id, position=position, name=name, name_en=name_en)
+            db.session.add(round_)
+            db.session.flush()
+            for key in keys:
+                self.events_2018[key].round_id = round_.id
 
     def half_past_three(self, series: Series, number: int, day: date, *, booked_at=None) -> Event:
         topic, topic_en = data.CLASS_TOPICS[(number - 1) % len(data.CLASS_TOPICS)]

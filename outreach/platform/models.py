@@ -1,4 +1,4 @@
-"""The audit log and the library's settings."""
+"""The audit log, the library's settings and its closed years."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models import Base, UTCDateTime, one_of, utcnow
+from outreach.years import REPORT_YEARS
 
 EXPORT_STATUSES = ("queued", "running", "done", "failed")
 
@@ -68,3 +69,17 @@ class ExportJob(Base):
 
     def __repr__(self) -> str:
         return f"<ExportJob {self.id} {self.kind} {self.status}>"
+
+
+class ClosedYear(Base):
+    """A year whose figures are frozen: staff may no longer change its attendance."""
+
+    __tablename__ = "closed_years"
+    __table_args__ = (CheckConstraint(f"year BETWEEN {REPORT_YEARS[0]} AND {REPORT_YEARS[1]}", name="year_sane"),)
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<ClosedYear {self.year}>"

@@ -30,6 +30,9 @@ class Registration(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     phone: Mapped[str | None] = mapped_column(String(32))
+    #: A keyed digest (HMAC-SHA256 with the secret key) of the normalised phone number: tells
+    #: people apart for the reports' unique people, and stays when the phone is anonymised.
+    phone_digest: Mapped[str | None] = mapped_column(String(64), index=True)
     email: Mapped[str | None] = mapped_column(String(254))
     #: People this one ticket admits (a parent and child, a school class).
     party_size: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")

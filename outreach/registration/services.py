@@ -26,10 +26,11 @@ from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db
-from outreach.phone import normalise_phone
+from outreach.phone import normalise_phone, phone_digest
 from outreach.platform.services import record
 from outreach.registration import emails, tickets
 from outreach.registration.models import CheckIn, CheckInConflict, Registration, WalkIn
+from outreach.platform.closing import guard_attendance
 from outreach.timezone import library_tz, local, local_date
 from outreach.accounts.permissions import has_role
 from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
@@ -179,6 +180,7 @@ def register(
         status="confirmed" if fits else "waitlisted",
         name=clean["name"],
         phone=clean["phone"],
+        phone_digest=phone_digest(clean["phone"]),
         email=clean["email"],
         party_size=clean["party_size"],
         answers=clean["answers"] or None,
@@ -431,6 +433,7 @@ def check_in(
         raise _error("checkin_closed", _l("Check-in for this event is not open now."))
 
     day = event_day(event, when)
+    guard_attendance(day, actor, "checkin", registration)
     columns = {
         "registration_id": registration.id, "event_id": event.id, "day": day, "checked_in_at": when,
         "by_user_id": getattr(actor, "id", None), "client_key": client_key, "device_id": device_id, "source": source,
@@ -462,6 +465,7 @@ def check_in(
 
 def undo_check_in(checkin: CheckIn, *, actor) -> None:
     """Staff take back a mistaken check-in; the audit log keeps who and when."""
+    guard_attendance(checkin.day, actor, "checkin.undo", checkin.registration)
     record(
         "checkin.undo", checkin.registration, actor=actor,
         data={"event_id": checkin.event_id, "day": checkin.day.isoformat(),
@@ -497,6 +501,7 @@ def add_walkins(
     day = day or event_day(event, when)
     if not local_date(event.starts_at) <= day <= local_date(event.ends_at):
         raise ValidationError({"day": _l("Give a day on which the event takes place.")})
+    guard_attendance(day, actor, "walkin", event)
     walkin = WalkIn(
         event_id=event.id, count=count, day=day, recorded_at=now, by_user_id=getattr(actor, "id", None),
         source=source, client_key=client_key, device_id=device_id,

@@ -25,6 +25,7 @@ from outreach.extensions import db
 from outreach.phone import normalise_phone
 from outreach.volunteers import emails
 from outreach.platform.services import record
+from outreach.platform.closing import guard_attendance
 from outreach.timezone import library_tz, local_date
 from outreach.volunteers.models import (
     Certificate,
@@ -610,6 +611,7 @@ def record_attendance(
         raise _error("shift_not_started", _l("Attendance can be recorded once the shift has started."))
     if hours is not None and not Decimal(0) <= hours <= Decimal(24):
         raise ValidationError({"hours": _l("Enter hours from 0 to 24.")})
+    guard_attendance(local_date(shift.starts_at), actor, "shift.attendance", shift, reason=reason)
     signup = db.session.scalar(
         select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
     )
@@ -640,8 +642,10 @@ def adjust_hours(volunteer: VolunteerProfile, hours: Decimal, *, reason: str, ac
         raise ValidationError({"reason": _l("Give the reason for the correction.")})
     if hours == 0 or not Decimal(-1000) <= hours <= Decimal(1000):
         raise ValidationError({"hours": _l("Enter a number of hours other than 0, from -1000 to 1000.")})
+    day = day or local_date(clock.now())
+    guard_attendance(day, actor, "hours.adjust", volunteer, reason=reason)
     adjustment = HoursAdjustment(
-        volunteer_id=volunteer.id, hours=hours, reason=reason.strip(), day=day or local_date(clock.now()),
+        volunteer_id=volunteer.id, hours=hours, reason=reason.strip(), day=day,
         signup_id=signup.id if signup else None, by_user_id=actor.id,
     )
     db.session.add(adjustment)

@@ -12,7 +12,7 @@ from outreach.errors import ValidationError
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
 from outreach.registration import services, tickets
-from outreach.registration.models import CheckIn, CheckInConflict, Registration, WalkIn
+from outreach.registration.models import CheckIn, CheckInConflict, Registration
 from outreach.registration.services import RegistrationError
 from outreach.timezone import localize
 

@@ -46,7 +46,7 @@ def test_apply_approve_sign_up_check_in_and_out_certificate(
     page = applicant.new_page()
     # 1. The public page and the application form.
     page.goto(f"{live_server}/volunteer?lang={lang}")
-    page.locator(f"a[href^='/volunteer/apply']").first.click()
+    page.locator("a[href^='/volunteer/apply']").first.click()
     page.fill("input[name=name]", "赵小燕")
     page.fill("input[name=phone]", "139 0733 1234")
     page.fill("input[name=email]", "zhao@example.org")
