@@ -9,6 +9,7 @@ from flask import abort, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from outreach.errors import OutreachError, ValidationError
+from outreach.text import clean_strings
 from outreach.timezone import library_tz, local
 
 
@@ -17,13 +18,14 @@ class ApiError(OutreachError):
 
 
 def json_body() -> dict:
-    """The request's JSON object; 415 when it is not JSON, 422 when it is not an object."""
+    """The request's JSON object, every string in it without NUL characters (as from a form);
+    415 when it is not JSON, 422 when it is not an object."""
     if not request.is_json:
         abort(415)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ValidationError({"body": _l("Send a JSON object.")}, message=_l("The body is not a JSON object."))
-    return data
+    return clean_strings(data)
 
 
 # --- reading input: each returns the value or records a message in ``errors`` ----------

@@ -6,14 +6,15 @@ from flask import Blueprint, Response, abort, current_app, flash, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from outreach import clock
+from outreach import clock, qr
 from outreach.errors import OutreachError, ValidationError
 from outreach.events import services as events
 from outreach.events.models import Event
 from outreach.extensions import db, limiter
 from outreach.forms import ActionForm, attach_errors
 from outreach.i18n import current_locale
-from outreach.registration import services
+from outreach.pdf import pdf_response
+from outreach.registration import documents, services
 from outreach.registration.forms import (
     CancelForm,
     MyTicketCheckInForm,
@@ -22,9 +23,7 @@ from outreach.registration.forms import (
     registration_form_for,
 )
 from outreach.registration.models import Registration
-from outreach import qr
-from outreach.pdf import pdf_response
-from outreach.registration import documents
+from outreach.text import clean_text
 from outreach.views import see_other
 
 bp = Blueprint("registration", __name__)
@@ -215,7 +214,7 @@ def scan(event_id: int):
         else:
             db.session.commit()
     now = clock.now()
-    query = request.args.get("q", "").strip()
+    query = clean_text(request.args.get("q", ""))
     found = services.search_registrations(event, query) if query else []
     return render_template(
         "registration/scan.html", event=event, door_open=services.door_is_open(event, now),

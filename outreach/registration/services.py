@@ -30,6 +30,7 @@ from outreach.phone import normalise_phone, phone_digest
 from outreach.platform.services import record
 from outreach.registration import emails, tickets
 from outreach.registration.models import CheckIn, CheckInConflict, Registration, WalkIn
+from outreach.text import clean_text
 from outreach.platform.closing import guard_attendance
 from outreach.timezone import library_tz, local, local_date
 from outreach.accounts.permissions import has_role
@@ -41,10 +42,6 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class RegistrationError(OutreachError):
     status = 409
-
-
-def _error(code: str, message, status: int = 409) -> RegistrationError:
-    return RegistrationError(code, message, status=status)
 
 
 # --- input ------------------------------------------------------------------------------
@@ -162,9 +159,9 @@ def register(
     state = registration_state(event, now)
     if state == "not_open":
         opens = local(event.registration_opens_at)
-        raise _error("registration_not_open", _l("Registration opens on %(when)s.", when=opens.strftime("%Y-%m-%d %H:%M")))
+        raise RegistrationError("registration_not_open", _l("Registration opens on %(when)s.", when=opens.strftime("%Y-%m-%d %H:%M")))
     if state != "open":
-        raise _error("registration_closed", _l("This event is not taking registrations."))
+        raise RegistrationError("registration_closed", _l("This event is not taking registrations."))
     clean, errors = check_registrant(
         event, name=name, phone=phone, party_size=party_size, email=email, answers=answers, consent=consent
     )
@@ -244,7 +241,7 @@ def cancel(registration: Registration, *, actor=None, now: datetime | None = Non
     if registration.status == "cancelled":
         return registration
     if registration.checkins:
-        raise _error("already_checked_in", _l("This ticket has been used at the door and can no longer be cancelled."))
+        raise RegistrationError("already_checked_in", _l("This ticket has been used at the door and can no longer be cancelled."))
     was_confirmed = registration.status == "confirmed"
     registration.status = "cancelled"
     registration.cancelled_at = now
@@ -292,7 +289,7 @@ def promote_by_hand(registration: Registration, *, actor, now: datetime | None =
     locked(db.session, Event, registration.event_id)
     db.session.refresh(registration)
     if registration.status != "waitlisted":
-        raise _error("not_waitlisted", _l("Only a registration on the waiting list can be promoted."))
+        raise RegistrationError("not_waitlisted", _l("Only a registration on the waiting list can be promoted."))
     registration.status = "confirmed"
     registration.confirmed_at = registration.promoted_at = now
     db.session.flush()
@@ -310,15 +307,15 @@ def move(registration: Registration, target: Event, *, actor, now: datetime | No
     """
     now = now or clock.now()
     if target.id == registration.event_id:
-        raise _error("same_event", _l("The registration is already for that event."))
+        raise RegistrationError("same_event", _l("The registration is already for that event."))
     if registration.status == "cancelled":
-        raise _error("cancelled", _l("This registration has been cancelled."))
+        raise RegistrationError("cancelled", _l("This registration has been cancelled."))
     if registration.checkins:
-        raise _error("already_checked_in", _l("This ticket has been used at the door and can no longer be moved."))
+        raise RegistrationError("already_checked_in", _l("This ticket has been used at the door and can no longer be moved."))
     old_event = locked(db.session, Event, registration.event_id)
     target = locked(db.session, Event, target.id)
     if registration_state(target, now) != "open":
-        raise _error("registration_closed", _l("That event is not taking registrations."))
+        raise RegistrationError("registration_closed", _l("That event is not taking registrations."))
     if registration.party_size > target.max_party_size:
         raise ValidationError({"party_size": _l("Enter a number of people from 1 to %(max)d.", max=target.max_party_size)})
     was_confirmed = registration.status == "confirmed"
@@ -412,25 +409,25 @@ def check_in(
     """
     now = now or clock.now()
     if registration is None:
-        raise _error("invalid_ticket", _l("This is not a valid ticket."), status=404)
+        raise RegistrationError("invalid_ticket", _l("This is not a valid ticket."), status=404)
     if client_key:
         earlier = db.session.scalar(select(CheckIn).where(CheckIn.client_key == client_key))
         if earlier is not None and earlier.registration_id == registration.id:
             return CheckInResult("checked_in", earlier.id, earlier.checked_in_at, registration)
     if event is not None and registration.event_id != event.id:
-        raise _error("wrong_event", _l("This ticket is for another event: %(title)s.", title=registration.event.title))
+        raise RegistrationError("wrong_event", _l("This ticket is for another event: %(title)s.", title=registration.event.title))
     event = registration.event
     if registration.status == "cancelled":
-        raise _error("cancelled", _l("This ticket has been cancelled."))
+        raise RegistrationError("cancelled", _l("This ticket has been cancelled."))
     if registration.status == "waitlisted":
-        raise _error("waitlisted", _l("This ticket is still on the waiting list."))
+        raise RegistrationError("waitlisted", _l("This ticket is still on the waiting list."))
     when = now
     if scanned_at is not None:
         if scanned_at > now + timedelta(minutes=5):
             raise ValidationError({"scanned_at": _l("The scan time lies in the future.")})
         when = scanned_at
     if not door_is_open(event, when):
-        raise _error("checkin_closed", _l("Check-in for this event is not open now."))
+        raise RegistrationError("checkin_closed", _l("Check-in for this event is not open now."))
 
     day = event_day(event, when)
     guard_attendance(day, actor, "checkin", registration)
@@ -449,7 +446,7 @@ def check_in(
     if first is None:
         db.session.refresh(registration)
         if registration.status != "confirmed":  # cancelled or moved back while we looked
-            raise _error("cancelled", _l("This ticket has been cancelled."))
+            raise RegistrationError("cancelled", _l("This ticket has been cancelled."))
         # the conflict was on client_key, used for another ticket
         raise ValidationError({"client_key": _l("This key was already used for another ticket.")})
     conflict = None
@@ -497,7 +494,7 @@ def add_walkins(
             raise ValidationError({"scanned_at": _l("The scan time lies in the future.")})
         when = scanned_at
     if at_the_door and not door_is_open(event, when):
-        raise _error("checkin_closed", _l("Check-in for this event is not open now."))
+        raise RegistrationError("checkin_closed", _l("Check-in for this event is not open now."))
     day = day or event_day(event, when)
     if not local_date(event.starts_at) <= day <= local_date(event.ends_at):
         raise ValidationError({"day": _l("Give a day on which the event takes place.")})
@@ -640,7 +637,7 @@ def registrations_for_phone(event: Event, phone: str) -> list[Registration]:
 
 def search_registrations(event: Event, query: str, limit: int = 20) -> list[Registration]:
     """Registrations of ``event`` whose name contains ``query`` or whose phone ends with it."""
-    query = (query or "").strip()
+    query = clean_text(query or "")
     if not query:
         return []
     digits = re.sub(r"[^0-9]", "", query)

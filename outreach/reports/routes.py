@@ -22,6 +22,7 @@ from outreach.reports import charts, services
 from outreach.reports.annual import statistics_return
 from outreach.reports.query import DashboardForm, read_report_args
 from outreach.reports.settings import retention_months
+from outreach.text import clean_text
 from outreach.timezone import local_date
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -156,7 +157,7 @@ def events():
     """The events behind a figure: counted in the period (neither draft nor cancelled, starting
     in it), matching the filters and the title search, 50 a page, each with its figures."""
     query, _group, errors = read_report_args(request.args, today=_today(), groupings=())
-    search = (request.args.get("q") or "").strip()[:100]
+    search = clean_text(request.args.get("q") or "")[:100]
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
     if errors:

@@ -50,10 +50,6 @@ class VolunteerError(OutreachError):
     status = 409
 
 
-def _error(code: str, message, status: int = 409) -> VolunteerError:
-    return VolunteerError(code, message, status=status)
-
-
 # --- applying and review ---------------------------------------------------------------------
 
 
@@ -81,7 +77,7 @@ def apply(
     now = now or clock.now()
     errors = {}
     if call is not None and (call.status != "open" or (call.deadline and call.deadline < local_date(now))):
-        raise _error("call_closed", _l("This call for volunteers is closed."))
+        raise VolunteerError("call_closed", _l("This call for volunteers is closed."))
     clean_phone = normalise_phone(phone)
     if clean_phone is None:
         errors["phone"] = _l("Enter a phone number we can reach you on, such as 13812345678.")
@@ -133,7 +129,7 @@ def review(profile: VolunteerProfile, action: str, *, actor, note: str | None = 
         raise ValidationError({"action": _l("Choose one of: %(choices)s.", choices=", ".join(REVIEW_MOVES))})
     allowed, new_status = REVIEW_MOVES[action]
     if profile.status not in allowed:
-        raise _error("bad_status", _l("A volunteer who is %(status)s cannot be moved that way.", status=profile.status))
+        raise VolunteerError("bad_status", _l("A volunteer who is %(status)s cannot be moved that way.", status=profile.status))
     profile.status = new_status
     profile.reviewed_at = now
     profile.reviewed_by_id = actor.id
@@ -452,7 +448,7 @@ def sign_up(shift: Shift, volunteer: VolunteerProfile, *, now: datetime | None =
     state = shift_state(shift, volunteer, now)
     if not state.can_sign_up:
         code, message = _REFUSALS[state.code]
-        raise _error(code, message)
+        raise VolunteerError(code, message)
     status = "confirmed" if slots_taken(shift.id) < shift.slots else "waitlisted"
     signup = state.signup
     if signup is None:
@@ -473,10 +469,10 @@ def cancel_signup(signup: ShiftSignup, *, actor, now: datetime | None = None) ->
     shift = locked(db.session, Shift, signup.shift_id)
     db.session.refresh(signup)
     if signup.status not in ("confirmed", "waitlisted"):
-        raise _error("not_signed_up", _l("There is no sign-up to cancel."))
+        raise VolunteerError("not_signed_up", _l("There is no sign-up to cancel."))
     is_staff = has_role(actor, "staff")
     if not is_staff and signup.status == "confirmed" and now >= cancel_cutoff(shift):
-        raise _error(
+        raise VolunteerError(
             "cancel_closed",
             _l("It is too late to cancel this shift yourself. Please call the library so that staff can replace you."),
         )
@@ -554,7 +550,7 @@ def check_in_to_shift(shift: Shift, volunteer: VolunteerProfile, *, now: datetim
     now = now or clock.now()
     signup = _own_signup(shift, volunteer)
     if not shift.starts_at - timedelta(hours=1) <= now <= shift.ends_at:
-        raise _error("shift_not_now", _l("You can check in from an hour before the shift until its end."))
+        raise VolunteerError("shift_not_now", _l("You can check in from an hour before the shift until its end."))
     if signup.checked_in_at is None:
         signup.checked_in_at = now
         db.session.flush()
@@ -571,7 +567,7 @@ def check_out_of_shift(shift: Shift, volunteer: VolunteerProfile, *, now: dateti
     if signup.checked_out_at is not None:  # a second tap changes nothing
         return signup
     if signup.checked_in_at is None:
-        raise _error("not_checked_in", _l("Check in first."))
+        raise VolunteerError("not_checked_in", _l("Check in first."))
     signup.checked_out_at = now
     start = max(signup.checked_in_at, shift.starts_at)
     end = min(now, shift.ends_at + timedelta(hours=1))
@@ -591,7 +587,7 @@ def _own_signup(shift: Shift, volunteer: VolunteerProfile) -> ShiftSignup:
         )
     )
     if signup is None:
-        raise _error("not_signed_up", _l("You are not signed up for this shift."))
+        raise VolunteerError("not_signed_up", _l("You are not signed up for this shift."))
     return signup
 
 
@@ -608,7 +604,7 @@ def record_attendance(
     if status not in ("completed", "no_show"):
         raise ValidationError({"status": _l("Choose one of: %(choices)s.", choices="completed, no_show")})
     if now < shift.starts_at:
-        raise _error("shift_not_started", _l("Attendance can be recorded once the shift has started."))
+        raise VolunteerError("shift_not_started", _l("Attendance can be recorded once the shift has started."))
     if hours is not None and not Decimal(0) <= hours <= Decimal(24):
         raise ValidationError({"hours": _l("Enter hours from 0 to 24.")})
     guard_attendance(local_date(shift.starts_at), actor, "shift.attendance", shift, reason=reason)
@@ -731,7 +727,7 @@ def issue_certificate(volunteer: VolunteerProfile, *, start: date, end: date, no
             db.session.add(certificate)
             db.session.flush()
     except IntegrityError:
-        raise _error(
+        raise VolunteerError(
             "certificate_busy", _l("Another certificate was being issued at the same moment. Please try again.")
         ) from None
     record("certificate.issue", certificate, actor=volunteer.user, data={"number": certificate.number})

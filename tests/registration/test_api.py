@@ -230,6 +230,17 @@ def test_roster_has_digests_not_tokens(client, soon, staff):
     assert ticket["ticket"]["token"] not in str(roster)
 
 
+def test_nul_characters_are_dropped_from_every_text_the_api_reads(client, soon, staff):
+    """PostgreSQL refuses NUL in text: the JSON body and the search are cleaned as a form is."""
+    response = register(client, soon, name="李\x00小红", email="li\x00@example.org")
+    assert response.status_code == 201, response.get_json()
+    registration = db.session.get(Registration, response.get_json()["id"])
+    assert (registration.name, registration.email) == ("李小红", "li@example.org")
+    found = client.get(f"/api/v1/events/{soon.id}/registrations?q=小\x00红", headers=staff)
+    assert found.status_code == 200
+    assert [r["name"] for r in found.get_json()["registrations"]] == ["李小红"]
+
+
 def test_search_masks_phones_for_volunteers(client, soon, make_user, api_token, staff):
     from outreach.volunteers.models import Shift, ShiftSignup
 

@@ -199,7 +199,7 @@ def test_profile_shows_everything_staff_need(client, as_staff, world, frozen):
     assert_valid_html(response)
     html = text_of(response)
     for expected in ("13812345678", volunteer.user.email, "刘先生 13912345678", "Saturday: Morning, Afternoon",
-                     "Fire safety", "Storytelling contest, first round", "计分协助", "Adjustment: 签退时间更正", "In 2026", "1.75",
+                     "Fire safety", "Storytelling contest, first round", "计分协助", "Correction: 签退时间更正", "In 2026", "1.75",
                      "Pause", "Archive", "Hours certificate"):
         assert expected in html, expected
     assert 'value="approve"' not in html  # only the moves the status allows
