@@ -94,7 +94,8 @@ def build(n_events: int, n_registrations: int, n_checkins: int, n_shifts: int):
 
     from outreach.accounts.models import User
     from outreach.accounts.services import create_user
-    from outreach.events.models import AUDIENCES, EVENT_TYPES, Branch, Event, Series, Venue
+    from outreach.events.models import AUDIENCES, EVENT_TYPES, Event
+    from outreach.places.models import Branch, Series, Venue
     from outreach.extensions import db
     from outreach.registration.models import CheckIn, Registration, WalkIn
     from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile

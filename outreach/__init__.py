@@ -41,6 +41,7 @@ def _import_models() -> None:
     from outreach.competitions import models as _competitions  # noqa: F401
     from outreach.events import models as _events  # noqa: F401
     from outreach.platform import models as _platform  # noqa: F401
+    from outreach.recurrences import models as _recurrences  # noqa: F401
     from outreach.registration import models as _registration  # noqa: F401
     from outreach.reports import models as _reports  # noqa: F401
     from outreach.volunteers import models as _volunteers  # noqa: F401

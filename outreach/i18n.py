@@ -124,3 +124,29 @@ def _format_wall_clock(value: time | None) -> str:
 def library_name(locale: str) -> str:
     config = current_app.config
     return config["LIBRARY_NAME_EN"] if locale == "en" and config["LIBRARY_NAME_EN"] else config["LIBRARY_NAME"]
+
+
+class LocalizedName:
+    """Rows named in Chinese, with an optional English name shown to English readers."""
+
+    name: str
+    name_en: str | None
+
+    def display_name(self, locale: str | None) -> str:
+        return localized(self, "name", locale)
+
+
+class LocalizedTitle:
+    """Rows titled and described in Chinese, with an optional English title and description
+    shown to English readers."""
+
+    title: str
+    title_en: str | None
+    description: str | None
+    description_en: str | None
+
+    def display_title(self, locale: str | None) -> str:
+        return localized(self, "title", locale)
+
+    def display_description(self, locale: str | None) -> str | None:
+        return localized(self, "description", locale)

@@ -122,7 +122,7 @@ def make_user(app):
 
 @pytest.fixture
 def make_branch(app):
-    from outreach.events.models import Branch
+    from outreach.places.models import Branch
 
     def factory(**attrs):
         n = next(_seq)
@@ -137,7 +137,7 @@ def make_branch(app):
 
 @pytest.fixture
 def make_venue(app, make_branch):
-    from outreach.events.models import Venue
+    from outreach.places.models import Venue
 
     def factory(**attrs):
         n = next(_seq)

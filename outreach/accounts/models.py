@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, text
@@ -11,6 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.i18n import LOCALES
 from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
+
+if TYPE_CHECKING:  # relationships to areas above: named here for the types only
+    from outreach.places.models import Branch
+    from outreach.volunteers.models import VolunteerProfile
 
 
 class Role(str, enum.Enum):
@@ -44,10 +49,10 @@ class User(UserMixin, TimestampMixin, Base):
     )
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    branch = relationship("Branch")
+    branch: Mapped[Branch | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
-    volunteer_profile = relationship(
-        "VolunteerProfile", back_populates="user", uselist=False, foreign_keys="VolunteerProfile.user_id"
+    volunteer_profile: Mapped[VolunteerProfile | None] = relationship(
+        back_populates="user", foreign_keys="VolunteerProfile.user_id"
     )
 
     @property

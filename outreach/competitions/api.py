@@ -14,7 +14,8 @@ from outreach.competitions import services
 from outreach.competitions.models import Competition, Judge, Round
 from outreach.errors import ValidationError
 from outreach.events.api import event_json, venue_json
-from outreach.events.models import BUFFER_MINUTES_MAX, Event, Venue
+from outreach.events.models import BUFFER_MINUTES_MAX, Event
+from outreach.places.models import Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale
 

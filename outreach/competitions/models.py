@@ -13,7 +13,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.events.models import Event, LocalizedName, LocalizedTitle
+from outreach.events.models import Event
+from outreach.i18n import LocalizedName, LocalizedTitle
 from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
 
 ADVANCE_MODES = ("top", "threshold")

@@ -34,7 +34,8 @@ from outreach.competitions.forms import (
 )
 from outreach.competitions.models import Competition, Judge, Round, Score
 from outreach.errors import OutreachError, ValidationError
-from outreach.events.models import Event, Venue
+from outreach.events.models import Event
+from outreach.places.models import Venue
 from outreach.events.services import list_venues
 from outreach.extensions import db
 from outreach.forms import ActionForm

@@ -16,7 +16,8 @@ from outreach import clock
 from outreach.competitions import services
 from outreach.competitions.models import Competition, Round
 from outreach.demo import data
-from outreach.events.models import Event, Venue
+from outreach.events.models import Event
+from outreach.places.models import Venue
 from outreach.events.services import change_status
 from outreach.extensions import db
 from outreach.phone import phone_digest

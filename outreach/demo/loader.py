@@ -25,11 +25,13 @@ from outreach.accounts.services import create_user
 from outreach.competitions.models import Competition, Round
 from outreach.demo.competition import load_competition
 from outreach.demo import data
-from outreach.events.models import Branch, Event, EventPartner, Partner, Recurrence, Series, Venue
+from outreach.events.models import Event, EventPartner
+from outreach.places.models import Branch, Partner, Series, Venue
 from outreach.events.services import create_event, create_venue
 from outreach.extensions import db
 from outreach.platform.models import Setting
 from outreach.phone import phone_digest
+from outreach.recurrences.models import Recurrence
 from outreach.registration.models import CheckIn, Registration, WalkIn
 from outreach.registration.tickets import new_ticket
 from outreach.timezone import local, localize

@@ -20,9 +20,8 @@ from outreach.events.models import (
     SPEAKER_MAX,
     TITLE_MAX,
     Event,
-    Series,
-    Venue,
 )
+from outreach.places.models import Series, Venue
 from outreach.events.services import EVENT_DEFAULTS
 from outreach.extensions import db
 from outreach.i18n import current_locale

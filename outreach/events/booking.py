@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from outreach.database import locked
-from outreach.events.models import BUFFER_MINUTES_MAX, Event, Venue
+from outreach.events.models import BUFFER_MINUTES_MAX, Event
+from outreach.places.models import Venue
 from outreach.extensions import db
 
 #: The longest set-up or tear-down a row may have (the column's check constraint).

@@ -1,14 +1,14 @@
-"""Branches, venues, series, partners and events."""
+"""Events, their partners and exhibits. The places they happen at (branches, venues) and the
+series and partners they belong to are the places area's tables (``outreach.places.models``)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     CheckConstraint,
-    Date,
     ForeignKey,
     Integer,
     String,
@@ -19,11 +19,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.i18n import localized
-from outreach.models import one_of, Base, TimestampMixin, UTCDateTime, utcnow
+from outreach.i18n import LocalizedTitle
+from outreach.models import Base, TimestampMixin, UTCDateTime, one_of, utcnow
+from outreach.places.models import Partner, Series, Venue
 
-BRANCH_KINDS = ("central", "branch", "village", "mobile", "partner")
-VENUE_KINDS = ("room", "hall", "exhibition", "outdoor", "external", "online")
+if TYPE_CHECKING:  # relationships to areas above: named here for the types only
+    from outreach.competitions.models import Round
+    from outreach.recurrences.models import Recurrence
+
 EVENT_TYPES = ("lecture", "exhibition", "competition", "activity", "visit", "training", "class")
 EVENT_STATUSES = ("draft", "published", "completed", "cancelled")
 REGISTRATION_MODES = ("open", "none")
@@ -45,111 +48,6 @@ BUFFER_MINUTES_MAX = 1440
 CHECKIN_OPENS_MAX = 7 * 24 * 60
 CHECKIN_OPENS_DEFAULT = 120
 DEFAULT_MAX_PARTY_SIZE = 100
-
-
-class LocalizedName:
-    """Rows named in Chinese, with an optional English name shown to English readers."""
-
-    name: str
-    name_en: str | None
-
-    def display_name(self, locale: str | None) -> str:
-        return localized(self, "name", locale)
-
-
-class LocalizedTitle:
-    """Rows titled and described in Chinese, with an optional English title and description
-    shown to English readers."""
-
-    title: str
-    title_en: str | None
-    description: str | None
-    description_en: str | None
-
-    def display_title(self, locale: str | None) -> str:
-        return localized(self, "title", locale)
-
-    def display_description(self, locale: str | None) -> str | None:
-        return localized(self, "description", locale)
-
-
-class Branch(LocalizedName, TimestampMixin, Base):
-    __tablename__ = "branches"
-    __table_args__ = (CheckConstraint(one_of("kind", BRANCH_KINDS), name="kind_known"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
-    name_en: Mapped[str | None] = mapped_column(String(120))
-    #: central library, branch, village reading room, mobile book bus, or a partner's site.
-    kind: Mapped[str] = mapped_column(String(16), nullable=False)
-    address: Mapped[str | None] = mapped_column(String(255))
-    #: An archived branch keeps its history but is not offered for new events.
-    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=text("true"))
-
-    venues: Mapped[list[Venue]] = relationship(back_populates="branch")
-
-    def __repr__(self) -> str:
-        return f"<Branch {self.id} {self.kind}>"
-
-
-class Venue(LocalizedName, TimestampMixin, Base):
-    __tablename__ = "venues"
-    __table_args__ = (
-        CheckConstraint(one_of("kind", VENUE_KINDS), name="kind_known"),
-        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
-        UniqueConstraint("branch_id", "name", name="uq_venues_branch_id_name"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id", ondelete="RESTRICT"), index=True)
-    name: Mapped[str] = mapped_column(String(120), nullable=False)
-    name_en: Mapped[str | None] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="room", server_default="room")
-    address: Mapped[str | None] = mapped_column(String(255))
-    #: Seats or people the room holds; None when it has no fixed limit.
-    capacity: Mapped[int | None] = mapped_column(Integer)
-    #: An archived venue keeps its history but is not offered for new events.
-    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=text("true"))
-
-    branch: Mapped[Branch | None] = relationship(back_populates="venues")
-
-    @property
-    def bookable(self) -> bool:
-        """Whether two events here at once clash (an online venue holds any number)."""
-        return self.kind != "online"
-
-    def __repr__(self) -> str:
-        return f"<Venue {self.id}>"
-
-
-class Series(LocalizedName, TimestampMixin, Base):
-    __tablename__ = "series"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
-    name_en: Mapped[str | None] = mapped_column(String(120))
-    description: Mapped[str | None] = mapped_column(Text)
-    description_en: Mapped[str | None] = mapped_column(Text)
-    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id", ondelete="SET NULL"))
-
-    branch: Mapped[Branch | None] = relationship()
-    events: Mapped[list[Event]] = relationship(back_populates="series", order_by="Event.session_number")
-
-    def __repr__(self) -> str:
-        return f"<Series {self.id}>"
-
-
-class Partner(LocalizedName, TimestampMixin, Base):
-    """A co-organiser, sponsor or host: a school, a company, a nursing home."""
-
-    __tablename__ = "partners"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
-    name_en: Mapped[str | None] = mapped_column(String(120))
-
-    def __repr__(self) -> str:
-        return f"<Partner {self.id}>"
 
 
 class EventPartner(Base):
@@ -243,7 +141,7 @@ class Event(LocalizedTitle, TimestampMixin, Base):
         back_populates="event", cascade="all, delete-orphan", order_by="Exhibit.position"
     )
     recurrence: Mapped[Recurrence | None] = relationship(back_populates="events")
-    round = relationship("Round", back_populates="sittings")
+    round: Mapped[Round | None] = relationship(back_populates="sittings")
 
     def display_speaker_bio(self, locale: str | None) -> str | None:
         if locale and locale.startswith("en") and self.speaker_bio_en:
@@ -279,48 +177,3 @@ class Exhibit(Base):
 
     def __repr__(self) -> str:
         return f"<Exhibit {self.id} event={self.event_id}>"
-
-
-class Recurrence(TimestampMixin, Base):
-    """A weekly pattern (weekdays at 15:30, from one date to another) whose occurrences are
-    ordinary events; the dates in ``exceptions`` (holidays) have none."""
-
-    __tablename__ = "recurrences"
-    __table_args__ = (
-        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
-        CheckConstraint("end_time > start_time", name="end_time_after_start"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: ISO weekdays the event takes place on, as digits 1 (Monday) to 7 (Sunday): "12345".
-    weekdays: Mapped[str] = mapped_column(String(7), nullable=False)
-    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
-    ends_on: Mapped[date] = mapped_column(Date, nullable=False)
-    #: Library time of day.
-    start_time: Mapped[time] = mapped_column(Time, nullable=False)
-    end_time: Mapped[time] = mapped_column(Time, nullable=False)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-
-    events: Mapped[list[Event]] = relationship(back_populates="recurrence", order_by="Event.starts_at")
-    exceptions: Mapped[list[RecurrenceException]] = relationship(
-        back_populates="recurrence", cascade="all, delete-orphan", order_by="RecurrenceException.day"
-    )
-
-    def __repr__(self) -> str:
-        return f"<Recurrence {self.id} {self.weekdays}>"
-
-
-class RecurrenceException(Base):
-    """A date a weekly pattern skips, with why (国庆节, a school holiday)."""
-
-    __tablename__ = "recurrence_exceptions"
-    __table_args__ = (UniqueConstraint("recurrence_id", "day", name="uq_recurrence_exceptions_recurrence_id_day"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    recurrence_id: Mapped[int] = mapped_column(
-        ForeignKey("recurrences.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    day: Mapped[date] = mapped_column(Date, nullable=False)
-    reason: Mapped[str | None] = mapped_column(String(120))
-
-    recurrence: Mapped[Recurrence] = relationship(back_populates="exceptions")

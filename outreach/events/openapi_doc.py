@@ -14,8 +14,8 @@ from outreach.events.models import (
     REGISTRATION_MODES,
     SPEAKER_MAX,
     TITLE_MAX,
-    VENUE_KINDS,
 )
+from outreach.places.models import VENUE_KINDS
 from outreach.events.services import EVENT_DEFAULTS
 
 EVENT_TYPES = ["lecture", "exhibition", "competition", "activity", "visit", "training", "class"]

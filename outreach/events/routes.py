@@ -11,7 +11,8 @@ from outreach import clock, pdf
 from outreach.accounts.permissions import has_role
 from outreach.events import calendar, documents, services
 from outreach.events.forms import ProgrammeFilterForm
-from outreach.events.models import Branch, Event, Series
+from outreach.events.models import Event
+from outreach.places.models import Branch, Series
 from outreach.extensions import db
 from outreach.i18n import current_locale, library_name
 from outreach.timezone import local_date

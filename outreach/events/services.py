@@ -28,14 +28,11 @@ from outreach.events.models import (
     REASON_MAX,
     TITLE_MAX,
     REGISTRATION_MODES,
-    Branch,
     Event,
     EventPartner,
     Exhibit,
-    Partner,
-    Series,
-    Venue,
 )
+from outreach.places.models import Branch, Partner, Series, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.platform.services import record

@@ -8,7 +8,8 @@ from flask_login import current_user
 from outreach.accounts.permissions import has_role, role_required
 from outreach.api.helpers import created, iso, json_body, read_int, read_str
 from outreach.errors import ValidationError
-from outreach.events.models import Branch, Event, Partner, Series
+from outreach.events.models import Event
+from outreach.places.models import Branch, Partner, Series
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.places import services

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from outreach.api.schema import PUBLIC, STAFF, errors, json_response, ref
-from outreach.events.models import BRANCH_KINDS
+from outreach.places.models import BRANCH_KINDS
 
 
 

@@ -19,7 +19,7 @@ from outreach import clock
 from outreach.accounts.permissions import has_role, role_required
 from outreach.errors import OutreachError
 from outreach.events.booking import span
-from outreach.events.models import Branch, Partner, Series, Venue
+from outreach.places.models import Branch, Partner, Series, Venue
 from outreach.events.services import next_session_number
 from outreach.extensions import db
 from outreach.i18n import current_locale

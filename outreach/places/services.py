@@ -23,16 +23,8 @@ from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
 from outreach.events import services as events
 from outreach.events import booking
-from outreach.events.models import (
-    BRANCH_KINDS,
-    VENUE_KINDS,
-    Branch,
-    Event,
-    EventPartner,
-    Partner,
-    Series,
-    Venue,
-)
+from outreach.events.models import Event, EventPartner
+from outreach.places.models import BRANCH_KINDS, VENUE_KINDS, Branch, Partner, Series, Venue
 from outreach.extensions import db
 from outreach.platform.services import record
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models import Base, UTCDateTime, one_of, utcnow
 from outreach.years import REPORT_YEARS
+
+if TYPE_CHECKING:  # a relationship to an area above: named here for the type only
+    from outreach.accounts.models import User
 
 EXPORT_STATUSES = ("queued", "running", "done", "failed")
 
@@ -27,7 +31,7 @@ class AuditEntry(Base):
     object_id: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict | None] = mapped_column(JSON)
 
-    actor = relationship("User")
+    actor: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.id} {self.action}>"

@@ -13,10 +13,10 @@ from outreach.accounts.permissions import role_required
 from outreach.api.helpers import created, iso, json_body, read_clock, read_str
 from outreach.errors import ValidationError
 from outreach.events.api import read_event_fields, read_partners
-from outreach.events.models import Recurrence
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.recurrences import services
+from outreach.recurrences.models import Recurrence
 
 bp = Blueprint("recurrences_api", __name__)
 

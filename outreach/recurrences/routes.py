@@ -18,12 +18,14 @@ from outreach import clock
 from outreach.accounts.permissions import role_required
 from outreach.errors import OutreachError
 from outreach.events import services as events
-from outreach.events.models import Event, Recurrence, Series, Venue
+from outreach.events.models import Event
+from outreach.places.models import Series, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.recurrences import services
 from outreach.forms import ActionForm
 from outreach.recurrences.forms import EditAllForm, ExceptionForm, RangeForm, RecurrenceForm
+from outreach.recurrences.models import Recurrence
 from outreach.timezone import local_date
 from outreach.views import FAILED, attempt, see_other
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from outreach import clock
 from outreach.errors import OutreachError, ValidationError
-from outreach.events.models import Event, Recurrence, RecurrenceException
+from outreach.events.models import Event
 from outreach.events.services import (
     EVENT_DEFAULTS,
     EventError,
@@ -37,6 +37,7 @@ from outreach.events.services import (
 )
 from outreach.extensions import db
 from outreach.platform.services import record
+from outreach.recurrences.models import Recurrence, RecurrenceException
 from outreach.timezone import library_tz, local_date
 from outreach.registration.models import Registration
 from outreach.volunteers.models import Shift

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from outreach.events.models import Event
 from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
 
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
@@ -54,7 +55,7 @@ class Registration(TimestampMixin, Base):
         ForeignKey("registrations.id", ondelete="SET NULL"), unique=True
     )
 
-    event = relationship("Event")
+    event: Mapped[Event] = relationship()
     checkins: Mapped[list[CheckIn]] = relationship(back_populates="registration", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:

@@ -28,7 +28,7 @@ from outreach.errors import OutreachError
 from outreach.events.forms import DuplicateForm
 from outreach.events.models import Event
 from outreach.extensions import db
-from outreach.i18n import current_locale
+from outreach.i18n import current_locale, library_name
 from outreach.platform.models import ExportJob
 from outreach.registration import documents, services
 from outreach.forms import ActionForm
@@ -36,7 +36,6 @@ from outreach.registration.forms import HeadcountForm, MoveForm
 from outreach.registration.models import CheckIn, CheckInConflict, Registration
 from outreach.timezone import local_date
 from outreach import pdf
-from outreach.i18n import library_name
 from outreach.views import flash_outcome, see_other
 
 bp = Blueprint("registration_staff", __name__, url_prefix="/staff/events")

@@ -20,7 +20,8 @@ from sqlalchemy import and_, func, select
 from outreach import clock
 from outreach.accounts.models import User
 from outreach.competitions.models import Competition, Round
-from outreach.events.models import Branch, Event, Exhibit
+from outreach.events.models import Event, Exhibit
+from outreach.places.models import Branch
 from outreach.errors import ValidationError
 from outreach.extensions import db
 from outreach.i18n import LOCALES

@@ -11,7 +11,8 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from outreach.events.labels import AUDIENCE_LABELS, EVENT_TYPE_LABELS
-from outreach.events.models import AUDIENCES, EVENT_TYPES, Branch, Series, Venue
+from outreach.events.models import AUDIENCES, EVENT_TYPES
+from outreach.places.models import Branch, Series, Venue
 from outreach.extensions import db
 from outreach.forms import Form, choices
 from outreach.reports.services import GROUPINGS, ReportQuery

@@ -14,7 +14,8 @@ from sqlalchemy.orm import joinedload
 
 from outreach import clock
 from outreach.accounts.permissions import role_required
-from outreach.events.models import Event, Venue
+from outreach.events.models import Event
+from outreach.places.models import Venue
 from outreach.extensions import db
 from outreach.forms import attach_errors
 from outreach.i18n import current_locale

@@ -28,7 +28,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from outreach import clock
 from outreach.events.labels import AUDIENCE_LABELS, EVENT_TYPE_LABELS
-from outreach.events.models import AUDIENCES, EVENT_TYPES, Branch, Event, Series, Venue
+from outreach.events.models import AUDIENCES, EVENT_TYPES, Event
+from outreach.places.models import Branch, Series, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.registration.models import CheckIn, Registration, WalkIn

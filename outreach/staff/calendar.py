@@ -18,7 +18,8 @@ from outreach import clock
 from outreach.accounts.permissions import role_required
 from outreach.events import calendar, services
 from outreach.events.booking import MAX_BUFFER, overlaps, span
-from outreach.events.models import Branch, Event, Venue
+from outreach.events.models import Event
+from outreach.places.models import Branch, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.registration.models import Registration

@@ -23,7 +23,8 @@ from outreach.events.forms import (
     ExhibitImportForm,
     StatusForm,
 )
-from outreach.events.models import Event, Exhibit, Series, Venue
+from outreach.events.models import Event, Exhibit
+from outreach.places.models import Series, Venue
 from outreach.extensions import db
 from outreach.forms import attach_errors
 from outreach.forms import ActionForm

@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from outreach.accounts.models import User
+from outreach.events.models import Event
 from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
 
 CALL_STATUSES = ("open", "closed")
@@ -81,7 +83,7 @@ class VolunteerProfile(TimestampMixin, Base):
     call_id: Mapped[int | None] = mapped_column(ForeignKey("recruitment_calls.id", ondelete="SET NULL"))
     guardian_name: Mapped[str | None] = mapped_column(String(100))
 
-    user = relationship("User", back_populates="volunteer_profile", foreign_keys=[user_id])
+    user: Mapped[User] = relationship(back_populates="volunteer_profile", foreign_keys=[user_id])
     signups: Mapped[list[ShiftSignup]] = relationship(back_populates="volunteer")
 
     def __repr__(self) -> str:
@@ -115,7 +117,7 @@ class Shift(TimestampMixin, Base):
     #: Hours before the start after which only staff can remove a volunteer; None: the default.
     cancel_cutoff_hours: Mapped[int | None] = mapped_column(Integer)
 
-    event = relationship("Event")
+    event: Mapped[Event | None] = relationship()
     signups: Mapped[list[ShiftSignup]] = relationship(back_populates="shift", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:

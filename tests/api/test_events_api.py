@@ -3,7 +3,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from outreach.events.models import Event, Venue
+from outreach.events.models import Event
+from outreach.places.models import Venue
 from outreach.extensions import db
 from tests.helpers import csrf_token_from, in_days
 
@@ -237,7 +238,7 @@ def test_session_cookie_writes_to_the_api_need_the_csrf_header(client, make_user
 
 
 def test_series_sessions_are_numbered_once(client, staff_headers, make_venue):
-    from outreach.events.models import Series
+    from outreach.places.models import Series
 
     forum = Series(name="星海讲坛", name_en="Xinghai Forum")
     db.session.add(forum)
@@ -302,7 +303,7 @@ def test_event_extras_validation(client, staff_headers, make_venue, changes, fie
 
 
 def test_duplicate_an_event_with_its_shifts(client, staff_headers, make_venue):
-    from outreach.events.models import Series
+    from outreach.places.models import Series
     from outreach.volunteers import services as volunteers
     from outreach.volunteers.models import Shift
 

@@ -14,7 +14,8 @@ from sqlalchemy import func, select, text
 
 from outreach.accounts.services import authenticate, create_user
 from outreach.demo import data, loader
-from outreach.events.models import Branch, Event, EventPartner, Partner, Series, Venue
+from outreach.events.models import Event, EventPartner
+from outreach.places.models import Branch, Partner, Series, Venue
 from outreach.extensions import db
 from outreach.platform.models import Setting
 from outreach.registration.models import CheckIn, Registration, WalkIn

@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from outreach import clock
-from outreach.events.models import Series
+from outreach.places.models import Series
 from outreach.events.services import change_status
 from outreach.extensions import db
 from outreach.timezone import localize

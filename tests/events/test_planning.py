@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from outreach.events import services
-from outreach.events.models import Event, EventPartner, Exhibit, Partner
+from outreach.events.models import Event, EventPartner, Exhibit
+from outreach.places.models import Partner
 from outreach.events.services import EventError
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
@@ -452,7 +453,7 @@ def test_parallel_bookings_of_one_room_keep_exactly_one(app, make_user, api_toke
 
 
 def test_planning_the_next_session_of_a_series_proposes_its_number_and_title(client, staff, hall, make_event):
-    from outreach.events.models import Series
+    from outreach.places.models import Series
 
     forum = Series(name="星海讲坛", name_en="Xinghai Forum")
     db.session.add(forum)

@@ -13,7 +13,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from outreach.events.documents import excerpt
-from outreach.events.models import EventPartner, Partner, Series
+from outreach.events.models import EventPartner
+from outreach.places.models import Partner, Series
 from outreach.extensions import db
 from outreach.timezone import localize
 

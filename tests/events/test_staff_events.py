@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from outreach.events.models import Event, Series
+from outreach.events.models import Event
+from outreach.places.models import Series
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
 from outreach.registration.services import register

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from outreach.events.models import Partner, Series
+from outreach.places.models import Partner, Series
 from outreach.extensions import db
 from tests.helpers import axe_violations, in_days, sign_in
 

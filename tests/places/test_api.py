@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from outreach.events.models import Branch, EventPartner, Partner, Series
+from outreach.events.models import EventPartner
+from outreach.places.models import Branch, Partner, Series
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
 from tests.helpers import in_days

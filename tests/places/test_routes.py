@@ -6,7 +6,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from outreach.events.models import Branch, EventPartner, Partner, Series, Venue
+from outreach.events.models import EventPartner
+from outreach.places.models import Branch, Partner, Series, Venue
 from outreach.events.services import change_status
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry

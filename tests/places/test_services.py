@@ -9,7 +9,8 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from outreach.errors import OutreachError, ValidationError
-from outreach.events.models import Branch, EventPartner, Partner, Series, Venue
+from outreach.events.models import EventPartner
+from outreach.places.models import Branch, Partner, Series, Venue
 from outreach.events.services import change_status
 from outreach.extensions import db
 from outreach.places import services

@@ -3,9 +3,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from outreach.events.models import Event, Recurrence
+from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.recurrences import services
+from outreach.recurrences.models import Recurrence
 from outreach.timezone import library_tz, local
 
 
@@ -115,7 +116,8 @@ def test_edit_all_future_occurrences(client, headers, make_class):
 
 
 def test_partners_are_set_on_every_occurrence(client, headers, make_venue):
-    from outreach.events.models import EventPartner, Partner
+    from outreach.events.models import EventPartner
+    from outreach.places.models import Partner
 
     school = Partner(name="南门小学")
     db.session.add(school)

@@ -4,9 +4,10 @@ import html5lib
 import pytest
 from sqlalchemy import func, select
 
-from outreach.events.models import Event, Recurrence
+from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.recurrences import services
+from outreach.recurrences.models import Recurrence
 from outreach.registration.services import register
 from outreach.timezone import library_tz, local
 from tests.helpers import assert_valid_html, axe_violations, csrf_token_from, sign_in
@@ -268,7 +269,8 @@ def test_the_pages_meet_wcag_aa(live_server, page, make_user, make_class, lang):
 
 
 def test_the_partners_given_are_on_every_occurrence_and_a_bad_row_is_named(client, staff, make_venue):
-    from outreach.events.models import EventPartner, Partner
+    from outreach.events.models import EventPartner
+    from outreach.places.models import Partner
 
     school = Partner(name="南门小学", name_en="Nanmen Primary School")
     db.session.add(school)

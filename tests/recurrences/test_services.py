@@ -4,10 +4,12 @@ import pytest
 from sqlalchemy import func, select
 
 from outreach.errors import ValidationError
-from outreach.events.models import Event, RecurrenceException, Series
+from outreach.events.models import Event
+from outreach.places.models import Series
 from outreach.events.services import EventError
 from outreach.extensions import db
 from outreach.recurrences import services
+from outreach.recurrences.models import RecurrenceException
 from outreach.registration.models import Registration
 from outreach.registration.services import register
 from outreach.timezone import local
@@ -296,7 +298,7 @@ def test_event_fields_of_one_date_are_not_taken(make_class):
 
 
 def test_every_occurrence_has_the_partners_and_new_ones_copy_them(make_class, make_user):
-    from outreach.events.models import Partner
+    from outreach.places.models import Partner
 
     school = Partner(name="南门小学", name_en="Nanmen Primary School")
     db.session.add(school)

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from outreach.events.models import Branch, Event, Series, Venue
+from outreach.events.models import Event
+from outreach.places.models import Branch, Series, Venue
 from outreach.events.services import change_status, create_event
 from outreach.extensions import db
 from outreach.phone import phone_digest

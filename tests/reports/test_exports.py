@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from outreach.events.models import Venue
+from outreach.places.models import Venue
 from outreach.extensions import db
 from outreach.reports.exports import safe
 from tests.reports.scenario import build_spring
