@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterable, Mapping
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form as _WTForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import PasswordField, StringField, SubmitField, TelField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
 
-from outreach.text import clean_text
+from outreach.text import NAME_MAX, clean_text
 
 
 class _CleanTextMeta:
@@ -37,6 +38,22 @@ class RowForm(_WTForm):
 
     class Meta(_CleanTextMeta):
         pass
+
+
+def name_field(label=_l("Name")) -> StringField:
+    """A person's name, as every form asks for it (the service checks it again)."""
+    return StringField(
+        label, validators=[DataRequired(_l("Enter your name.")), Length(max=NAME_MAX)],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def phone_field(label=_l("Mobile phone")) -> TelField:
+    """A phone number, as every form asks for it; ``outreach.phone`` decides what is one."""
+    return TelField(
+        label, validators=[DataRequired(_l("Enter a phone number we can reach you on."))],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
 
 
 def attach_errors(

@@ -9,6 +9,7 @@ import hmac
 import re
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 #: Mainland mobile numbers (11 digits from 1), or landlines and foreign numbers: 7 to 15
 #: digits with an optional +, spaces, hyphens and an area code in brackets.
@@ -28,6 +29,14 @@ def normalise_phone(phone: str | None) -> str | None:
     if len(bare) == 11 and bare.startswith("1") and not digits.startswith("+"):
         return bare
     return digits
+
+
+def check_phone(phone, errors: dict, field: str = "phone") -> str | None:
+    """``phone`` normalised; a message in ``errors`` when it is not a number people can be called on."""
+    normal = normalise_phone(phone) if isinstance(phone, str) else None
+    if normal is None:
+        errors[field] = _l("Enter a phone number we can reach you on, such as 13812345678.")
+    return normal
 
 
 def phone_digest(phone: str | None, key: str | None = None) -> str | None:

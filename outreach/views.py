@@ -15,8 +15,23 @@ from outreach.errors import OutreachError, ValidationError
 from outreach.extensions import db
 from outreach.forms import attach_errors
 
-#: What ``attempt`` returns when the service refused (a service may itself return None).
-FAILED = object()
+class Refused:
+    """What ``attempt`` returns when the service refused (a service may itself return None):
+    the error, whose ``status`` the page answers with when it shows the form again."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: OutreachError):
+        self.error = error
+
+    @property
+    def status(self) -> int:
+        return self.error.status
+
+
+def refused(result) -> bool:
+    """Whether ``attempt`` came back refused."""
+    return isinstance(result, Refused)
 
 
 def attempt(
@@ -24,7 +39,7 @@ def attempt(
     take: Callable[[dict], dict] | None = None,
 ):
     """Run ``action`` (a service call) and commit, returning its result; or roll back, put
-    the service's messages on ``form`` and return ``FAILED``.
+    the service's messages on ``form`` and return a ``Refused``.
 
     Messages go beside the fields they name (``mapping`` renames the service's keys to the
     form's); ``take`` may first take those it places itself (repeated rows, groups) and
@@ -40,7 +55,7 @@ def attempt(
         attach_errors(form, fields, mapping=mapping)
         if not isinstance(error, ValidationError) or not error.fields:
             form.form_errors.append(str(error.message))
-        return FAILED
+        return Refused(error)
     db.session.commit()
     return result
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.i18n import LOCALES
 from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
+from outreach.text import NAME_MAX
 
 if TYPE_CHECKING:  # relationships to areas above: named here for the types only
     from outreach.places.models import Branch
@@ -37,7 +38,7 @@ class User(UserMixin, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Always stored lower-case; the log-in identifier.
     email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
-    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     #: The interface language this person chose; None follows the browser.

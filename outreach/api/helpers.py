@@ -103,8 +103,9 @@ def read_str(data: dict, field: str, errors: dict, *, required: bool = False, ma
     return value or None
 
 
-def read_date_arg(name: str, errors: dict) -> date | None:
-    value = request.args.get(name)
+def read_date_arg(name: str, errors: dict, args=None) -> date | None:
+    """A date in the query string (``args``, the request's by default) as YYYY-MM-DD."""
+    value = (request.args if args is None else args).get(name)
     if not value:
         return None
     try:

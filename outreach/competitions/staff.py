@@ -42,7 +42,7 @@ from outreach.forms import ActionForm
 from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
 from outreach.registration.models import Registration
-from outreach.views import FAILED, attempt, flash_outcome, see_other
+from outreach.views import attempt, flash_outcome, refused, see_other
 
 bp = Blueprint("competitions_staff", __name__, url_prefix="/staff/competitions")
 
@@ -89,7 +89,7 @@ def new():
     form = CompetitionForm()
     if form.validate_on_submit():
         competition = _attempt(form, lambda: services.create_competition(actor=current_user, **form.details()))
-        if competition is not FAILED:
+        if not refused(competition):
             flash(_("The competition “%(title)s” is saved.", title=competition.display_title(current_locale())), "success")
             return see_other("competitions_staff.hub", competition_id=competition.id)
     status = 422 if request.method == "POST" else 200
@@ -151,7 +151,7 @@ def update(competition_id: int):
     form = CompetitionForm(prefix="details")
     if form.validate_on_submit():
         saved = _attempt(form, lambda: services.update_competition(competition, actor=current_user, **form.details()))
-        if saved is not FAILED:
+        if not refused(saved):
             flash(_("The competition “%(title)s” is saved.", title=competition.display_title(current_locale())), "success")
             return see_other("competitions_staff.hub", competition_id=competition.id)
     return _hub(competition, status=422, details_form=form)
@@ -168,7 +168,7 @@ def rubric(competition_id: int):
             form, lambda: services.set_criteria(competition, criteria, actor=current_user),
             rows=(form.criteria, positions),
         )
-        if saved is not FAILED:
+        if not refused(saved):
             flash(_("The rubric is saved."), "success")
             return see_other("competitions_staff.hub", competition_id=competition.id)
     return _hub(competition, status=422, rubric_form=form)
@@ -183,7 +183,7 @@ def add_judge(competition_id: int):
         judge = _attempt(form, lambda: services.add_judge(
             competition, name=form.name.data, affiliation=form.affiliation.data or None, actor=current_user,
         ))
-        if judge is not FAILED:
+        if not refused(judge):
             flash(_("%(name)s is added to the judges.", name=judge.name), "success")
             return see_other("competitions_staff.hub", competition_id=competition.id)
     return _hub(competition, status=422, judge_form=form)
@@ -212,7 +212,7 @@ def add_round(competition_id: int):
         round_ = _attempt(
             form, lambda: services.add_round(competition, actor=current_user, **values), rows=(form.awards, positions),
         )
-        if round_ is not FAILED:
+        if not refused(round_):
             flash(_("The round “%(name)s” is added.", name=round_.display_name(current_locale())), "success")
             return see_other("competitions_staff.hub", competition_id=competition.id)
     return _hub(competition, status=422, round_form=form)
@@ -238,7 +238,7 @@ def add_sitting(competition_id: int):
                 round_, venue=venue, capacity=form.capacity.data, status=form.status.data, actor=current_user,
                 **form.schedule(),
             ))
-            if sitting is not FAILED:
+            if not refused(sitting):
                 flash(_("The sitting at %(place)s is added.", place=sitting_label(sitting, current_locale())), "success")
                 return see_other("competitions_staff.hub", competition_id=competition.id)
     return _hub(competition, status=422, sitting_form=form)
@@ -294,7 +294,7 @@ def edit_round(round_id: int):
         saved = _attempt(
             form, lambda: services.update_round(round_, actor=current_user, **values), rows=(form.awards, positions),
         )
-        if saved is not FAILED:
+        if not refused(saved):
             flash(_("The round “%(name)s” is saved.", name=round_.display_name(current_locale())), "success")
             return see_other("competitions_staff.round_page", round_id=round_.id)
     return _round_page(round_, status=422, round_form=form)
@@ -314,7 +314,7 @@ def advance(round_id: int):
             form.sitting_id.errors = [_("Choose a sitting of the next round.")]
         else:
             advanced = _attempt(form, lambda: services.advance(round_, sitting=sitting, actor=current_user))
-            if advanced is not FAILED:
+            if not refused(advanced):
                 flash(ngettext(
                     "%(num)s contestant advances and is registered in the next round.",
                     "%(num)s contestants advance and are registered in the next round.",

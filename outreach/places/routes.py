@@ -27,7 +27,7 @@ from outreach.places import services
 from outreach.forms import ActionForm
 from outreach.places.forms import VENUE_KIND_LABELS, BranchForm, PartnerForm, SeriesForm, VenueForm
 from outreach.timezone import local_date
-from outreach.views import FAILED, attempt, see_other
+from outreach.views import attempt, refused, see_other
 
 bp = Blueprint("places", __name__, url_prefix="/staff")
 
@@ -54,7 +54,7 @@ def _form_view(form: FlaskForm, save: Callable[[], object], saved: Callable[[str
     and go to ``done(row)``; else show the form (see ``_form_page``)."""
     if form.validate_on_submit():
         row = attempt(form, save)
-        if row is not FAILED:
+        if not refused(row):
             flash(saved(row.display_name(current_locale())), "success")
             return done(row)
     return _form_page(form, **page)

@@ -27,7 +27,7 @@ from outreach.forms import ActionForm
 from outreach.recurrences.forms import EditAllForm, ExceptionForm, RangeForm, RecurrenceForm
 from outreach.recurrences.models import Recurrence
 from outreach.timezone import local_date
-from outreach.views import FAILED, attempt, see_other
+from outreach.views import attempt, refused, see_other
 
 bp = Blueprint("recurrences", __name__, url_prefix="/staff/recurrences")
 
@@ -90,7 +90,7 @@ def new():
             start_time=form.start_time.data, end_time=form.end_time.data, exceptions=form.skipped,
             partners=form.partner_rows(), status=form.status.data, actor=current_user, **fields,
         ))
-        if recurrence is not FAILED:
+        if not refused(recurrence):
             count = len(recurrence.events)
             flash(ngettext("%(num)d occurrence is created.", "%(num)d occurrences are created.", count), "success")
             return see_other(".detail", recurrence_id=recurrence.id)
@@ -159,7 +159,7 @@ def add_exception(recurrence_id: int):
         done = _run(form, lambda: services.add_exception(
             recurrence, form.day.data, form.reason.data, actor=current_user
         ))
-        if done is not FAILED:
+        if not refused(done):
             flash(_("%(day)s is skipped; its registrants who gave an e-mail address are told.",
                     day=form.day.data.isoformat()), "success")
             return _back(recurrence)
@@ -207,7 +207,7 @@ def edit_all(recurrence_id: int):
         count = _run(form, lambda: services.update_all(
             recurrence, actor=current_user, from_day=form.from_day.data, **changes
         ))
-        if count is not FAILED:
+        if not refused(count):
             flash(ngettext("%(num)d occurrence is changed.", "%(num)d occurrences are changed.", count), "success")
             return _back(recurrence)
     return _page(recurrence, 422, all_form=form)
@@ -224,7 +224,7 @@ def change_range(recurrence_id: int):
             recurrence, ends_on=form.ends_on.data, weekdays=form.weekdays.data, actor=current_user,
             booking_override_reason=(form.booking_override_reason.data or "").strip() or None,
         ))
-        if change is not FAILED:
+        if not refused(change):
             flash(_("Dates changed: %(added)d occurrences added, %(removed)d taken off.",
                     added=change.added, removed=change.removed), "success")
             return _back(recurrence)

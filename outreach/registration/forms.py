@@ -3,24 +3,18 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TelField
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from outreach.forms import Form
+from outreach.forms import Form, name_field, phone_field
 
 
 class RegistrationForm(Form):
     """The event page's form. Extra questions are added per event by ``registration_form_for``."""
 
-    name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)],
-        render_kw={"autocomplete": "name"},
-    )
-    phone = TelField(
-        _l("Mobile phone"), validators=[DataRequired(_l("Enter a phone number we can reach you on."))],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-    )
+    name = name_field()
+    phone = phone_field()
     email = EmailField(
         _l("E-mail (optional)"), validators=[Optional(), Length(max=254)], render_kw={"autocomplete": "email"}
     )
@@ -64,11 +58,7 @@ class CancelForm(Form):
 
 
 class PhoneCheckInForm(Form):
-    phone = TelField(
-        _l("The mobile number you registered with"),
-        validators=[DataRequired(_l("Enter a phone number we can reach you on."))],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-    )
+    phone = phone_field(_l("The mobile number you registered with"))
     submit = SubmitField(_l("Check me in"))
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.events.models import Event
 from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
+from outreach.text import NAME_MAX
 
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 WALKIN_SOURCES = ("door", "self", "headcount")
@@ -29,7 +30,7 @@ class Registration(TimestampMixin, Base):
     #: mails, a repeated request). A copy of the database alone gives no usable ticket.
     ticket_seed: Mapped[str] = mapped_column(String(32), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False)
-    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False)
     phone: Mapped[str | None] = mapped_column(String(32))
     #: A keyed digest (HMAC-SHA256 with the secret key) of the normalised phone number: tells
     #: people apart for the reports' unique people, and stays when the phone is anonymised.

@@ -10,8 +10,8 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from functools import cache
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -22,21 +22,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from outreach import clock
+from outreach.accounts.permissions import has_role
 from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db
-from outreach.phone import normalise_phone, phone_digest
+from outreach.phone import check_phone, normalise_phone, phone_digest
+from outreach.platform.closing import guard_attendance
 from outreach.platform.services import record
 from outreach.registration import emails, tickets
 from outreach.registration.models import CheckIn, CheckInConflict, Registration, WalkIn
-from outreach.text import clean_text
-from outreach.platform.closing import guard_attendance
+from outreach.text import check_name, clean_text
 from outreach.timezone import library_tz, local, local_date
-from outreach.accounts.permissions import has_role
 from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
 
-NAME_MAX = 100
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -51,13 +50,8 @@ def check_registrant(event: Event, *, name, phone, party_size, email, answers, c
     """The cleaned values and a message per field that is wrong."""
     errors: dict = {}
     clean: dict = {}
-    name = name.strip() if isinstance(name, str) else ""
-    if not name or len(name) > NAME_MAX:
-        errors["name"] = _l("Give a name of 1 to %(n)d characters.", n=NAME_MAX)
-    clean["name"] = name
-    clean["phone"] = normalise_phone(phone) if isinstance(phone, str) else None
-    if clean["phone"] is None:
-        errors["phone"] = _l("Enter a phone number we can reach you on, such as 13812345678.")
+    clean["name"] = check_name(name, errors)
+    clean["phone"] = check_phone(phone, errors)
     if isinstance(party_size, bool) or not isinstance(party_size, int) or not 1 <= party_size <= event.max_party_size:
         errors["party_size"] = _l("Enter a number of people from 1 to %(max)d.", max=event.max_party_size)
     clean["party_size"] = party_size

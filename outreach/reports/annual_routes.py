@@ -14,7 +14,7 @@ from outreach.platform import closing
 from outreach.platform.services import record
 from outreach.reports import annual, documents, settings
 from outreach.reports.forms import CloseYearForm, NoteForm, settings_form
-from outreach.views import FAILED, attempt, flash_outcome, see_other
+from outreach.views import attempt, flash_outcome, refused, see_other
 from outreach.years import is_report_year, this_year
 
 bp = Blueprint("annual_reports", __name__, url_prefix="/reports")
@@ -81,7 +81,7 @@ def report_settings():
         saved = attempt(form, lambda: settings.save_settings(
             {t: form[f"type_{t}"].data or [] for t in EVENT_TYPES}, form.retention_months.data, actor=current_user
         ), mapping=lambda key: key.replace("mapping-", "type_", 1))
-        if saved is not FAILED:
+        if not refused(saved):
             flash(_("The settings are saved."), "success")
             return see_other("annual_reports.report_settings")
     return render_template("reports/settings.html", form=form, event_types=EVENT_TYPES), (

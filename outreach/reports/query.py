@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
+from outreach.api.helpers import read_date_arg
 from outreach.events.labels import AUDIENCE_LABELS, EVENT_TYPE_LABELS
 from outreach.events.models import AUDIENCES, EVENT_TYPES
 from outreach.places.models import Branch, Series, Venue
@@ -29,8 +30,8 @@ def read_report_args(args, *, today: date, groupings=GROUPINGS) -> tuple[ReportQ
     ``series_id``, ``venue_id`` and ``audience``; the period defaults to this year. With
     errors (a message per field), the query is None."""
     errors: dict = {}
-    start = _date(args, "from", errors) or date(today.year, 1, 1)
-    end = _date(args, "to", errors) or date(start.year, 12, 31)
+    start = read_date_arg("from", errors, args) or date(today.year, 1, 1)
+    end = read_date_arg("to", errors, args) or date(start.year, 12, 31)
     if "from" not in errors and "to" not in errors:
         if end < start:
             errors["to"] = _l("The last day comes before the first.")
@@ -61,17 +62,6 @@ def read_report_args(args, *, today: date, groupings=GROUPINGS) -> tuple[ReportQ
     if errors:
         return None, group_by, errors
     return ReportQuery(start, end, **filters), group_by, {}
-
-
-def _date(args, name: str, errors: dict) -> date | None:
-    value = args.get(name)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors[name] = _l("Give a date as YYYY-MM-DD.")
-        return None
 
 
 # --- the dashboard's form (a GET form: it works without JavaScript and its address can be shared) ---

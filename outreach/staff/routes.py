@@ -31,7 +31,7 @@ from outreach.forms import ActionForm
 from outreach.i18n import current_locale
 from outreach.timezone import local, local_date, localize
 from outreach.volunteers.models import Shift
-from outreach.views import FAILED, attempt, see_other
+from outreach.views import attempt, refused, see_other
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -176,7 +176,7 @@ def new_event():
             return services.create_event(actor=current_user, status=form.status.data, **values)
 
         event = _save(form, save)
-        if event is not FAILED:
+        if not refused(event):
             flash(_("The event “%(title)s” is saved.", title=event.display_title(current_locale())), "success")
             return see_other("registration_staff.manage", event_id=event.id)
     status = 422 if request.method == "POST" else 200
@@ -190,7 +190,7 @@ def edit_event(event_id: int):
     form = _event_form(event)
     if form.validate_on_submit():
         saved = _save(form, lambda values: services.update_event(event, actor=current_user, **values))
-        if saved is not FAILED:
+        if not refused(saved):
             flash(_("The event “%(title)s” is saved.", title=saved.display_title(current_locale())), "success")
             return see_other("registration_staff.manage", event_id=saved.id)
     status = 422 if request.method == "POST" else 200

@@ -11,13 +11,12 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
-    TelField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from outreach.forms import Form
+from outreach.forms import Form, name_field, phone_field
 from outreach.accounts.services import MIN_PASSWORD_LENGTH
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -47,14 +46,8 @@ class ApplicationForm(Form):
     """The application to volunteer. The rules (consent, a guardian for minors, a free e-mail
     address, a phone number we can call) are the service's; this checks shape only."""
 
-    name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)],
-        render_kw={"autocomplete": "name"},
-    )
-    phone = TelField(
-        _l("Mobile phone"), validators=[DataRequired(_l("Enter a phone number we can reach you on."))],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-    )
+    name = name_field()
+    phone = phone_field()
     email = EmailField(
         _l("E-mail"),
         validators=[

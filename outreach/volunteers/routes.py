@@ -23,7 +23,7 @@ from outreach.volunteers import documents, services
 from outreach.volunteers.display import shift_place, shift_title
 from outreach.volunteers.forms import PERIOD_LABELS, PERIODS, WEEKDAYS, ApplicationForm, availability_dict
 from outreach.volunteers.models import RecruitmentCall, Shift, ShiftSignup, VolunteerProfile
-from outreach.views import see_other
+from outreach.views import flash_outcome, see_other
 
 bp = Blueprint("volunteers", __name__)
 
@@ -198,16 +198,12 @@ def cancel(shift_id: int):
     signup = db.session.scalar(
         select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
     )
-    try:
-        if signup is None:
-            raise services.VolunteerError("not_signed_up", _("There is no sign-up to cancel."))
-        services.cancel_signup(signup, actor=current_user)
-    except OutreachError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    if signup is None:
+        flash(_("There is no sign-up to cancel."), "error")
     else:
-        db.session.commit()
-        flash(_("You are no longer on this shift: %(shift)s.", shift=shift_title(shift, current_locale())), "success")
+        flash_outcome(lambda: services.cancel_signup(signup, actor=current_user),
+                      lambda _signup: _("You are no longer on this shift: %(shift)s.",
+                                        shift=shift_title(shift, current_locale())))
     return see_other("volunteers.me")
 
 

@@ -17,16 +17,20 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from outreach import clock
+from outreach.accounts.permissions import has_role
+from outreach.accounts.services import create_user
+from outreach.accounts.signals import user_created
 from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
-from outreach.accounts.signals import user_created
+from outreach.events.models import Event
 from outreach.events.signals import event_duplicated
 from outreach.extensions import db
-from outreach.phone import normalise_phone
-from outreach.volunteers import emails
-from outreach.platform.services import record
+from outreach.phone import check_phone
 from outreach.platform.closing import guard_attendance
+from outreach.platform.services import record
+from outreach.text import check_name
 from outreach.timezone import library_tz, local_date
+from outreach.volunteers import emails
 from outreach.volunteers.models import (
     Certificate,
     HoursAdjustment,
@@ -37,9 +41,6 @@ from outreach.volunteers.models import (
     TrainingAttendance,
     VolunteerProfile,
 )
-from outreach.accounts.permissions import has_role
-from outreach.accounts.services import create_user
-from outreach.events.models import Event
 
 #: Sign-ups that hold a slot.
 HOLDING = ("confirmed", "completed")
@@ -78,11 +79,8 @@ def apply(
     errors = {}
     if call is not None and (call.status != "open" or (call.deadline and call.deadline < local_date(now))):
         raise VolunteerError("call_closed", _l("This call for volunteers is closed."))
-    clean_phone = normalise_phone(phone)
-    if clean_phone is None:
-        errors["phone"] = _l("Enter a phone number we can reach you on, such as 13812345678.")
-    if not (name or "").strip() or len(name.strip()) > 100:
-        errors["name"] = _l("Give a name of 1 to %(n)d characters.", n=100)
+    clean_phone = check_phone(phone, errors)
+    name = check_name(name, errors)
     if not consent:
         errors["consent"] = _l("Please agree to the privacy notice to apply.")
     if is_minor and (not guardian_consent or not (guardian_name or "").strip()):

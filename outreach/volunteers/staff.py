@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from outreach import clock
 from outreach.accounts.models import User
 from outreach.accounts.permissions import role_required
-from outreach.errors import OutreachError, ValidationError
+from outreach.errors import ValidationError
 from outreach.forms import ActionForm, attach_errors
 from outreach.events.models import Event
 from outreach.extensions import db
@@ -60,7 +60,7 @@ from outreach.volunteers.staff_forms import (
     TrainingAttendanceForm,
     TrainingForm,
 )
-from outreach.views import see_other
+from outreach.views import attempt, flash_outcome, refused, see_other
 
 bp = Blueprint("volunteers_staff", __name__, url_prefix="/staff/volunteers")
 
@@ -137,10 +137,6 @@ def day_names() -> dict[str, str]:
     return {day: names[n] for n, day in enumerate(WEEKDAYS)}
 
 
-def _redirect(endpoint: str, **values):
-    return see_other(endpoint, **values)
-
-
 # --- volunteers ---------------------------------------------------------------------------------
 
 
@@ -208,13 +204,9 @@ def review(volunteer_id: int):
     if not form.validate_on_submit():
         return _profile_page(volunteer, review_form=form, status=422)
     action = form.action.data
-    try:
-        services.review(volunteer, action, actor=current_user, note=form.note.data)
-    except OutreachError as error:
-        db.session.rollback()
-        attach_errors(form, error.fields or {"action": error.message})
-        return _profile_page(volunteer, review_form=form, status=error.status)
-    db.session.commit()
+    done = attempt(form, lambda: services.review(volunteer, action, actor=current_user, note=form.note.data))
+    if refused(done):
+        return _profile_page(volunteer, review_form=form, status=done.status)
     name = volunteer.user.name
     messages = {
         "approve": _("%(name)s is now an active volunteer. We have told them by e-mail.", name=name),
@@ -224,7 +216,7 @@ def review(volunteer_id: int):
         "reactivate": _("%(name)s is active again.", name=name),
     }
     flash(messages[action], "success")
-    return _redirect("volunteers_staff.profile", volunteer_id=volunteer.id)
+    return see_other("volunteers_staff.profile", volunteer_id=volunteer.id)
 
 
 @bp.post("/<int:volunteer_id>/hours")
@@ -234,17 +226,13 @@ def adjust_hours(volunteer_id: int):
     form = HoursForm()
     if not form.validate_on_submit():
         return _profile_page(volunteer, hours_form=form, status=422)
-    try:
-        services.adjust_hours(
-            volunteer, form.hours.data, reason=form.reason.data, actor=current_user, day=form.day.data
-        )
-    except OutreachError as error:
-        db.session.rollback()
-        attach_errors(form, error.fields or {"hours": error.message})
-        return _profile_page(volunteer, hours_form=form, status=error.status)
-    db.session.commit()
+    done = attempt(form, lambda: services.adjust_hours(
+        volunteer, form.hours.data, reason=form.reason.data, actor=current_user, day=form.day.data
+    ))
+    if refused(done):
+        return _profile_page(volunteer, hours_form=form, status=done.status)
     flash(_("The adjustment of %(hours)s h is recorded.", hours=f"{form.hours.data:+}"), "success")
-    return _redirect("volunteers_staff.profile", volunteer_id=volunteer.id)
+    return see_other("volunteers_staff.profile", volunteer_id=volunteer.id)
 
 
 @bp.post("/<int:volunteer_id>/certificate")
@@ -301,7 +289,7 @@ def _save_call(call: RecruitmentCall | None):
         else:
             db.session.commit()
             flash(_("The call “%(title)s” is saved.", title=call.title), "success")
-            return _redirect("volunteers_staff.calls")
+            return see_other("volunteers_staff.calls")
     status = 422 if request.method == "POST" else 200
     return render_template("volunteers/staff/call_form.html", form=form, call=call), status
 
@@ -327,7 +315,7 @@ def close_call(call_id: int):
     services.close_call(call, actor=current_user)
     db.session.commit()
     flash(_("The call “%(title)s” is closed: it no longer takes applications.", title=call.title), "success")
-    return _redirect("volunteers_staff.calls")
+    return see_other("volunteers_staff.calls")
 
 
 # --- trainings ------------------------------------------------------------------------------------
@@ -350,7 +338,7 @@ def trainings():
         else:
             db.session.commit()
             flash(_("The training “%(title)s” is added. Now tick who attended.", title=training.title), "success")
-            return _redirect("volunteers_staff.training", training_id=training.id)
+            return see_other("volunteers_staff.training", training_id=training.id)
     rows = db.session.scalars(select(Training).order_by(Training.starts_at.desc(), Training.id.desc())).all()
     counts = dict(db.session.execute(
         select(Training.id, func.count()).join(Training.attendees).group_by(Training.id)
@@ -392,7 +380,7 @@ def training_attendance(training_id: int):
     db.session.commit()
     flash(ngettext("%(num)s volunteer recorded as trained.", "%(num)s volunteers recorded as trained.", added),
           "success")
-    return _redirect("volunteers_staff.training", training_id=training.id)
+    return see_other("volunteers_staff.training", training_id=training.id)
 
 
 # --- shifts -----------------------------------------------------------------------------------------
@@ -436,20 +424,15 @@ def new_shift():
     if request.method == "GET" and request.args.get("event", "").isdigit():
         form.event.data = int(request.args["event"])
     if form.validate_on_submit():
-        try:
-            shift = services.create_shift(
-                _chosen_event(form), actor=current_user, role=form.role.data,
-                starts_at=localize(datetime.combine(form.day.data, form.start_time.data)),
-                ends_at=localize(datetime.combine(form.day.data, form.end_time.data)),
-                slots=form.slots.data, **form.details(),
-            )
-        except OutreachError as error:
-            db.session.rollback()
-            attach_errors(form, error.fields or {"": error.message}, mapping=ShiftForm.ERROR_FIELDS)
-        else:
-            db.session.commit()
+        shift = attempt(form, lambda: services.create_shift(
+            _chosen_event(form), actor=current_user, role=form.role.data,
+            starts_at=localize(datetime.combine(form.day.data, form.start_time.data)),
+            ends_at=localize(datetime.combine(form.day.data, form.end_time.data)),
+            slots=form.slots.data, **form.details(),
+        ), mapping=ShiftForm.ERROR_FIELDS)
+        if not refused(shift):
             flash(_("The shift “%(role)s” is added.", role=shift.role), "success")
-            return _redirect("volunteers_staff.shift", shift_id=shift.id)
+            return see_other("volunteers_staff.shift", shift_id=shift.id)
     status = 422 if request.method == "POST" else 200
     return render_template("volunteers/staff/shift_form.html", form=form), status
 
@@ -463,19 +446,14 @@ def pattern():
     if request.method == "GET" and request.args.get("event", "").isdigit():
         form.event.data = int(request.args["event"])
     if form.validate_on_submit():
-        try:
-            created = services.create_shifts_from_pattern(
-                _chosen_event(form), actor=current_user, role=form.role.data, day=form.day.data,
-                first_start=form.first_start.data, last_end=form.last_end.data,
-                length_minutes=form.length_minutes.data, slots=form.slots.data, **form.details(),
-            )
-        except OutreachError as error:
-            db.session.rollback()
-            attach_errors(form, error.fields or {"": error.message}, mapping=PatternForm.ERROR_FIELDS)
-        else:
-            db.session.commit()
+        created = attempt(form, lambda: services.create_shifts_from_pattern(
+            _chosen_event(form), actor=current_user, role=form.role.data, day=form.day.data,
+            first_start=form.first_start.data, last_end=form.last_end.data,
+            length_minutes=form.length_minutes.data, slots=form.slots.data, **form.details(),
+        ), mapping=PatternForm.ERROR_FIELDS)
+        if not refused(created):
             flash(ngettext("%(num)s shift added.", "%(num)s shifts added.", len(created)), "success")
-            return _redirect("volunteers_staff.roster_day", day=form.day.data.isoformat())
+            return see_other("volunteers_staff.roster_day", day=form.day.data.isoformat())
     status = 422 if request.method == "POST" else 200
     return render_template("volunteers/staff/pattern_form.html", form=form), status
 
@@ -522,22 +500,18 @@ def shift_attendance(shift_id: int):
     if not form.validate_on_submit():
         return _shift_page(shift, attendance_form=form, status=422)
     volunteer = db.session.get(VolunteerProfile, form.volunteer.data)
-    try:
-        signup = services.record_attendance(
-            shift, volunteer, status=form.status.data, hours=form.hours.data, actor=current_user,
-            reason=form.reason.data or None,
-        )
-    except OutreachError as error:
-        db.session.rollback()
-        attach_errors(form, error.fields or {"": error.message})
-        return _shift_page(shift, attendance_form=form, status=error.status)
-    db.session.commit()
+    signup = attempt(form, lambda: services.record_attendance(
+        shift, volunteer, status=form.status.data, hours=form.hours.data, actor=current_user,
+        reason=form.reason.data or None,
+    ))
+    if refused(signup):
+        return _shift_page(shift, attendance_form=form, status=signup.status)
     if signup.status == "completed":
         hours = format_decimal(signup.hours)
         flash(_("Recorded: %(name)s served %(hours)s h.", name=volunteer.user.name, hours=hours), "success")
     else:
         flash(_("%(name)s is recorded as not having come.", name=volunteer.user.name), "success")
-    return _redirect("volunteers_staff.shift", shift_id=shift.id)
+    return see_other("volunteers_staff.shift", shift_id=shift.id)
 
 
 @bp.post("/shifts/<int:shift_id>/signups/<int:signup_id>/remove")
@@ -551,15 +525,9 @@ def remove_signup(shift_id: int, signup_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     name = signup.volunteer.user.name
-    try:
-        services.cancel_signup(signup, actor=current_user)
-    except OutreachError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s is no longer on this shift.", name=name), "success")
-    return _redirect("volunteers_staff.shift", shift_id=shift.id)
+    flash_outcome(lambda: services.cancel_signup(signup, actor=current_user),
+                  lambda _signup: _("%(name)s is no longer on this shift.", name=name))
+    return see_other("volunteers_staff.shift", shift_id=shift.id)
 
 
 @bp.get("/shifts/<int:shift_id>/desk-poster.pdf")
@@ -613,10 +581,10 @@ def _csv_response(body: bytes, filename: str) -> Response:
 def rosters():
     """The day picker: a chosen day opens its roster; today's when none is given."""
     if "day" not in request.args:
-        return _redirect("volunteers_staff.roster_day", day=local_date(clock.now()).isoformat())
+        return see_other("volunteers_staff.roster_day", day=local_date(clock.now()).isoformat())
     form = RosterDayForm(request.args)
     if form.validate():
-        return _redirect("volunteers_staff.roster_day", day=form.day.data.isoformat())
+        return see_other("volunteers_staff.roster_day", day=form.day.data.isoformat())
     return render_template("volunteers/staff/roster.html", roster=[], title=_("Choose a day"), day_form=form,
                            day=None, event=None, counts={}, pdf_url=None, csv_url=None, timedelta=timedelta), 422
 
