@@ -103,16 +103,24 @@ def read_str(data: dict, field: str, errors: dict, *, required: bool = False, ma
     return value or None
 
 
+def _parse_date(value, field: str, errors: dict) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = _l("Give a date as YYYY-MM-DD.")
+        return None
+
+
+def read_date(data: dict, field: str, errors: dict) -> date | None:
+    """A date in a JSON body as YYYY-MM-DD; None when absent."""
+    value = data.get(field)
+    return None if value is None else _parse_date(value, field, errors)
+
+
 def read_date_arg(name: str, errors: dict, args=None) -> date | None:
     """A date in the query string (``args``, the request's by default) as YYYY-MM-DD."""
     value = (request.args if args is None else args).get(name)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors[name] = _l("Give a date as YYYY-MM-DD.")
-        return None
+    return _parse_date(value, name, errors) if value else None
 
 
 def iso(value: datetime | None) -> str | None:

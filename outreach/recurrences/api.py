@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from outreach.accounts.permissions import role_required
-from outreach.api.helpers import created, iso, json_body, read_clock, read_str
+from outreach.api.helpers import created, iso, json_body, read_clock, read_date, read_str
 from outreach.errors import ValidationError
 from outreach.events.api import read_event_fields, read_partners
 from outreach.extensions import db
@@ -55,17 +55,6 @@ def _refuse(data: dict, names: tuple[str, ...], message, errors: dict) -> None:
             errors[name] = message
 
 
-def _read_date(data: dict, field: str, errors: dict) -> date | None:
-    value = data.get(field)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors[field] = _l("Give a date as YYYY-MM-DD.")
-        return None
-
-
 def _read_weekdays(data: dict, errors: dict) -> str | None:
     value = data.get("weekdays")
     digits = services.weekday_digits(value) if isinstance(value, list) and all(
@@ -82,7 +71,7 @@ def _read_exceptions(data: dict, errors: dict) -> list[tuple[date, str | None]]:
     for item in value if isinstance(value, list) else [None]:
         day = reason = None
         if isinstance(item, dict) and set(item) <= {"day", "reason"}:
-            day = _read_date(item, "day", {})
+            day = read_date(item, "day", {})
             reason = item.get("reason")
         if day is None or not (reason is None or isinstance(reason, str)):
             errors["exceptions"] = _l('Give a list of {"day": "YYYY-MM-DD", "reason": "..."}.')
@@ -109,8 +98,8 @@ def create_recurrence():
             errors.setdefault(name, _l("This field is required."))
     pattern = {
         "weekdays": _read_weekdays(data, errors),
-        "starts_on": _read_date(data, "starts_on", errors),
-        "ends_on": _read_date(data, "ends_on", errors),
+        "starts_on": read_date(data, "starts_on", errors),
+        "ends_on": read_date(data, "ends_on", errors),
         "start_time": read_clock(data, "start_time", errors),
         "end_time": read_clock(data, "end_time", errors),
     }
@@ -141,7 +130,7 @@ def add_exception(recurrence_id: int):
     recurrence = db.get_or_404(Recurrence, recurrence_id)
     data = json_body()
     errors: dict = {}
-    day = _read_date(data, "day", errors)
+    day = read_date(data, "day", errors)
     if day is None:
         errors.setdefault("day", _l("This field is required."))
     reason = read_str(data, "reason", errors, max_length=2 * services.REASON_MAX)
@@ -169,7 +158,7 @@ def update_recurrence(recurrence_id: int):
             changes[name] = read_clock(data, name, errors)
             if changes[name] is None:
                 errors.setdefault(name, _l("Give a time of day as HH:MM."))
-    from_day = _read_date(data, "from_day", errors)
+    from_day = read_date(data, "from_day", errors)
     if errors:
         raise ValidationError(errors)
     count = services.update_all(recurrence, actor=current_user, from_day=from_day, **changes)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -11,7 +10,7 @@ from sqlalchemy import select
 
 from outreach import clock
 from outreach.accounts.permissions import has_role, role_required
-from outreach.api.helpers import created, iso, json_body, read_datetime, read_int, read_str
+from outreach.api.helpers import created, iso, json_body, read_date, read_datetime, read_int, read_str
 from outreach.database import reads_first
 from outreach.errors import ValidationError
 from outreach.events.models import Event
@@ -167,12 +166,7 @@ def add_walkins(event_id: int):
     client_key = read_str(data, "client_key", errors, max_length=64)
     device_id = read_str(data, "device_id", errors, max_length=64)
     scanned_at = read_datetime(data, "scanned_at", errors, required=False)
-    day = None
-    if data.get("day") is not None:
-        try:
-            day = date.fromisoformat(str(data["day"]))
-        except ValueError:
-            errors["day"] = _l("Give a date as YYYY-MM-DD.")
+    day = read_date(data, "day", errors)
     if errors:
         raise ValidationError(errors)
     # Staff may record the walk-ins of any day of the event (history); the door counts today.
