@@ -28,7 +28,7 @@ from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.phone import check_phone, normalise_phone, phone_digest
-from outreach.platform.closing import guard_attendance
+from outreach.platform.closing import YearClosedError, guard_attendance
 from outreach.platform.services import record
 from outreach.registration import emails, tickets
 from outreach.registration.models import CheckIn, CheckInConflict, Registration, WalkIn
@@ -424,7 +424,15 @@ def check_in(
         raise RegistrationError("checkin_closed", _l("Check-in for this event is not open now."))
 
     day = event_day(event, when)
-    guard_attendance(day, actor, "checkin", registration)
+    try:
+        guard_attendance(day, actor, "checkin", registration)
+    except YearClosedError:
+        earlier = db.session.execute(
+            select(CheckIn.id, CheckIn.checked_in_at).where(CheckIn.registration_id == registration.id, CheckIn.day == day)
+        ).first()
+        if earlier is None:
+            raise
+        return CheckInResult("already_checked_in", earlier.id, earlier.checked_in_at, registration)  # changes nothing
     columns = {
         "registration_id": registration.id, "event_id": event.id, "day": day, "checked_in_at": when,
         "by_user_id": getattr(actor, "id", None), "client_key": client_key, "device_id": device_id, "source": source,

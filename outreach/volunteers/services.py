@@ -559,13 +559,15 @@ def check_in_to_shift(shift: Shift, volunteer: VolunteerProfile, *, now: datetim
 def check_out_of_shift(shift: Shift, volunteer: VolunteerProfile, *, now: datetime | None = None) -> ShiftSignup:
     """The volunteer leaves: the shift is completed with the actual time served, rounded to
     15 minutes (from the later of arrival and the start, to the earlier of leaving and the end
-    plus an hour). Raises ``VolunteerError`` ``not_signed_up`` or ``not_checked_in``."""
+    plus an hour). Raises ``VolunteerError`` ``not_signed_up`` or ``not_checked_in``, and
+    ``YearClosedError`` when the shift's year has been closed meanwhile (the hours are frozen)."""
     now = now or clock.now()
     signup = _own_signup(shift, volunteer)
     if signup.checked_out_at is not None:  # a second tap changes nothing
         return signup
     if signup.checked_in_at is None:
         raise VolunteerError("not_checked_in", _l("Check in first."))
+    guard_attendance(local_date(shift.starts_at), volunteer.user, "shift.checkout", signup)
     signup.checked_out_at = now
     start = max(signup.checked_in_at, shift.starts_at)
     end = min(now, shift.ends_at + timedelta(hours=1))

@@ -121,6 +121,34 @@ def test_volunteer_attendance_and_hours(spring, people, served):
     assert [e.data["reason"] for e in audit("hours.adjust.closed_year")] == ["备课"]
 
 
+def test_a_second_scan_in_a_closed_year_is_answered_as_a_second_scan(spring, people):
+    """Nothing changes on a repeat scan, so the door says "already checked in", not "closed"."""
+    family = db.session.scalar(select(CheckIn).where(CheckIn.event_id == spring.e2.id,
+                                                     CheckIn.day == date(2018, 4, 1))).registration
+    before = db.session.scalars(select(CheckIn.day).where(CheckIn.registration_id == family.id)).all()
+    closing.close_year(2018, people["admin"])
+    db.session.commit()
+    again = registration.check_in(family, actor=people["staff"], now=at(date(2018, 4, 1), 15))
+    assert again.result == "already_checked_in"
+    with pytest.raises(YearClosedError):  # a day without a check-in is still refused
+        registration.check_in(family, actor=people["staff"], now=at(date(2018, 4, 2), 10))
+    db.session.rollback()
+    assert db.session.scalars(select(CheckIn.day).where(CheckIn.registration_id == family.id)).all() == before
+
+
+def test_a_volunteer_cannot_check_out_into_a_closed_year(spring, people, served):
+    shift, profile = served
+    db.session.add(ShiftSignup(shift_id=shift.id, volunteer_id=profile.id, status="confirmed"))
+    volunteering.check_in_to_shift(shift, profile, now=at(date(2018, 3, 10), 9))
+    closing.close_year(2018, people["admin"])
+    db.session.commit()
+    with pytest.raises(YearClosedError):
+        volunteering.check_out_of_shift(shift, profile, now=at(date(2018, 3, 10), 12))
+    db.session.rollback()
+    signup = db.session.scalar(select(ShiftSignup))
+    assert (signup.status, signup.hours, signup.checked_out_at) == ("confirmed", None, None)
+
+
 # --- the API door ------------------------------------------------------------------------------------
 
 
