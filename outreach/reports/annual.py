@@ -33,6 +33,7 @@ from outreach.reports.models import ReportNote
 from outreach.reports.services import (
     NONE_KEY,
     NOT_COUNTED,
+    READER_TYPE,
     AttendanceReport,
     ReportQuery,
     VolunteerFigures,
@@ -69,9 +70,10 @@ class ReturnRow:
 
 
 def statistics_return(by_type: AttendanceReport, mapping: dict[str, tuple[str, ...]] | None = None) -> list[ReturnRow]:
-    """The return's activity rows from a report grouped by type, under the mapping setting."""
-    if by_type.group_by != "type":
-        raise ValueError("the statistics return needs a report grouped by type")
+    """The return's activity rows, under the mapping setting, from a report grouped by
+    ``READER_TYPE``: events for library staff are not activities for readers and stay out."""
+    if by_type.group_by != READER_TYPE:
+        raise ValueError("the statistics return needs a report grouped by reader_type")
     mapping = mapping if mapping is not None else settings.return_mapping()
     rows = {
         r: ReturnRow(r, str(settings.RETURN_ROW_LABELS[r]), str(settings.RETURN_ROW_ATTENDANCE_LABELS[r]))
@@ -166,6 +168,11 @@ class AnnualReport:
     def return_row(self, row: str) -> ReturnRow:
         return next(r for r in self.statistics_return if r.row == row)
 
+    @property
+    def reader_activities(self) -> ReturnRow:
+        """The activities held for readers, as the return counts them: the report's first sentence."""
+        return self.return_row("all_activities")
+
     def as_dict(self) -> dict:
         """The contract's shape (``GET /api/v1/reports/annual``), and the sections beside it."""
         return {
@@ -192,10 +199,10 @@ def annual_report(year: int, locale: str) -> AnnualReport:
     """The year's report, its labels in ``locale``. A fixed number of queries, whatever the year holds."""
     query = year_query(year)
     with force_locale(locale):
-        reports = attendance_reports(query, ("type", "month", "series", "branch", "event"))
+        reports = attendance_reports(query, ("type", "month", "series", "branch", "event", READER_TYPE))
         by_type, by_month, by_series, by_branch = (reports[g] for g in ("type", "month", "series", "branch"))
         mapping = settings.return_mapping()
-        return_rows = statistics_return(by_type, mapping)
+        return_rows = statistics_return(reports[READER_TYPE], mapping)
     kinds = dict(db.session.execute(select(Branch.id, Branch.kind)).all())
     branches = [
         Line(r.key, r.label, r.events, r.attendance, kind=kinds.get(int(r.key), "") if r.key != NONE_KEY else "")

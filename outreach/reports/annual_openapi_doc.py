@@ -18,7 +18,9 @@ def paths() -> dict:
                 "summary": "The annual statistics of a year",
                 "description": "Events (场次) and person-visits (人次) by type, the statistics return's activity "
                 "rows under the type mapping setting, volunteer service, and whether the year is closed. "
-                "The same figures as `/reports/attendance` for the whole year.",
+                "`events`, `attendance` and `by_type` are the same figures as `/reports/attendance` for the "
+                "whole year; the statistics return counts activities for readers, so events for the "
+                "library's staff (audience `staff`) stay out of its rows.",
                 "tags": ["reports"],
                 "security": STAFF,
                 "parameters": [year],

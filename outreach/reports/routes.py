@@ -94,7 +94,7 @@ def dashboard():
 
     now = clock.now()
     last_query = query.last_year()
-    reports = services.attendance_reports(query, BREAKDOWNS, now=now)
+    reports = services.attendance_reports(query, (*BREAKDOWNS, services.READER_TYPE), now=now)
     this = reports["type"]
     last = services.attendance_report(last_query, "month", now=now)
     volunteers, last_volunteers = services.volunteer_figures(query), services.volunteer_figures(last_query)
@@ -123,7 +123,8 @@ def dashboard():
         "reports/dashboard.html",
         form=form, query=query, last_query=last_query, headlines=headlines, reports=reports,
         breakdowns=BREAKDOWNS, breakdown_titles=BREAKDOWN_TITLES, grouping_labels=services.GROUPING_LABELS, row_args=row_args,
-        charts=_charts(reports, last), statistics=statistics_return(this), retention=retention_months(),
+        charts=_charts(reports, last), statistics=statistics_return(reports[services.READER_TYPE]),
+        retention=retention_months(),
         export_args=_args_of(query),
     )
 

@@ -41,6 +41,12 @@ GROUPINGS = ("type", "venue", "branch", "series", "month", "audience")
 NONE_KEY = "none"
 #: Events in these states count nowhere.
 NOT_COUNTED = ("draft", "cancelled")
+#: Events for these audiences are not reader activities (the library's own staff trainings):
+#: they count on the dashboard, but not in the statistics return, which counts what the library
+#: did for readers.
+NOT_FOR_READERS = ("staff",)
+#: An internal grouping for the statistics return: by type, events not for readers apart.
+READER_TYPE = "reader_type"
 
 GROUPING_LABELS = {
     "type": _l("Type"),
@@ -230,7 +236,7 @@ def attendance_reports(query: ReportQuery, groupings, *, now: datetime | None = 
     data: the aggregates are taken per event and day once, then rolled up each way."""
     groupings = tuple(groupings)
     for group_by in groupings:
-        if group_by is not None and group_by not in GROUPINGS + ("event",):
+        if group_by is not None and group_by not in GROUPINGS + ("event", READER_TYPE):
             raise ValueError(f"unknown grouping {group_by!r}")
     parts, unique_people = _aggregate(query, now or clock.now(), unique=unique)
     reports = {}
@@ -274,6 +280,8 @@ class _Where:
             return str(self.event_id)
         if group_by == "venue":
             return str(self.venue_id)
+        if group_by == READER_TYPE:
+            return NONE_KEY if self.audience in NOT_FOR_READERS else self.type
         if group_by in ("branch", "series"):
             value = self.branch_id if group_by == "branch" else self.series_id
             return NONE_KEY if value is None else str(value)
@@ -380,7 +388,7 @@ def _rows(group_by: str, query: ReportQuery, figures: dict[str, Figures]) -> lis
         labels = {
             k: babel_dates.format_skeleton("yMMM", date.fromisoformat(k + "-01"), locale=locale) for k in keys
         }
-    elif group_by == "type":
+    elif group_by in ("type", READER_TYPE):  # READER_TYPE: events not for readers only in the totals
         keys = [t for t in EVENT_TYPES if t in figures]
         labels = {k: str(EVENT_TYPE_LABELS[k]) for k in keys}
     elif group_by == "audience":

@@ -59,6 +59,23 @@ def test_the_year_in_figures(year):
     assert not report.closed and report.notes == {}
 
 
+def test_the_library_staffs_own_training_is_not_a_reader_activity(year, client, make_user, login):
+    """A training for staff (audience "staff") counts on the dashboard, not in the return."""
+    training = create_event(title="员工业务培训", type="training", audience="staff", status="published",
+                            venue=year.spring.v1, starts_at=at(date(2018, 6, 1), 9), ends_at=at(date(2018, 6, 1), 11))
+    registration.add_walkins(training, 12, source="headcount", day=date(2018, 6, 1), at_the_door=False)
+    db.session.commit()
+    report = annual.annual_report(2018, "zh_Hans")
+    assert (report.events, report.attendance) == (8, 83)  # every event the library held
+    assert return_rows(report) == {
+        "lectures": (1, 8), "exhibitions": (1, 34), "trainings": (1, 3), "all_activities": (7, 71),
+    }
+    assert (report.reader_activities.events, report.reader_activities.attendance) == (7, 71)
+    login(make_user())
+    page = client.get("/reports/annual/2018?lang=zh_Hans").get_data(as_text=True)
+    assert "全年共组织举办各类读者活动和阅读推广活动7次，参与读者71人次。" in page
+
+
 def test_the_figures_agree_with_the_dashboards_counting(year):
     report = annual.annual_report(2018, "en")
     whole = attendance_report(annual.year_query(2018), "type")
