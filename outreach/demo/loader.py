@@ -33,6 +33,7 @@ from outreach.platform.models import Setting
 from outreach.phone import phone_digest
 from outreach.recurrences.models import Recurrence
 from outreach.registration.models import CheckIn, Registration, WalkIn
+from outreach.registration.services import event_day
 from outreach.registration.tickets import new_ticket
 from outreach.timezone import local, localize
 from outreach.volunteers.models import (
@@ -328,7 +329,7 @@ class _Builder:
 
     def check_in(self, event: Event, registration: Registration, when: datetime, source: str = "door") -> None:
         self.rows.append(CheckIn(
-            registration=registration, event_id=event.id, day=local(when).date(), checked_in_at=when,
+            registration=registration, event_id=event.id, day=event_day(event, when), checked_in_at=when,
             source=source, by_user_id=self.staff.id if source == "door" else None,
         ))
         self.tally[event.id] += registration.party_size

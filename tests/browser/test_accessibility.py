@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import PASSWORD, axe_violations
+from tests.helpers import PASSWORD, axe_violations, in_days, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +43,19 @@ def test_staff_home_and_login_errors_meet_wcag_aa(live_server, page, programme, 
     page.wait_for_url(f"{live_server}/staff/")
     assert "李晓梅" in page.content()
     assert axe_violations(page) == []
+
+
+def test_a_wide_table_scrolls_inside_its_box_on_a_phone(live_server, page, make_event, make_user):
+    """The staff home's week table is wider than a phone: it scrolls in its own box, and the
+    hidden texts of its cells do not widen the page (they were positioned outside the box)."""
+    for n in range(3):
+        make_event(title=f"三点半课堂 第{n}期：绘本阅读与手工", title_en=f"Half-Past-Three Class No. {n}: Picture-book reading",
+                   starts_at=in_days(1 + n))
+    sign_in(page, live_server, make_user("staff"), "en")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/staff/?lang=en")
+    assert page.evaluate("document.querySelector('.table-scroll table').scrollWidth") > 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus(live_server, page, programme):
