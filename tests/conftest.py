@@ -232,7 +232,12 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(bypass_csp=True, locale="zh-CN")
+    """A tab under the pages' real Content-Security-Policy: anything it refuses (an inline
+    style or script) fails the test, as it would break the page for its users."""
+    context = browser.new_context(locale="zh-CN")
     page = context.new_page()
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused: " + "; ".join(refused[:3])

@@ -6,7 +6,9 @@ HTML: ``role="img"``, an ``aria-label`` and a ``<title>`` carry the text alterna
 page shows the same figures as a table beside it). Bars carry their values and a hatch
 pattern, so that nothing depends on colour. Text is drawn as paths in the shipped Noto Sans
 SC, so Chinese prints on a machine without CJK fonts, and ids are made unique per chart so
-that several charts can share one page.
+that several charts can share one page. matplotlib writes its colours as ``style``
+attributes and a ``<style>`` element, which the pages' Content-Security-Policy refuses (the
+bars turn black) and WeasyPrint reads only in part: they become presentation attributes.
 """
 
 from __future__ import annotations
@@ -135,6 +137,30 @@ _ID = re.compile(r'id="([^"]+)"')
 _PREFIX = "chart-ids-"
 
 
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>(.*?)</style>", re.S)
+
+
+def _as_attributes(declarations: str) -> str:
+    """``fill: #fff; stroke-width: 0.8`` as ``fill="#fff" stroke-width="0.8"``."""
+    pairs = (part.split(":", 1) for part in declarations.split(";") if ":" in part)
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+
+def _without_css(svg: str) -> str:
+    """Styles as presentation attributes: the ``<style>`` element's one rule (``*{...}``) on
+    the root, which its children inherit, and each ``style`` attribute on its element."""
+    rules = _STYLE_ELEMENT.search(svg)
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(lambda match: _as_attributes(match.group(1)), svg)
+    if rules:
+        root = re.fullmatch(r"\s*\*\s*\{(.*)\}\s*", rules.group(1), re.S)
+        if root is None:
+            raise ValueError("unexpected CSS in a chart: " + rules.group(1))
+        svg = svg.replace("<svg", "<svg" + _as_attributes(root.group(1)), 1)
+    return svg
+
+
 def _unique_ids(svg: str) -> str:
     return svg.replace(_PREFIX, f"c{next(_counter)}-")
 
@@ -145,6 +171,7 @@ def _svg(figure: Figure, title: str, alt: str) -> str:
     svg = out.getvalue()
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)
+    svg = _without_css(svg)
     ids = set(_ID.findall(svg))
     for name in sorted(ids, key=len, reverse=True):
         svg = svg.replace(f'id="{name}"', f'id="{_PREFIX}{name}"')

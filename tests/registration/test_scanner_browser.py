@@ -420,7 +420,7 @@ def test_scanner_meets_wcag_aa(chromium, live_server, door, lang):
     cancelled = register(door.event, name="钱芳", party_size=1, phone="13700001111")
     services.cancel(cancelled.registration)
     db.session.commit()
-    context = chromium.new_context(bypass_csp=True, locale="en-GB")  # axe is injected inline
+    context = chromium.new_context(locale="en-GB")
     page = context.new_page()
     sign_in(page, live_server, door.staff)
     open_scanner(page, live_server, door.event_id, lang=lang)

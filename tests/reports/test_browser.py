@@ -32,6 +32,10 @@ def test_the_dashboard_on_a_phone(live_server, page, make_user):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     widths = page.evaluate("[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().width)")
     assert len(widths) == 3 and all(0 < w <= 390 for w in widths)
+    # drawn in their colours under the page's CSP: a white background, hatched blue bars
+    backgrounds = page.evaluate("[...document.querySelectorAll('svg.chart g[id$=patch_1] path')]"
+                                ".map(p => getComputedStyle(p).fill)")
+    assert backgrounds == ["rgb(255, 255, 255)"] * 3
     page.select_option("#period", "last_year")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()

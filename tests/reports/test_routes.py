@@ -174,6 +174,10 @@ def test_charts_have_text_alternatives(client, spring, staff):
     assert svgs[0].get("aria-label") == "Lecture: 8; Exhibition: 34; Activity: 8"
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), "ids repeat"
+    # The Content-Security-Policy refuses inline CSS: the charts carry none (else bars turn black).
+    assert "default-src 'self'" in client.get("/reports").headers["Content-Security-Policy"]
+    assert [s for s in svgs if s.find(".//*[@style]") is not None or s.find(f".//{svg_ns}style") is not None] == []
+    assert svgs[0].get("stroke-linecap") == "butt" and svgs[0].find(f".//{svg_ns}path[@fill='#ffffff']") is not None
 
 
 def test_export_links_carry_the_query(client, spring, staff):
