@@ -139,6 +139,8 @@ class AnnualReport:
     branches: list[Line]
     statistics_return: list[ReturnRow]
     notes: dict[str, str] = field(default_factory=dict)
+    #: Events for the library's staff (not reader activities, so not in the return).
+    staff_events: int = 0
     closed_at: datetime | None = None
     closed_by: str | None = None
     retention_months: int = settings.DEFAULT_RETENTION_MONTHS
@@ -186,6 +188,7 @@ class AnnualReport:
             "closed": self.closed,
             "closed_at": local(self.closed_at).isoformat() if self.closed_at else None,
             "unique_people": self.unique_people,
+            "staff_events": self.staff_events,
             "volunteer_service": self.volunteers.as_dict(),
             "series": [s.as_dict() for s in self.series],
             "competitions": [c.as_dict() for c in self.competitions],
@@ -203,6 +206,7 @@ def annual_report(year: int, locale: str) -> AnnualReport:
         by_type, by_month, by_series, by_branch = (reports[g] for g in ("type", "month", "series", "branch"))
         mapping = settings.return_mapping()
         return_rows = statistics_return(reports[READER_TYPE], mapping)
+        staff_events = reports[READER_TYPE].totals.events - sum(r.events for r in reports[READER_TYPE].rows)
     kinds = dict(db.session.execute(select(Branch.id, Branch.kind)).all())
     branches = [
         Line(r.key, r.label, r.events, r.attendance, kind=kinds.get(int(r.key), "") if r.key != NONE_KEY else "")
@@ -230,7 +234,7 @@ def annual_report(year: int, locale: str) -> AnnualReport:
     return AnnualReport(
         year=year, locale=locale, by_type=by_type, by_month=by_month, volunteers=volunteer_figures(query),
         series=series, competitions=competitions, exhibitions=exhibitions, trainings=trainings, branches=branches,
-        statistics_return=return_rows, notes=notes, closed_at=closed[0] if closed else None,
+        statistics_return=return_rows, staff_events=staff_events, notes=notes, closed_at=closed[0] if closed else None,
         closed_by=closed[1] if closed else None, retention_months=settings.retention_months(),
     )
 

@@ -77,6 +77,8 @@ def schemas() -> dict:
                 "closed": {"type": "boolean"},
                 "closed_at": {"type": ["string", "null"], "format": "date-time"},
                 "unique_people": integer,
+                "staff_events": {**integer, "description": "Events for the library's staff (audience `staff`): "
+                                 "counted in `events`, not in the statistics return."},
             },
         },
     }
