@@ -9,6 +9,8 @@ from outreach.competitions import services
 from outreach.extensions import db
 from tests.helpers import axe_violations, sign_in
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.mark.parametrize("lang", ["zh_Hans", "en"])
 def test_score_sheet_meets_wcag_aa(live_server, page, staff_user, season, lang):
