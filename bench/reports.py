@@ -202,14 +202,18 @@ def signed_in(app, staff):
 # --- timing ----------------------------------------------------------------------------------------
 
 
-def timed(work, repeat: int) -> float:
-    work()  # warm: the first run reads the database file into the page cache
-    times = []
+def timed_in_rounds(works: dict, repeat: int) -> dict:
+    """The median time of each work, measured in rounds (each work once a round, in turn), so
+    that a busy machine slows the baselines and the reports alike and the ratios hold."""
+    for work in works.values():
+        work()  # warm: the first run reads the database file into the page cache
+    times = {name: [] for name in works}
     for _ in range(repeat):
-        begin = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - begin)
-    return statistics.median(times)
+        for name, work in works.items():
+            begin = time.perf_counter()
+            work()
+            times[name].append(time.perf_counter() - begin)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def year_query():
@@ -284,26 +288,27 @@ def measure(app, client, repeat: int) -> None:
     print(f"person-visits {by_type.totals.attendance:,}, events {by_type.totals.events:,}, "
           f"unique people {by_type.unique_people:,}: the hand-written aggregates agree")
 
-    base = timed(baseline, repeat)
-    full = timed(full_baseline, repeat)
-    lines = [("bare GROUP BY over check-ins + walk-ins", base), ("full baseline: every figure by hand", full)]
-    for group_by in GROUPINGS:
-        lines.append((f"attendance_report({group_by or 'totals'})",
-                      timed(lambda g=group_by: attendance_report(query, g), repeat)))
-    lines.append(("volunteer_figures", timed(lambda: volunteer_figures(query), repeat)))
-
     def dashboard():
         response = client.get(f"/reports?period=custom&from={YEAR}-01-01&to={YEAR}-12-31&lang=en")
         assert response.status_code == 200, response.status_code
 
     dashboard()  # draws and caches the charts once, as a second visitor finds them
-    lines.append(("dashboard page /reports", timed(dashboard, max(repeat // 2, 2))))
+    works = {
+        "bare GROUP BY over check-ins + walk-ins": baseline,
+        "full baseline: every figure by hand": full_baseline,
+        **{f"attendance_report({g or 'totals'})": (lambda g=g: attendance_report(query, g)) for g in GROUPINGS},
+        "volunteer_figures": lambda: volunteer_figures(query),
+        "dashboard page /reports": dashboard,
+    }
     try:
         from outreach.reports.annual import annual_report
     except ImportError:  # the annual report is another part of the same issue
         annual_report = None
     if annual_report is not None:
-        lines.append(("annual_report (service)", timed(lambda: annual_report(YEAR, "zh_Hans"), max(repeat // 2, 2))))
+        works["annual_report (service)"] = lambda: annual_report(YEAR, "zh_Hans")
+    medians = timed_in_rounds(works, repeat)
+    lines = list(medians.items())
+    base, full = medians["bare GROUP BY over check-ins + walk-ins"], medians["full baseline: every figure by hand"]
     print()
     for label, seconds in lines:
         print(f"{label:42} {seconds * 1000:8.1f} ms   × {seconds / base:5.1f} baseline"
