@@ -133,6 +133,7 @@ def ticket(token: str):
         checked_in=services.checked_in_today(registration),
         can_cancel=registration.status != "cancelled" and not registration.checkins
         and clock.now() < registration.event.ends_at,
+        ended=services.has_ended(registration.event, clock.now()),
     ))
     return _no_store(response)
 
@@ -244,6 +245,8 @@ def self_check_in(event_id: int):
     if not services.poster_code_is_valid(event, code):
         return render_template("registration/self_checkin.html", event=event, state="stale_code"), 403
     now = clock.now()
+    if services.has_ended(event, now):
+        return render_template("registration/self_checkin.html", event=event, state="ended"), 409
     if not services.door_is_open(event, now):
         return render_template("registration/self_checkin.html", event=event, state="closed"), 409
 

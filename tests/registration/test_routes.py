@@ -482,3 +482,25 @@ def test_an_ended_event_offers_no_door_poster_nor_ticket_printing(client, ended,
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/staff/events/{ended.id}")
     assert "This event has ended: its tickets are no longer printed." in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(select(func.count(ExportJob.id))) == 0
+
+
+def test_an_ended_events_poster_code_and_tickets_say_it_has_ended(client, ended):
+    # The day's poster code is still today's, but the event is over: not "not open now".
+    response = client.get(self_checkin_url(ended))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "This event has ended." in html and "Check-in for this event is not open now." not in html
+    registration = db.session.scalar(select(Registration).where(Registration.event_id == ended.id))
+    html = client.get(f"/t/{services.ticket_token(registration)}?lang=en").get_data(as_text=True)
+    assert "This event has ended." in html and "Show this code at the door." not in html
+
+
+def test_the_printed_ticket_labels_its_number_as_the_door_asks_for_it(client, soon, tmp_path):
+    import subprocess
+
+    ticket = services.register(soon, name="王小明", phone="13812345678")
+    db.session.commit()
+    response = client.get(f"/t/{ticket.token}/ticket.pdf?lang=zh_Hans")
+    (tmp_path / "t.pdf").write_bytes(response.data)
+    text = subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"入场券编号 {ticket.registration.id}" in text

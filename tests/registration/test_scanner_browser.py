@@ -416,6 +416,25 @@ def test_offline_admission_is_checked_locally_and_synced_once(scanner, live_serv
     expect(scanner.locator('[data-total="checked_in"]')).to_have_text("3", timeout=ANSWER)
 
 
+def test_offline_the_printed_number_is_checked_against_this_events_roster(scanner, live_server, door, make_event):
+    ticket = register(door.event, name="周红", party_size=3)
+    now = datetime.now(timezone.utc)
+    other = make_event(title="少儿故事大王", starts_at=now + timedelta(minutes=20), ends_at=now + timedelta(hours=2))
+    stranger = register(other, name="赵六")
+    open_scanner(scanner, live_server, door.event_id)
+    scanner.context.set_offline(True)
+    enter_code(scanner, str(stranger.id))  # not on this event's list
+    expect_result(scanner, "error", "Not a valid ticket for this event.")
+    enter_code(scanner, f"#{ticket.id}")
+    expect_result(scanner, "ok", "Welcome, 周红 (offline).", "3 people")
+    queue = scanner.evaluate("JSON.parse(localStorage.getItem('outreach.scanner.queue'))")
+    assert [(q.get("token"), q["registration_id"]) for q in queue] == [(None, ticket.id)]
+    scanner.context.set_offline(False)
+    expect(scanner.locator("#offline-banner")).to_be_hidden(timeout=SYNC)
+    assert [c.source for c in checkins_of(ticket.id)] == ["sync"]
+    assert checkins_of(stranger.id) == []
+
+
 def test_offline_the_roster_knows_who_is_in_already(scanner, live_server, door):
     from outreach.timezone import local
 
