@@ -164,7 +164,7 @@ def schemas() -> dict:
         "CheckInIn": {
             "type": "object",
             "properties": {
-                "token": {"type": "string", "description": "The bare token or the ticket URL."},
+                "token": {"type": "string", "description": "The bare token or the ticket URL; with event_id, also the number printed on the ticket (入场券编号), read for that event only."},
                 "registration_id": {"type": "integer", "description": "Instead of a token: from the manual search."},
                 "event_id": {"type": "integer", "description": "The scanner's event; a ticket of another event is `wrong_event`."},
                 "client_key": {"type": "string", "maxLength": 64, "description": "Idempotency key: a re-sent check-in counts once."},

@@ -118,6 +118,7 @@ def event_page_context(event: Event) -> dict:
     return {
         "registration_state": services.registration_state(event, now),
         "seats_left": services.seats_left(event),
+        "door_ended": services.has_ended(event, now),
     }
 
 
@@ -132,6 +133,7 @@ def ticket(token: str):
         checked_in=services.checked_in_today(registration),
         can_cancel=registration.status != "cancelled" and not registration.checkins
         and clock.now() < registration.event.ends_at,
+        ended=services.has_ended(registration.event, clock.now()),
     ))
     return _no_store(response)
 
@@ -192,35 +194,44 @@ def door_event(event_id: int) -> Event:
 @bp.route("/scan/<int:event_id>", methods=["GET", "POST"])
 def scan(event_id: int):
     """The door's scanner. The camera needs JavaScript; without it, the same page still
-    checks in a typed code, finds a registration by name or phone, and counts walk-ins."""
+    checks in a typed code or ticket number, finds a registration by name or phone, and
+    counts walk-ins; the answer is rendered next to the form that was sent (``result_at``).
+    Once the event has ended the page is its record only, and a POST is refused (409)."""
     event = door_event(event_id)
-    outcome, error, walkins = None, None, None
+    now = clock.now()
+    ended = services.has_ended(event, now)
+    outcome, error, walkins, result_at, status = None, None, None, None, 200
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
-        try:
-            if request.form.get("add"):
-                count = 1 if request.form["add"] == "1" else request.form.get("count", type=int)
-                walkins = services.add_walkins(event, count, actor=current_user)
-            else:
-                if request.form.get("registration_id", type=int):
-                    registration = db.session.get(Registration, request.form.get("registration_id", type=int))
-                else:
-                    registration = services.find_by_token(request.form.get("code", ""))
-                outcome = services.check_in(registration, event=event, actor=current_user)
-        except OutreachError as failure:
-            db.session.rollback()
-            error = failure
+        if ended:
+            status = 409
         else:
-            db.session.commit()
-    now = clock.now()
-    query = clean_text(request.args.get("q", ""))
+            try:
+                if request.form.get("add"):
+                    result_at = "walkin"
+                    count = 1 if request.form["add"] == "1" else request.form.get("count", type=int)
+                    walkins = services.add_walkins(event, count, actor=current_user)
+                else:
+                    if request.form.get("registration_id", type=int):
+                        result_at = "search"
+                        registration = db.session.get(Registration, request.form.get("registration_id", type=int))
+                    else:
+                        result_at = "code"
+                        registration = services.find_for_door(event, request.form.get("code", ""))
+                    outcome = services.check_in(registration, event=event, actor=current_user)
+            except OutreachError as failure:
+                db.session.rollback()
+                error, status = failure, failure.status
+            else:
+                db.session.commit()
+    query = "" if ended else clean_text(request.args.get("q", ""))
     found = services.search_registrations(event, query) if query else []
     return render_template(
-        "registration/scan.html", event=event, door_open=services.door_is_open(event, now),
+        "registration/scan.html", event=event, door_open=services.door_is_open(event, now), ended=ended,
         attendance=services.attendance(event, now), outcome=outcome, error=error, walkins=walkins,
-        query=query, found=found,
-    ), (error.status if error else 200)
+        result_at=result_at, query=query, found=found,
+    ), status
 
 
 # --- self check-in by the door poster's code ------------------------------------------------
@@ -234,6 +245,8 @@ def self_check_in(event_id: int):
     if not services.poster_code_is_valid(event, code):
         return render_template("registration/self_checkin.html", event=event, state="stale_code"), 403
     now = clock.now()
+    if services.has_ended(event, now):
+        return render_template("registration/self_checkin.html", event=event, state="ended"), 409
     if not services.door_is_open(event, now):
         return render_template("registration/self_checkin.html", event=event, state="closed"), 409
 

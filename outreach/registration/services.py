@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -222,6 +223,35 @@ def find_by_token(token: str) -> Registration | None:
     return db.session.scalar(_registration_by_digest(), {"digest": digest})
 
 
+#: The number printed on a ticket (入场券编号, the registration's id), as a person types it:
+#: "42", "#42", "No. 42", "编号 42"; full-width digits are read as digits (NFKC).
+_PRINTED_NUMBER = re.compile(r"^(?:(?:no|nr|#|编号|入场券编号|入场券)[.:：]?\s*)?#?\s*(\d{1,10})$", re.IGNORECASE)
+
+
+def printed_number(text: str | None) -> int | None:
+    """The ticket number in what the door typed, when that is all it typed; else None."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    match = _PRINTED_NUMBER.match(text)
+    return int(match.group(1)) if match else None
+
+
+def find_for_door(event: Event, text: str) -> Registration | None:
+    """What the door typed or scanned for ``event``: a ticket token, a ticket URL, or the
+    number printed on the ticket. The number is short and guessable, so it is no credential
+    on its own: it is read only here, by someone who may work this event's door (the caller
+    checks), and only for this event. A number of another event's ticket raises
+    ``wrong_event`` (without naming that event); an unknown one gives None."""
+    number = printed_number(text)
+    if number is None:
+        return find_by_token(text)
+    registration = db.session.get(Registration, number)
+    if registration is None:
+        return None
+    if registration.event_id != event.id:
+        raise RegistrationError("wrong_event", _l("This ticket number belongs to another event."))
+    return registration
+
+
 def cancel(registration: Registration, *, actor=None, now: datetime | None = None) -> Registration:
     """Cancel a registration (twice is not an error) and give its seats to the waiting list.
 
@@ -342,6 +372,12 @@ def checkin_window(event: Event, when: datetime) -> tuple[datetime, datetime] | 
         closes = min(datetime.combine(day, event.daily_closes_at, tzinfo=tz), event.ends_at)
         return opens - early, closes
     return event.starts_at - early, event.ends_at
+
+
+def has_ended(event: Event, now: datetime) -> bool:
+    """The event is over for the door: its end has passed, or it was completed or
+    cancelled. Its scanner, door poster and printed tickets are then history, not work."""
+    return event.status in ("completed", "cancelled") or now > event.ends_at
 
 
 def door_is_open(event: Event, when: datetime) -> bool:

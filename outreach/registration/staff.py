@@ -84,7 +84,7 @@ def manage(event_id: int):
     return render_template(
         "registration/manage.html", event=event, attendance=services.attendance(event, now),
         registrations=registrations, conflicts=conflicts, jobs=jobs, action_form=ActionForm(),
-        move_form=_move_form(event), door_open=services.door_is_open(event, now),
+        move_form=_move_form(event), door_open=services.door_is_open(event, now), ended=services.has_ended(event, now),
         waiting=[r for r in registrations if r.status == "waitlisted"],
         duplicate_form=DuplicateForm(), headcount_form=_headcount_form(event, local_date(now)),
         walkins_by_day=services.walkins_by_day(event),
@@ -196,6 +196,12 @@ def undo_check_in(event_id: int, checkin_id: int):
     return _act(event.id, action)
 
 
+def _ended(event: Event, message: str):
+    """The answer of a door tool asked for after the event: said on the event's page."""
+    flash(message, "error")
+    return see_other("registration_staff.manage", event_id=event.id)
+
+
 # --- the door poster for self check-in -------------------------------------------------------
 
 
@@ -207,8 +213,11 @@ def _self_checkin_url(event: Event) -> str:
 @bp.get("/<int:event_id>/door-poster.pdf")
 @role_required("staff")
 def door_poster(event_id: int):
-    """Today's door poster: its code changes every day, so it is printed each morning."""
+    """Today's door poster: its code changes every day, so it is printed each morning.
+    An event that has ended has no door to put it on: 409, back on its page."""
     event = _event_or_404(event_id)
+    if services.has_ended(event, clock.now()):
+        return _ended(event, _("This event has ended: there is no door poster to print."))
     locale = current_locale()
     html = render_template(
         "registration/door_poster_pdf.html", event=event, qr=qr.qr_data_uri(_self_checkin_url(event)),
@@ -226,6 +235,8 @@ def export_tickets(event_id: int):
     event = _event_or_404(event_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if services.has_ended(event, clock.now()):
+        return _ended(event, _("This event has ended: its tickets are no longer printed."))
     job = documents.start_ticket_export(event, actor=current_user, locale=current_locale())
     db.session.commit()
     documents.run_in_background(current_app._get_current_object(), job.id, request.host_url)

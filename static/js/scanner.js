@@ -33,6 +33,8 @@
   var $ = function (id) { return document.getElementById(id); };
   var ui = {
     result: $("scan-result"),
+    codeResult: $("code-result"),
+    searchResult: $("search-result"),
     banner: $("offline-banner"),
     video: $("camera-video"),
     frame: document.querySelector(".camera-frame"),
@@ -101,6 +103,13 @@
     var at = text.lastIndexOf("/t/");
     if (at >= 0) text = text.slice(at + 3);
     return text.split("?")[0].split("#")[0].replace(/^\/+|\/+$/g, "");
+  }
+
+  /** The number printed on a ticket (入场券编号), when that is all that was typed (as the server reads it). */
+  function printedNumber(text) {
+    text = String(text || "").normalize("NFKC").trim();
+    var match = /^(?:(?:no|nr|#|编号|入场券编号|入场券)[.:：]?\s*)?#?\s*(\d{1,10})$/i.exec(text);
+    return match ? parseInt(match[1], 10) : null;
   }
 
   function sha256Hex(text) {
@@ -200,18 +209,64 @@
   // --- the answer panel and its sound ---------------------------------------------------
 
   var busyTimer = null;
+  var IDLE_TEXT = ui.result ? ui.result.querySelector(".result-text").textContent : "";
 
-  function showResult(state, title, detail) {
-    clearTimeout(busyTimer);
-    ui.result.dataset.state = state;
-    ui.result.querySelector(".result-text").textContent = title;
-    ui.result.querySelector(".result-detail").textContent = detail || "";
+  /** The panel next to what the volunteer used: the camera's at the top, the others
+   * beside the code field and the search. Each is a live region from the start. */
+  function panelFor(where) {
+    if (where === "code") return ui.codeResult;
+    if (where === "search") return ui.searchResult;
+    return ui.result;
   }
 
-  function showBusy() {
+  function fillPanel(panel, state, title, detail) {
+    panel.dataset.state = state;
+    panel.textContent = "";
+    if (!title) return;
+    var head = document.createElement("p");
+    head.className = "result-title";
+    var icon = document.createElement("span");
+    icon.className = "result-icon";
+    icon.setAttribute("aria-hidden", "true");
+    var text = document.createElement("span");
+    text.className = "result-text";
+    text.textContent = title;
+    head.appendChild(icon);
+    head.appendChild(text);
+    var more = document.createElement("p");
+    more.className = "result-detail";
+    more.textContent = detail || "";
+    panel.appendChild(head);
+    panel.appendChild(more);
+  }
+
+  /** An older answer elsewhere on the page is put away without being read out again. */
+  function clearPanel(panel) {
+    if (panel === ui.result) {
+      if (panel.dataset.state === "idle") return;
+      panel.setAttribute("aria-live", "off");
+      fillPanel(panel, "idle", IDLE_TEXT, "");
+      setTimeout(function () { panel.setAttribute("aria-live", "assertive"); }, 0);
+    } else {
+      fillPanel(panel, "idle", "", "");
+    }
+  }
+
+  function showResult(state, title, detail, where) {
+    clearTimeout(busyTimer);
+    var panel = panelFor(where);
+    [ui.result, ui.codeResult, ui.searchResult].forEach(function (other) {
+      if (other && other !== panel) clearPanel(other);
+    });
+    fillPanel(panel, state, title, detail);
+    // Where the volunteer is looking: on a phone the top of the page is far away.
+    if (panel.scrollIntoView) panel.scrollIntoView({ block: "nearest" });
+  }
+
+  function showBusy(where) {
     // Only when the server is slow: a quick answer should not be announced twice.
     clearTimeout(busyTimer);
-    busyTimer = setTimeout(function () { showResult("busy", T.checking, ""); }, 300);
+    busyTimer = setTimeout(function () { showResult("busy", T.checking, "", where); }, 300);
   }
 
   var audio = null;
@@ -447,28 +502,28 @@
 
   function peopleOf(n) { return plural(T.people, n); }
 
-  function showAnswer(answer) {
+  function showAnswer(answer, where) {
     var data = answer.data;
     if (answer.ok && data && data.registration) {
       var registration = data.registration;
       if (data.result === "checked_in") {
-        showResult("ok", fill(T.welcome, { name: registration.name }), peopleOf(registration.party_size));
+        showResult("ok", fill(T.welcome, { name: registration.name }), peopleOf(registration.party_size), where);
         beep("ok");
       } else {
         showResult("warn", fill(T.alreadyCheckedIn, { time: clockOf(data.checked_in_at) }),
-          registration.name + " · " + peopleOf(registration.party_size));
+          registration.name + " · " + peopleOf(registration.party_size), where);
         beep("warn");
       }
       rosterAdmitted(registration.id, data.checked_in_at);
       refreshTotals();
       return;
     }
-    showResult("error", errorMessage(answer), "");
+    showResult("error", errorMessage(answer), "", where);
     beep("error");
   }
 
-  function refuse(message) {
-    showResult("error", message, "");
+  function refuse(message, where) {
+    showResult("error", message, "", where);
     beep("error");
   }
 
@@ -486,23 +541,25 @@
   function admitOffline(lookup, body) {
     updateBanner();
     var roster = loadRoster();
-    if (!roster) return Promise.resolve(refuse(T.noRoster));
+    var where = lookup.where;
+    if (!roster) return Promise.resolve(refuse(T.noRoster, where));
     var found;
     if (lookup.token !== undefined) {
-      if (!(window.crypto && crypto.subtle)) return Promise.resolve(refuse(T.noCrypto));
+      if (!(window.crypto && crypto.subtle)) return Promise.resolve(refuse(T.noCrypto, where));
       found = sha256Hex(lookup.token).then(function (digest) {
         return roster.entries.filter(function (e) { return e.digest === digest; })[0];
       });
     } else {
-      found = Promise.resolve(roster.entries.filter(function (e) { return e.id === lookup.registrationId; })[0]);
+      var id = lookup.number !== undefined ? lookup.number : lookup.registrationId;
+      found = Promise.resolve(roster.entries.filter(function (e) { return e.id === id; })[0]);
     }
     return found.then(function (entry) {
-      if (!entry) return refuse(T.notValidHere);
-      if (entry.status === "cancelled") return refuse(T.cancelled);
-      if (entry.status === "waitlisted") return refuse(T.waitlisted);
+      if (!entry) return refuse(T.notValidHere, where);
+      if (entry.status === "cancelled") return refuse(T.cancelled, where);
+      if (entry.status === "waitlisted") return refuse(T.waitlisted, where);
       var earlier = admittedEarlier(entry, roster);
       if (earlier) {
-        showResult("warn", fill(T.alreadyCheckedIn, { time: earlier }), entry.name + " · " + peopleOf(entry.party_size));
+        showResult("warn", fill(T.alreadyCheckedIn, { time: earlier }), entry.name + " · " + peopleOf(entry.party_size), where);
         beep("warn");
         return null;
       }
@@ -518,7 +575,7 @@
       if (lookup.token !== undefined) item.token = lookup.token;
       enqueue(item);
       addToTotals(entry.party_size, 0);
-      showResult("ok", fill(T.welcomeOffline, { name: entry.name }), peopleOf(entry.party_size) + " · " + T.offlineQueued);
+      showResult("ok", fill(T.welcomeOffline, { name: entry.name }), peopleOf(entry.party_size) + " · " + T.offlineQueued, where);
       beep("ok");
       return item;
     });
@@ -527,11 +584,14 @@
   /** Check in by ticket (token or URL) or by registration id; resolves to what the row should show. */
   function checkIn(lookup) {
     var body = { event_id: EVENT_ID, client_key: uuid(), device_id: deviceId };
-    if (lookup.token !== undefined) body.token = lookup.token; else body.registration_id = lookup.registrationId;
-    showBusy();
+    // A printed number is sent as typed, with the event: the server reads it for this door only.
+    if (lookup.token !== undefined) body.token = lookup.token;
+    else if (lookup.number !== undefined) body.token = String(lookup.number);
+    else body.registration_id = lookup.registrationId;
+    showBusy(lookup.where);
     return api("POST", URLS.checkin, body).then(function (answer) {
       if (answer.status >= 500) return admitOffline(lookup, body).then(function (item) { return item && { at: deviceClockOf(item.scanned_at) }; });
-      showAnswer(answer);
+      showAnswer(answer, lookup.where);
       updateBanner();
       if (answer.ok && answer.data) return { at: clockOf(answer.data.checked_in_at) };
       return null;
@@ -540,10 +600,12 @@
     });
   }
 
-  function checkInText(text) {
+  function checkInText(text, where) {
+    var number = printedNumber(text);
+    if (number !== null) return checkIn({ number: number, where: where });
     var token = tokenFrom(text);
     if (!token) return Promise.resolve(null);
-    return checkIn({ token: token });
+    return checkIn({ token: token, where: where });
   }
 
   // --- the camera -----------------------------------------------------------------------
@@ -648,7 +710,7 @@
     var now = Date.now();
     var repeat = text === lastRead.text && now - lastRead.at < REPEAT_IGNORED_MS;
     lastRead = { text: text, at: now };
-    if (!repeat) checkInText(text);
+    if (!repeat) checkInText(text, "camera");
   }
 
   // --- manual entry and search ----------------------------------------------------------
@@ -704,9 +766,16 @@
         button.setAttribute("aria-describedby", name.id);
         button.addEventListener("click", function () {
           button.disabled = true;
-          checkIn({ registrationId: registration.id }).then(function (outcome) {
-            if (outcome && outcome.at) item.replaceChild(doneMark(outcome.at), button);
-            else button.disabled = false;
+          checkIn({ registrationId: registration.id, where: "search" }).then(function (outcome) {
+            if (outcome && outcome.at) {
+              // The button goes: focus stays on this row rather than falling to the page's top.
+              var mark = doneMark(outcome.at);
+              mark.tabIndex = -1;
+              item.replaceChild(mark, button);
+              mark.focus({ preventScroll: true });
+            } else {
+              button.disabled = false;
+            }
           });
         });
         item.appendChild(button);
@@ -730,6 +799,7 @@
       if (answer.status >= 500) return fallback();
       if (!answer.ok || !answer.data) return setStatus(ui.searchStatus, errorMessage(answer), true);
       renderResults(answer.data.registrations || [], false);
+      if (ui.searchStatus.scrollIntoView) (ui.searchResults.firstChild || ui.searchStatus).scrollIntoView({ block: "nearest" });
       updateBanner();
     }, fallback);
     function fallback() {
@@ -774,11 +844,20 @@
 
   // --- wiring ---------------------------------------------------------------------------
 
+  if (config.ended) {
+    // The event is over: no camera and no forms; what this device admitted offline is still sent.
+    showTotals(config.attendance);
+    updateBanner();
+    sync();
+    setInterval(sync, SYNC_EVERY_MS);
+    return;
+  }
+
   ui.codeForm.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = ui.code.value;
     ui.code.value = "";
-    checkInText(text);
+    checkInText(text, "code");
     ui.code.focus();
   });
 

@@ -334,3 +334,25 @@ def test_parallel_walkins_with_one_client_key_count_once(app, soon, staff):
     assert statuses == [201] * 8
     assert db.session.scalar(select(func.count(WalkIn.id))) == 1
     assert db.session.scalar(select(func.sum(WalkIn.count))) == 3
+
+
+def test_the_printed_ticket_number_checks_in_at_its_own_events_door_only(client, soon, make_event, make_user, api_token, staff):
+    mine = services.register(soon, name="王小明", phone="13812345678", party_size=2).registration
+    other_event = make_event(title="少儿故事大王", starts_at=soon.starts_at)
+    theirs = services.register(other_event, name="赵六", phone="13812345679").registration
+    db.session.commit()
+    mine_id, theirs_id = mine.id, theirs.id
+    # Without the event it stands for nothing; another event's number is the wrong event.
+    response = client.post("/api/v1/checkins", json={"token": str(mine_id)}, headers=staff)
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "invalid_ticket"
+    response = client.post("/api/v1/checkins", json={"token": str(theirs_id), "event_id": soon.id}, headers=staff)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "wrong_event"
+    outsider = api_token(make_user("volunteer"))  # no shift at this event
+    response = client.post("/api/v1/checkins", json={"token": str(mine_id), "event_id": soon.id}, headers=outsider)
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+    response = client.post("/api/v1/checkins", json={"token": str(mine_id), "event_id": soon.id}, headers=staff)
+    body = response.get_json()
+    assert response.status_code == 200 and body["result"] == "checked_in"
+    assert body["registration"] == {"id": mine_id, "name": "王小明", "party_size": 2, "event_id": soon.id}
+    assert set(body) == {"result", "checked_in_at", "checkin_id", "conflict", "registration"}

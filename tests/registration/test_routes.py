@@ -11,6 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from outreach.extensions import db
+from outreach.platform.models import ExportJob
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration, WalkIn
 from tests.helpers import assert_valid_html, csrf_token_from, in_days
@@ -359,3 +360,147 @@ def test_staff_duplicate_an_event_from_its_page(client, soon, make_user, login):
     response = client.post(f"/staff/events/{soon.id}/duplicate", data={"csrf_token": csrf, "starts_at": ""})
     assert response.status_code == 303
     assert db.session.scalar(select(func.count(Event.id))) == 2
+
+
+# --- the door: the printed ticket number, answers where they were asked, ended events -------
+
+
+def test_the_printed_ticket_number_is_accepted_at_its_own_events_door(client, soon, make_event, make_user, login):
+    ticket = services.register(soon, name="王小明", phone="13812345678", party_size=2)
+    other_event = make_event(title="少儿故事大王", starts_at=soon.starts_at)
+    stranger = services.register(other_event, name="赵六", phone="13812345679")
+    db.session.commit()
+    login(make_user("staff"))
+    url = f"/scan/{soon.id}?lang=en"
+    csrf = csrf_token_from(client, url)
+    # Another event's number: refused, and its title is not told.
+    response = client.post(url, data={"csrf_token": csrf, "code": str(stranger.registration.id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "This ticket number belongs to another event." in html and "少儿故事大王" not in html
+    unknown = max(ticket.registration.id, stranger.registration.id) + 100
+    response = client.post(url, data={"csrf_token": csrf, "code": str(unknown)})
+    assert response.status_code == 404 and "This is not a valid ticket." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+    # As it is printed ("Ticket no." 入场券编号) and as people type it.
+    response = client.post(url, data={"csrf_token": csrf, "code": f" No. {ticket.registration.id} "})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Welcome, 王小明." in html and "2 people" in html
+    full_width = str(ticket.registration.id).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    response = client.post(url, data={"csrf_token": csrf, "code": full_width})
+    assert 'data-state="warn"' in response.get_data(as_text=True)
+    assert [c.registration_id for c in db.session.scalars(select(CheckIn))] == [ticket.registration.id]
+
+
+def test_the_printed_number_is_no_credential_anywhere_else(client, soon):
+    ticket = services.register(soon, name="王小明", phone="13812345678")
+    db.session.commit()
+    number = ticket.registration.id
+    assert client.get(f"/t/{number}").status_code == 404
+    assert client.get(f"/api/v1/tickets/{number}").status_code == 404
+    assert client.get(f"/scan/{soon.id}").status_code == 302  # to the sign-in page
+
+
+def test_without_javascript_each_answer_is_rendered_beside_its_form(client, soon, make_user, login):
+    ticket = services.register(soon, name="王小明", phone="13812345678", party_size=3)
+    db.session.commit()
+    login(make_user("staff"))
+    url = f"/scan/{soon.id}?lang=en"
+    page = client.get(url).get_data(as_text=True)
+    # Each form sends the browser back to its own answer; a fragment alone keeps ?lang= and ?q=.
+    assert '<form id="code-form" method="post" action="#code-result"' in page
+    assert '<form id="walkin-form" class="walkin-form" method="post" action="#walkin-status"' in page
+    assert '<form id="search-form" method="get" action="#find"' in page
+    csrf = csrf_token_from(client, url)
+    html = client.post(url, data={"csrf_token": csrf, "code": ticket.token}).get_data(as_text=True)
+    code_panel = re.search(r'<div id="code-result"[^>]*>(.*?)</div>', html, re.S)
+    assert 'data-state="ok"' in code_panel.group(0) and "Welcome, 王小明." in code_panel.group(1)
+    assert re.search(r'<div id="scan-result"[^>]*data-state="idle"', html)
+    # The answer sits right above the field it answers.
+    assert html.index('id="manual-heading"') < html.index('id="code-result"') < html.index('id="ticket-code"')
+    html = client.post(url, data={"csrf_token": csrf, "add": "n", "count": "0"}).get_data(as_text=True)
+    assert re.search(r'<p id="walkin-status" class="action-status is-error"[^>]*>Enter a whole number from 1 to 10000.</p>', html)
+    html = client.post(f"{url}&q=王", data={"csrf_token": csrf, "registration_id": str(ticket.registration.id)}).get_data(as_text=True)
+    search_panel = re.search(r'<div id="search-result"[^>]*>(.*?)</div>', html, re.S)
+    assert 'data-state="warn"' in search_panel.group(0) and "Already checked in at" in search_panel.group(1)
+    assert 'name="registration_id"' in html  # the list is still there, under the answer
+
+
+@pytest.fixture
+def ended(make_event):
+    """A lecture that ended an hour ago, where 王小明's party of two was admitted."""
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=30)
+    event = make_event(title="星海讲坛 第14期", title_en="Xinghai Forum No. 14", starts_at=start, ends_at=start + timedelta(hours=2))
+    ticket = services.register(event, name="王小明", phone="13812345678", party_size=2)
+    services.check_in(ticket.registration, event=event)
+    event.starts_at, event.ends_at = event.starts_at - timedelta(hours=3, minutes=30), event.ends_at - timedelta(hours=3, minutes=30)
+    db.session.commit()
+    return event
+
+
+def test_an_ended_events_scanner_is_its_record_only(client, ended, make_user, login):
+    login(make_user("staff"))
+    url = f"/scan/{ended.id}?lang=en"
+    response = client.get(url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This event has ended." in html and "Its door is closed: there is nothing more to scan." in html
+    assert '<dd data-total="checked_in">2</dd>' in html
+    for live in ('id="ticket-code"', 'id="walkin-form"', 'id="search-form"', 'id="camera-toggle"', "Check-in for this event is not open now."):
+        assert live not in html
+    assert f'href="/staff/events/{ended.id}"' in html
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get(f"/staff/events/{ended.id}").get_data(as_text=True)).group(1)
+    response = client.post(url, data={"csrf_token": csrf, "add": "1"})
+    assert response.status_code == 409 and "This event has ended." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(WalkIn.id))) == 0
+
+
+def test_a_completed_or_cancelled_event_has_ended_at_the_door(client, soon, make_user, login):
+    login(make_user("staff"))
+    soon.status = "completed"
+    db.session.commit()
+    html = client.get(f"/scan/{soon.id}?lang=en").get_data(as_text=True)
+    assert "This event has ended." in html and 'id="ticket-code"' not in html
+    soon.status = "cancelled"
+    db.session.commit()
+    html = client.get(f"/scan/{soon.id}?lang=en").get_data(as_text=True)
+    assert "This event has been cancelled." in html and 'id="ticket-code"' not in html
+
+
+def test_an_ended_event_offers_no_door_poster_nor_ticket_printing(client, ended, make_user, login):
+    login(make_user("staff"))
+    page = client.get(f"/staff/events/{ended.id}?lang=en").get_data(as_text=True)
+    assert "This event has ended. Its door is closed: no scanner, door poster or ticket printing." in page
+    assert f"/scan/{ended.id}" not in page and "door-poster.pdf" not in page and "tickets-export" not in page
+    assert f"/scan/{ended.id}" not in client.get(f"/events/{ended.id}?lang=en").get_data(as_text=True)
+
+    response = client.get(f"/staff/events/{ended.id}/door-poster.pdf?lang=en")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/staff/events/{ended.id}")
+    assert "This event has ended: there is no door poster to print." in client.get(response.headers["Location"]).get_data(as_text=True)
+    csrf = csrf_token_from(client, f"/staff/events/{ended.id}")
+    response = client.post(f"/staff/events/{ended.id}/tickets-export?lang=en", data={"csrf_token": csrf})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/staff/events/{ended.id}")
+    assert "This event has ended: its tickets are no longer printed." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(func.count(ExportJob.id))) == 0
+
+
+def test_an_ended_events_poster_code_and_tickets_say_it_has_ended(client, ended):
+    # The day's poster code is still today's, but the event is over: not "not open now".
+    response = client.get(self_checkin_url(ended))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "This event has ended." in html and "Check-in for this event is not open now." not in html
+    registration = db.session.scalar(select(Registration).where(Registration.event_id == ended.id))
+    html = client.get(f"/t/{services.ticket_token(registration)}?lang=en").get_data(as_text=True)
+    assert "This event has ended." in html and "Show this code at the door." not in html
+
+
+def test_the_printed_ticket_labels_its_number_as_the_door_asks_for_it(client, soon, tmp_path):
+    import subprocess
+
+    ticket = services.register(soon, name="王小明", phone="13812345678")
+    db.session.commit()
+    response = client.get(f"/t/{ticket.token}/ticket.pdf?lang=zh_Hans")
+    (tmp_path / "t.pdf").write_bytes(response.data)
+    text = subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"入场券编号 {ticket.registration.id}" in text

@@ -91,8 +91,10 @@ def enter_code(page, text):
     page.click("#code-form button[type=submit]")
 
 
-def expect_result(page, state, *texts):
-    result = page.locator("#scan-result")
+def expect_result(page, state, *texts, panel="#code-result"):
+    """The answer in ``panel``: the one beside the code field (typed codes), the search
+    (one-tap check-in) or the camera (``#scan-result``, at the top)."""
+    result = page.locator(panel)
     expect(result).to_have_attribute("data-state", state, timeout=ANSWER)
     for text in texts:
         expect(result).to_contain_text(text)
@@ -130,7 +132,7 @@ def test_camera_reads_a_ticket_and_admits_the_party_once(chromium, live_server, 
         page.on("request", lambda r: posts.append(r.post_data) if r.method == "POST" and r.url.endswith("/api/v1/checkins") else None)
         sign_in(page, live_server, door.staff)
         page.goto(f"{live_server}/scan/{door.event_id}?lang=en")
-        expect_result(page, "ok", "Welcome, 王小明.", "3 people")
+        expect_result(page, "ok", "Welcome, 王小明.", "3 people", panel="#scan-result")
         expect(page.locator('[data-total="checked_in"]')).to_have_text("3", timeout=ANSWER)
         expect(page.locator('[data-total="attendance"]')).to_have_text("3")
         expect(page.locator("#camera-toggle")).to_have_text("Stop the camera")
@@ -203,7 +205,7 @@ def test_search_by_name_and_one_tap_check_in(scanner, live_server, door):
     expect(rows.first).to_contain_text("刘建国")
     expect(rows.first).to_contain_text("4 people")
     rows.first.get_by_role("button", name="Check in").click()
-    expect_result(scanner, "ok", "Welcome, 刘建国.", "4 people")
+    expect_result(scanner, "ok", "Welcome, 刘建国.", "4 people", panel="#search-result")
     expect(rows.first).to_contain_text("Checked in at")
     expect(rows.first.get_by_role("button")).to_have_count(0)
     assert len(checkins_of(ticket.id)) == 1
@@ -215,6 +217,146 @@ def test_search_by_name_and_one_tap_check_in(scanner, live_server, door):
     scanner.fill("#search-q", "nobody")
     scanner.click("#search-form button[type=submit]")
     expect(scanner.locator("#search-status")).to_have_text("No registration matches.", timeout=ANSWER)
+
+
+# --- on a phone: every answer where the volunteer is looking -----------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+#: Records the pitch of every beep (scanner.js: 1320 Hz yes, 440 Hz twice "look", 262 Hz twice no).
+RECORD_BEEPS = """
+window.__beeps = [];
+const start = OscillatorNode.prototype.start;
+OscillatorNode.prototype.start = function (...args) { window.__beeps.push(this.frequency.value); return start.apply(this, args); };
+"""
+
+
+def in_viewport(page, selector) -> bool:
+    """Wholly inside the visible window (by the browser's layout, so also without JavaScript)."""
+    box = page.locator(selector).bounding_box()
+    return box is not None and box["height"] > 0 and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+
+
+@pytest.fixture
+def phone(chromium, live_server, door):
+    """Staff on a 390 x 844 phone screen, CSP enforced, beeps recorded."""
+    context = chromium.new_context(locale="en-GB", viewport=PHONE)
+    context.add_init_script(RECORD_BEEPS)
+    page = context.new_page()
+    page.problems = watch_for_errors(page)
+    sign_in(page, live_server, door.staff)
+    yield page
+    problems = page.problems
+    context.close()
+    assert problems == []
+
+
+def beeps(page) -> list[float]:
+    return page.evaluate("window.__beeps.splice(0)")
+
+
+def test_on_a_phone_a_typed_codes_answer_is_beside_the_field_read_out_and_heard(phone, live_server, door, make_event):
+    now = datetime.now(timezone.utc)
+    other = make_event(title="少儿故事大王", starts_at=now + timedelta(minutes=20), ends_at=now + timedelta(hours=2))
+    stranger = register(other, name="赵六")
+    ticket = register(door.event, name="陈静", party_size=2)
+    open_scanner(phone, live_server, door.event_id)
+    assert not in_viewport(phone, "#code-form")  # far below the top of the page
+    enter_code(phone, stranger.token)
+    result = expect_result(phone, "error", "This ticket is for another event")
+    expect(result).to_have_attribute("aria-live", "assertive")
+    assert in_viewport(phone, "#code-result") and in_viewport(phone, "#ticket-code")
+    assert not in_viewport(phone, "#scan-result")
+    expect(phone.locator("#ticket-code")).to_be_focused()  # ready for the next code
+    assert beeps(phone) == [262, 262]
+    assert checkins_of(stranger.id) == []
+
+    enter_code(phone, str(ticket.id))  # the number printed on the ticket
+    expect_result(phone, "ok", "Welcome, 陈静.", "2 people")
+    assert in_viewport(phone, "#code-result")
+    assert beeps(phone) == [1320]
+    assert len(checkins_of(ticket.id)) == 1
+    enter_code(phone, str(stranger.id))  # another event's number
+    expect_result(phone, "error", "This ticket number belongs to another event.")
+    assert checkins_of(stranger.id) == []
+
+
+def test_on_a_phone_a_searched_check_ins_answer_is_beside_the_list_and_keeps_focus(phone, live_server, door):
+    for n in range(6):
+        register(door.event, name=f"刘{n}号", party_size=1, phone=f"1390000{n:04d}")
+    ticket = register(door.event, name="刘建国", party_size=4)
+    open_scanner(phone, live_server, door.event_id)
+    phone.fill("#search-q", "刘")
+    phone.click("#search-form button[type=submit]")
+    rows = phone.locator("#search-results li")
+    expect(rows).to_have_count(7, timeout=ANSWER)
+    row = rows.filter(has_text="刘建国")
+    row.get_by_role("button", name="Check in").click()
+    result = expect_result(phone, "ok", "Welcome, 刘建国.", "4 people", panel="#search-result")
+    expect(result).to_have_attribute("aria-live", "assertive")
+    assert in_viewport(phone, "#search-result")
+    expect(row.locator(".done")).to_be_focused()  # not lost to the top of the page with its button
+    assert beeps(phone) == [1320]
+    expect(phone.locator("#code-result")).to_be_empty()
+    assert len(checkins_of(ticket.id)) == 1
+
+
+def test_on_a_phone_without_javascript_the_answer_is_where_the_form_was(chromium, live_server, door, make_event):
+    now = datetime.now(timezone.utc)
+    other = make_event(title="少儿故事大王", starts_at=now + timedelta(minutes=20), ends_at=now + timedelta(hours=2))
+    stranger = register(other, name="赵六")
+    ticket = register(door.event, name="陈静", party_size=2)
+    context = chromium.new_context(java_script_enabled=False, locale="en-GB", viewport=PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, door.staff)
+    page.goto(f"{live_server}/scan/{door.event_id}?lang=en")
+    enter_code(page, stranger.token)
+    page.wait_for_url(f"{live_server}/scan/{door.event_id}?lang=en#code-result")
+    expect(page.locator("#code-result")).to_have_attribute("data-state", "error")
+    expect(page.locator("#code-result")).to_contain_text("This ticket is for another event")
+    assert in_viewport(page, "#code-result") and in_viewport(page, "#ticket-code")
+    expect(page.locator("#scan-result")).to_have_attribute("data-state", "idle")
+
+    enter_code(page, f"No. {ticket.id}")
+    expect(page.locator("#code-result")).to_contain_text("Welcome, 陈静.")
+    assert in_viewport(page, "#code-result")
+    assert len(checkins_of(ticket.id)) == 1
+
+    page.click("#walkin-one")
+    page.wait_for_url(f"{live_server}/scan/{door.event_id}?lang=en#walkin-status")
+    expect(page.locator("#walkin-status")).to_have_text("1 walk-in counted.")
+    assert in_viewport(page, "#walkin-status")
+
+    page.fill("#search-q", "陈")
+    page.click("#search-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*q=.*#find$"))
+    page.get_by_role("button", name="Check in 陈静").click()
+    expect(page.locator("#search-result")).to_contain_text("Already checked in at")
+    assert in_viewport(page, "#search-result")
+    expect(page.locator("#search-results li")).to_have_count(1)
+    context.close()
+
+
+def test_an_ended_events_page_still_sends_what_this_device_admitted_offline(chromium, live_server, door):
+    ticket = register(door.event, name="周红", party_size=3)
+    context = chromium.new_context(locale="en-GB", viewport=PHONE)
+    page = context.new_page()
+    problems = watch_for_errors(page)
+    sign_in(page, live_server, door.staff)
+    scanned_at = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    queue = [{"type": "checkin", "event_id": door.event_id, "client_key": "5b0e0f7e-1c1e-4d6b-9a53-3f3f6d9e2a01",
+              "device_id": "door-phone", "scanned_at": scanned_at, "registration_id": ticket.id}]
+    page.evaluate("q => localStorage.setItem('outreach.scanner.queue', JSON.stringify(q))", queue)
+    door.event.status = "completed"  # marked completed before the phone came back online
+    db.session.commit()
+    page.goto(f"{live_server}/scan/{door.event_id}?lang=en")
+    expect(page.locator(".door-state")).to_have_text(re.compile("This event has ended."))
+    expect(page.locator("#ticket-code")).to_have_count(0)
+    expect(page.locator('[data-total="checked_in"]')).to_have_text("3", timeout=SYNC)
+    assert page.evaluate("localStorage.getItem('outreach.scanner.queue')") == "[]"
+    assert [c.source for c in checkins_of(ticket.id)] == ["sync"]
+    assert problems == []
+    context.close()
 
 
 # --- walk-ins ------------------------------------------------------------------------------
@@ -272,6 +414,25 @@ def test_offline_admission_is_checked_locally_and_synced_once(scanner, live_serv
     assert rows[0].source == "sync" and rows[0].client_key == queue[0]["client_key"]
     assert scanner.evaluate("JSON.parse(localStorage.getItem('outreach.scanner.queue'))") == []
     expect(scanner.locator('[data-total="checked_in"]')).to_have_text("3", timeout=ANSWER)
+
+
+def test_offline_the_printed_number_is_checked_against_this_events_roster(scanner, live_server, door, make_event):
+    ticket = register(door.event, name="周红", party_size=3)
+    now = datetime.now(timezone.utc)
+    other = make_event(title="少儿故事大王", starts_at=now + timedelta(minutes=20), ends_at=now + timedelta(hours=2))
+    stranger = register(other, name="赵六")
+    open_scanner(scanner, live_server, door.event_id)
+    scanner.context.set_offline(True)
+    enter_code(scanner, str(stranger.id))  # not on this event's list
+    expect_result(scanner, "error", "Not a valid ticket for this event.")
+    enter_code(scanner, f"#{ticket.id}")
+    expect_result(scanner, "ok", "Welcome, 周红 (offline).", "3 people")
+    queue = scanner.evaluate("JSON.parse(localStorage.getItem('outreach.scanner.queue'))")
+    assert [(q.get("token"), q["registration_id"]) for q in queue] == [(None, ticket.id)]
+    scanner.context.set_offline(False)
+    expect(scanner.locator("#offline-banner")).to_be_hidden(timeout=SYNC)
+    assert [c.source for c in checkins_of(ticket.id)] == ["sync"]
+    assert checkins_of(stranger.id) == []
 
 
 def test_offline_the_roster_knows_who_is_in_already(scanner, live_server, door):
@@ -334,7 +495,7 @@ def test_page_in_english(scanner, live_server, door):
     for text in ["Door check-in", "Check-in is open.", "Attendance so far", "Checked in", "Registered",
                  "Walk-ins", "Attendance", "Enter a code", "Find a registration"]:
         expect(main).to_contain_text(text)
-    expect(scanner.get_by_label("Ticket code or link")).to_be_visible()
+    expect(scanner.get_by_label("Ticket number, code or link")).to_be_visible()
     expect(scanner.get_by_label("Name or last digits of the phone number")).to_be_visible()
     expect(scanner.get_by_label("Number of people")).to_be_visible()
     expect(scanner.locator("#scan-result")).to_have_attribute("aria-live", "assertive")
@@ -357,7 +518,7 @@ def test_page_in_chinese(scanner, live_server, door):
     main = scanner.locator("main")
     for text in ["现场签到", "目前到场", "已签到", "现场入场", "输入入场码", "查找报名"]:
         expect(main).to_contain_text(text)
-    expect(scanner.get_by_label("入场码或链接")).to_be_visible()
+    expect(scanner.get_by_label("入场券编号、入场码或链接")).to_be_visible()
     expect(scanner.locator("#camera-switch")).to_have_text("切换摄像头")
     enter_code(scanner, ticket.token)
     expect_result(scanner, "ok", "欢迎，王小明。", "3 人")
@@ -373,7 +534,7 @@ def test_page_renders_without_javascript(chromium, live_server, door):
     expect(page.locator("#ticket-code")).to_be_visible()
     expect(page.locator("#walkin-one")).to_be_visible()
     expect(page.locator("#walkin-count")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("The scanner needs JavaScript")
+    expect(page.locator("main")).to_contain_text("The camera needs JavaScript")
     expect(page.locator("#camera-toggle")).to_be_hidden()
     context.close()
 
@@ -426,16 +587,16 @@ def test_scanner_meets_wcag_aa(chromium, live_server, door, lang):
     open_scanner(page, live_server, door.event_id, lang=lang)
     assert axe_violations(page) == []
     enter_code(page, ok.token)
-    expect(page.locator("#scan-result")).to_have_attribute("data-state", "ok", timeout=ANSWER)
+    expect(page.locator("#code-result")).to_have_attribute("data-state", "ok", timeout=ANSWER)
     page.fill("#search-q", "郑")
     page.click("#search-form button[type=submit]")
     expect(page.locator("#search-results li")).to_have_count(1, timeout=ANSWER)
     assert axe_violations(page) == []
     enter_code(page, ok.token)
-    expect(page.locator("#scan-result")).to_have_attribute("data-state", "warn", timeout=ANSWER)
+    expect(page.locator("#code-result")).to_have_attribute("data-state", "warn", timeout=ANSWER)
     assert axe_violations(page) == []
     enter_code(page, cancelled.token)
-    expect(page.locator("#scan-result")).to_have_attribute("data-state", "error", timeout=ANSWER)
+    expect(page.locator("#code-result")).to_have_attribute("data-state", "error", timeout=ANSWER)
     page.context.set_offline(True)
     page.click("#walkin-one")
     expect(page.locator("#offline-banner")).to_be_visible(timeout=ANSWER)
