@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, send_from_directory
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from outreach.paths import MIGRATIONS, STATIC, TEMPLATES
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     _import_models()
     _init_extensions(app)
     _register_blueprints(app)
+    _register_favicon(app)
     _register_cli(app)
 
     from outreach.errors import register_error_handlers
@@ -134,6 +135,15 @@ def _register_blueprints(app: Flask) -> None:
         csrf.exempt(child)  # nested blueprints are not covered by the parent's exemption
         api_bp.register_blueprint(child)
     app.register_blueprint(api_bp)
+
+
+def _register_favicon(app: Flask) -> None:
+    """Browsers ask for ``/favicon.ico`` at the root whatever the pages link: answer it from static/."""
+
+    def favicon():
+        return send_from_directory(STATIC, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=7 * 24 * 3600)
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
 
 def _register_cli(app: Flask) -> None:

@@ -27,8 +27,11 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def home_for(user) -> str:
+    """Where a person lands after signing in: staff on their home, a volunteer on their own page."""
     if has_role(user, "staff"):
         return url_for("staff.home")
+    if has_role(user, "volunteer"):
+        return url_for("volunteers.me")
     return url_for("events.programme")
 
 

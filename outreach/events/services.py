@@ -394,8 +394,9 @@ _COPIED = (
 
 def duplicate_event(event: Event, *, starts_at: datetime, actor=None) -> Event:
     """A draft copy of ``event`` starting at ``starts_at``: the same length, registration
-    window moved along, its partners, the next session number of its series, and its
-    volunteer shifts moved by the same amount. Registrations are not copied."""
+    window moved along, its partners, and its volunteer shifts moved by the same amount.
+    A session of a series becomes the series' next session, titled as a new one
+    (``session_titles``) for staff to add its topic. Registrations are not copied."""
     if not isinstance(starts_at, datetime):
         raise ValidationError({"starts_at": _l("Give the date and time the event starts.")})
     delta = starts_at - event.starts_at
@@ -408,7 +409,10 @@ def duplicate_event(event: Event, *, starts_at: datetime, actor=None) -> Event:
     if event.registration_closes_at:
         copy.registration_closes_at = event.registration_closes_at + delta
     if event.series_id is not None:
+        # The next session: its own number, and the series' titles to give its topic in, not
+        # the old session's number and topic (星海讲坛 第15期：… copied as No. 19).
         copy.session_number = next_session_number(event.series_id)
+        copy.title, copy.title_en = session_titles(event.series, copy.session_number)
     found = booking.clashes(
         venue=event.venue, starts_at=copy.starts_at, ends_at=copy.ends_at,
         setup_minutes=copy.setup_minutes, teardown_minutes=copy.teardown_minutes,
@@ -560,6 +564,12 @@ def parse_exhibit_lines(text: str) -> tuple[list[dict], dict]:
             continue
         rows.append(row)
     return rows, errors
+
+
+def session_titles(series: Series, number: int) -> tuple[str, str | None]:
+    """The titles a new session starts from, in each title field's own language:
+    星海讲坛 第15期 / Xinghai Forum No. 15 (no English title when the series has no English name)."""
+    return f"{series.name} 第{number}期", (f"{series.name_en} No. {number}" if series.name_en else None)
 
 
 def next_session_number(series_id: int) -> int:

@@ -76,6 +76,9 @@ def duplicate_event(event_id: int):
         "A draft copy is made, with %(num)s volunteer shifts. Check it and publish it.",
         shifts,
     ), "success")
+    if copy.series is not None:
+        flash(_("It is No. %(number)s of %(series)s: give it its topic, and check its description and speaker.",
+                number=copy.session_number, series=copy.series.display_name(current_locale())), "warning")
     return see_other("registration_staff.manage", event_id=copy.id)
 
 
@@ -152,9 +155,9 @@ def _propose_next_session(form: EventForm, series: Series | None) -> None:
         return
     number = services.next_session_number(series.id)
     form.series_id.data, form.session_number.data = series.id, number
-    form.title.data = f"{series.name} 第{number}期"
-    if series.name_en:
-        form.title_en.data = f"{series.name_en} No. {number}"
+    form.title.data, title_en = services.session_titles(series, number)
+    if title_en:
+        form.title_en.data = title_en
     last = series.events[-1] if series.events else None
     if last is not None:
         form.venue_id.data, form.capacity.data, form.audience.data = last.venue_id, last.capacity, last.audience

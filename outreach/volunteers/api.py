@@ -225,8 +225,28 @@ def record_attendance(shift_id: int):
 
 @bp.get("/volunteers/me")
 def me():
+    return jsonify(me_json(current_volunteer()))
+
+
+@bp.patch("/volunteers/me")
+def update_me():
+    """The volunteer changes their own phone, skills, languages, availability or emergency
+    contact (only the fields given; ``null`` clears all but the phone)."""
     volunteer = current_volunteer()
-    return jsonify({
+    data = json_body()
+    errors: dict = {}
+    values = {name: data[name] for name in services.OWN_PROFILE_FIELDS if name in data}
+    for name in sorted(set(data) - set(services.OWN_PROFILE_FIELDS)):
+        errors[name] = _l("This field cannot be changed here.")
+    if errors:
+        raise ValidationError(errors)
+    services.update_own_profile(volunteer, actor=current_user, **values)
+    db.session.commit()
+    return jsonify(me_json(volunteer))
+
+
+def me_json(volunteer: VolunteerProfile) -> dict:
+    return {
         "id": volunteer.id,
         "name": volunteer.user.name,
         "status": volunteer.status,
@@ -235,10 +255,11 @@ def me():
         "skills": volunteer.skills,
         "languages": volunteer.languages,
         "availability": volunteer.availability or {},
+        "emergency_contact": volunteer.emergency_contact,
         "calendar_url": url_for(
             "volunteers.shift_feed", volunteer_id=volunteer.id, token=services.calendar_token(volunteer), _external=True
         ),
-    })
+    }
 
 
 @bp.get("/volunteers/me/hours")

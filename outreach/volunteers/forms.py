@@ -18,9 +18,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from outreach.forms import Form, name_field, phone_field
 from outreach.accounts.services import MIN_PASSWORD_LENGTH
+from outreach.volunteers.models import PERIODS, WEEKDAYS
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-PERIODS = ("am", "pm", "eve")
 PERIOD_LABELS = {"am": _l("Morning"), "pm": _l("Afternoon"), "eve": _l("Evening")}
 
 
@@ -79,3 +78,21 @@ class ApplicationForm(Form):
     #: The recruitment call answered, from ``/volunteer/apply?call=ID``.
     call = HiddenField()
     submit = SubmitField(_l("Send my application"))
+
+
+class ProfileForm(Form):
+    """A volunteer's own details that they keep up to date themselves."""
+
+    phone = phone_field()
+    skills = StringField(_l("Skills"), validators=[Optional(), Length(max=500)])
+    languages = StringField(_l("Languages and dialects you speak"), validators=[Optional(), Length(max=200)])
+    availability = SelectMultipleField(_l("When can you usually help?"), choices=availability_choices(), validate_choice=True)
+    emergency_contact = StringField(
+        _l("Emergency contact (name and phone)"), validators=[Optional(), Length(max=200)]
+    )
+    submit = SubmitField(_l("Save my details"))
+
+
+def availability_values(availability: dict | None) -> list[str]:
+    """The profile's availability as the form's ticked boxes (``mon-am`` ...)."""
+    return [f"{day}-{period}" for day in WEEKDAYS for period in PERIODS if period in (availability or {}).get(day, ())]

@@ -27,6 +27,9 @@ from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
 CALL_STATUSES = ("open", "closed")
 VOLUNTEER_STATUSES = ("applicant", "active", "paused", "archived", "rejected")
 SIGNUP_STATUSES = ("confirmed", "waitlisted", "cancelled", "completed", "no_show")
+#: The days and parts of a day of a volunteer's weekly availability (``VolunteerProfile.availability``).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PERIODS = ("am", "pm", "eve")
 
 
 class RecruitmentCall(TimestampMixin, Base):

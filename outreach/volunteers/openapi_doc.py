@@ -90,7 +90,16 @@ def paths() -> dict:
                 "tags": ["volunteers"],
                 "security": VOLUNTEER,
                 "responses": {"200": json_response(ref("VolunteerMe"), "The profile"), **errors(401, 403)},
-            }
+            },
+            "patch": {
+                "summary": "Change my own details",
+                "description": "Only the fields given change: `phone` (a number staff can call), `skills`, `languages`, "
+                "`availability` and `emergency_contact` (`null` clears them, except the phone). Any other field is a 422.",
+                "tags": ["volunteers"],
+                "security": VOLUNTEER,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("VolunteerMeIn")}}},
+                "responses": {"200": json_response(ref("VolunteerMe"), "The profile, changed"), **errors(401, 403, 415, 422)},
+            },
         },
         "/volunteers/me/hours": {
             "get": {
@@ -197,7 +206,24 @@ def schemas() -> dict:
                 "status": {"type": "string", "enum": ["applicant", "active", "paused", "archived", "rejected"]},
                 "email": string, "phone": maybe_string, "skills": maybe_string, "languages": maybe_string,
                 "availability": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string", "enum": ["am", "pm", "eve"]}}},
+                "emergency_contact": maybe_string,
                 "calendar_url": {"type": "string", "format": "uri", "description": "The volunteer's shifts as an iCalendar feed (secret)."},
+            },
+        },
+        "VolunteerMeIn": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "phone": {"type": "string", "example": "13812345678"},
+                "skills": {**maybe_string, "maxLength": 500},
+                "languages": {**maybe_string, "maxLength": 200},
+                "availability": {
+                    "type": ["object", "null"],
+                    "description": "The parts of each day (mon to sun) the volunteer is usually free.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string", "enum": ["am", "pm", "eve"]}},
+                    "example": {"sat": ["am", "pm"], "sun": ["am"]},
+                },
+                "emergency_contact": {**maybe_string, "maxLength": 200},
             },
         },
         "Hours": {

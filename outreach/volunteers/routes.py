@@ -21,9 +21,17 @@ from outreach.timezone import library_tz, local_date
 from outreach.years import parse_year, year_bounds
 from outreach.volunteers import documents, services
 from outreach.volunteers.display import shift_place, shift_title
-from outreach.volunteers.forms import PERIOD_LABELS, PERIODS, WEEKDAYS, ApplicationForm, availability_dict
+from outreach.volunteers.forms import (
+    PERIOD_LABELS,
+    PERIODS,
+    WEEKDAYS,
+    ApplicationForm,
+    ProfileForm,
+    availability_dict,
+    availability_values,
+)
 from outreach.volunteers.models import RecruitmentCall, Shift, ShiftSignup, VolunteerProfile
-from outreach.views import flash_outcome, see_other
+from outreach.views import attempt, flash_outcome, refused, see_other
 
 bp = Blueprint("volunteers", __name__)
 
@@ -159,6 +167,7 @@ def me():
     return render_template(
         "volunteers/me.html", volunteer=volunteer, mine=mine, positions=positions, open_shifts=open_shifts,
         year=today.year, year_lines=year_lines, year_hours=services.total_hours(year_lines),
+        certificate_years=services.certificate_years(volunteer),
         all_hours=services.total_hours(services.hours_lines(volunteer)),
         feed_url=url_for("volunteers.shift_feed", volunteer_id=volunteer.id, token=services.calendar_token(volunteer),
                          lang=locale, _external=True),
@@ -166,6 +175,33 @@ def me():
         day_names=_day_names(), period_labels=PERIOD_LABELS, weekdays=WEEKDAYS,
     )
 
+
+@bp.route("/volunteer/me/profile", methods=["GET", "POST"])
+def edit_profile():
+    """The volunteer keeps their phone, skills, languages, availability and emergency contact up to date."""
+    volunteer = current_volunteer()
+    form = ProfileForm()
+    if request.method == "GET":
+        form.phone.data, form.skills.data = volunteer.phone, volunteer.skills
+        form.languages.data, form.emergency_contact.data = volunteer.languages, volunteer.emergency_contact
+        form.availability.data = availability_values(volunteer.availability)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            done = attempt(form, lambda: services.update_own_profile(
+                volunteer, actor=current_user, phone=form.phone.data, skills=form.skills.data,
+                languages=form.languages.data, availability=availability_dict(form.availability.data),
+                emergency_contact=form.emergency_contact.data,
+            ))
+            if not refused(done):
+                flash(_("Your details are saved."), "success")
+                return see_other("volunteers.me")
+            status = done.status
+    return render_template(
+        "volunteers/profile_form.html", form=form, weekdays=WEEKDAYS, periods=PERIODS, period_labels=PERIOD_LABELS,
+        day_names=_day_names(),
+    ), status
 
 
 @bp.post("/volunteer/shifts/<int:shift_id>/sign-up")
@@ -211,7 +247,12 @@ def cancel(shift_id: int):
 def certificate():
     volunteer = current_volunteer()
     year = parse_year(request.args.get("year"))
-    return documents.certificate_response(volunteer, year, current_locale())
+    try:
+        return documents.certificate_response(volunteer, year, current_locale())
+    except OutreachError as error:  # no hours that year: back to the page, with why
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return see_other("volunteers.me")
 
 
 # --- the shift feed (iCalendar) ------------------------------------------------------------------

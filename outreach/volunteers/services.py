@@ -32,6 +32,8 @@ from outreach.text import check_name
 from outreach.timezone import library_tz, local_date
 from outreach.volunteers import emails
 from outreach.volunteers.models import (
+    PERIODS,
+    WEEKDAYS,
     Certificate,
     HoursAdjustment,
     RecruitmentCall,
@@ -105,6 +107,59 @@ def apply(
     profile.call_id = call.id if call else None
     db.session.flush()
     record("volunteer.apply", profile, actor=user, data={"call_id": profile.call_id})
+    return profile
+
+
+#: What a volunteer may change on their own profile, with each text's longest length.
+OWN_PROFILE_TEXTS = {"skills": 500, "languages": 200, "emergency_contact": 200}
+OWN_PROFILE_FIELDS = ("phone", *OWN_PROFILE_TEXTS, "availability")
+
+
+def check_availability(value, errors: dict, field: str = "availability") -> dict | None:
+    """``{"mon": ["am", "pm"], ...}`` with known days and parts of a day, in the week's order
+    (None when nothing is ticked); a message in ``errors`` otherwise."""
+    if value is None:
+        return None
+    message = _l("Give the days (mon to sun) with the parts of the day (am, pm, eve) you are usually free.")
+    if not isinstance(value, dict) or any(
+        day not in WEEKDAYS or not isinstance(periods, list) or any(p not in PERIODS for p in periods)
+        for day, periods in value.items()
+    ):
+        errors[field] = message
+        return None
+    chosen = {day: [p for p in PERIODS if p in value[day]] for day in WEEKDAYS if value.get(day)}
+    return chosen or None
+
+
+def update_own_profile(profile: VolunteerProfile, *, actor, **values) -> VolunteerProfile:
+    """The volunteer keeps their own details up to date: phone, skills, languages, weekly
+    availability, emergency contact (any of them; those not given are kept). Raises
+    ``ValidationError`` for a phone nobody can call, a text too long or an availability of
+    the wrong shape. Audited with the names of the fields changed (not their values)."""
+    unknown = set(values) - set(OWN_PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown profile fields: {sorted(unknown)}")
+    errors: dict = {}
+    clean: dict = {}
+    if "phone" in values:
+        clean["phone"] = check_phone(values["phone"], errors)
+    for name, limit in OWN_PROFILE_TEXTS.items():
+        if name in values:
+            value = values[name]
+            if value is not None and (not isinstance(value, str) or len(value.strip()) > limit):
+                errors[name] = _l("Use at most %(n)d characters.", n=limit)
+            else:
+                clean[name] = (value or "").strip() or None
+    if "availability" in values:
+        clean["availability"] = check_availability(values["availability"], errors)
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name in OWN_PROFILE_FIELDS if name in clean and getattr(profile, name) != clean[name]]
+    for name in changed:
+        setattr(profile, name, clean[name])
+    db.session.flush()
+    if changed:
+        record("volunteer.profile.update", profile, actor=actor, data={"changed": changed})
     return profile
 
 
@@ -700,10 +755,30 @@ def total_hours(lines: list[HoursLine]) -> Decimal:
     return sum((line.hours for line in lines), Decimal("0.00")).quantize(Decimal("0.01"))
 
 
+def hours_by_year(volunteer: VolunteerProfile) -> dict[int, Decimal]:
+    """The volunteer's hours in each year that has a line in their ledger."""
+    totals: dict[int, list[HoursLine]] = {}
+    for line in hours_lines(volunteer):
+        totals.setdefault(line.day.year, []).append(line)
+    return {year: total_hours(lines) for year, lines in totals.items()}
+
+
+def certificate_years(volunteer: VolunteerProfile) -> list[int]:
+    """The years a certificate can be made for, newest first: those with hours served."""
+    return sorted((year for year, hours in hours_by_year(volunteer).items() if hours > 0), reverse=True)
+
+
 def issue_certificate(volunteer: VolunteerProfile, *, start: date, end: date, now: datetime | None = None) -> Certificate:
-    """Number and keep a certificate for the period, so that a printed one can be checked."""
+    """Number and keep a certificate for the period, so that a printed one can be checked.
+    Raises ``VolunteerError("no_hours")`` (422) when the period has no hours to certify: a
+    certificate of nothing takes no number."""
     now = now or clock.now()
     lines = hours_lines(volunteer, start=start, end=end)
+    if total_hours(lines) <= 0:
+        raise VolunteerError(
+            "no_hours", _l("No hours of service are recorded for this period, so there is nothing to certify."),
+            status=422,
+        )
     prefix = current_app.config["CERTIFICATE_PREFIX"]
     year = local_date(now).year
     existing = db.session.scalar(

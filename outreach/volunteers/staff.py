@@ -166,9 +166,9 @@ def _profile_page(volunteer: VolunteerProfile, *, review_form=None, hours_form=N
     lines = services.hours_lines(volunteer)
     start, end = this_year()
     year_lines = [line for line in lines if start <= line.day <= end]
-    years = sorted({line.day.year for line in lines} | {start.year}, reverse=True)
+    years = services.certificate_years(volunteer)
     if certificate_form is None:
-        certificate_form = CertificateForm(formdata=None, year=start.year, language=current_locale())
+        certificate_form = CertificateForm(formdata=None, year=years[0] if years else None, language=current_locale())
     certificate_form.year.choices = options((year, str(year)) for year in years)
     signups = db.session.scalars(
         select(ShiftSignup)
@@ -242,9 +242,7 @@ def certificate(volunteer_id: int):
     numbers and keeps it (the same year and hours give the same certificate again)."""
     volunteer = db.get_or_404(VolunteerProfile, volunteer_id)
     form = CertificateForm()
-    start, _end = this_year()
-    years = {line.day.year for line in services.hours_lines(volunteer)} | {start.year}
-    form.year.choices = options((year, str(year)) for year in sorted(years, reverse=True))
+    form.year.choices = options((year, str(year)) for year in services.certificate_years(volunteer))
     if not form.validate_on_submit():
         return _profile_page(volunteer, certificate_form=form, status=422)
     year, locale = form.year.data, form.language.data

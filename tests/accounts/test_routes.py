@@ -106,3 +106,26 @@ def test_language_choice_survives_sign_in(client, make_user):
     client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
     html = client.get("/staff/").get_data(as_text=True)
     assert '<html lang="en">' in html
+
+
+def test_a_volunteer_lands_on_their_own_page_unless_a_next_is_given(client, make_user):
+    user = make_user("volunteer", name="王志远")
+    token = csrf_token_from(client)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/volunteer/me")
+    assert client.get("/volunteer/me").status_code == 200
+    # Signed in already: the log-in page sends them home too.
+    assert client.get("/login").headers["Location"].endswith("/volunteer/me")
+    client.post("/logout", data={"csrf_token": csrf_token_from(client, "/volunteer/me")})
+    token = csrf_token_from(client)
+    response = client.post(
+        "/login?next=https://evil.example/", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.headers["Location"].endswith("/volunteer/me")
+    client.post("/logout", data={"csrf_token": csrf_token_from(client, "/volunteer/me")})
+    token = csrf_token_from(client)
+    response = client.post(
+        "/login?next=/volunteer", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.headers["Location"].endswith("/volunteer")

@@ -311,7 +311,8 @@ def test_duplicate_an_event_with_its_shifts(client, staff_headers, make_venue):
     db.session.add(forum)
     db.session.commit()
     venue = make_venue()
-    body = event_body(venue.id, series_id=forum.id, session_number=15, registration_opens_at="2026-11-28T09:00:00")
+    body = event_body(venue.id, series_id=forum.id, session_number=15, registration_opens_at="2026-11-28T09:00:00",
+                      title="星海讲坛 第15期：宋代瓷器", title_en="Xinghai Forum No. 15: Song porcelain")
     original = client.post("/api/v1/events", json=body, headers=staff_headers).get_json()
     event = db.session.get(Event, original["id"])
     volunteers.create_shift(event, role="讲坛签到", starts_at=event.starts_at - timedelta(minutes=30),
@@ -320,7 +321,8 @@ def test_duplicate_an_event_with_its_shifts(client, staff_headers, make_venue):
     response = client.post(f"/api/v1/events/{event.id}/duplicate", json={"starts_at": "2026-12-12T09:30:00"}, headers=staff_headers)
     assert response.status_code == 201
     copy = response.get_json()
-    assert (copy["status"], copy["session_number"], copy["title"]) == ("draft", 16, "星海讲坛 第15期")
+    # The next session, titled as one (the series has no English name: no English title), not No. 15's topic.
+    assert (copy["status"], copy["session_number"], copy["title"], copy["title_en"]) == ("draft", 16, "星海讲坛 第16期", None)
     assert (copy["starts_at"], copy["ends_at"]) == ("2026-12-12T09:30:00+08:00", "2026-12-12T11:00:00+08:00")
     assert copy["registration_opens_at"] == "2026-12-05T09:00:00+08:00"
     shifts = db.session.scalars(select(Shift).where(Shift.event_id == copy["id"])).all()

@@ -508,3 +508,5 @@ def test_the_demo_recruits_and_trains_volunteers(app):
     )
     state = volunteers.shift_state(shift, demo, now)
     assert (state.code, state.detail) == ("needs_training", {"topic": "消防安全"})
+    # Their hours are 2018's: that is the year their certificate is offered for.
+    assert volunteers.certificate_years(demo) == [2018]

@@ -11,6 +11,7 @@ from outreach.places.models import Branch, Partner, Series, Venue
 from outreach.events.services import change_status
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
+from outreach.timezone import library_tz
 from tests.helpers import assert_valid_html, csrf_token_from, in_days
 
 
@@ -522,3 +523,24 @@ def test_the_events_of_an_archived_venue_keep_their_page(client, staff, forum_ro
     db.session.commit()
     assert client.get(f"/staff/venues/{forum_room.id}?lang=en").status_code == 200
     assert client.get(f"/events/{event.id}").status_code == 200
+
+
+def test_a_duplicated_session_is_the_next_one_on_the_series_page(client, staff, forum, forum_room, make_event):
+    """Duplicating 星海讲坛 第15期 makes No. 17, titled as No. 17 (its topic to come), listed last."""
+    fifteenth = make_event(series=forum, session_number=15, venue=forum_room, starts_at=in_days(7),
+                           title="星海讲坛 第15期：宋代瓷器", title_en="Xinghai Forum No. 15: Song porcelain")
+    make_event(series=forum, session_number=16, venue=forum_room, starts_at=in_days(14),
+               title="星海讲坛 第16期：醴陵釉下彩", title_en="Xinghai Forum No. 16: Liling underglaze")
+    manage = f"/staff/events/{fifteenth.id}?lang=en"
+    starts = in_days(21).astimezone(library_tz()).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/staff/events/{fifteenth.id}/duplicate?lang=en",
+                           data={"csrf_token": csrf_token_from(client, manage), "starts_at": starts})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "It is No. 17 of Xinghai Forum: give it its topic, and check its description and speaker." in page
+    rows = table_rows(assert_valid_html(client.get(f"/staff/series/{forum.id}?lang=zh_Hans")))
+    assert [(row[0], row[1]) for row in rows] == [
+        ("15", "星海讲坛 第15期：宋代瓷器"), ("16", "星海讲坛 第16期：醴陵釉下彩"), ("17", "星海讲坛 第17期"),
+    ]
+    english = table_rows(assert_valid_html(client.get(f"/staff/series/{forum.id}?lang=en")))
+    assert [row[1] for row in english][-1] == "Xinghai Forum No. 17"

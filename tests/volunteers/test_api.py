@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from outreach import clock
 from outreach.extensions import db
 from outreach.volunteers import services
-from outreach.volunteers.models import Shift, ShiftSignup, Training, TrainingAttendance
+from outreach.volunteers.models import Certificate, Shift, ShiftSignup, Training, TrainingAttendance
 from tests.helpers import in_days, run_in_threads
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=timezone.utc)
@@ -381,5 +381,41 @@ def test_the_certificate_through_the_api(client, monkeypatch, make_user, make_vo
     path.write_bytes(response.data)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "王志愿" in text and "2.5" in text
-    assert client.get("/api/v1/volunteers/me/certificate.pdf", headers=make_volunteer()[1]).status_code == 200
+    # A year without hours takes no certificate number.
+    response = client.get("/api/v1/volunteers/me/certificate.pdf?year=2025&lang=en", headers=headers)
+    assert response.status_code == 422 and error_code(response) == "no_hours"
+    assert response.get_json()["error"]["message"] == (
+        "No hours of service are recorded for this period, so there is nothing to certify."
+    )
+    response = client.get("/api/v1/volunteers/me/certificate.pdf", headers=make_volunteer()[1])
+    assert response.status_code == 422 and error_code(response) == "no_hours"
+    assert db.session.scalar(select(func.count(Certificate.id))) == 1
     assert client.get("/api/v1/volunteers/me/certificate.pdf?year=1999", headers=headers).status_code == 422
+
+
+def test_a_volunteer_changes_their_details_through_the_api(client, staff, make_volunteer):
+    volunteer, headers = make_volunteer(skills="书法")
+    response = client.patch("/api/v1/volunteers/me", headers=headers, json={
+        "phone": "+86 139-0000-1111", "availability": {"sun": ["pm", "am"]}, "languages": None,
+    })
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["phone"], body["skills"], body["availability"]) == ("+8613900001111", "书法", {"sun": ["am", "pm"]})
+    db.session.refresh(volunteer)
+    assert volunteer.phone == "+8613900001111"
+
+    response = client.patch("/api/v1/volunteers/me", headers=headers, json={
+        "phone": "call me", "availability": {"someday": ["am"]}, "status": "active", "skills": "x" * 501,
+    })
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert set(fields) == {"status"}
+    response = client.patch("/api/v1/volunteers/me", headers=headers, json={
+        "phone": "call me", "availability": {"someday": ["am"]}, "skills": "x" * 501,
+    })
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"phone", "availability", "skills"}
+    db.session.refresh(volunteer)
+    assert (volunteer.phone, volunteer.skills) == ("+8613900001111", "书法")
+    assert client.patch("/api/v1/volunteers/me", headers=staff, json={"skills": "x"}).status_code == 403
+    assert client.patch("/api/v1/volunteers/me", json={"skills": "x"}).status_code == 401

@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from outreach.years import year_bounds
 from outreach.extensions import db
@@ -108,11 +109,47 @@ def test_certificate_in_english(app, trained_ledger, tmp_path):
     assert "LL-2026-000002" in text
 
 
-def test_a_period_without_service_still_prints(app, make_volunteer, tmp_path):
+def test_a_period_without_hours_takes_no_certificate_number(app, make_volunteer, staff):
     volunteer = make_volunteer("王芳")
-    pdf = documents.certificate_pdf(volunteer, start=NOW.date().replace(month=1, day=1), end=NOW.date(), locale="en")
-    text = pdf_text(pdf, tmp_path)
-    assert "No service was recorded in this period." in text and "No training was attended in this period." in text
+    start, end = NOW.date().replace(month=1, day=1), NOW.date()
+    with pytest.raises(services.VolunteerError) as refused:
+        documents.certificate_pdf(volunteer, start=start, end=end, locale="en")
+    assert (refused.value.code, refused.value.status) == ("no_hours", 422)
+    db.session.rollback()
+    # Corrections that cancel out leave nothing to certify either.
+    services.adjust_hours(volunteer, Decimal("2"), reason="补录", actor=staff, day=date(2026, 2, 1))
+    services.adjust_hours(volunteer, Decimal("-2"), reason="补录有误", actor=staff, day=date(2026, 2, 2))
+    db.session.commit()
+    with pytest.raises(services.VolunteerError):
+        services.issue_certificate(volunteer, start=start, end=end)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
+    assert services.certificate_years(volunteer) == []
+
+
+def test_certificate_years_are_those_with_hours(app, ledger, staff):
+    assert services.hours_by_year(ledger) == {2025: Decimal("2.00"), 2026: Decimal("4.00")}
+    assert services.certificate_years(ledger) == [2026, 2025]
+
+
+def pages_of(pdf: bytes, tmp_path) -> list[str]:
+    return pdf_text(pdf, tmp_path, "pages.pdf").split("\f")[:-1]
+
+
+@pytest.mark.parametrize("count", range(30, 60, 3))
+def test_the_seal_and_signatures_never_stand_alone_on_a_page(app, make_volunteer, staff, tmp_path, count):
+    """However many lines the record has, the signatures stay on a page with some of its lines."""
+    volunteer = make_volunteer("赵一鸣")
+    for n in range(count):
+        services.adjust_hours(volunteer, Decimal("1.5"), reason=f"第{n + 1}次 图书整理", actor=staff,
+                              day=date(2026, 1, 1) + timedelta(days=n))
+    db.session.commit()
+    pdf = documents.certificate_pdf(volunteer, start=date(2026, 1, 1), end=date(2026, 12, 31), locale="en")
+    pages = pages_of(pdf, tmp_path)
+    [signed] = [page for page in pages if "Seal here" in page]
+    assert "Date of issue" in signed and "Prepared by" in signed
+    assert f"第{count}次 图书整理" in signed  # the record's last line
+    assert signed is pages[-1]
 
 
 @pytest.fixture

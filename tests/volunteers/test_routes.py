@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from outreach import clock
 from outreach.accounts.models import User
 from outreach.extensions import db
+from outreach.platform.models import AuditEntry
 from outreach.volunteers import services
-from outreach.volunteers.models import RecruitmentCall, ShiftSignup, Training, TrainingAttendance, VolunteerProfile
+from outreach.volunteers.models import Certificate, RecruitmentCall, ShiftSignup, Training, TrainingAttendance, VolunteerProfile
 from tests.helpers import PASSWORD, assert_valid_html, csrf_token_from, in_days
 
 #: A frozen "now" for the rules that depend on time: 10:00 in the library (Asia/Shanghai).
@@ -567,3 +568,84 @@ def test_the_volunteer_pages_in_chinese(client, login, make_volunteer, make_even
         assert response.status_code == 200, path
         assert '<html lang="zh-Hans">' in response.get_data(as_text=True), path
     assert_valid_html(client.get("/volunteer/me?lang=zh_Hans"))
+
+
+# --- the volunteer's own details ---------------------------------------------------------------------
+
+
+def test_a_volunteer_changes_their_own_details(client, login, make_volunteer):
+    volunteer = make_volunteer(skills="书法", availability={"mon": ["am"]})
+    login(volunteer.user)
+    me = assert_valid_html(client.get("/volunteer/me?lang=en"))
+    [link] = [a for a in me.iter("a") if a.get("href") == "/volunteer/me/profile"]
+    assert "".join(link.itertext()) == "Change my details"
+    page = client.get("/volunteer/me/profile?lang=en")
+    document = assert_valid_html(page)
+    assert document.find(".//input[@name='phone']").get("value") == "13812345678"
+    assert document.find(".//input[@name='skills']").get("value") == "书法"
+    assert [b.get("value") for b in document.findall(".//input[@name='availability']") if b.get("checked") is not None] == ["mon-am"]
+
+    response = post_form(client, "/volunteer/me/profile?lang=en", {
+        "phone": "139 0000 1111", "skills": " 讲故事, 摄影 ", "languages": "普通话", "emergency_contact": "",
+        "availability": ["sat-am", "sat-pm", "sun-eve"],
+    }, form_page="/volunteer/me/profile")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/volunteer/me")
+    db.session.refresh(volunteer)
+    assert (volunteer.phone, volunteer.skills, volunteer.languages) == ("13900001111", "讲故事, 摄影", "普通话")
+    assert volunteer.availability == {"sat": ["am", "pm"], "sun": ["eve"]}
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "volunteer.profile.update"))
+    assert entry.actor_id == volunteer.user_id and entry.data == {"changed": ["phone", "skills", "languages", "availability"]}
+    html = client.get("/volunteer/me?lang=en").get_data(as_text=True)
+    assert "Your details are saved." in html and "讲故事, 摄影" in html and "13900001111" in html
+
+
+def test_a_bad_phone_is_answered_beside_it_and_nothing_changes(client, login, make_volunteer):
+    volunteer = make_volunteer(skills="书法")
+    login(volunteer.user)
+    response = post_form(client, "/volunteer/me/profile?lang=en", {"phone": "12345", "skills": "摄影"},
+                         form_page="/volunteer/me/profile")
+    assert response.status_code == 422
+    document = assert_valid_html(response)
+    assert "".join(document.find(".//small[@id='phone-error']").itertext()) == (
+        "Enter a phone number we can reach you on, such as 13812345678."
+    )
+    response = post_form(client, "/volunteer/me/profile?lang=zh_Hans", {"phone": "", "skills": "摄影"},
+                         form_page="/volunteer/me/profile")
+    assert response.status_code == 422
+    db.session.refresh(volunteer)
+    assert (volunteer.phone, volunteer.skills) == ("13812345678", "书法")
+    chinese = client.get("/volunteer/me/profile?lang=zh_Hans").get_data(as_text=True)
+    assert "我的资料" in chinese and "保存我的资料" in chinese
+
+
+def test_only_a_volunteer_edits_their_details(client, login, make_user):
+    assert client.get("/volunteer/me/profile").status_code == 302  # to the log-in page
+    login(make_user("staff"))
+    assert client.get("/volunteer/me/profile").status_code == 403
+
+
+def test_certificates_are_offered_for_the_years_with_hours_only(client, login, make_volunteer, make_user, make_event_shift):
+    """Like the demo's volunteers, whose hours are all in 2018: not this year or last, but 2018."""
+    volunteer = make_volunteer(name="周文")
+    old = make_event_shift(starts_at=datetime(2018, 5, 12, 1, tzinfo=timezone.utc), hours=3)
+    services.record_attendance(old, volunteer, status="completed", actor=make_user("staff"))
+    db.session.commit()
+    login(volunteer.user)
+    html = client.get("/volunteer/me?lang=en").get_data(as_text=True)
+    links = re.findall(r'href="/volunteer/me/certificate\.pdf\?year=(\d+)&amp;lang=en"', html)
+    assert links == ["2018"]
+    assert client.get("/volunteer/me/certificate.pdf?year=2018").mimetype == "application/pdf"
+    response = client.get(f"/volunteer/me/certificate.pdf?year={date.today().year}&lang=en")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/volunteer/me")
+    html = client.get("/volunteer/me?lang=en").get_data(as_text=True)
+    assert "No hours of service are recorded for this period, so there is nothing to certify." in html
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+def test_a_volunteer_without_hours_is_offered_no_certificate(client, login, make_volunteer):
+    login(make_volunteer().user)
+    html = client.get("/volunteer/me?lang=en").get_data(as_text=True)
+    assert "certificate.pdf" not in html
+    assert "Once you have served hours, you can download a certificate of them here." in html
+    chinese = client.get("/volunteer/me?lang=zh_Hans").get_data(as_text=True)
+    assert "有了服务时长后，您可以在这里下载志愿服务证明。" in chinese

@@ -620,6 +620,7 @@ def test_certificates_are_numbered_per_year(app, ledger, make_volunteer, staff, 
     db.session.commit()
     assert (first.number, first.hours, first.issued_at) == ("LL-2026-000001", Decimal("4.00"), clock.now())
     other = make_volunteer("王芳")
+    services.adjust_hours(other, Decimal("1.5"), reason="图书整理", actor=staff, day=date(2026, 2, 1))
     second = services.issue_certificate(other, start=start, end=end)
     db.session.commit()
     assert second.number == "LL-2026-000002"

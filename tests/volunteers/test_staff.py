@@ -5,6 +5,7 @@ The clock is frozen at Monday 2 March 2026, 10:00 in Liling (see test_services.p
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -276,6 +277,18 @@ def test_certificate_for_a_chosen_year_and_language(client, as_staff, world, fro
     assert db.session.scalar(select(func.count(Certificate.id))) == 1  # the same certificate
     response = client.post(url, data={"csrf_token": csrf(client), "year": "1999", "language": "en"})
     assert response.status_code == 422 and field_error(text_of(response), "year")
+    # Only the years with hours are offered; a year without is refused and takes no number.
+    page = client.get(f"{BASE}/{world['volunteer'].id}?lang=en").get_data(as_text=True)
+    assert re.findall(r'<option[^>]*value="(\d+)"', page) == ["2026"]
+    response = client.post(url, data={"csrf_token": csrf(client), "year": "2025", "language": "en"})
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(Certificate.id))) == 1
+
+
+def test_no_certificate_is_offered_without_hours(client, as_staff, world):
+    page = client.get(f"{BASE}/{world['volunteer'].id}?lang=en").get_data(as_text=True)
+    assert "No hours are recorded yet, so there is no certificate to make." in page
+    assert f'action="{BASE}/{world["volunteer"].id}/certificate"' not in page
 
 
 # --- recruitment calls -------------------------------------------------------------------------
