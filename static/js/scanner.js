@@ -170,7 +170,8 @@
     }
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller ? setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS) : null;
-    var headers = { "Accept": "application/json" };
+    // The API answers in the page's language (it keeps no session choice of its own).
+    var headers = { "Accept": "application/json", "Accept-Language": document.documentElement.lang || "zh-Hans" };
     if (body !== undefined) {
       headers["Content-Type"] = "application/json";
       headers["X-CSRFToken"] = config.csrfToken;

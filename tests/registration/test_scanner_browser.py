@@ -281,6 +281,14 @@ def test_on_a_phone_a_typed_codes_answer_is_beside_the_field_read_out_and_heard(
     assert checkins_of(stranger.id) == []
 
 
+def test_the_answers_come_in_the_pages_language_not_the_browsers(scanner, live_server, door):
+    """The browser asks for English (en-GB), the volunteer chose 中文 on the page: the API's
+    answers shown on the page are in Chinese too."""
+    open_scanner(scanner, live_server, door.event_id, lang="zh_Hans")
+    enter_code(scanner, "no-such-ticket")
+    expect_result(scanner, "error", "这不是有效的入场券。")
+
+
 def test_on_a_phone_a_searched_check_ins_answer_is_beside_the_list_and_keeps_focus(phone, live_server, door):
     for n in range(6):
         register(door.event, name=f"刘{n}号", party_size=1, phone=f"1390000{n:04d}")
