@@ -58,6 +58,23 @@ def test_a_wide_table_scrolls_inside_its_box_on_a_phone(live_server, page, make_
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+def test_the_staff_pages_fit_a_phone(live_server, page, programme, make_user, lang):
+    """No staff page is wider than a 390-pixel phone (the volunteers' section menu was 517)."""
+    sign_in(page, live_server, make_user("admin"), lang)
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = {}
+    for path in ("/staff/", "/staff/volunteers/", "/staff/volunteers/calls", "/staff/volunteers/trainings",
+                 "/staff/volunteers/shifts", "/staff/volunteers/rosters", "/reports", "/reports/events",
+                 "/reports/settings", "/staff/competitions/", "/staff/recurrences/", "/staff/venues", "/staff/series"):
+        response = page.goto(f"{live_server}{path}?lang={lang}")
+        if response.status != 200:
+            wide[path] = response.status
+        elif (width := page.evaluate("document.documentElement.scrollWidth")) > 390:
+            wide[path] = width
+    assert wide == {}
+
+
 def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus(live_server, page, programme):
     page.goto(f"{live_server}/?lang=en")
     page.keyboard.press("Tab")
