@@ -54,6 +54,10 @@ def registration_form_for(event, locale: str, formdata=None) -> RegistrationForm
 
 
 class CancelForm(Form):
+    """Cancelling by ticket, in two steps: the ticket page links to a page that says what will
+    happen, whose button sends ``confirmed``; a POST without it only shows that page."""
+
+    confirmed = HiddenField()
     submit = SubmitField(_l("Cancel my registration"))
 
 

@@ -29,6 +29,7 @@ from outreach.events.forms import DuplicateForm
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale, library_name
+from outreach.platform import mail
 from outreach.platform.models import ExportJob
 from outreach.registration import documents, services
 from outreach.forms import ActionForm
@@ -128,8 +129,9 @@ def _act(event_id: int, action) -> object:
 
 
 def _carry_out(event_id: int, action) -> object:
-    """Run ``action`` (it returns the message to flash) and go back to the manage page."""
-    flash_outcome(action)
+    """Run ``action`` (it returns the message to flash) and go back to the manage page; the
+    message says what happened to any e-mail it sent (promoted from the waiting list)."""
+    flash_outcome(action, lambda message: " ".join([str(message), mail.report(db.session) or ""]).strip())
     return see_other("registration_staff.manage", event_id=event_id)
 
 
@@ -176,7 +178,8 @@ def move(event_id: int, registration_id: int):
         flash(str(error.message), "error")
     else:
         db.session.commit()
-        flash(_("%(name)s moved to %(title)s.", name=registration.name, title=target.display_title(current_locale())), "success")
+        moved = _("%(name)s moved to %(title)s.", name=registration.name, title=target.display_title(current_locale()))
+        flash(" ".join([moved, mail.report(db.session) or ""]).strip(), "success")
     return see_other("registration_staff.manage", event_id=event.id)
 
 
