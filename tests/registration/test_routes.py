@@ -106,14 +106,37 @@ def test_form_without_csrf_is_refused(client, soon):
 
 
 def test_cancel_from_the_ticket_page(client, soon):
-    token = post_registration(client, soon).headers["Location"].rsplit("/t/", 1)[1]
-    csrf = csrf_token_from(client, f"/t/{token}")
+    token = post_registration(client, soon, party_size="1").headers["Location"].rsplit("/t/", 1)[1]
+    ticket = client.get(f"/t/{token}?lang=en").get_data(as_text=True)
+    assert f'href="/t/{token}/cancel"' in ticket and "Cancel my registration…" in ticket
+    # First the page that says what cancelling does; it changes nothing.
+    confirm = client.get(f"/t/{token}/cancel?lang=en")
+    assert confirm.status_code == 200 and confirm.headers["Cache-Control"] == "no-store"
+    assert_valid_html(confirm)
+    html = confirm.get_data(as_text=True)
+    assert f"Cancel your registration for {soon.display_title('en')}?" in html
+    assert "Your place goes to the next person on the waiting list." in html
+    assert "This cannot be undone" in html
+    assert db.session.scalar(select(Registration.status)) == "confirmed"
+    chinese = client.get(f"/t/{token}/cancel?lang=zh_Hans").get_data(as_text=True)
+    assert f"确定取消“{soon.display_title('zh_Hans')}”的报名吗？" in chinese
+    assert "您的 1 个名额将让给候补名单上的下一位。" in chinese
+    # A POST without the confirmation (the old one-step form) also only shows that page.
+    csrf = csrf_token_from(client, f"/t/{token}/cancel")
     response = client.post(f"/t/{token}/cancel?lang=en", data={"csrf_token": csrf})
+    assert response.status_code == 200 and "Yes, cancel my registration" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(Registration.status)) == "confirmed"
+    response = client.post(f"/t/{token}/cancel?lang=en", data={"csrf_token": csrf, "confirmed": "1"})
     assert response.status_code == 303
     page = client.get(f"/t/{token}?lang=en").get_data(as_text=True)
     assert "Your registration is cancelled." in page
     assert "Cancel my registration" not in page
+    db.session.expire_all()
     assert db.session.scalar(select(Registration.status)) == "cancelled"
+    # Nothing is left to confirm: the confirmation page goes back to the ticket.
+    again = client.get(f"/t/{token}/cancel")
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"/t/{token}")
 
 
 def test_forged_ticket_pages_are_404(client):
