@@ -665,8 +665,8 @@ def change_status(event: Event, new_status: str, *, actor=None, reason: str | No
         told = people_to_tell(event)
         if told:
             raise ValidationError({"reason": lazy_ngettext(
-                "Give the reason: the registrant who gave an e-mail address is told it.",
-                "Give the reason: the %(num)d registrants who gave an e-mail address are told it.",
+                "Give the reason: %(num)d registrant who gave an e-mail address is told it.",
+                "Give the reason: %(num)d registrants who gave an e-mail address are told it.",
                 told,
             )})
     data = {"from": event.status, "to": new_status}

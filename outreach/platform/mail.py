@@ -105,8 +105,8 @@ def report(session: Session) -> str | None:
         parts.append(ngettext("%(num)d e-mail was sent.", "%(num)d e-mails were sent.", sent))
     if not_sent:
         parts.append(ngettext(
-            "No mail server is configured: the message was not sent (the server's log names it).",
-            "No mail server is configured: the %(num)d messages were not sent (the server's log names them).",
+            "No mail server is configured: %(num)d message was not sent (the server's log names it).",
+            "No mail server is configured: %(num)d messages were not sent (the server's log names them).",
             not_sent,
         ))
     if failed:

@@ -341,7 +341,7 @@ def test_cancelling_needs_a_reason_when_registrants_are_told(client, app, staff_
     assert refused.status_code == 422
     assert refused.get_json() == {"error": {
         "code": "validation_error", "message": "Some fields need your attention.",
-        "fields": {"reason": "Give the reason: the registrant who gave an e-mail address is told it."},
+        "fields": {"reason": "Give the reason: 1 registrant who gave an e-mail address is told it."},
     }}
     chinese = client.post(path, json={"status": "cancelled"}, headers={**staff_headers, "Accept-Language": "zh-CN"})
     assert chinese.get_json()["error"]["fields"] == {"reason": "请填写原因：留了电子邮箱的 1 位报名者会收到它。"}

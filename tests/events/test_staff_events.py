@@ -232,7 +232,7 @@ def test_an_empty_reason_is_refused_when_registrants_are_told(client, app, staff
     document = assert_valid_html(response)
     error = document.find(".//*[@id='reason-error']")
     assert error is not None
-    assert error.text == "Give the reason: the registrant who gave an e-mail address is told it."
+    assert error.text == "Give the reason: 1 registrant who gave an e-mail address is told it."
     assert status_of(event) == "published" and sent == []
 
 
@@ -254,7 +254,7 @@ def test_cancelling_tells_registrants_with_an_email(client, app, staff, make_eve
     assert entry.data["reason"] == "台风停课" and entry.data["told"] == 1
     # No mail server in the tests: staff are told the truth, and the log has a masked line.
     page = client.get(f"/staff/events/{event.id}?lang=en").get_data(as_text=True)
-    assert ("The event is cancelled. No mail server is configured: the message was not sent "
+    assert ("The event is cancelled. No mail server is configured: 1 message was not sent "
             "(the server&#39;s log names it).") in page
     lines = [r.getMessage() for r in caplog.records if r.name == "outreach.platform.mail"]
     assert lines == [f"mail to a***@example.org not sent: no mail server is set (OUTREACH_SMTP_HOST); subject {sent[0].subject!r}"]

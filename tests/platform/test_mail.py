@@ -57,7 +57,7 @@ def test_outcomes_are_reported_truthfully(app, monkeypatch, caplog):
     db.session.commit()
     with force_locale("en"):
         assert mail.report(db.session) == (
-            "No mail server is configured: the message was not sent (the server's log names it)."
+            "No mail server is configured: 1 message was not sent (the server's log names it)."
         )
     assert mail.report(db.session) is None  # taken once
 

@@ -105,7 +105,7 @@ def test_skipping_a_day_whose_registrants_are_told_needs_a_reason(client, header
     refused = client.post(path, json={"day": "2026-09-08"}, headers={**headers, "Accept-Language": "en"})
     assert refused.status_code == 422
     assert refused.get_json()["error"]["fields"] == {
-        "reason": "Give the reason: the registrant who gave an e-mail address is told it.",
+        "reason": "Give the reason: 1 registrant who gave an e-mail address is told it.",
     }
     db.session.expire_all()
     assert db.session.get(Event, event.id).status == "published" and recurrence.exceptions == []

@@ -203,7 +203,7 @@ def test_skip_this_day_cancels_it(client, staff, make_class, app):
     reason = document.find(".//input[@id='skip-reason']")
     assert reason.get("aria-invalid") == "true"
     assert document.find(".//*[@id='skip-reason-error']").text == (
-        "Give the reason: the registrant who gave an e-mail address is told it."
+        "Give the reason: 1 registrant who gave an e-mail address is told it."
     )
     db.session.expire_all()
     assert db.session.get(type(event), event.id).status == "published"
@@ -219,7 +219,7 @@ def test_skip_this_day_cancels_it(client, staff, make_class, app):
     db.session.expire_all()
     assert db.session.get(type(event), event.id).status == "cancelled"
     assert [m.to for m in app.extensions["outreach_sent_mail"]] == ["parent@example.org"]
-    assert ("2026-09-08 is skipped. No mail server is configured: the message was not sent "
+    assert ("2026-09-08 is skipped. No mail server is configured: 1 message was not sent "
             "(the server&#39;s log names it).") in client.get(f"/staff/recurrences/{recurrence.id}?lang=en").get_data(as_text=True)
     # Twice: refused beside the day field.
     response = client.post(f"{action}?lang=en", data={
