@@ -61,6 +61,12 @@ class CancelForm(Form):
     submit = SubmitField(_l("Cancel my registration"))
 
 
+class ConfirmForm(Form):
+    """The second step of something that cannot be undone: its page's button sends ``confirmed``."""
+
+    confirmed = HiddenField()
+
+
 class PhoneCheckInForm(Form):
     phone = phone_field(_l("The mobile number you registered with"))
     submit = SubmitField(_l("Check me in"))

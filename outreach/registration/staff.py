@@ -33,7 +33,7 @@ from outreach.platform import mail
 from outreach.platform.models import ExportJob
 from outreach.registration import documents, services
 from outreach.forms import ActionForm
-from outreach.registration.forms import HeadcountForm, MoveForm
+from outreach.registration.forms import ConfirmForm, HeadcountForm, MoveForm
 from outreach.registration.models import CheckIn, CheckInConflict, Registration
 from outreach.timezone import local_date
 from outreach import pdf
@@ -148,11 +148,21 @@ def promote(event_id: int, registration_id: int):
     return _act(event.id, action)
 
 
-@bp.post("/<int:event_id>/registrations/<int:registration_id>/cancel")
+@bp.route("/<int:event_id>/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @role_required("staff")
 def cancel(event_id: int, registration_id: int):
+    """Cancel a registration in two steps: a page says what happens (the places go to the
+    waiting list; the registrant is not told), and its button (``confirmed``) cancels."""
     event = _event_or_404(event_id)
     registration = _registration_of(event, registration_id)
+    form = ConfirmForm()
+    if request.method == "GET" or not form.confirmed.data:
+        if request.method == "POST" and not form.validate_on_submit():
+            abort(400)
+        if registration.status == "cancelled":
+            return see_other("registration_staff.manage", event_id=event.id)
+        form.confirmed.data = "1"
+        return render_template("registration/cancel_staff.html", event=event, registration=registration, form=form)
 
     def action():
         services.cancel(registration, actor=current_user)

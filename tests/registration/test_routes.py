@@ -382,3 +382,34 @@ def test_staff_duplicate_an_event_from_its_page(client, soon, make_user, login):
     response = client.post(f"/staff/events/{soon.id}/duplicate", data={"csrf_token": csrf, "starts_at": ""})
     assert response.status_code == 303
     assert db.session.scalar(select(func.count(Event.id))) == 2
+
+
+def test_staff_cancel_a_registration_after_a_confirmation(client, make_user, login, soon):
+    login(make_user("staff"))
+    first = services.register(soon, name="王小明", phone="13812345678", party_size=4, consent=True).registration
+    waiting = services.register(soon, name="李华", phone="13812345679", party_size=2, consent=True).registration
+    db.session.commit()
+    assert waiting.status == "waitlisted"
+    manage = client.get(f"/staff/events/{soon.id}?lang=en").get_data(as_text=True)
+    path = f"/staff/events/{soon.id}/registrations/{first.id}/cancel"
+    assert f'href="{path}"' in manage
+    page = client.get(f"{path}?lang=en")
+    assert page.status_code == 200
+    assert_valid_html(page)
+    html = page.get_data(as_text=True)
+    assert "Cancel the registration of 王小明?" in html
+    assert "4 places go to the waiting list." in html
+    assert "The registrant is not told: if they did not ask for it, tell them yourself." in html
+    assert "4 个名额将让给候补名单。" in client.get(f"{path}?lang=zh_Hans").get_data(as_text=True)
+    csrf = csrf_token_from(client, path)
+    shown = client.post(f"{path}?lang=en", data={"csrf_token": csrf})  # without the confirmation
+    assert shown.status_code == 200 and "Cancel the registration of 王小明?" in shown.get_data(as_text=True)
+    db.session.expire_all()
+    assert (db.session.get(Registration, first.id).status, db.session.get(Registration, waiting.id).status) == (
+        "confirmed", "waitlisted")
+    done = client.post(f"{path}?lang=en", data={"csrf_token": csrf, "confirmed": "1"})
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert (db.session.get(Registration, first.id).status, db.session.get(Registration, waiting.id).status) == (
+        "cancelled", "confirmed")
+    assert client.post(path, data={"confirmed": "1"}).status_code == 400  # no CSRF token
