@@ -284,6 +284,33 @@ def test_extend_and_publish(client, staff, make_class):
     assert {e.status for e in services.occurrences(recurrence)} == {"published"}
 
 
+def test_shortening_takes_the_reason_its_registrants_are_told(client, staff, make_class, app):
+    recurrence = make_class()
+    last = services.occurrences(recurrence)[-1]
+    register(last, name="王小明", phone="13800000000", email="parent@example.org")
+    db.session.commit()
+    app.extensions["outreach_sent_mail"] = []
+    path = f"/staff/recurrences/{recurrence.id}"
+    values = form_values(client.get(path), f"{path}/range")
+    values["range-ends_on"] = ["2026-09-17"]
+    response = client.post(f"{path}/range?lang=en", data=values)
+    assert response.status_code == 422
+    document = assert_valid_html(response)
+    assert document.find(".//input[@name='range-reason']").get("aria-invalid") == "true"
+    assert document.find(".//*[@id='range-reason-error']").text == (
+        "Give the reason: 1 registrant who gave an e-mail address is told it."
+    )
+    db.session.expire_all()
+    assert db.session.get(Event, last.id).status == "published" and app.extensions["outreach_sent_mail"] == []
+    values["range-reason"] = ["学期提前结束"]
+    assert client.post(f"{path}/range?lang=en", data=values).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Event, last.id).status == "cancelled"
+    assert [m.to for m in app.extensions["outreach_sent_mail"]] == ["parent@example.org"]
+    assert ("Dates changed: 0 occurrences added, 1 taken off. No mail server is configured: 1 message was not sent"
+            in client.get(f"{path}?lang=en").get_data(as_text=True))
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["zh_Hans", "en"])
 def test_the_pages_meet_wcag_aa(live_server, page, make_user, make_class, lang):
