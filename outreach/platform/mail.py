@@ -47,8 +47,10 @@ def _send_after_commit(session: Session) -> None:
     for message in messages:
         try:
             outcomes.append(SENT if send(message) else NOT_SENT)
-        except Exception:  # a mail server down must not undo what was committed
-            log.exception("mail to %s could not be sent, subject %r", mask(message.to), message.subject)
+        except Exception as error:  # a mail server down must not undo what was committed
+            # The kind of error only: a refusal's text and traceback may hold whole addresses.
+            log.error("mail to %s could not be sent (%s), subject %r", mask(message.to), type(error).__name__,
+                      message.subject)
             outcomes.append(FAILED)
 
 

@@ -75,3 +75,7 @@ def test_outcomes_are_reported_truthfully(app, monkeypatch, caplog):
             "2 e-mails could not be sent: the mail server did not take them (see the server's log)."
         )
     assert "SECRET-TOKEN" not in caplog.text and "lin@example.org" not in caplog.text
+    refused = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert [r.getMessage() for r in refused] == [
+        "mail to l***@example.org could not be sent (SMTPConnectError), subject 'Subject'"
+    ] * 2
