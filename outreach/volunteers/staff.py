@@ -184,7 +184,7 @@ def _profile_page(volunteer: VolunteerProfile, *, review_form=None, hours_form=N
         "volunteers/staff/profile.html", volunteer=volunteer, lines=lines, total=services.total_hours(lines),
         year_total=services.total_hours(year_lines), year=start.year, signups=signups, reviewer=reviewer, call=call,
         trainings=documents.trainings_attended(volunteer), actions=actions, day_names=day_names(),
-        period_labels=PERIOD_LABELS, weekdays=WEEKDAYS,
+        period_labels=PERIOD_LABELS, weekdays=WEEKDAYS, mail_configured=mail.configured(),
         review_form=review_form or ReviewForm(formdata=None),
         hours_form=hours_form or HoursForm(formdata=None),
         certificate_form=certificate_form,

@@ -210,6 +210,7 @@ def test_approve_an_applicant(client, as_staff, app):
     db.session.commit()
     page = client.get(f"{BASE}/{applicant.id}?lang=en")
     assert 'value="approve"' in text_of(page) and 'value="reject"' in text_of(page)
+    assert "No mail server is configured: approval and rejection are not e-mailed" in text_of(page)
     response = client.post(f"{BASE}/{applicant.id}/review?lang=en",
                            data={"csrf_token": csrf(client), "action": "approve", "note": "欢迎！请先参加消防培训。"})
     assert response.status_code == 303
