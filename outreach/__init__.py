@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
 from flask import Flask, send_from_directory
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -20,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     from outreach.config import load_config
 
     load_config(app, config)
+    _configure_logging(app)
     if app.config["PROXY_FIX"]:
         n = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
@@ -34,6 +38,26 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_error_handlers(app)
     return app
+
+
+#: One line per record, the same under gunicorn (whose workers' stderr is its error log),
+#: ``flask run`` and the other ``flask`` commands.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def _configure_logging(app: Flask) -> None:
+    """Send what ``outreach`` and its modules log (``app.logger`` is the same logger) to stderr,
+    from ``OUTREACH_LOG_LEVEL`` up (INFO by default). Records still propagate to the root
+    logger, so that a host that configures logging itself (or pytest's ``caplog``) sees them;
+    without that, Python would drop everything under WARNING and the mail log lines with it."""
+    logger = logging.getLogger("outreach")
+    level = str(app.config["LOG_LEVEL"]).strip().upper()
+    logger.setLevel(level if level in logging.getLevelNamesMapping() else logging.INFO)
+    if not any(getattr(handler, "outreach", False) for handler in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.outreach = True  # one handler however many apps a process makes (tests)
+        logger.addHandler(handler)
 
 
 def _import_models() -> None:

@@ -36,6 +36,8 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    #: The least severe log records written to stderr: DEBUG, INFO, WARNING, ERROR.
+    "LOG_LEVEL": "INFO",
 }
 
 

@@ -41,6 +41,7 @@ from outreach.extensions import db
 from outreach.forms import ActionForm
 from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
+from outreach.platform import mail
 from outreach.registration.models import Registration
 from outreach.views import attempt, flash_outcome, refused, see_other
 
@@ -315,11 +316,12 @@ def advance(round_id: int):
         else:
             advanced = _attempt(form, lambda: services.advance(round_, sitting=sitting, actor=current_user))
             if not refused(advanced):
-                flash(ngettext(
+                advances = ngettext(
                     "%(num)s contestant advances and is registered in the next round.",
                     "%(num)s contestants advance and are registered in the next round.",
                     len(advanced),
-                ), "success")
+                )
+                flash(" ".join([advances, mail.report(db.session) or ""]).strip(), "success")
                 return see_other("competitions_staff.round_page", round_id=round_.id)
     return _round_page(round_, status=422, advance_form=form)
 

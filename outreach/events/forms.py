@@ -261,6 +261,13 @@ class StatusForm(Form):
     reason = StringField(_l("Reason (sent to registrants)"), validators=[Optional(), Length(max=500)])
 
 
+class CancelEventForm(Form):
+    """The second step of cancelling an event: the reason, required when registrants are told."""
+
+    reason = StringField(_l("Reason (sent to registrants)"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Cancel the event"))
+
+
 class ExhibitForm(Form):
     """One work of an exhibition's catalogue."""
 

@@ -85,7 +85,9 @@ def paths() -> dict:
             "post": {
                 "summary": "Publish, complete or cancel an event",
                 "description": "draft → published → completed; draft or published → cancelled (registrants who gave "
-                "an e-mail address are told, with `reason`). Other steps: 409 `bad_status`.",
+                "an e-mail address are told, with `reason`). Other steps: 409 `bad_status`. Cancelling an event "
+                "whose registrants are told needs a `reason`: without one, 422 `validation_error` with "
+                "`fields.reason`, and nothing changes.",
                 "tags": ["events"],
                 "security": STAFF,
                 "parameters": [EVENT_ID],
@@ -93,7 +95,11 @@ def paths() -> dict:
                     "type": "object", "required": ["status"],
                     "properties": {
                         "status": {"type": "string", "enum": ["published", "completed", "cancelled"]},
-                        "reason": {"type": "string", "maxLength": 500},
+                        "reason": {
+                            "type": "string", "maxLength": 500,
+                            "description": "Why the event is cancelled, sent to its registrants; required when any "
+                            "registrant gave an e-mail address.",
+                        },
                     },
                 }}}},
                 "responses": {"200": json_response(ref("Event"), "The event"), **errors(401, 403, 404, 409, 415, 422)},

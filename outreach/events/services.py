@@ -645,12 +645,20 @@ STATUS_STEPS = {
 }
 
 
+def people_to_tell(event: Event) -> int:
+    """How many people cancelling ``event`` would tell (what the receivers of
+    ``signals.event_cancel_audience`` answer: registrants who gave an e-mail address)."""
+    answers = signals.event_cancel_audience.send(event)
+    return sum(count for _receiver, count in answers if isinstance(count, int))
+
+
 def change_status(event: Event, new_status: str, *, actor=None, reason: str | None = None) -> Event:
     """Move ``event`` along the workflow: draft → published → completed, and draft or
     published → cancelled. Cancelling announces ``signals.event_cancelled`` (registration tells the
-    registrants, with ``reason`` when given) and audits how many were told.
+    registrants, with ``reason``) and audits how many were told.
 
-    Raises ``EventError("bad_status")`` for any other step.
+    Raises ``EventError("bad_status")`` for any other step, and ``ValidationError`` on
+    ``reason`` when a cancellation that tells people gives none.
     """
     action = STATUS_STEPS.get((event.status, new_status))
     if action is None:
@@ -663,6 +671,14 @@ def change_status(event: Event, new_status: str, *, actor=None, reason: str | No
             ),
         )
     reason = (reason or "").strip() or None
+    if new_status == "cancelled" and reason is None:
+        told = people_to_tell(event)
+        if told:
+            raise ValidationError({"reason": lazy_ngettext(
+                "Give the reason: %(num)d registrant who gave an e-mail address is told it.",
+                "Give the reason: %(num)d registrants who gave an e-mail address are told it.",
+                told,
+            )})
     data = {"from": event.status, "to": new_status}
     if reason:
         data["reason"] = reason

@@ -16,5 +16,9 @@ _signals = Namespace()
 #: receiver returns how many people it told, which the audit entry keeps as ``told``.
 event_cancelled = _signals.signal("event-cancelled")
 
+#: Asked before an event is cancelled, as ``send(event)``: a receiver returns how many people
+#: the cancellation would tell, so that staff are shown it first and must give a reason then.
+event_cancel_audience = _signals.signal("event-cancel-audience")
+
 #: Sent when an event has been duplicated as a draft, as ``send(original, copy=..., actor=...)``.
 event_duplicated = _signals.signal("event-duplicated")

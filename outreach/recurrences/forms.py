@@ -180,6 +180,8 @@ class ExceptionForm(Form):
 
     day = DateField(_l("Day"), validators=[InputRequired(_l("Give the day to skip."))])
     reason = StringField(_l("Reason (sent to registrants)"), validators=[Optional(), Length(max=REASON_MAX)])
+    #: Sent by the confirmation page's button: without it, a day with registrants is only shown.
+    confirmed = HiddenField()
     submit = SubmitField(_l("Skip this day"))
 
 
@@ -190,6 +192,10 @@ class RangeForm(Form):
     ends_on = DateField(_l("Last date"), validators=[InputRequired(_l("Give the last date."))])
     booking_override_reason = StringField(
         _l("Reason to book the room although it is taken"), validators=[Optional(), Length(max=500)]
+    )
+    reason = StringField(
+        _l("Reason for cancelling occurrences (sent to their registrants)"),
+        validators=[Optional(), Length(max=REASON_MAX)],
     )
     submit = SubmitField(_l("Change the dates"))
 

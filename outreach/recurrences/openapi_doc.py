@@ -89,7 +89,8 @@ def paths() -> dict:
                 "description": "The occurrence of that day is cancelled, and its registrants who gave an e-mail "
                 "address are told with the reason; a draft with no registration or volunteer shift is deleted. "
                 "409 `exception_exists` when the day is skipped already, `occurrence_started` when its "
-                "occurrence has begun; 422 when the pattern has no such day.",
+                "occurrence has begun; 422 when the pattern has no such day, and 422 with `fields.reason` "
+                "when registrants are told and no `reason` is given (nothing changes).",
                 "tags": ["recurrences"],
                 "security": STAFF,
                 "parameters": [recurrence_id],

@@ -22,6 +22,8 @@ from outreach.events.models import Event
 from outreach.places.models import Series, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale
+from outreach.platform import mail
+from outreach.registration.emails import cancellation_audience
 from outreach.recurrences import services
 from outreach.forms import ActionForm
 from outreach.recurrences.forms import EditAllForm, ExceptionForm, RangeForm, RecurrenceForm
@@ -152,18 +154,35 @@ def detail(recurrence_id: int):
 @bp.post("/<int:recurrence_id>/exceptions")
 @role_required("staff")
 def add_exception(recurrence_id: int):
-    """Skip a day: from the form, or from an occurrence's "skip this day" button."""
+    """Skip a day: from the form, or from an occurrence's "skip this day" button. A day whose
+    occurrence has registrants is first shown on a page that says who will be told and asks
+    the reason (``skip_confirm.html``); its button sends ``confirmed``."""
     recurrence = db.get_or_404(Recurrence, recurrence_id)
     form = ExceptionForm(prefix="skip")
     if form.validate_on_submit():
+        found = services.occurrences_on(recurrence, form.day.data)
+        audience = [(event, *cancellation_audience(event)) for event in found]
+        if any(told or not_told for _event, told, not_told in audience) and not form.confirmed.data:
+            return _skip_page(recurrence, form, audience)
         done = _run(form, lambda: services.add_exception(
             recurrence, form.day.data, form.reason.data, actor=current_user
         ))
         if not refused(done):
-            flash(_("%(day)s is skipped; its registrants who gave an e-mail address are told.",
-                    day=form.day.data.isoformat()), "success")
+            told = mail.report(db.session)
+            flash(" ".join([_("%(day)s is skipped.", day=form.day.data.isoformat()), told or ""]).strip(), "success")
             return _back(recurrence)
+        if form.confirmed.data:
+            return _skip_page(recurrence, form, audience, done.status)
     return _page(recurrence, 422, skip_form=form)
+
+
+def _skip_page(recurrence: Recurrence, form: ExceptionForm, audience: list, status: int = 200):
+    """The second step of skipping a day that has registrants: what will happen, and the reason."""
+    form.confirmed.data = "1"
+    return render_template(
+        "recurrences/skip_confirm.html", recurrence=recurrence, form=form, audience=audience,
+        told=sum(told for _event, told, _not_told in audience), mail_configured=mail.configured(),
+    ), status
 
 
 @bp.post("/<int:recurrence_id>/exceptions/<day>/delete")
@@ -223,10 +242,12 @@ def change_range(recurrence_id: int):
         change = _run(form, lambda: services.change_range(
             recurrence, ends_on=form.ends_on.data, weekdays=form.weekdays.data, actor=current_user,
             booking_override_reason=(form.booking_override_reason.data or "").strip() or None,
+            reason=form.reason.data,
         ))
         if not refused(change):
-            flash(_("Dates changed: %(added)d occurrences added, %(removed)d taken off.",
-                    added=change.added, removed=change.removed), "success")
+            told = mail.report(db.session)
+            flash(" ".join([_("Dates changed: %(added)d occurrences added, %(removed)d taken off.",
+                              added=change.added, removed=change.removed), told or ""]).strip(), "success")
             return _back(recurrence)
     return _page(recurrence, 422, range_form=form)
 

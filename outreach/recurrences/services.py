@@ -326,6 +326,11 @@ def registration_counts(recurrence: Recurrence) -> dict[int, int]:
     return dict(rows.all())
 
 
+def occurrences_on(recurrence: Recurrence, day: date) -> list[Event]:
+    """The occurrences (not cancelled) on ``day``: what skipping it takes off."""
+    return _on_day(recurrence, day)
+
+
 def _on_day(recurrence: Recurrence, day: date) -> list[Event]:
     """The occurrences (not cancelled) on ``day``."""
     return [e for e in occurrences(recurrence) if e.status != "cancelled" and local_date(e.starts_at) == day]
@@ -492,15 +497,18 @@ class RangeChange:
 
 def change_range(
     recurrence: Recurrence, *, ends_on: date | None = None, weekdays: str | Iterable[int] | None = None, actor,
-    booking_override_reason: str | None = None,
+    booking_override_reason: str | None = None, reason: str | None = None,
 ) -> RangeChange:
     """Extend or shorten the pattern, or change its weekdays. New dates get occurrences copied
     from the latest one; occurrences still to come that the pattern no longer has are cancelled
-    (registrants told) or, drafts with nothing attached, deleted. Past occurrences stay.
+    (registrants told, with ``reason``) or, drafts with nothing attached, deleted. Past
+    occurrences stay.
 
-    Raises ``ValidationError`` as ``check_pattern`` and ``EventError("room_booked")`` naming
+    Raises ``ValidationError`` as ``check_pattern``, on ``reason`` when a cancelled occurrence's
+    registrants are told and no reason is given, and ``EventError("room_booked")`` naming
     every new date whose room is taken (unless ``booking_override_reason`` is given).
     """
+    reason = (reason or "").strip() or None
     digits = weekday_digits(weekdays) if weekdays is not None else recurrence.weekdays
     ends_on = ends_on if ends_on is not None else recurrence.ends_on
     skipped = [exception.day for exception in recurrence.exceptions]
@@ -534,7 +542,7 @@ def change_range(
     first_number = fields.pop("session_number", None)
     with db.session.begin_nested():
         for event in dropped:
-            _withdraw(event, None, actor=actor)
+            _withdraw(event, reason, actor=actor)
         _make_occurrences(
             recurrence, new_days, fields, actor=actor, first_number=first_number, partners=partners,
         )

@@ -10,9 +10,9 @@ from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from outreach.events.signals import event_cancelled
+from outreach.events.signals import event_cancel_audience, event_cancelled
 from outreach.extensions import db
 from outreach.platform import mail
 from outreach.registration import tickets
@@ -63,15 +63,36 @@ def queue_event_cancelled(registration, reason: str | None) -> None:
     mail.queue(db.session, mail.Message(registration.email, str(subject), "\n\n".join(str(line) for line in lines)))
 
 
+def _to_tell(event):
+    """The registrations of ``event`` a cancellation tells: not cancelled, with an e-mail address."""
+    return (
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status != "cancelled", Registration.email.is_not(None))
+        .order_by(Registration.id)
+    )
+
+
+def cancellation_audience(event) -> tuple[int, int]:
+    """The registrations (not cancelled) that cancelling ``event`` concerns: how many are told
+    by e-mail, and how many gave no address and are not told."""
+    active = select(func.count(Registration.id)).where(
+        Registration.event_id == event.id, Registration.status != "cancelled"
+    )
+    told = count_registrants_to_tell(event)
+    return told, db.session.scalar(active) - told
+
+
+@event_cancel_audience.connect
+def count_registrants_to_tell(event, **_extra) -> int:
+    """How many registrants of ``event`` its cancellation would tell."""
+    return db.session.scalar(select(func.count()).select_from(_to_tell(event).subquery()))
+
+
 @event_cancelled.connect
 def tell_registrants(event, *, reason: str | None = None, **_extra) -> int:
     """Queue the cancellation message to every registrant of ``event`` who has not cancelled
     and gave an e-mail address; returns how many."""
-    registrations = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id, Registration.status != "cancelled", Registration.email.is_not(None))
-        .order_by(Registration.id)
-    ).all()
+    registrations = db.session.scalars(_to_tell(event)).all()
     for registration in registrations:
         queue_event_cancelled(registration, reason)
     return len(registrations)

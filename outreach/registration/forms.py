@@ -54,7 +54,17 @@ def registration_form_for(event, locale: str, formdata=None) -> RegistrationForm
 
 
 class CancelForm(Form):
+    """Cancelling by ticket, in two steps: the ticket page links to a page that says what will
+    happen, whose button sends ``confirmed``; a POST without it only shows that page."""
+
+    confirmed = HiddenField()
     submit = SubmitField(_l("Cancel my registration"))
+
+
+class ConfirmForm(Form):
+    """The second step of something that cannot be undone: its page's button sends ``confirmed``."""
+
+    confirmed = HiddenField()
 
 
 class PhoneCheckInForm(Form):

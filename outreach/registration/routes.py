@@ -14,6 +14,7 @@ from outreach.extensions import db, limiter
 from outreach.forms import ActionForm, attach_errors
 from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
+from outreach.platform import mail
 from outreach.registration import documents, services
 from outreach.registration.forms import (
     CancelForm,
@@ -131,8 +132,7 @@ def ticket(token: str):
         registration=registration, event=registration.event, token=token, ticket_url=url,
         qr_svg=qr.qr_svg(url), cancel_form=CancelForm(),
         checked_in=services.checked_in_today(registration),
-        can_cancel=registration.status != "cancelled" and not registration.checkins
-        and clock.now() < registration.event.ends_at,
+        can_cancel=_can_cancel(registration),
         ended=services.has_ended(registration.event, clock.now()),
     ))
     return _no_store(response)
@@ -159,13 +159,39 @@ def ticket_pdf(token: str):
     return _no_store(pdf_response(pdf, documents.ticket_filename(registration)))
 
 
+def _can_cancel(registration: Registration) -> bool:
+    return registration.status != "cancelled" and not registration.checkins and clock.now() < registration.event.ends_at
+
+
+def _cancel_page(registration: Registration, token: str, form: CancelForm) -> Response:
+    """Cancelling's first step: what it does (the place goes to the waiting list; it cannot be
+    undone), with the button that does it."""
+    form.confirmed.data = "1"
+    return _no_store(Response(render_template(
+        "registration/cancel_confirm.html", registration=registration, event=registration.event, token=token,
+        form=form,
+    )))
+
+
+@bp.get("/t/<token>/cancel")
+def confirm_cancel(token: str):
+    registration = _ticket_or_404(token)
+    if not _can_cancel(registration):
+        return see_other("registration.ticket", token=token)
+    return _cancel_page(registration, token, CancelForm(formdata=None))
+
+
 @bp.post("/t/<token>/cancel")
 @limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"])
 def cancel(token: str):
+    """Cancel by ticket, once the confirmation page's button says so (``confirmed``); a POST
+    without it shows that page and changes nothing."""
     registration = _ticket_or_404(token)
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
+    if not form.confirmed.data and _can_cancel(registration):
+        return _cancel_page(registration, token, form)
     try:
         services.cancel(registration)
     except OutreachError as error:
@@ -173,6 +199,7 @@ def cancel(token: str):
         flash(str(error.message), "error")
     else:
         db.session.commit()
+        mail.take_outcomes(db.session)  # what a registrant promoted was sent is for staff to know
         flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
     return see_other("registration.ticket", token=token)
 

@@ -29,10 +29,11 @@ from outreach.events.forms import DuplicateForm
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale, library_name
+from outreach.platform import mail
 from outreach.platform.models import ExportJob
 from outreach.registration import documents, services
 from outreach.forms import ActionForm
-from outreach.registration.forms import HeadcountForm, MoveForm
+from outreach.registration.forms import ConfirmForm, HeadcountForm, MoveForm
 from outreach.registration.models import CheckIn, CheckInConflict, Registration
 from outreach.timezone import local_date
 from outreach import pdf
@@ -128,8 +129,9 @@ def _act(event_id: int, action) -> object:
 
 
 def _carry_out(event_id: int, action) -> object:
-    """Run ``action`` (it returns the message to flash) and go back to the manage page."""
-    flash_outcome(action)
+    """Run ``action`` (it returns the message to flash) and go back to the manage page; the
+    message says what happened to any e-mail it sent (promoted from the waiting list)."""
+    flash_outcome(action, lambda message: " ".join([str(message), mail.report(db.session) or ""]).strip())
     return see_other("registration_staff.manage", event_id=event_id)
 
 
@@ -146,11 +148,21 @@ def promote(event_id: int, registration_id: int):
     return _act(event.id, action)
 
 
-@bp.post("/<int:event_id>/registrations/<int:registration_id>/cancel")
+@bp.route("/<int:event_id>/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @role_required("staff")
 def cancel(event_id: int, registration_id: int):
+    """Cancel a registration in two steps: a page says what happens (the places go to the
+    waiting list; the registrant is not told), and its button (``confirmed``) cancels."""
     event = _event_or_404(event_id)
     registration = _registration_of(event, registration_id)
+    form = ConfirmForm()
+    if request.method == "GET" or not form.confirmed.data:
+        if request.method == "POST" and not form.validate_on_submit():
+            abort(400)
+        if registration.status == "cancelled":
+            return see_other("registration_staff.manage", event_id=event.id)
+        form.confirmed.data = "1"
+        return render_template("registration/cancel_staff.html", event=event, registration=registration, form=form)
 
     def action():
         services.cancel(registration, actor=current_user)
@@ -176,7 +188,8 @@ def move(event_id: int, registration_id: int):
         flash(str(error.message), "error")
     else:
         db.session.commit()
-        flash(_("%(name)s moved to %(title)s.", name=registration.name, title=target.display_title(current_locale())), "success")
+        moved = _("%(name)s moved to %(title)s.", name=registration.name, title=target.display_title(current_locale()))
+        flash(" ".join([moved, mail.report(db.session) or ""]).strip(), "success")
     return see_other("registration_staff.manage", event_id=event.id)
 
 

@@ -17,6 +17,7 @@ from outreach.errors import OutreachError
 from outreach.events.forms import (
     PARTNER_ROWS,
     QUESTION_ROWS,
+    CancelEventForm,
     DuplicateForm,
     EventForm,
     ExhibitForm,
@@ -29,6 +30,8 @@ from outreach.extensions import db
 from outreach.forms import attach_errors
 from outreach.forms import ActionForm
 from outreach.i18n import current_locale
+from outreach.platform import mail
+from outreach.registration.emails import cancellation_audience
 from outreach.timezone import local, local_date, localize
 from outreach.volunteers.models import Shift
 from outreach.views import attempt, refused, see_other
@@ -203,11 +206,16 @@ def edit_event(event_id: int):
 @bp.post("/events/<int:event_id>/status")
 @role_required("staff")
 def change_event_status(event_id: int):
-    """Publish, complete or cancel an event; cancelling tells its registrants by e-mail."""
+    """Publish or complete an event. Cancelling is done on its own page (``cancel_event``):
+    a cancellation posted here only shows that page, and changes nothing."""
     event = db.get_or_404(Event, event_id)
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
+    if form.status.data == "cancelled":
+        cancel_form = CancelEventForm(formdata=None)
+        cancel_form.reason.data = form.reason.data
+        return _cancel_page(event, cancel_form)
     try:
         services.change_status(event, form.status.data, actor=current_user, reason=form.reason.data)
     except OutreachError as error:
@@ -218,9 +226,39 @@ def change_event_status(event_id: int):
         messages = {
             "published": _("The event is published."),
             "completed": _("The event is marked as completed."),
-            "cancelled": _("The event is cancelled. Registrants who gave an e-mail address are told."),
         }
         flash(messages[event.status], "success")
+    return see_other("registration_staff.manage", event_id=event.id)
+
+
+def _cancel_page(event: Event, form: CancelEventForm, status: int = 200):
+    """What cancelling ``event`` will do (who is told, who is not), with the reason to give."""
+    told, not_told = cancellation_audience(event)
+    return render_template(
+        "staff/cancel_event.html", event=event, form=form, told=told, not_told=not_told,
+        mail_configured=mail.configured(),
+    ), status
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+@role_required("staff")
+def cancel_event(event_id: int):
+    """Cancel an event in two steps: this page says who will be told and asks the reason
+    (required when anyone is told); its POST cancels, and says what happened to the mail."""
+    event = db.get_or_404(Event, event_id)
+    if event.status not in ("draft", "published"):
+        flash(_("Only a draft or published event can be cancelled."), "error")
+        return see_other("registration_staff.manage", event_id=event.id)
+    form = CancelEventForm()
+    if not form.validate_on_submit():
+        return _cancel_page(event, form, 422 if request.method == "POST" else 200)
+    done = attempt(form, lambda: services.change_status(
+        event, "cancelled", actor=current_user, reason=form.reason.data
+    ))
+    if refused(done):
+        return _cancel_page(event, form, done.status)
+    told = mail.report(db.session) or _("No one was told: no registrant gave an e-mail address.")
+    flash(_("The event is cancelled.") + " " + told, "success")
     return see_other("registration_staff.manage", event_id=event.id)
 
 

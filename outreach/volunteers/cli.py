@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 
 from outreach.database import write_transaction
 from outreach.extensions import db
+from outreach.platform import mail
 from outreach.platform.models import AuditEntry
 from outreach.platform.services import record
 from outreach.volunteers import emails, services
@@ -55,5 +56,9 @@ def send_reminders() -> tuple[int, int]:
 @volunteers_cli.command("remind")
 def remind() -> None:
     """E-mail each volunteer on a shift tomorrow (run once a day, e.g. from cron at 18:00)."""
-    sent, skipped = send_reminders()
-    click.echo(f"Sent {sent} shift reminder(s); {skipped} already reminded.")
+    queued, skipped = send_reminders()
+    outcomes = mail.take_outcomes(db.session)
+    sent, not_sent, failed = (outcomes.count(kind) for kind in (mail.SENT, mail.NOT_SENT, mail.FAILED))
+    click.echo(f"{queued} shift reminder(s) due, {skipped} already reminded: {sent} sent"
+               + (f", {not_sent} not sent (no mail server is set: OUTREACH_SMTP_HOST; each is in the log)" if not_sent else "")
+               + (f", {failed} failed (see the log)" if failed else "") + ".")

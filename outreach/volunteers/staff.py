@@ -28,6 +28,7 @@ from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
+from outreach.platform import mail
 from outreach.years import this_year as current_year
 from outreach.years import year_bounds
 from outreach.timezone import library_tz, local_date, localize
@@ -183,7 +184,7 @@ def _profile_page(volunteer: VolunteerProfile, *, review_form=None, hours_form=N
         "volunteers/staff/profile.html", volunteer=volunteer, lines=lines, total=services.total_hours(lines),
         year_total=services.total_hours(year_lines), year=start.year, signups=signups, reviewer=reviewer, call=call,
         trainings=documents.trainings_attended(volunteer), actions=actions, day_names=day_names(),
-        period_labels=PERIOD_LABELS, weekdays=WEEKDAYS,
+        period_labels=PERIOD_LABELS, weekdays=WEEKDAYS, mail_configured=mail.configured(),
         review_form=review_form or ReviewForm(formdata=None),
         hours_form=hours_form or HoursForm(formdata=None),
         certificate_form=certificate_form,
@@ -209,13 +210,13 @@ def review(volunteer_id: int):
         return _profile_page(volunteer, review_form=form, status=done.status)
     name = volunteer.user.name
     messages = {
-        "approve": _("%(name)s is now an active volunteer. We have told them by e-mail.", name=name),
-        "reject": _("The application of %(name)s is turned down. We have told them by e-mail.", name=name),
+        "approve": _("%(name)s is now an active volunteer.", name=name),
+        "reject": _("The application of %(name)s is turned down.", name=name),
         "pause": _("%(name)s is paused.", name=name),
         "archive": _("%(name)s is archived.", name=name),
         "reactivate": _("%(name)s is active again.", name=name),
     }
-    flash(messages[action], "success")
+    flash(" ".join([messages[action], mail.report(db.session) or ""]).strip(), "success")
     return see_other("volunteers_staff.profile", volunteer_id=volunteer.id)
 
 

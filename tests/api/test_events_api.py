@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from outreach.events.models import Event
 from outreach.places.models import Venue
 from outreach.extensions import db
+from outreach.registration.services import register
 from tests.helpers import csrf_token_from, in_days
 
 
@@ -330,3 +331,30 @@ def test_duplicate_an_event_with_its_shifts(client, staff_headers, make_venue):
     assert shifts[0].starts_at == datetime(2026, 12, 12, 1, 0, tzinfo=timezone.utc)
     bad = client.post(f"/api/v1/events/{event.id}/duplicate", json={"starts_at": "soon"}, headers=staff_headers)
     assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"starts_at"}
+
+
+def test_cancelling_needs_a_reason_when_registrants_are_told(client, app, staff_headers, make_event):
+    event = make_event(starts_at=in_days(5), capacity=10)
+    register(event, name="甲", phone="13812345678", email="a@example.org")
+    db.session.commit()
+    app.extensions["outreach_sent_mail"] = []
+    path = f"/api/v1/events/{event.id}/status"
+    refused = client.post(path, json={"status": "cancelled", "reason": "  "}, headers={**staff_headers, "Accept-Language": "en"})
+    assert refused.status_code == 422
+    assert refused.get_json() == {"error": {
+        "code": "validation_error", "message": "Some fields need your attention.",
+        "fields": {"reason": "Give the reason: 1 registrant who gave an e-mail address is told it."},
+    }}
+    chinese = client.post(path, json={"status": "cancelled"}, headers={**staff_headers, "Accept-Language": "zh-CN"})
+    assert chinese.get_json()["error"]["fields"] == {"reason": "请填写原因：留了电子邮箱的 1 位报名者会收到它。"}
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).status == "published" and app.extensions["outreach_sent_mail"] == []
+    done = client.post(path, json={"status": "cancelled", "reason": "台风停课"}, headers=staff_headers)
+    assert done.status_code == 200 and done.get_json()["status"] == "cancelled"
+    assert [m.to for m in app.extensions["outreach_sent_mail"]] == ["a@example.org"]
+
+
+def test_cancelling_an_event_nobody_is_told_of_needs_no_reason(client, staff_headers, make_event):
+    event = make_event(starts_at=in_days(5))
+    done = client.post(f"/api/v1/events/{event.id}/status", json={"status": "cancelled"}, headers=staff_headers)
+    assert done.status_code == 200 and done.get_json()["status"] == "cancelled"

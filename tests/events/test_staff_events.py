@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from outreach.events.models import Event
 from outreach.places.models import Series
 from outreach.extensions import db
+from outreach.platform import mail
 from outreach.platform.models import AuditEntry
 from outreach.registration.services import register
 from tests.events.helpers import event_data
@@ -164,16 +165,18 @@ def test_a_refused_transition_changes_nothing(client, staff, make_event):
     page = client.get(f"/staff/events/{event.id}?lang=en").get_data(as_text=True)
     assert "An event with the status “Draft” cannot become “Completed”." in page
 
-    post_status(client, event, "cancelled")
+    cancel_event(client, event)
     assert status_of(event) == "cancelled"
     post_status(client, event, "published")
     assert status_of(event) == "cancelled"
 
 
-def test_cancelling_tells_registrants_with_an_email(client, app, staff, make_event):
-    sent = app.extensions.setdefault("outreach_sent_mail", [])
-    sent.clear()
-    event = make_event(title="星海讲坛 第15期", starts_at=in_days(5), capacity=10)
+def cancel_event(client, event, reason="", lang="en"):
+    csrf = csrf_token_from(client, f"/staff/events/{event.id}/cancel")
+    return client.post(f"/staff/events/{event.id}/cancel?lang={lang}", data={"csrf_token": csrf, "reason": reason})
+
+
+def _registrants(event):
     register(event, name="甲", phone="13812345678", email="a@example.org")
     register(event, name="乙", phone="13812345679")
     gone = register(event, name="丙", phone="13812345670", email="c@example.org").registration
@@ -182,15 +185,121 @@ def test_cancelling_tells_registrants_with_an_email(client, app, staff, make_eve
 
     cancel(gone)
     db.session.commit()
+
+
+def test_cancelling_first_says_who_is_told_and_changes_nothing(client, app, staff, make_event):
+    event = make_event(title="星海讲坛 第15期", starts_at=in_days(5), capacity=10)
+    _registrants(event)
+    sent = app.extensions.setdefault("outreach_sent_mail", [])
     sent.clear()
+    manage = client.get(f"/staff/events/{event.id}?lang=en").get_data(as_text=True)
+    assert f'href="/staff/events/{event.id}/cancel"' in manage and 'name="reason"' not in manage
+    page = client.get(f"/staff/events/{event.id}/cancel?lang=en")
+    assert page.status_code == 200
+    assert_valid_html(page)
+    html = page.get_data(as_text=True)
+    assert "Cancel “星海讲坛 第15期”?" in html
+    assert "1 registrant who gave an e-mail address will be told by e-mail, with your reason." in html
+    assert "1 registrant gave no e-mail address and will not be told: call them" in html
+    assert "No mail server is configured: the messages will not be sent, only noted in the server's log." in html
+    assert 'required' in html.split('id="reason"')[1].split(">")[0]
+    # The old one-step form (a cancellation posted with the workflow buttons) only shows that page.
     response = post_status(client, event, "cancelled", reason="台风停课")
+    assert response.status_code == 200
+    assert "1 registrant who gave an e-mail address will be told" in response.get_data(as_text=True)
+    assert 'value="台风停课"' in response.get_data(as_text=True)
+    assert status_of(event) == "published" and sent == []
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "event.cancel")) == 0
+
+
+def test_cancelling_page_in_chinese(client, staff, make_event):
+    event = make_event(title="星海讲坛 第15期", starts_at=in_days(5), capacity=10)
+    _registrants(event)
+    html = client.get(f"/staff/events/{event.id}/cancel?lang=zh_Hans").get_data(as_text=True)
+    assert "1 位留了电子邮箱的报名者将收到邮件通知，附上您填写的原因。" in html
+    response = cancel_event(client, event, lang="zh_Hans")
+    assert response.status_code == 422
+    assert "请填写原因：留了电子邮箱的 1 位报名者会收到它。" in response.get_data(as_text=True)
+
+
+def test_an_empty_reason_is_refused_when_registrants_are_told(client, app, staff, make_event):
+    event = make_event(title="星海讲坛 第15期", starts_at=in_days(5), capacity=10)
+    _registrants(event)
+    sent = app.extensions.setdefault("outreach_sent_mail", [])
+    sent.clear()
+    response = cancel_event(client, event, reason="   ")
+    assert response.status_code == 422
+    document = assert_valid_html(response)
+    error = document.find(".//*[@id='reason-error']")
+    assert error is not None
+    assert error.text == "Give the reason: 1 registrant who gave an e-mail address is told it."
+    assert status_of(event) == "published" and sent == []
+
+
+def test_cancelling_tells_registrants_with_an_email(client, app, staff, make_event, caplog):
+    caplog.set_level("INFO", logger="outreach")
+    event = make_event(title="星海讲坛 第15期", starts_at=in_days(5), capacity=10)
+    _registrants(event)
+    sent = app.extensions.setdefault("outreach_sent_mail", [])
+    sent.clear()
+    caplog.clear()
+    response = cancel_event(client, event, reason="台风停课")
     assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/staff/events/{event.id}")
     assert status_of(event) == "cancelled"
     assert [m.to for m in sent] == ["a@example.org"]
     assert "星海讲坛 第15期" in sent[0].subject  # written in the library's default language
     assert "台风停课" in sent[0].body
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event.cancel"))
     assert entry.data["reason"] == "台风停课" and entry.data["told"] == 1
+    # No mail server in the tests: staff are told the truth, and the log has a masked line.
+    page = client.get(f"/staff/events/{event.id}?lang=en").get_data(as_text=True)
+    assert ("The event is cancelled. No mail server is configured: 1 message was not sent "
+            "(the server&#39;s log names it).") in page
+    lines = [r.getMessage() for r in caplog.records if r.name == "outreach.platform.mail"]
+    assert lines == [f"mail to a***@example.org not sent: no mail server is set (OUTREACH_SMTP_HOST); subject {sent[0].subject!r}"]
+    assert "a@example.org" not in caplog.text and "/t/" not in caplog.text
+
+
+def test_cancelling_with_a_mail_server_says_it_was_sent(client, app, staff, make_event, monkeypatch):
+    delivered = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            assert (host, port) == ("smtp.example.org", 25)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, email):
+            delivered.append(email["To"])
+
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example.org")
+    monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
+    event = make_event(title="星海讲坛 第15期", starts_at=in_days(5), capacity=10)
+    _registrants(event)
+    delivered.clear()
+    assert "No mail server" not in client.get(f"/staff/events/{event.id}/cancel?lang=en").get_data(as_text=True)
+    response = cancel_event(client, event, reason="台风停课")
+    assert response.status_code == 303 and delivered == ["a@example.org"]
+    page = client.get(f"/staff/events/{event.id}?lang=en").get_data(as_text=True)
+    assert "The event is cancelled. 1 e-mail was sent." in page
+
+
+def test_cancelling_an_event_nobody_can_be_told_of_needs_no_reason(client, staff, make_event):
+    event = make_event(starts_at=in_days(5), capacity=10)
+    register(event, name="乙", phone="13812345679")
+    db.session.commit()
+    html = client.get(f"/staff/events/{event.id}/cancel?lang=en").get_data(as_text=True)
+    assert "1 registrant gave no e-mail address and will not be told" in html
+    assert "will be told by e-mail" not in html
+    response = cancel_event(client, event)
+    assert response.status_code == 303 and status_of(event) == "cancelled"
+    page = client.get(f"/staff/events/{event.id}?lang=en").get_data(as_text=True)
+    assert "The event is cancelled. No one was told: no registrant gave an e-mail address." in page
 
 
 def test_staff_only(client, make_user, login, make_event):

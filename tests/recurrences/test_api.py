@@ -7,6 +7,7 @@ from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.recurrences import services
 from outreach.recurrences.models import Recurrence
+from outreach.registration.services import register
 from outreach.timezone import library_tz, local
 
 
@@ -93,6 +94,23 @@ def test_skip_a_day(client, headers, make_class):
     saturday = client.post(path, json={"day": "2026-09-12"}, headers=headers)
     assert saturday.status_code == 422 and set(saturday.get_json()["error"]["fields"]) == {"day"}
     assert client.post("/api/v1/recurrences/999/exceptions", json={"day": "2026-09-09"}, headers=headers).status_code == 404
+
+
+def test_skipping_a_day_whose_registrants_are_told_needs_a_reason(client, headers, make_class):
+    recurrence = make_class()
+    event = services.occurrences(recurrence)[1]
+    register(event, name="王小明", phone="13800000000", email="parent@example.org")
+    db.session.commit()
+    path = f"/api/v1/recurrences/{recurrence.id}/exceptions"
+    refused = client.post(path, json={"day": "2026-09-08"}, headers={**headers, "Accept-Language": "en"})
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"] == {
+        "reason": "Give the reason: 1 registrant who gave an e-mail address is told it.",
+    }
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).status == "published" and recurrence.exceptions == []
+    done = client.post(path, json={"day": "2026-09-08", "reason": "学校运动会"}, headers=headers)
+    assert done.status_code == 201
 
 
 def test_edit_all_future_occurrences(client, headers, make_class):

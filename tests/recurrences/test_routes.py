@@ -177,17 +177,50 @@ def test_skip_this_day_cancels_it(client, staff, make_class, app):
     recurrence = make_class()
     event = services.occurrences(recurrence)[1]
     register(event, name="王小明", phone="13800000000", email="parent@example.org")
+    register(event, name="李华", phone="13800000001")
     db.session.commit()
     app.extensions["outreach_sent_mail"] = []
     page = client.get(f"/staff/recurrences/{recurrence.id}")
-    action = f"/staff/recurrences/{recurrence.id}/exceptions"
-    response = client.post(action, data={"csrf_token": csrf_token_from(client, f"/staff/recurrences/{recurrence.id}"),
-                                         "skip-day": "2026-09-08"})
     assert page.status_code == 200
-    assert response.status_code == 303
+    action = f"/staff/recurrences/{recurrence.id}/exceptions"
+    token = csrf_token_from(client, f"/staff/recurrences/{recurrence.id}")
+    # The button first shows who will be told, and changes nothing.
+    response = client.post(f"{action}?lang=en", data={"csrf_token": token, "skip-day": "2026-09-08"})
+    assert response.status_code == 200
+    document = assert_valid_html(response)
+    html = response.get_data(as_text=True)
+    assert "1 registrant who gave an e-mail address will be told by e-mail, with your reason." in html
+    assert "1 registrant gave no e-mail address and will not be told" in html
+    assert document.find(".//input[@name='skip-confirmed']").get("value") == "1"
+    assert document.find(".//input[@name='skip-day']").get("value") == "2026-09-08"
     db.session.refresh(event)
-    assert event.status == "cancelled"
+    assert event.status == "published" and recurrence.exceptions == []
+    assert app.extensions["outreach_sent_mail"] == []
+    # Confirmed without a reason: refused beside the reason, still nothing done.
+    response = client.post(f"{action}?lang=en", data={"csrf_token": token, "skip-day": "2026-09-08", "skip-confirmed": "1"})
+    assert response.status_code == 422
+    document = assert_valid_html(response)
+    reason = document.find(".//input[@id='skip-reason']")
+    assert reason.get("aria-invalid") == "true"
+    assert document.find(".//*[@id='skip-reason-error']").text == (
+        "Give the reason: 1 registrant who gave an e-mail address is told it."
+    )
+    db.session.expire_all()
+    assert db.session.get(type(event), event.id).status == "published"
+    assert app.extensions["outreach_sent_mail"] == []
+    # In Chinese too.
+    response = client.post(f"{action}?lang=zh_Hans", data={"csrf_token": token, "skip-day": "2026-09-08", "skip-confirmed": "1"})
+    assert "请填写原因：留了电子邮箱的 1 位报名者会收到它。" in response.get_data(as_text=True)
+    # Confirmed with a reason: done, and the page says what happened to the e-mail.
+    response = client.post(f"{action}?lang=en", data={
+        "csrf_token": token, "skip-day": "2026-09-08", "skip-confirmed": "1", "skip-reason": "学校运动会",
+    })
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(type(event), event.id).status == "cancelled"
     assert [m.to for m in app.extensions["outreach_sent_mail"]] == ["parent@example.org"]
+    assert ("2026-09-08 is skipped. No mail server is configured: 1 message was not sent "
+            "(the server&#39;s log names it).") in client.get(f"/staff/recurrences/{recurrence.id}?lang=en").get_data(as_text=True)
     # Twice: refused beside the day field.
     response = client.post(f"{action}?lang=en", data={
         "csrf_token": csrf_token_from(client, f"/staff/recurrences/{recurrence.id}"), "skip-day": "2026-09-08", "skip-reason": "x",
@@ -249,6 +282,33 @@ def test_extend_and_publish(client, staff, make_class):
     response = client.post(f"{path}/publish", data={"csrf_token": csrf_token_from(client, path)})
     assert response.status_code == 303
     assert {e.status for e in services.occurrences(recurrence)} == {"published"}
+
+
+def test_shortening_takes_the_reason_its_registrants_are_told(client, staff, make_class, app):
+    recurrence = make_class()
+    last = services.occurrences(recurrence)[-1]
+    register(last, name="王小明", phone="13800000000", email="parent@example.org")
+    db.session.commit()
+    app.extensions["outreach_sent_mail"] = []
+    path = f"/staff/recurrences/{recurrence.id}"
+    values = form_values(client.get(path), f"{path}/range")
+    values["range-ends_on"] = ["2026-09-17"]
+    response = client.post(f"{path}/range?lang=en", data=values)
+    assert response.status_code == 422
+    document = assert_valid_html(response)
+    assert document.find(".//input[@name='range-reason']").get("aria-invalid") == "true"
+    assert document.find(".//*[@id='range-reason-error']").text == (
+        "Give the reason: 1 registrant who gave an e-mail address is told it."
+    )
+    db.session.expire_all()
+    assert db.session.get(Event, last.id).status == "published" and app.extensions["outreach_sent_mail"] == []
+    values["range-reason"] = ["学期提前结束"]
+    assert client.post(f"{path}/range?lang=en", data=values).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Event, last.id).status == "cancelled"
+    assert [m.to for m in app.extensions["outreach_sent_mail"]] == ["parent@example.org"]
+    assert ("Dates changed: 0 occurrences added, 1 taken off. No mail server is configured: 1 message was not sent"
+            in client.get(f"{path}?lang=en").get_data(as_text=True))
 
 
 @pytest.mark.browser

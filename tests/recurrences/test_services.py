@@ -253,7 +253,13 @@ def test_extending_copies_the_latest_and_shortening_takes_off_the_rest(make_clas
     assert {e.title for e in services.occurrences(recurrence)[5:]} == {"三点半课堂：折纸"}
     _registrant(services.occurrences(recurrence)[-1])
     db.session.commit()
-    change = services.change_range(recurrence, ends_on=date(2026, 9, 15), actor=staff)
+    # Its registrant is told: without a reason, nothing is taken off.
+    with pytest.raises(ValidationError) as refused:
+        services.change_range(recurrence, ends_on=date(2026, 9, 15), actor=staff)
+    db.session.rollback()
+    assert list(refused.value.fields) == ["reason"]
+    assert [e.status for e in services.occurrences(recurrence)][-2:] == ["published", "published"]
+    change = services.change_range(recurrence, ends_on=date(2026, 9, 15), actor=staff, reason="学期结束")
     db.session.commit()
     assert (change.added, change.removed) == (0, 2)
     assert [e.status for e in services.occurrences(recurrence)][-2:] == ["cancelled", "cancelled"]

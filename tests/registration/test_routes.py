@@ -107,14 +107,37 @@ def test_form_without_csrf_is_refused(client, soon):
 
 
 def test_cancel_from_the_ticket_page(client, soon):
-    token = post_registration(client, soon).headers["Location"].rsplit("/t/", 1)[1]
-    csrf = csrf_token_from(client, f"/t/{token}")
+    token = post_registration(client, soon, party_size="1").headers["Location"].rsplit("/t/", 1)[1]
+    ticket = client.get(f"/t/{token}?lang=en").get_data(as_text=True)
+    assert f'href="/t/{token}/cancel"' in ticket and "Cancel my registration…" in ticket
+    # First the page that says what cancelling does; it changes nothing.
+    confirm = client.get(f"/t/{token}/cancel?lang=en")
+    assert confirm.status_code == 200 and confirm.headers["Cache-Control"] == "no-store"
+    assert_valid_html(confirm)
+    html = confirm.get_data(as_text=True)
+    assert f"Cancel your registration for {soon.display_title('en')}?" in html
+    assert "Your place goes to the next person on the waiting list." in html
+    assert "This cannot be undone" in html
+    assert db.session.scalar(select(Registration.status)) == "confirmed"
+    chinese = client.get(f"/t/{token}/cancel?lang=zh_Hans").get_data(as_text=True)
+    assert f"确定取消“{soon.display_title('zh_Hans')}”的报名吗？" in chinese
+    assert "您的名额将让给候补名单上排在前面的人。" in chinese
+    # A POST without the confirmation (the old one-step form) also only shows that page.
+    csrf = csrf_token_from(client, f"/t/{token}/cancel")
     response = client.post(f"/t/{token}/cancel?lang=en", data={"csrf_token": csrf})
+    assert response.status_code == 200 and "Yes, cancel my registration" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(Registration.status)) == "confirmed"
+    response = client.post(f"/t/{token}/cancel?lang=en", data={"csrf_token": csrf, "confirmed": "1"})
     assert response.status_code == 303
     page = client.get(f"/t/{token}?lang=en").get_data(as_text=True)
     assert "Your registration is cancelled." in page
     assert "Cancel my registration" not in page
+    db.session.expire_all()
     assert db.session.scalar(select(Registration.status)) == "cancelled"
+    # Nothing is left to confirm: the confirmation page goes back to the ticket.
+    again = client.get(f"/t/{token}/cancel")
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"/t/{token}")
 
 
 def test_forged_ticket_pages_are_404(client):
@@ -504,3 +527,34 @@ def test_the_printed_ticket_labels_its_number_as_the_door_asks_for_it(client, so
     (tmp_path / "t.pdf").write_bytes(response.data)
     text = subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert f"入场券编号 {ticket.registration.id}" in text
+
+
+def test_staff_cancel_a_registration_after_a_confirmation(client, make_user, login, soon):
+    login(make_user("staff"))
+    first = services.register(soon, name="王小明", phone="13812345678", party_size=4, consent=True).registration
+    waiting = services.register(soon, name="李华", phone="13812345679", party_size=2, consent=True).registration
+    db.session.commit()
+    assert waiting.status == "waitlisted"
+    manage = client.get(f"/staff/events/{soon.id}?lang=en").get_data(as_text=True)
+    path = f"/staff/events/{soon.id}/registrations/{first.id}/cancel"
+    assert f'href="{path}"' in manage
+    page = client.get(f"{path}?lang=en")
+    assert page.status_code == 200
+    assert_valid_html(page)
+    html = page.get_data(as_text=True)
+    assert "Cancel the registration of 王小明?" in html
+    assert "4 places go to the waiting list." in html
+    assert "The registrant is not told: if they did not ask for it, tell them yourself." in html
+    assert "4 个名额将让给候补名单。" in client.get(f"{path}?lang=zh_Hans").get_data(as_text=True)
+    csrf = csrf_token_from(client, path)
+    shown = client.post(f"{path}?lang=en", data={"csrf_token": csrf})  # without the confirmation
+    assert shown.status_code == 200 and "Cancel the registration of 王小明?" in shown.get_data(as_text=True)
+    db.session.expire_all()
+    assert (db.session.get(Registration, first.id).status, db.session.get(Registration, waiting.id).status) == (
+        "confirmed", "waitlisted")
+    done = client.post(f"{path}?lang=en", data={"csrf_token": csrf, "confirmed": "1"})
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert (db.session.get(Registration, first.id).status, db.session.get(Registration, waiting.id).status) == (
+        "cancelled", "confirmed")
+    assert client.post(path, data={"confirmed": "1"}).status_code == 400  # no CSRF token
