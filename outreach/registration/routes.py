@@ -100,7 +100,9 @@ def register(event_id: int):
         else:
             db.session.commit()
             _remember_ticket(outcome.token)
-            if outcome.registration.status == "confirmed":
+            if outcome.already:
+                flash(_("This phone number is already registered for this event: here is its ticket. No second place was taken."), "warning")
+            elif outcome.registration.status == "confirmed":
                 flash(_("You are registered. Show this ticket at the door."), "success")
             else:
                 flash(_("The event is full: you are on the waiting list. This page shows when a place frees up for you."), "warning")

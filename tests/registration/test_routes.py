@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from outreach.extensions import db
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration, WalkIn
-from tests.helpers import assert_valid_html, csrf_token_from, in_days
+from tests.helpers import assert_valid_html, csrf_token_from, field_error, in_days, new_phone
 
 
 def form_fields(client, path) -> dict:
@@ -32,7 +32,7 @@ def soon(make_event):
 
 def post_registration(client, event, **data):
     fields = form_fields(client, f"/events/{event.id}")
-    payload = {"name": "王小明", "phone": "13812345678", "party_size": "2", "consent": "y", **fields, **data}
+    payload = {"name": "王小明", "phone": new_phone(), "party_size": "2", "consent": "y", **fields, **data}
     return client.post(f"/events/{event.id}/register?lang=en", data=payload)
 
 
@@ -262,7 +262,7 @@ def test_all_tickets_as_one_pdf_with_progress(client, make_event, make_user, log
 
     event = make_event(title="少儿故事大王 初赛", starts_at=in_days(5), capacity=None)
     for n in range(45):
-        services.register(event, name=f"选手{n:02d}", phone="13812345678")
+        services.register(event, name=f"选手{n:02d}", phone=new_phone())
     db.session.commit()
     login(make_user("staff"))
     csrf = csrf_token_from(client, f"/staff/events/{event.id}")
@@ -359,3 +359,49 @@ def test_staff_duplicate_an_event_from_its_page(client, soon, make_user, login):
     response = client.post(f"/staff/events/{soon.id}/duplicate", data={"csrf_token": csrf, "starts_at": ""})
     assert response.status_code == 303
     assert db.session.scalar(select(func.count(Event.id))) == 2
+
+
+def test_going_back_and_registering_again_shows_the_first_ticket(client, soon):
+    first = post_registration(client, soon, phone="13812345678", party_size="2")
+    again = post_registration(client, soon, phone="138 1234 5678", party_size="2")  # a fresh form
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    html = client.get(again.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "This phone number is already registered for this event: here is its ticket. No second place was taken." in html
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+    assert services.seats_left(soon) == 2
+
+
+@pytest.mark.parametrize(
+    ("phone", "stored", "message"),
+    [
+        ("１３８１２３４５６７８", "13812345678", None),
+        ("０７３１－２３４５６７８９", "073123456789", None),
+        ("1381234567", None, "A mobile number has 11 digits, such as 13812345678."),
+        ("110", None, "Enter a phone number we can reach you on, such as 13812345678."),
+    ],
+)
+def test_phone_numbers_through_the_form(client, soon, phone, stored, message):
+    response = post_registration(client, soon, phone=phone)
+    assert db.session.scalar(select(Registration.phone)) == stored
+    if message:
+        assert response.status_code == 422
+        assert field_error(response.get_data(as_text=True), "phone") == message
+    else:
+        assert response.status_code == 303
+
+
+def test_staff_see_possible_duplicates(client, soon, make_user, login):
+    a = services.register(soon, name="王小明", phone="13812345678")
+    b = services.register(soon, name="王小明", phone="13912345678")
+    services.register(soon, name="李四", phone="13712345678")
+    db.session.commit()
+    login(make_user("staff"))
+    response = client.get(f"/staff/events/{soon.id}?lang=en")
+    assert_valid_html(response)
+    html = response.get_data(as_text=True)
+    section = html.split('id="duplicates-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Possible duplicates" in html
+    assert f'href="#registration-{a.registration.id}"' in section and f'href="#registration-{b.registration.id}"' in section
+    assert "13912345678" in section and "李四" not in section
+    assert f'id="registration-{a.registration.id}"' in html
