@@ -110,6 +110,13 @@ def register(event_id: int):
     return render_template("events/detail.html", event=event, form=form, **event_page_context(event)), 422
 
 
+@bp.app_template_global()
+def registration_places(events) -> dict:
+    """For the programme's cards (an events page, which may not ask this area itself): each
+    event's registration state and places left."""
+    return services.places_by_event(list(events), clock.now())
+
+
 def _field_name(key: str) -> str:
     """The form field of a service's key: ``answers.school`` is the question field ``q_school``."""
     return "q_" + key.split(".", 1)[1] if key.startswith("answers.") else key

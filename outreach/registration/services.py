@@ -116,6 +116,26 @@ def seats_left(event: Event) -> int | None:
     return max(event.capacity - seats_taken(event.id), 0)
 
 
+def places_by_event(events, now: datetime) -> dict[int, tuple[str, int | None]]:
+    """For a list of events (a programme page): each one's registration state and the places
+    left (None without a capacity), counted in one query."""
+    ids = [event.id for event in events if event.capacity is not None]
+    taken = dict(
+        db.session.execute(
+            select(Registration.event_id, func.sum(Registration.party_size))
+            .where(Registration.event_id.in_(ids), Registration.status == "confirmed")
+            .group_by(Registration.event_id)
+        ).all()
+    ) if ids else {}
+    return {
+        event.id: (
+            registration_state(event, now),
+            None if event.capacity is None else max(event.capacity - int(taken.get(event.id, 0)), 0),
+        )
+        for event in events
+    }
+
+
 @dataclass
 class NewRegistration:
     registration: Registration

@@ -405,3 +405,74 @@ def test_staff_see_possible_duplicates(client, soon, make_user, login):
     assert f'href="#registration-{a.registration.id}"' in section and f'href="#registration-{b.registration.id}"' in section
     assert "13912345678" in section and "李四" not in section
     assert f'id="registration-{a.registration.id}"' in html
+
+
+def test_a_full_event_asks_to_join_the_waiting_list(client, soon):
+    html = client.get(f"/events/{soon.id}?lang=en").get_data(as_text=True)
+    assert re.search(r'<button type="submit">\s*Register\s*</button>', html)
+    services.register(soon, name="甲", phone="13812345678", party_size=3)
+    db.session.commit()
+    html = client.get(f"/events/{soon.id}?lang=en").get_data(as_text=True)
+    assert "A party larger than the places left joins the waiting list." in html
+    services.register(soon, name="乙", phone="13912345678", party_size=1)
+    db.session.commit()
+    response = client.get(f"/events/{soon.id}?lang=en")
+    assert_valid_html(response)
+    html = response.get_data(as_text=True)
+    assert re.search(r'<button type="submit" aria-describedby="register-full">\s*Join the waiting list\s*</button>', html)
+    assert "Register</button>" not in html
+    zh = client.get(f"/events/{soon.id}?lang=zh_Hans").get_data(as_text=True)
+    assert re.search(r'<button type="submit" aria-describedby="register-full">\s*加入候补名单\s*</button>', zh)
+
+
+def test_no_party_size_to_choose_when_a_ticket_admits_one(client, make_event):
+    sitting = make_event(title="少儿故事大王 初赛", starts_at=in_days(5), capacity=20, max_party_size=1)
+    response = client.get(f"/events/{sitting.id}?lang=en")
+    document = assert_valid_html(response)
+    assert document.find(".//input[@name='party_size']").get("type") == "hidden"
+    assert "Number of people" not in response.get_data(as_text=True)
+    fields = form_fields(client, f"/events/{sitting.id}")
+    payload = {"name": "李小红", "phone": "13812345678", "party_size": "1", "consent": "y", **fields}
+    assert client.post(f"/events/{sitting.id}/register", data=payload).status_code == 303
+    assert db.session.scalar(select(Registration.party_size)) == 1
+
+
+def test_a_waiting_list_ticket_says_it_is_not_valid_yet(client, soon, tmp_path):
+    import subprocess
+
+    services.register(soon, name="甲", phone="13812345678", party_size=4)
+    waiting = services.register(soon, name="王小明", phone="13912345678", party_size=2)
+    db.session.commit()
+    assert waiting.registration.status == "waitlisted"
+    page = client.get(f"/t/{waiting.token}?lang=en")
+    assert_valid_html(page)
+    html = page.get_data(as_text=True)
+    assert "Not valid yet: this code admits no one while you are on the waiting list." in html
+    assert "Show this code at the door" not in html and "to show at the door" not in html
+    path = tmp_path / "ticket.pdf"
+    path.write_bytes(client.get(f"/t/{waiting.token}/ticket.pdf?lang=en").data)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "Not valid yet: this code admits no one while you are on the waiting list." in text
+    assert "Show this code at the door" not in text
+    path.write_bytes(client.get(f"/t/{waiting.token}/ticket.pdf?lang=zh_Hans").data)
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "尚未生效" in text and "入场时出示" not in text
+
+
+def test_programme_cards_tell_the_places_left(client, make_event):
+    open_ = make_event(title="讲座甲", title_en="Talk A", starts_at=in_days(3), capacity=5, max_party_size=5)
+    full = make_event(title="讲座乙", title_en="Talk B", starts_at=in_days(4), capacity=2, max_party_size=2)
+    make_event(title="讲座丙", title_en="Talk C", starts_at=in_days(5), registration="none")
+    services.register(open_, name="甲", phone="13812345678", party_size=2)
+    services.register(full, name="乙", phone="13812345678", party_size=2)
+    db.session.commit()
+    response = client.get("/?lang=en")
+    assert_valid_html(response)
+    html = response.get_data(as_text=True)
+    cards = {title: html.split(title, 1)[1].split("</article>", 1)[0] for title in ("Talk A", "Talk B", "Talk C")}
+    assert "3 places left." in cards["Talk A"]
+    assert "Full: you can join the waiting list." in cards["Talk B"]
+    assert "No registration needed: just come." in cards["Talk C"]
+    zh = client.get("/?lang=zh_Hans").get_data(as_text=True)
+    assert "已满" in zh.split("讲座乙", 1)[1].split("</article>", 1)[0]
+    assert "还剩 3 个名额" in zh.split("讲座甲", 1)[1].split("</article>", 1)[0]
