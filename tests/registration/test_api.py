@@ -369,3 +369,18 @@ def test_the_openapi_description_tells_the_repeat(client):
     operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/events/{event_id}/registrations"]["post"]
     assert "One active (confirmed or waitlisted) registration per phone number" in operation["description"]
     assert "this phone number" in operation["responses"]["200"]["description"]
+
+
+def test_parallel_attempts_with_one_phone_take_one_place(app, make_event):
+    event = make_event(starts_at=in_days(2), capacity=25, max_party_size=4)
+    event_id = event.id
+    phones = ["13812345678", "１３８１２３４５６７８", "+86 138 1234 5678"]
+    answers = run_in_threads(
+        app, 12, lambda client, n: (lambda r: (r.status_code, r.get_json()["id"]))(
+            register(client, event_id, name="王小明", phone=phones[n % 3], party_size=2)
+        ),
+    )
+    assert sorted(status for status, _ in answers) == [200] * 11 + [201]
+    assert len({registration_id for _, registration_id in answers}) == 1
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+    assert services.seats_taken(event_id) == 2
