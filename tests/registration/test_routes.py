@@ -476,3 +476,26 @@ def test_programme_cards_tell_the_places_left(client, make_event):
     zh = client.get("/?lang=zh_Hans").get_data(as_text=True)
     assert "已满" in zh.split("讲座乙", 1)[1].split("</article>", 1)[0]
     assert "还剩 3 个名额" in zh.split("讲座甲", 1)[1].split("</article>", 1)[0]
+
+
+def test_a_failed_registration_starts_with_an_error_summary_linked_to_each_field(client, soon):
+    form = client.get(f"/events/{soon.id}?lang=en").get_data(as_text=True)
+    assert f'action="/events/{soon.id}/register#register-heading"' in form and "data-error-summary" not in form
+    response = post_registration(client, soon, name="", phone="1381234567", party_size="9", consent="")
+    assert response.status_code == 422
+    document = assert_valid_html(response)
+    summary = next(d for d in document.iter("div") if d.get("data-error-summary") is not None)
+    assert (summary.get("id"), summary.get("role"), summary.get("tabindex")) == ("error-summary", "alert", "-1")
+    links = [(a.get("href"), " ".join("".join(a.itertext()).split())) for a in summary.findall(".//a")]
+    assert links == [
+        ("#name", "Name: Enter your name."),
+        ("#phone", "Mobile phone: A mobile number has 11 digits, such as 13812345678."),
+        ("#party_size", "Number of people: Enter a number of people from 1 to 4."),
+        ("#consent", "I agree that the library keeps these details to run this event.: Please agree to the privacy notice to register."),
+    ]
+    for href, _text in links:
+        assert document.find(f".//*[@id='{href[1:]}']") is not None
+    assert f'action="/events/{soon.id}/register#error-summary"' in response.get_data(as_text=True)
+    payload = {"name": "", "phone": "13812345678", "party_size": "1", "consent": "y", **form_fields(client, f"/events/{soon.id}")}
+    zh = client.post(f"/events/{soon.id}/register?lang=zh_Hans", data=payload).get_data(as_text=True)
+    assert "请修改以下内容后再提交" in zh and "请输入姓名。" in zh

@@ -567,3 +567,13 @@ def test_the_volunteer_pages_in_chinese(client, login, make_volunteer, make_even
         assert response.status_code == 200, path
         assert '<html lang="zh-Hans">' in response.get_data(as_text=True), path
     assert_valid_html(client.get("/volunteer/me?lang=zh_Hans"))
+
+
+def test_a_mistaken_application_starts_with_an_error_summary(client):
+    response = application(client, phone="1381234567")
+    assert response.status_code == 422
+    document = assert_valid_html(response)
+    summary = next(d for d in document.iter("div") if d.get("data-error-summary") is not None)
+    assert summary.get("role") == "alert" and summary.get("tabindex") == "-1"
+    assert [a.get("href") for a in summary.findall(".//a")] == ["#phone"]
+    assert "A mobile number has 11 digits, such as 13812345678." in "".join(summary.itertext())
