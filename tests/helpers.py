@@ -4,6 +4,7 @@ Test modules import from here, never from one another."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import threading
@@ -17,6 +18,15 @@ from flask.testing import FlaskClient
 
 PASSWORD = "correct horse battery"
 LIBRARY_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+_phones = itertools.count(1)
+
+
+def new_phone() -> str:
+    """A mobile number no other registration of the test run has: one phone holds one
+    active registration per event."""
+    return f"137{next(_phones):08d}"
 
 
 def in_days(days: float, hour: int = 14) -> datetime:

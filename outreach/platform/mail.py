@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -121,5 +120,5 @@ def report(session: Session) -> str | None:
 
 
 def mask(address: str) -> str:
-    name, _, domain = (address or "").partition("@")
+    name, _at, domain = (address or "").partition("@")
     return (name[:1] + "***@" + domain) if domain else "***"

@@ -12,14 +12,17 @@ def paths() -> dict:
                 "summary": "Register for an event",
                 "description": "Public and rate-limited. Confirmed while the whole party fits the capacity, else "
                 "waitlisted. Send an `Idempotency-Key` header to make retries safe: a repeated key answers 200 "
-                "with the first registration.",
+                "with the first registration. One active (confirmed or waitlisted) registration per phone number "
+                "and event: a second attempt with the same phone (normalised: +86 and full-width digits allowed) "
+                "answers 200 with the registration it already holds and takes no places. Where the event's "
+                "`max_party_size` is 1, it is one per phone number and name (a parent may register each child).",
                 "tags": ["registrations"],
                 "security": PUBLIC,
                 "parameters": [EVENT_ID, {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 8, "maxLength": 64}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": ref("RegistrationIn")}}},
                 "responses": {
                     "201": json_response(ref("RegistrationCreated"), "Registered"),
-                    "200": json_response(ref("RegistrationCreated"), "The registration an earlier request with this key made"),
+                    "200": json_response(ref("RegistrationCreated"), "Already registered: the registration an earlier request with this key, or with this phone number, made"),
                     **errors(404, 409, 415, 422, 429),
                 },
             },
@@ -139,7 +142,7 @@ def schemas() -> dict:
             "required": ["name", "phone"],
             "properties": {
                 "name": {"type": "string", "minLength": 1, "maxLength": 100},
-                "phone": {"type": "string", "description": "A mobile number such as 13812345678, or a landline."},
+                "phone": {"type": "string", "maxLength": 40, "description": "A mainland mobile (11 digits from 13 to 19, such as 13812345678), a landline with its area code (0731-23456789), or a number abroad with + and its country code. Full-width digits are accepted."},
                 "party_size": {"type": "integer", "minimum": 1, "default": 1, "description": "Up to the event's max_party_size."},
                 "email": {"type": "string", "format": "email"},
                 "answers": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Answers to the event's extra questions, by key."},

@@ -101,12 +101,21 @@ def register(event_id: int):
         else:
             db.session.commit()
             _remember_ticket(outcome.token)
-            if outcome.registration.status == "confirmed":
+            if outcome.already:
+                flash(_("This phone number is already registered for this event: here is its ticket. No second place was taken."), "warning")
+            elif outcome.registration.status == "confirmed":
                 flash(_("You are registered. Show this ticket at the door."), "success")
             else:
                 flash(_("The event is full: you are on the waiting list. This page shows when a place frees up for you."), "warning")
             return see_other("registration.ticket", token=outcome.token)
     return render_template("events/detail.html", event=event, form=form, **event_page_context(event)), 422
+
+
+@bp.app_template_global()
+def registration_places(events) -> dict:
+    """For the programme's cards (an events page, which may not ask this area itself): each
+    event's registration state and places left."""
+    return services.places_by_event(list(events), clock.now())
 
 
 def _field_name(key: str) -> str:

@@ -116,6 +116,26 @@ def seats_left(event: Event) -> int | None:
     return max(event.capacity - seats_taken(event.id), 0)
 
 
+def places_by_event(events, now: datetime) -> dict[int, tuple[str, int | None]]:
+    """For a list of events (a programme page): each one's registration state and the places
+    left (None without a capacity), counted in one query."""
+    ids = [event.id for event in events if event.capacity is not None]
+    taken = dict(
+        db.session.execute(
+            select(Registration.event_id, func.sum(Registration.party_size))
+            .where(Registration.event_id.in_(ids), Registration.status == "confirmed")
+            .group_by(Registration.event_id)
+        ).all()
+    ) if ids else {}
+    return {
+        event.id: (
+            registration_state(event, now),
+            None if event.capacity is None else max(event.capacity - int(taken.get(event.id, 0)), 0),
+        )
+        for event in events
+    }
+
+
 @dataclass
 class NewRegistration:
     registration: Registration
@@ -123,6 +143,9 @@ class NewRegistration:
     token: str
     #: False when an earlier request with the same key had already made it.
     created: bool = True
+    #: True when it is the registration this phone number already held for the event (a
+    #: second attempt, from a back button or another tab): no second place was taken.
+    already: bool = False
 
 
 def ticket_token(registration: Registration) -> str:
@@ -162,6 +185,10 @@ def register(
     )
     if errors:
         raise ValidationError(errors)
+    # Under the event's lock, as the seats are: two attempts at once find each other.
+    held = active_registration_for(event, clean["phone"], clean["name"])
+    if held is not None:
+        return NewRegistration(held, ticket_token(held), created=False, already=True)
 
     fits = event.capacity is None or seats_taken(event.id) + clean["party_size"] <= event.capacity
     seed, token, digest = tickets.new_ticket()
@@ -194,6 +221,59 @@ def register(
     record("registration.create", registration, actor=actor, data={"event_id": event.id, "status": registration.status})
     emails.queue_registration_message(registration, "confirmed" if fits else "waitlisted")
     return NewRegistration(registration, token)
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    """Names as people type them: 王小明, 王 小明 and 王小明 (with a full-width space) are one."""
+    def key(name):
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or "")).casefold()
+    return key(a) == key(b)
+
+
+def active_registration_for(event: Event, phone: str | None, name: str | None = None) -> Registration | None:
+    """The confirmed or waitlisted registration that ``phone`` (normalised) already holds for
+    ``event``, if any: a library wants one per phone and event, since one ticket admits the
+    whole party. Where each ticket admits one person (``max_party_size`` 1: contestants, a
+    class's pupils) a parent may register each child with their own phone, so there it is
+    one per phone and name."""
+    digest = phone_digest(phone)
+    if digest is None:
+        return None
+    held = db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id, Registration.phone_digest == digest,
+            Registration.status.in_(("confirmed", "waitlisted")),
+        )
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
+    if event.max_party_size == 1:
+        held = [r for r in held if _same_name(r.name, name)]
+    return held[0] if held else None
+
+
+def likely_duplicates(event: Event) -> list[list[Registration]]:
+    """Groups of the event's active registrations that may be one party registered twice, for
+    staff to look at: the same name with different phone numbers, or one phone number
+    holding two places (registered before the rule above, or two children of one parent)."""
+    active = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status.in_(("confirmed", "waitlisted")))
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
+    groups: list[list[Registration]] = []
+    by_name: dict[str, list[Registration]] = {}
+    by_phone: dict[str, list[Registration]] = {}
+    for registration in active:
+        name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", registration.name or "")).casefold()
+        if name:
+            by_name.setdefault(name, []).append(registration)
+        if registration.phone_digest:
+            by_phone.setdefault(registration.phone_digest, []).append(registration)
+    for group in [*by_name.values(), *by_phone.values()]:
+        if len(group) > 1 and not any(set(group) <= set(seen) for seen in groups):
+            groups.append(group)
+    return sorted(groups, key=lambda group: group[0].created_at)
 
 
 def _registration_with_key(client_key: str, event: Event) -> NewRegistration | None:
@@ -340,6 +420,10 @@ def move(registration: Registration, target: Event, *, actor, now: datetime | No
     target = locked(db.session, Event, target.id)
     if registration_state(target, now) != "open":
         raise RegistrationError("registration_closed", _l("That event is not taking registrations."))
+    if active_registration_for(target, registration.phone, registration.name) is not None:
+        raise RegistrationError(
+            "already_registered", _l("This phone number is already registered for that event.")
+        )
     if registration.party_size > target.max_party_size:
         raise ValidationError({"party_size": _l("Enter a number of people from 1 to %(max)d.", max=target.max_party_size)})
     was_confirmed = registration.status == "confirmed"
@@ -678,7 +762,7 @@ def search_registrations(event: Event, query: str, limit: int = 20) -> list[Regi
     query = clean_text(query or "")
     if not query:
         return []
-    digits = re.sub(r"[^0-9]", "", query)
+    digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", query))  # １３８ typed as 138
     conditions = [Registration.name.contains(query, autoescape=True)]
     if len(digits) >= 4:
         conditions.append(Registration.phone.endswith(digits, autoescape=True))

@@ -89,7 +89,7 @@ def manage(event_id: int):
         waiting=[r for r in registrations if r.status == "waitlisted"],
         duplicate_form=DuplicateForm(), headcount_form=_headcount_form(event, local_date(now)),
         walkins_by_day=services.walkins_by_day(event),
-        today=local_date(now),
+        today=local_date(now), duplicates=services.likely_duplicates(event),
     )
 
 

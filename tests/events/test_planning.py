@@ -118,6 +118,8 @@ def test_bad_rows_are_answered_above_their_group_and_nothing_is_saved(client, st
     assert response.status_code == 422
     assert_valid_html(response)
     assert '<p class="field-error" id="partners-error">Name each partner once.</p>' in response.get_data(as_text=True)
+    # The error summary at the top of the long form leads to the group's message.
+    assert '<li><a href="#partners-error">Name each partner once.</a></li>' in response.get_data(as_text=True)
 
     two_names = event_data(client, hall, **{
         "partners-0-partner_id": str(taipei.id), "partners-0-role": "naming_sponsor",

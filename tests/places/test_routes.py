@@ -175,7 +175,9 @@ def test_a_duplicate_branch_name_is_answered_beside_the_field(client, admin, xin
     document = assert_valid_html(response)
     assert text_of(document.find(".//small[@id='name-error']")) == "Already in use."
     assert document.find(".//input[@id='name']").get("aria-describedby") == "name-hint name-error"
-    assert text_of(document.find(".//div[@role='alert']")) == "There is already a branch with that name."
+    summary = document.find(".//div[@role='alert']")
+    assert text_of(summary) == "There is a problem There is already a branch with that name. Chinese name: Already in use."
+    assert [a.get("href") for a in summary.findall(".//a")] == ["#name"]
     assert count(Branch) == 1
 
     response = post(client, "/staff/branches/new?lang=zh_Hans", "/staff/branches/new", name="星海明筑分馆", kind="branch")

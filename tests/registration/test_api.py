@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from outreach.extensions import db
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration, WalkIn
-from tests.helpers import IsolatedClient, in_days, run_in_threads
+from tests.helpers import IsolatedClient, in_days, new_phone, run_in_threads
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def soon(make_event):
 def register(client, event, **body):
     """``event`` is an Event or, in threads without an app context, its id."""
     event_id = event if isinstance(event, int) else event.id
-    payload = {"name": "张三", "phone": "13812345678", "party_size": 1, **body}
+    payload = {"name": "张三", "phone": new_phone(), "party_size": 1, **body}
     return client.post(f"/api/v1/events/{event_id}/registrations", json=payload)
 
 
@@ -286,8 +286,8 @@ def test_parallel_registrations_never_overbook(app, make_event):
 
 def test_parallel_cancellations_promote_exactly_the_freed_seats(app, make_event):
     event = make_event(starts_at=in_days(2), capacity=10)
-    confirmed = [services.register(event, name=f"C{n}", phone="13812345678") for n in range(10)]
-    waiting = [services.register(event, name=f"W{n}", phone="13812345678") for n in range(15)]
+    confirmed = [services.register(event, name=f"C{n}", phone=new_phone()) for n in range(10)]
+    waiting = [services.register(event, name=f"W{n}", phone=new_phone()) for n in range(15)]
     db.session.commit()
     assert {o.registration.status for o in waiting} == {"waitlisted"}
     tokens = [o.token for o in confirmed[:8]]
@@ -356,3 +356,53 @@ def test_the_printed_ticket_number_checks_in_at_its_own_events_door_only(client,
     assert response.status_code == 200 and body["result"] == "checked_in"
     assert body["registration"] == {"id": mine_id, "name": "王小明", "party_size": 2, "event_id": soon.id}
     assert set(body) == {"result", "checked_in_at", "checkin_id", "conflict", "registration"}
+
+
+def test_a_second_registration_with_the_same_phone_answers_200_with_the_first(client, soon):
+    first = register(client, soon, name="王小明", phone="13812345678", party_size=3)
+    again = register(client, soon, name="王小明", phone="１３８１２３４５６７８", party_size=3)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json() == first.get_json()
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+    assert services.attendance(soon).registered == 3
+
+
+@pytest.mark.parametrize(
+    ("phone", "status", "stored"),
+    [
+        ("１３９１２３４５６７８", 201, "13912345678"),
+        ("+86 139-1234-5678", 201, "13912345678"),
+        ("0731-23456789", 201, "073123456789"),
+        ("+44 20 7946 0958", 201, "+442079460958"),
+        ("1391234567", 422, None),  # 10 digits from 1
+        ("12912345678", 422, None),
+        ("10086", 422, None),
+    ],
+)
+def test_phone_numbers_through_the_api(client, soon, phone, status, stored):
+    response = register(client, soon, phone=phone)
+    assert response.status_code == status
+    if status == 422:
+        assert set(response.get_json()["error"]["fields"]) == {"phone"}
+    assert db.session.scalar(select(Registration.phone)) == stored
+
+
+def test_the_openapi_description_tells_the_repeat(client):
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/events/{event_id}/registrations"]["post"]
+    assert "One active (confirmed or waitlisted) registration per phone number" in operation["description"]
+    assert "this phone number" in operation["responses"]["200"]["description"]
+
+
+def test_parallel_attempts_with_one_phone_take_one_place(app, make_event):
+    event = make_event(starts_at=in_days(2), capacity=25, max_party_size=4)
+    event_id = event.id
+    phones = ["13812345678", "１３８１２３４５６７８", "+86 138 1234 5678"]
+    answers = run_in_threads(
+        app, 12, lambda client, n: (lambda r: (r.status_code, r.get_json()["id"]))(
+            register(client, event_id, name="王小明", phone=phones[n % 3], party_size=2)
+        ),
+    )
+    assert sorted(status for status, _ in answers) == [200] * 11 + [201]
+    assert len({registration_id for _, registration_id in answers}) == 1
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+    assert services.seats_taken(event_id) == 2

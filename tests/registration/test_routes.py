@@ -14,7 +14,7 @@ from outreach.extensions import db
 from outreach.platform.models import ExportJob
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration, WalkIn
-from tests.helpers import assert_valid_html, csrf_token_from, in_days
+from tests.helpers import assert_valid_html, csrf_token_from, field_error, in_days, new_phone
 
 
 def form_fields(client, path) -> dict:
@@ -33,7 +33,7 @@ def soon(make_event):
 
 def post_registration(client, event, **data):
     fields = form_fields(client, f"/events/{event.id}")
-    payload = {"name": "王小明", "phone": "13812345678", "party_size": "2", "consent": "y", **fields, **data}
+    payload = {"name": "王小明", "phone": new_phone(), "party_size": "2", "consent": "y", **fields, **data}
     return client.post(f"/events/{event.id}/register?lang=en", data=payload)
 
 
@@ -286,7 +286,7 @@ def test_all_tickets_as_one_pdf_with_progress(client, make_event, make_user, log
 
     event = make_event(title="少儿故事大王 初赛", starts_at=in_days(5), capacity=None)
     for n in range(45):
-        services.register(event, name=f"选手{n:02d}", phone="13812345678")
+        services.register(event, name=f"选手{n:02d}", phone=new_phone())
     db.session.commit()
     login(make_user("staff"))
     csrf = csrf_token_from(client, f"/staff/events/{event.id}")
@@ -558,3 +558,143 @@ def test_staff_cancel_a_registration_after_a_confirmation(client, make_user, log
     assert (db.session.get(Registration, first.id).status, db.session.get(Registration, waiting.id).status) == (
         "cancelled", "confirmed")
     assert client.post(path, data={"confirmed": "1"}).status_code == 400  # no CSRF token
+
+
+def test_going_back_and_registering_again_shows_the_first_ticket(client, soon):
+    first = post_registration(client, soon, phone="13812345678", party_size="2")
+    again = post_registration(client, soon, phone="138 1234 5678", party_size="2")  # a fresh form
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    html = client.get(again.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "This phone number is already registered for this event: here is its ticket. No second place was taken." in html
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+    assert services.seats_left(soon) == 2
+
+
+@pytest.mark.parametrize(
+    ("phone", "stored", "message"),
+    [
+        ("１３８１２３４５６７８", "13812345678", None),
+        ("０７３１－２３４５６７８９", "073123456789", None),
+        ("1381234567", None, "A mobile number has 11 digits, such as 13812345678."),
+        ("110", None, "Enter a phone number we can reach you on, such as 13812345678."),
+    ],
+)
+def test_phone_numbers_through_the_form(client, soon, phone, stored, message):
+    response = post_registration(client, soon, phone=phone)
+    assert db.session.scalar(select(Registration.phone)) == stored
+    if message:
+        assert response.status_code == 422
+        assert field_error(response.get_data(as_text=True), "phone") == message
+    else:
+        assert response.status_code == 303
+
+
+def test_staff_see_possible_duplicates(client, soon, make_user, login):
+    a = services.register(soon, name="王小明", phone="13812345678")
+    b = services.register(soon, name="王小明", phone="13912345678")
+    services.register(soon, name="李四", phone="13712345678")
+    db.session.commit()
+    login(make_user("staff"))
+    response = client.get(f"/staff/events/{soon.id}?lang=en")
+    assert_valid_html(response)
+    html = response.get_data(as_text=True)
+    section = html.split('id="duplicates-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Possible duplicates" in html
+    assert f'href="#registration-{a.registration.id}"' in section and f'href="#registration-{b.registration.id}"' in section
+    assert "13912345678" in section and "李四" not in section
+    assert f'id="registration-{a.registration.id}"' in html
+
+
+def test_a_full_event_asks_to_join_the_waiting_list(client, soon):
+    html = client.get(f"/events/{soon.id}?lang=en").get_data(as_text=True)
+    assert re.search(r'<button type="submit">\s*Register\s*</button>', html)
+    services.register(soon, name="甲", phone="13812345678", party_size=3)
+    db.session.commit()
+    html = client.get(f"/events/{soon.id}?lang=en").get_data(as_text=True)
+    assert "A party larger than the places left joins the waiting list." in html
+    services.register(soon, name="乙", phone="13912345678", party_size=1)
+    db.session.commit()
+    response = client.get(f"/events/{soon.id}?lang=en")
+    assert_valid_html(response)
+    html = response.get_data(as_text=True)
+    assert re.search(r'<button type="submit" aria-describedby="register-full">\s*Join the waiting list\s*</button>', html)
+    assert "Register</button>" not in html
+    zh = client.get(f"/events/{soon.id}?lang=zh_Hans").get_data(as_text=True)
+    assert re.search(r'<button type="submit" aria-describedby="register-full">\s*加入候补名单\s*</button>', zh)
+
+
+def test_no_party_size_to_choose_when_a_ticket_admits_one(client, make_event):
+    sitting = make_event(title="少儿故事大王 初赛", starts_at=in_days(5), capacity=20, max_party_size=1)
+    response = client.get(f"/events/{sitting.id}?lang=en")
+    document = assert_valid_html(response)
+    assert document.find(".//input[@name='party_size']").get("type") == "hidden"
+    assert "Number of people" not in response.get_data(as_text=True)
+    fields = form_fields(client, f"/events/{sitting.id}")
+    payload = {"name": "李小红", "phone": "13812345678", "party_size": "1", "consent": "y", **fields}
+    assert client.post(f"/events/{sitting.id}/register", data=payload).status_code == 303
+    assert db.session.scalar(select(Registration.party_size)) == 1
+
+
+def test_a_waiting_list_ticket_says_it_is_not_valid_yet(client, soon, tmp_path):
+    import subprocess
+
+    services.register(soon, name="甲", phone="13812345678", party_size=4)
+    waiting = services.register(soon, name="王小明", phone="13912345678", party_size=2)
+    db.session.commit()
+    assert waiting.registration.status == "waitlisted"
+    page = client.get(f"/t/{waiting.token}?lang=en")
+    assert_valid_html(page)
+    html = page.get_data(as_text=True)
+    assert "Not valid yet: this code admits no one while you are on the waiting list." in html
+    assert "Show this code at the door" not in html and "to show at the door" not in html
+    path = tmp_path / "ticket.pdf"
+    path.write_bytes(client.get(f"/t/{waiting.token}/ticket.pdf?lang=en").data)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "Not valid yet: this code admits no one while you are on the waiting list." in text
+    assert "Show this code at the door" not in text
+    path.write_bytes(client.get(f"/t/{waiting.token}/ticket.pdf?lang=zh_Hans").data)
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "尚未生效" in text and "入场时出示" not in text
+
+
+def test_programme_cards_tell_the_places_left(client, make_event):
+    open_ = make_event(title="讲座甲", title_en="Talk A", starts_at=in_days(3), capacity=5, max_party_size=5)
+    full = make_event(title="讲座乙", title_en="Talk B", starts_at=in_days(4), capacity=2, max_party_size=2)
+    make_event(title="讲座丙", title_en="Talk C", starts_at=in_days(5), registration="none")
+    services.register(open_, name="甲", phone="13812345678", party_size=2)
+    services.register(full, name="乙", phone="13812345678", party_size=2)
+    db.session.commit()
+    response = client.get("/?lang=en")
+    assert_valid_html(response)
+    html = response.get_data(as_text=True)
+    cards = {title: html.split(title, 1)[1].split("</article>", 1)[0] for title in ("Talk A", "Talk B", "Talk C")}
+    assert "3 places left." in cards["Talk A"]
+    assert "Full: you can join the waiting list." in cards["Talk B"]
+    assert "No registration needed: just come." in cards["Talk C"]
+    zh = client.get("/?lang=zh_Hans").get_data(as_text=True)
+    assert "已满" in zh.split("讲座乙", 1)[1].split("</article>", 1)[0]
+    assert "还剩 3 个名额" in zh.split("讲座甲", 1)[1].split("</article>", 1)[0]
+
+
+def test_a_failed_registration_starts_with_an_error_summary_linked_to_each_field(client, soon):
+    form = client.get(f"/events/{soon.id}?lang=en").get_data(as_text=True)
+    assert f'action="/events/{soon.id}/register#register-heading"' in form and "data-error-summary" not in form
+    response = post_registration(client, soon, name="", phone="1381234567", party_size="9", consent="")
+    assert response.status_code == 422
+    document = assert_valid_html(response)
+    summary = next(d for d in document.iter("div") if d.get("data-error-summary") is not None)
+    assert (summary.get("id"), summary.get("role"), summary.get("tabindex")) == ("error-summary", "alert", "-1")
+    links = [(a.get("href"), " ".join("".join(a.itertext()).split())) for a in summary.findall(".//a")]
+    assert links == [
+        ("#name", "Name: Enter your name."),
+        ("#phone", "Mobile phone: A mobile number has 11 digits, such as 13812345678."),
+        ("#party_size", "Number of people: Enter a number of people from 1 to 4."),
+        ("#consent", "I agree that the library keeps these details to run this event.: Please agree to the privacy notice to register."),
+    ]
+    for href, _text in links:
+        assert document.find(f".//*[@id='{href[1:]}']") is not None
+    assert f'action="/events/{soon.id}/register#error-summary"' in response.get_data(as_text=True)
+    payload = {"name": "", "phone": "13812345678", "party_size": "1", "consent": "y", **form_fields(client, f"/events/{soon.id}")}
+    zh = client.post(f"/events/{soon.id}/register?lang=zh_Hans", data=payload).get_data(as_text=True)
+    assert "请修改以下内容后再提交" in zh and "请输入姓名。" in zh

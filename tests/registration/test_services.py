@@ -15,6 +15,7 @@ from outreach.registration import services, tickets
 from outreach.registration.models import CheckIn, CheckInConflict, Registration
 from outreach.registration.services import RegistrationError
 from outreach.timezone import localize
+from tests.helpers import new_phone
 
 NOW = datetime(2026, 12, 5, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai, a Saturday
 
@@ -38,7 +39,7 @@ def lecture(make_event, frozen):
 
 
 def reg(event, name="张三", party_size=1, **kwargs):
-    kwargs.setdefault("phone", "13812345678")
+    kwargs.setdefault("phone", new_phone())
     outcome = services.register(event, name=name, party_size=party_size, **kwargs)
     db.session.commit()
     return outcome
@@ -168,6 +169,11 @@ def test_ended_event_takes_no_registrations(lecture, frozen):
         ({"name": "x" * 101}, {"name"}),
         ({"phone": "12"}, {"phone"}),
         ({"phone": "12345678901"}, {"phone"}),  # 11 digits from 12: no mainland mobile
+        ({"phone": "1381234567"}, {"phone"}),  # 10 digits from 1: a mobile with a digit missing
+        ({"phone": "138123456789"}, {"phone"}),  # 12 digits from 1
+        ({"phone": "10086"}, {"phone"}),  # a service number, not a person's
+        ({"phone": "400-123-4567"}, {"phone"}),
+        ({"phone": "+0 1234 5678"}, {"phone"}),
         ({"phone": "call me"}, {"phone"}),
         ({"party_size": 0}, {"party_size"}),
         ({"party_size": 6}, {"party_size"}),  # the event's largest group is 5
@@ -187,7 +193,14 @@ def test_registrant_validation(lecture, fields, bad):
 
 @pytest.mark.parametrize(
     ("phone", "stored"),
-    [("138 1234 5678", "13812345678"), ("0731-2345678", "07312345678"), ("+44 20 7946 0958", "+442079460958")],
+    [
+        ("138 1234 5678", "13812345678"), ("0731-2345678", "07312345678"), ("+44 20 7946 0958", "+442079460958"),
+        ("１３８１２３４５６７８", "13812345678"),  # full-width digits from a Chinese input method
+        ("１３８－１２３４－５６７８", "13812345678"), ("138—1234—5678", "13812345678"),
+        ("（０７３１）２３４５６７８９", "073123456789"), ("0731-23456789", "073123456789"),
+        ("+86 138 1234 5678", "13812345678"), ("0086 13812345678", "13812345678"), ("＋８６ 731 23456789", "073123456789"),
+        ("23456789", "23456789"),
+    ],
 )
 def test_phone_numbers_are_normalised(lecture, phone, stored):
     assert reg(lecture, phone=phone).registration.phone == stored
@@ -460,3 +473,62 @@ def test_search_by_name_or_phone_end(lecture):
     assert [r.name for r in services.search_registrations(lecture, "小明")] == ["王小明"]
     assert [r.name for r in services.search_registrations(lecture, "0002")] == ["李小红"]
     assert services.search_registrations(lecture, "%") == []
+
+
+# --- one registration per phone and event ---------------------------------------------------
+
+
+def test_a_second_attempt_with_the_same_phone_gets_the_first_ticket(lecture):
+    first = reg(lecture, name="王小明", phone="13812345678", party_size=2)
+    again = reg(lecture, name="王小明", phone="１３８ １２３４ ５６７８", party_size=2)
+    other_name = reg(lecture, name="王大明", phone="+86 13812345678", party_size=3)
+    assert (again.already, again.created, other_name.already) == (True, False, True)
+    assert again.registration.id == other_name.registration.id == first.registration.id
+    assert again.token == first.token
+    assert services.attendance(lecture).registered == 2
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+
+
+def test_a_waitlisted_phone_does_not_queue_twice_and_may_register_again_once_cancelled(make_event, frozen):
+    event = make_event(starts_at=NOW + timedelta(days=2), capacity=1, max_party_size=5)
+    reg(event, name="A", phone="13900000001")
+    waiting = reg(event, name="B", phone="13900000002")
+    assert waiting.registration.status == "waitlisted"
+    assert reg(event, name="B", phone="13900000002").registration.id == waiting.registration.id
+    services.cancel(waiting.registration)
+    db.session.commit()
+    fresh = reg(event, name="B", phone="13900000002")
+    assert fresh.created and fresh.registration.id != waiting.registration.id
+    rows = db.session.execute(select(Registration.name, Registration.status).order_by(Registration.id)).all()
+    assert [tuple(row) for row in rows] == [("A", "confirmed"), ("B", "cancelled"), ("B", "waitlisted")]
+
+
+def test_where_a_ticket_admits_one_a_parent_registers_each_child(make_event, frozen):
+    sitting = make_event(starts_at=NOW + timedelta(days=2), capacity=10, max_party_size=1)
+    first = reg(sitting, name="李小红", phone="13900000003")
+    sister = reg(sitting, name="李小兰", phone="13900000003")
+    again = reg(sitting, name="李 小红", phone="13900000003")
+    assert sister.created and again.already and again.registration.id == first.registration.id
+    assert [r.name for group in services.likely_duplicates(sitting) for r in group] == ["李小红", "李小兰"]
+
+
+def test_staff_see_likely_duplicates(lecture):
+    reg(lecture, name="王小明", phone="13900000004")
+    reg(lecture, name="王 小明", phone="13900000005")  # the same name, another phone
+    reg(lecture, name="李四", phone="13900000006")
+    cancelled = reg(lecture, name="李四", phone="13900000007")
+    services.cancel(cancelled.registration)
+    db.session.commit()
+    groups = services.likely_duplicates(lecture)
+    assert [[(r.name, r.phone) for r in group] for group in groups] == [
+        [("王小明", "13900000004"), ("王 小明", "13900000005")]
+    ]
+
+
+def test_moving_refuses_a_second_place_for_the_same_phone(lecture, make_event, make_user):
+    other = make_event(starts_at=NOW + timedelta(days=3), capacity=10, max_party_size=5)
+    reg(other, name="王小明", phone="13900000008")
+    here = reg(lecture, name="王小明", phone="13900000008")
+    with pytest.raises(RegistrationError) as caught:
+        services.move(here.registration, other, actor=make_user("staff"))
+    assert caught.value.code == "already_registered"

@@ -13,7 +13,7 @@ from outreach.extensions import db
 from outreach.registration.services import register
 from outreach.timezone import localize
 from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
-from tests.helpers import assert_valid_html, axe_violations, sign_in
+from tests.helpers import assert_valid_html, axe_violations, new_phone, sign_in
 
 #: Wednesday 18 November 2026, 10:00 in the library: the week runs from Monday 16 to Sunday 22.
 NOW = datetime(2026, 11, 18, 10, 0)
@@ -54,7 +54,7 @@ def week(app, monkeypatch, make_event, make_venue, make_branch, make_user):
     }
     change_status(events["cancelled"], "cancelled")
     for name, size in (("王", 2), ("李", 3), ("张", 4)):  # the last party does not fit: 4 wait
-        register(events["a"], name=name, phone="13812345678", party_size=size, now=at(11, 10))
+        register(events["a"], name=name, phone=new_phone(), party_size=size, now=at(11, 10))
     register(events["stream"], name="赵", phone="13812345678", party_size=6, now=at(11, 10))
     shift = Shift(event_id=events["a"].id, role="引导", starts_at=at(11, 17, 13), ends_at=at(11, 17, 17), slots=3)
     desk = Shift(role="服务台", starts_at=at(11, 18, 9), ends_at=at(11, 18, 12), slots=2)

@@ -400,9 +400,9 @@ def test_a_volunteer_changes_their_details_through_the_api(client, staff, make_v
     })
     assert response.status_code == 200
     body = response.get_json()
-    assert (body["phone"], body["skills"], body["availability"]) == ("+8613900001111", "书法", {"sun": ["am", "pm"]})
+    assert (body["phone"], body["skills"], body["availability"]) == ("13900001111", "书法", {"sun": ["am", "pm"]})
     db.session.refresh(volunteer)
-    assert volunteer.phone == "+8613900001111"
+    assert volunteer.phone == "13900001111"
 
     response = client.patch("/api/v1/volunteers/me", headers=headers, json={
         "phone": "call me", "availability": {"someday": ["am"]}, "status": "active", "skills": "x" * 501,
@@ -416,6 +416,6 @@ def test_a_volunteer_changes_their_details_through_the_api(client, staff, make_v
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) == {"phone", "availability", "skills"}
     db.session.refresh(volunteer)
-    assert (volunteer.phone, volunteer.skills) == ("+8613900001111", "书法")
+    assert (volunteer.phone, volunteer.skills) == ("13900001111", "书法")
     assert client.patch("/api/v1/volunteers/me", headers=staff, json={"skills": "x"}).status_code == 403
     assert client.patch("/api/v1/volunteers/me", json={"skills": "x"}).status_code == 401

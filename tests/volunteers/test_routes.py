@@ -649,3 +649,13 @@ def test_a_volunteer_without_hours_is_offered_no_certificate(client, login, make
     assert "Once you have served hours, you can download a certificate of them here." in html
     chinese = client.get("/volunteer/me?lang=zh_Hans").get_data(as_text=True)
     assert "有了服务时长后，您可以在这里下载志愿服务证明。" in chinese
+
+
+def test_a_mistaken_application_starts_with_an_error_summary(client):
+    response = application(client, phone="1381234567")
+    assert response.status_code == 422
+    document = assert_valid_html(response)
+    summary = next(d for d in document.iter("div") if d.get("data-error-summary") is not None)
+    assert summary.get("role") == "alert" and summary.get("tabindex") == "-1"
+    assert [a.get("href") for a in summary.findall(".//a")] == ["#phone"]
+    assert "A mobile number has 11 digits, such as 13812345678." in "".join(summary.itertext())
