@@ -690,11 +690,11 @@ def test_a_failed_registration_starts_with_an_error_summary_linked_to_each_field
         ("#name", "Name: Enter your name."),
         ("#phone", "Mobile phone: A mobile number has 11 digits, such as 13812345678."),
         ("#party_size", "Number of people: Enter a number of people from 1 to 4."),
-        ("#consent", "I agree that the library keeps these details to run this event.: Please agree to the privacy notice to register."),
+        ("#consent", "I agree that the library keeps these details to run this event: Please agree to the privacy notice to register."),
     ]
     for href, _text in links:
         assert document.find(f".//*[@id='{href[1:]}']") is not None
     assert f'action="/events/{soon.id}/register#error-summary"' in response.get_data(as_text=True)
     payload = {"name": "", "phone": "13812345678", "party_size": "1", "consent": "y", **form_fields(client, f"/events/{soon.id}")}
     zh = client.post(f"/events/{soon.id}/register?lang=zh_Hans", data=payload).get_data(as_text=True)
-    assert "请修改以下内容后再提交" in zh and "请输入姓名。" in zh
+    assert "请修改以下内容后再提交" in zh and "姓名：请输入姓名。" in zh
