@@ -101,10 +101,13 @@ def expect_result(page, state, *texts, panel="#code-result"):
     return result
 
 
-@pytest.fixture
-def scanner(chromium, live_server, door):
-    """A signed-in member of staff's browser, CSP enforced (no ``bypass_csp``), camera refused."""
-    context = chromium.new_context(locale="en-GB")
+def staff_tab(chromium, live_server, door, **options):
+    """A signed-in member of staff's tab, CSP enforced (no ``bypass_csp``), camera refused;
+    the test fails on any error the page reports."""
+    init_script = options.pop("init_script", None)
+    context = chromium.new_context(locale="en-GB", **options)
+    if init_script:
+        context.add_init_script(init_script)
     page = context.new_page()
     page.problems = watch_for_errors(page)
     sign_in(page, live_server, door.staff)
@@ -112,6 +115,11 @@ def scanner(chromium, live_server, door):
     problems = page.problems
     context.close()
     assert problems == []
+
+
+@pytest.fixture
+def scanner(chromium, live_server, door):
+    yield from staff_tab(chromium, live_server, door)
 
 
 # --- the camera ----------------------------------------------------------------------------
@@ -239,16 +247,8 @@ def in_viewport(page, selector) -> bool:
 
 @pytest.fixture
 def phone(chromium, live_server, door):
-    """Staff on a 390 x 844 phone screen, CSP enforced, beeps recorded."""
-    context = chromium.new_context(locale="en-GB", viewport=PHONE)
-    context.add_init_script(RECORD_BEEPS)
-    page = context.new_page()
-    page.problems = watch_for_errors(page)
-    sign_in(page, live_server, door.staff)
-    yield page
-    problems = page.problems
-    context.close()
-    assert problems == []
+    """Staff on a 390 x 844 phone screen, beeps recorded."""
+    yield from staff_tab(chromium, live_server, door, viewport=PHONE, init_script=RECORD_BEEPS)
 
 
 def beeps(page) -> list[float]:
