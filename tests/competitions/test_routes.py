@@ -182,6 +182,9 @@ def test_the_hub_shows_rounds_sittings_rubric_and_judges(client, as_staff, seaso
     assert 'name="criteria-2-weight"' in html and 'name="criteria-7-weight"' in html
     for judge in ("王评委", "陈评委"):
         assert f'<th scope="row">{judge}</th>' in html
+    judges = next(t for t in document.iter("table") if "".join(t.find("thead").itertext()).startswith(
+        in_locale(lang, "Judge's name")))
+    assert ["".join(th.itertext()) for th in judges.findall("thead/tr/th")][1] == ("From" if en else "所属单位")
 
 
 def test_the_details_are_saved_from_the_hub(client, as_staff, season):

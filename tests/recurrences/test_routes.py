@@ -168,6 +168,8 @@ def test_the_recurrence_page(client, staff, make_class):
     assert len(rows) == 9
     assert rows[0].findall("td")[3].text == "1"  # registrations
     assert rows[0].findall("td")[0].text == "星期一"
+    # each column named for what it holds: the date, and the day of the week (not 日期 twice)
+    assert ["".join(th.itertext()) for th in table.findall("thead/tr/th")][:3] == ["日期", "星期", "时间"]
     links = [a.get("href") for a in table.iter("a")]
     assert f"/staff/events/{event.id}/edit" in links
     assert "教师培训" in response.get_data(as_text=True)
