@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from flask import Flask, send_from_directory
+from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from outreach.paths import MIGRATIONS, STATIC, TEMPLATES
@@ -162,12 +162,20 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_favicon(app: Flask) -> None:
-    """Browsers ask for ``/favicon.ico`` at the root whatever the pages link: answer it from static/."""
+    """Browsers ask for ``/favicon.ico`` at the root whatever the pages link; the pages also
+    link an SVG icon. Both are small and read once: answered from memory, so that a browser
+    that drops the request while closing a tab leaves no open file behind."""
+    icons = {
+        "favicon.ico": ((STATIC / "favicon.ico").read_bytes(), "image/vnd.microsoft.icon"),
+        "favicon.svg": ((STATIC / "favicon.svg").read_bytes(), "image/svg+xml"),
+    }
 
-    def favicon():
-        return send_from_directory(STATIC, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=7 * 24 * 3600)
+    def icon(name: str):
+        body, mimetype = icons[name]
+        return Response(body, mimetype=mimetype, headers={"Cache-Control": f"public, max-age={7 * 24 * 3600}"})
 
-    app.add_url_rule("/favicon.ico", "favicon", favicon)
+    app.add_url_rule("/favicon.ico", "favicon", icon, defaults={"name": "favicon.ico"})
+    app.add_url_rule("/favicon.svg", "favicon_svg", icon, defaults={"name": "favicon.svg"})
 
 
 def _register_cli(app: Flask) -> None:
