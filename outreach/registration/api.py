@@ -17,7 +17,7 @@ from outreach.events.models import Event
 from outreach.extensions import db, limiter
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration
-from outreach.registration.routes import door_event, public_event
+from outreach.registration.access import door_event, public_event
 from outreach.events.api import event_json
 
 bp = Blueprint("registration_api", __name__)

@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from outreach import clock, qr
 from outreach.errors import OutreachError, ValidationError
-from outreach.events import services as events
 from outreach.events.models import Event
 from outreach.extensions import db, limiter
 from outreach.forms import ActionForm, attach_errors
@@ -16,6 +15,7 @@ from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
 from outreach.platform import mail
 from outreach.registration import documents, services
+from outreach.registration.access import door_event, public_event
 from outreach.registration.forms import (
     CancelForm,
     MyTicketCheckInForm,
@@ -31,14 +31,6 @@ bp = Blueprint("registration", __name__)
 
 #: Tickets made in this browser, so that self check-in can offer them (newest last).
 MY_TICKETS = "my_tickets"
-
-
-def public_event(event_id: int) -> Event:
-    """The event, unless it is unknown or a draft the caller may not see (404)."""
-    event = events.find_visible(event_id, current_user)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _ticket_or_404(token: str) -> Registration:
@@ -214,17 +206,6 @@ def cancel(token: str):
 
 
 # --- the door ------------------------------------------------------------------------------
-
-
-def door_event(event_id: int) -> Event:
-    """The event, when the caller may work its door: staff, or a volunteer on its shift now
-    (401 for anonymous callers, 403 for others). The scanner page and the API share it."""
-    event = db.get_or_404(Event, event_id)
-    if not current_user.is_authenticated:
-        abort(401)
-    if not services.may_work_door(current_user, event):
-        abort(403)
-    return event
 
 
 @bp.route("/scan/<int:event_id>", methods=["GET", "POST"])

@@ -20,7 +20,7 @@ from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.timezone import library_tz, local_date
 from outreach.volunteers import services
-from outreach.volunteers.routes import current_volunteer
+from outreach.volunteers.access import current_volunteer
 from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
 from outreach.volunteers import documents
 from outreach.volunteers.display import shift_place

@@ -20,6 +20,7 @@ from outreach.i18n import current_locale, localized
 from outreach.timezone import library_tz, local_date
 from outreach.years import parse_year, year_bounds
 from outreach.volunteers import documents, services
+from outreach.volunteers.access import current_volunteer
 from outreach.volunteers.display import shift_place, shift_title
 from outreach.volunteers.forms import (
     PERIOD_LABELS,
@@ -30,7 +31,7 @@ from outreach.volunteers.forms import (
     availability_dict,
     availability_values,
 )
-from outreach.volunteers.models import RecruitmentCall, Shift, ShiftSignup, VolunteerProfile
+from outreach.volunteers.models import RecruitmentCall, Shift, ShiftSignup
 from outreach.views import attempt, flash_outcome, refused, see_other
 
 bp = Blueprint("volunteers", __name__)
@@ -53,16 +54,6 @@ def waiting_position(signup: ShiftSignup) -> int:
             | ((ShiftSignup.created_at == signup.created_at) & (ShiftSignup.id < signup.id)),
         )
     ) + 1
-
-
-def current_volunteer() -> VolunteerProfile:
-    """The signed-in person's volunteer profile: anonymous → sign in; no profile → 403."""
-    if not current_user.is_authenticated:
-        abort(401)
-    profile = services.profile_of(current_user)
-    if profile is None or not current_user.is_active:
-        abort(403)
-    return profile
 
 
 # --- recruitment and applying ------------------------------------------------------------------
