@@ -90,13 +90,17 @@ def period_dates(period: str, today: date) -> tuple[date, date]:
     return start, end
 
 
+#: The one message for a date that cannot be read, whether WTForms or the query reader finds it.
+DATE_MESSAGE = _l("Give a date as YYYY-MM-DD.")
+
+
 class DashboardForm(Form):
     class Meta:
         csrf = False  # a GET form that only reads
 
     period = SelectField(_l("Period"), choices=choices(PERIOD_LABELS.items()), default="this_year")
-    start = DateField(_l("From"), name="from", validators=[Optional()])
-    end = DateField(_l("To (included)"), name="to", validators=[Optional()])
+    start = DateField(_l("From"), name="from", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    end = DateField(_l("To (included)"), name="to", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     branch_id = SelectField(_l("Branch"), validators=[Optional()])
     type = SelectField(_l("Type"), validators=[Optional()])
     series_id = SelectField(_l("Series"), validators=[Optional()])
@@ -120,9 +124,9 @@ class DashboardForm(Form):
             period = self.period.data = "custom"  # a shared address with dates only
         if period == "custom":
             if self.start.data is None:
-                errors["start"] = _l("Give a date as YYYY-MM-DD.")
+                errors["start"] = DATE_MESSAGE
             if self.end.data is None:
-                errors["end"] = _l("Give a date as YYYY-MM-DD.")
+                errors["end"] = DATE_MESSAGE
             start, end = self.start.data, self.end.data
         else:
             start, end = period_dates(period, today)
