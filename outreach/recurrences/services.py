@@ -32,6 +32,7 @@ from outreach.events.services import (
     check_event,
     create_event,
     next_session_number,
+    session_titles,
     set_partners,
     update_event,
 )
@@ -229,19 +230,23 @@ def create_recurrence(
 
 def _make_occurrences(
     recurrence: Recurrence, days: list[date], fields: dict, *, actor, first_number: int | None = None,
-    partners: list[tuple[int, str]] | None = None,
+    partners: list[tuple[int, str]] | None = None, session_titled: bool = False,
 ) -> list[Event]:
-    """One event per day, at the pattern's times, with ``partners``. A room clash on any day is
-    collected; when there was one, ``EventError("room_booked")`` names them all (the caller's
-    savepoint then drops what was made)."""
+    """One event per day, at the pattern's times, with ``partners``. With ``session_titled`` each
+    numbered occurrence of a series is titled as a new session (``session_titles``), not with the
+    number and topic of the one it was copied from. A room clash on any day is collected; when
+    there was one, ``EventError("room_booked")`` names them all (the caller's savepoint then
+    drops what was made)."""
     number = first_number
 
     def make(day: date) -> Event:
         nonlocal number
         starts_at, ends_at = span(day, recurrence.start_time, recurrence.end_time)
         extra = {"session_number": number} if number is not None else {}
+        if session_titled and number is not None and fields.get("series") is not None:
+            extra["title"], extra["title_en"] = session_titles(fields["series"], number)
         event = create_event(
-            actor=actor, recurrence_id=recurrence.id, starts_at=starts_at, ends_at=ends_at, **fields, **extra
+            actor=actor, recurrence_id=recurrence.id, starts_at=starts_at, ends_at=ends_at, **{**fields, **extra}
         )
         if partners:
             set_partners(event, partners, actor=actor)
@@ -545,6 +550,7 @@ def change_range(
             _withdraw(event, reason, actor=actor)
         _make_occurrences(
             recurrence, new_days, fields, actor=actor, first_number=first_number, partners=partners,
+            session_titled=True,
         )
         recurrence.ends_on, recurrence.weekdays = ends_on, digits
         db.session.flush()

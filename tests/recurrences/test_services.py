@@ -67,6 +67,28 @@ def test_a_series_numbers_the_occurrences_on(make_class):
     assert [e.session_number for e in services.occurrences(more)] == [14, 15]
 
 
+def test_extending_a_series_titles_the_new_sessions_as_new(make_class, make_user):
+    """The sessions an extension adds take the series' next numbers and are titled as new
+    sessions, not with the number and topic of the session they were copied from."""
+    staff = make_user("staff")
+    series = Series(name="三点半课堂", name_en="Half-Past-Three Class")
+    db.session.add(series)
+    db.session.commit()
+    recurrence = make_class(series=series, session_number=11, ends_on=date(2026, 9, 9))
+    last = services.occurrences(recurrence)[-1]
+    last.title, last.title_en = "三点半课堂 第13期：折纸", "Half-Past-Three Class No. 13: Origami"
+    db.session.commit()
+    services.change_range(recurrence, ends_on=date(2026, 9, 15), actor=staff)
+    db.session.commit()
+    added = services.occurrences(recurrence)[3:]
+    assert [(e.session_number, e.title, e.title_en) for e in added] == [
+        (14, "三点半课堂 第14期", "Half-Past-Three Class No. 14"),
+        (15, "三点半课堂 第15期", "Half-Past-Three Class No. 15"),
+        (16, "三点半课堂 第16期", "Half-Past-Three Class No. 16"),
+        (17, "三点半课堂 第17期", "Half-Past-Three Class No. 17"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
