@@ -197,6 +197,9 @@ class RangeForm(Form):
         _l("Reason for cancelling occurrences (sent to their registrants)"),
         validators=[Optional(), Length(max=REASON_MAX)],
     )
+    #: Sent by the confirmation page's button: without it, a change that takes off occurrences
+    #: people registered for is only shown.
+    confirmed = HiddenField()
     submit = SubmitField(_l("Change the dates"))
 
 

@@ -235,10 +235,20 @@ def edit_all(recurrence_id: int):
 @bp.post("/<int:recurrence_id>/range")
 @role_required("staff")
 def change_range(recurrence_id: int):
+    """Change the dates. When that takes off occurrences people registered for, a page first
+    says which, and who will be told (``range_confirm.html``); its button sends ``confirmed``."""
     recurrence = db.get_or_404(Recurrence, recurrence_id)
     form = RangeForm(prefix="range")
     form.weekdays.set_locale(current_locale())
     if form.validate_on_submit():
+        plan = _run(form, lambda: services.plan_range(
+            recurrence, ends_on=form.ends_on.data, weekdays=form.weekdays.data
+        ))
+        if refused(plan):
+            return _page(recurrence, plan.status, range_form=form)
+        audience = [(event, *cancellation_audience(event)) for event in plan.dropped]
+        if any(told or not_told for _event, told, not_told in audience) and not form.confirmed.data:
+            return _range_page(recurrence, form, plan, audience)
         change = _run(form, lambda: services.change_range(
             recurrence, ends_on=form.ends_on.data, weekdays=form.weekdays.data, actor=current_user,
             booking_override_reason=(form.booking_override_reason.data or "").strip() or None,
@@ -249,7 +259,18 @@ def change_range(recurrence_id: int):
             flash(" ".join([_("Dates changed: %(added)d occurrences added, %(removed)d taken off.",
                               added=change.added, removed=change.removed), told or ""]).strip(), "success")
             return _back(recurrence)
+        if form.confirmed.data:
+            return _range_page(recurrence, form, plan, audience, change.status)
     return _page(recurrence, 422, range_form=form)
+
+
+def _range_page(recurrence: Recurrence, form: RangeForm, plan, audience: list, status: int = 200):
+    """The second step of a change of dates that takes off occurrences with registrants."""
+    form.confirmed.data = "1"
+    return render_template(
+        "recurrences/range_confirm.html", recurrence=recurrence, form=form, plan=plan, audience=audience,
+        told=sum(told for _event, told, _not_told in audience), mail_configured=mail.configured(),
+    ), status
 
 
 @bp.post("/<int:recurrence_id>/publish")

@@ -500,20 +500,22 @@ class RangeChange:
     removed: int
 
 
-def change_range(
-    recurrence: Recurrence, *, ends_on: date | None = None, weekdays: str | Iterable[int] | None = None, actor,
-    booking_override_reason: str | None = None, reason: str | None = None,
-) -> RangeChange:
-    """Extend or shorten the pattern, or change its weekdays. New dates get occurrences copied
-    from the latest one; occurrences still to come that the pattern no longer has are cancelled
-    (registrants told, with ``reason``) or, drafts with nothing attached, deleted. Past
-    occurrences stay.
+@dataclass(frozen=True)
+class RangePlan:
+    """What changing a pattern's dates would do: the days that gain an occurrence, and the
+    occurrences still to come that it takes off (cancelled, or deleted when a bare draft)."""
 
-    Raises ``ValidationError`` as ``check_pattern``, on ``reason`` when a cancelled occurrence's
-    registrants are told and no reason is given, and ``EventError("room_booked")`` naming
-    every new date whose room is taken (unless ``booking_override_reason`` is given).
-    """
-    reason = (reason or "").strip() or None
+    weekdays: str
+    ends_on: date
+    new_days: list[date]
+    dropped: list[Event]
+
+
+def plan_range(
+    recurrence: Recurrence, *, ends_on: date | None = None, weekdays: str | Iterable[int] | None = None,
+) -> RangePlan:
+    """What ``change_range`` with these dates would do, without doing it: for the page that
+    names who will be told before staff confirm. Raises ``ValidationError`` as ``check_pattern``."""
     digits = weekday_digits(weekdays) if weekdays is not None else recurrence.weekdays
     ends_on = ends_on if ends_on is not None else recurrence.ends_on
     skipped = [exception.day for exception in recurrence.exceptions]
@@ -537,6 +539,25 @@ def change_range(
         event for event in existing
         if event.status in ("draft", "published") and event.starts_at > now and local_date(event.starts_at) not in wanted
     ]
+    return RangePlan(weekdays=digits, ends_on=ends_on, new_days=new_days, dropped=dropped)
+
+
+def change_range(
+    recurrence: Recurrence, *, ends_on: date | None = None, weekdays: str | Iterable[int] | None = None, actor,
+    booking_override_reason: str | None = None, reason: str | None = None,
+) -> RangeChange:
+    """Extend or shorten the pattern, or change its weekdays (``plan_range`` says what that
+    does). New dates get occurrences copied from the latest one; occurrences still to come that
+    the pattern no longer has are cancelled (registrants told, with ``reason``) or, drafts with
+    nothing attached, deleted. Past occurrences stay.
+
+    Raises ``ValidationError`` as ``check_pattern``, on ``reason`` when a cancelled occurrence's
+    registrants are told and no reason is given, and ``EventError("room_booked")`` naming
+    every new date whose room is taken (unless ``booking_override_reason`` is given).
+    """
+    reason = (reason or "").strip() or None
+    plan = plan_range(recurrence, ends_on=ends_on, weekdays=weekdays)
+    new_days, dropped = plan.new_days, plan.dropped
     latest = _latest(recurrence) if new_days else None
     fields = _copy_fields(latest) if latest is not None else {}
     partners = _partners_of(latest) if latest is not None else None
@@ -552,12 +573,13 @@ def change_range(
             recurrence, new_days, fields, actor=actor, first_number=first_number, partners=partners,
             session_titled=True,
         )
-        recurrence.ends_on, recurrence.weekdays = ends_on, digits
+        recurrence.ends_on, recurrence.weekdays = plan.ends_on, plan.weekdays
         db.session.flush()
     change = RangeChange(added=len(new_days), removed=len(dropped))
     record(
         "recurrence.range", recurrence, actor=actor,
-        data={"to": ends_on.isoformat(), "weekdays": digits, "added": change.added, "removed": change.removed},
+        data={"to": plan.ends_on.isoformat(), "weekdays": plan.weekdays, "added": change.added,
+              "removed": change.removed},
     )
     return change
 

@@ -2,6 +2,7 @@ from datetime import date, datetime, time
 
 import html5lib
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from outreach.events.models import Event
@@ -286,31 +287,62 @@ def test_extend_and_publish(client, staff, make_class):
     assert {e.status for e in services.occurrences(recurrence)} == {"published"}
 
 
-def test_shortening_takes_the_reason_its_registrants_are_told(client, staff, make_class, app):
+def test_shortening_first_says_who_is_told_then_takes_the_reason(client, staff, make_class, app):
     recurrence = make_class()
-    last = services.occurrences(recurrence)[-1]
-    register(last, name="王小明", phone="13800000000", email="parent@example.org")
+    coming = services.occurrences(recurrence)
+    register(coming[-1], name="王小明", phone="13800000000", email="parent@example.org")
+    register(coming[-1], name="李华", phone="13800000001")
     db.session.commit()
     app.extensions["outreach_sent_mail"] = []
     path = f"/staff/recurrences/{recurrence.id}"
     values = form_values(client.get(path), f"{path}/range")
-    values["range-ends_on"] = ["2026-09-17"]
+    values["range-ends_on"] = ["2026-09-16"]  # takes off the 17th (nobody registered) and the 18th
+    # First the page that names what is taken off and who is told; nothing is done yet.
     response = client.post(f"{path}/range?lang=en", data=values)
+    assert response.status_code == 200
+    document = assert_valid_html(response)
+    assert document.find(".//h1").text == "Take off 2 occurrences?"
+    items = ["".join(li.itertext()).split() for li in document.findall(".//div[@class='notice notice-warning']/ul/li")]
+    assert len(items) == 3 and "registrant" not in " ".join(items[0])
+    assert " ".join(items[2]) == "No mail server is configured: the messages will not be sent, only noted in the server's log."
+    assert " ".join(items[1]).endswith(
+        "1 registrant who gave an e-mail address will be told by e-mail, with your reason. "
+        "1 registrant gave no e-mail address and will not be told: call them (their numbers are on the "
+        "registrations list)."
+    )
+    confirm = form_values(response, f"/staff/recurrences/{recurrence.id}/range")
+    assert confirm["range-confirmed"] == ["1"] and confirm["range-ends_on"] == ["2026-09-16"]
+    assert confirm["range-weekdays"] == ["1", "2", "3", "4", "5"]
+    db.session.expire_all()
+    assert [e.status for e in services.occurrences(recurrence)][-2:] == ["published", "published"]
+    # Confirmed without a reason: refused on the same page, beside the field.
+    response = client.post(f"{path}/range?lang=en", data=confirm)
     assert response.status_code == 422
     document = assert_valid_html(response)
+    assert document.find(".//h1").text == "Take off 2 occurrences?"
     assert document.find(".//input[@name='range-reason']").get("aria-invalid") == "true"
     assert document.find(".//*[@id='range-reason-error']").text == (
         "Give the reason: 1 registrant who gave an e-mail address is told it."
     )
     db.session.expire_all()
-    assert db.session.get(Event, last.id).status == "published" and app.extensions["outreach_sent_mail"] == []
-    values["range-reason"] = ["学期提前结束"]
-    assert client.post(f"{path}/range?lang=en", data=values).status_code == 303
+    assert coming[-1].status == "published" and app.extensions["outreach_sent_mail"] == []
+    confirm["range-reason"] = ["学期提前结束"]
+    assert client.post(f"{path}/range?lang=en", data=confirm).status_code == 303
     db.session.expire_all()
-    assert db.session.get(Event, last.id).status == "cancelled"
+    assert [e.status for e in services.occurrences(recurrence)][-2:] == ["cancelled", "cancelled"]
     assert [m.to for m in app.extensions["outreach_sent_mail"]] == ["parent@example.org"]
-    assert ("Dates changed: 0 occurrences added, 1 taken off. No mail server is configured: 1 message was not sent"
+    assert "学期提前结束" in app.extensions["outreach_sent_mail"][0].body
+    assert ("Dates changed: 0 occurrences added, 2 taken off. No mail server is configured: 1 message was not sent"
             in client.get(f"{path}?lang=en").get_data(as_text=True))
+
+
+def test_shortening_where_nobody_registered_needs_no_second_step(client, staff, make_class):
+    recurrence = make_class()
+    path = f"/staff/recurrences/{recurrence.id}"
+    values = form_values(client.get(path), f"{path}/range")
+    values["range-ends_on"] = ["2026-09-16"]
+    assert client.post(f"{path}/range", data=values).status_code == 303
+    assert len([e for e in services.occurrences(recurrence) if e.status != "cancelled"]) == 8
 
 
 @pytest.mark.browser
@@ -328,6 +360,21 @@ def test_the_pages_meet_wcag_aa(live_server, page, make_user, make_class, lang):
     page.click("main form button[type=submit], main form input[type=submit]")
     assert page.locator("#title-error").is_visible()
     assert axe_violations(page) == []
+    # Shortening over a registrant: the page that says who is told, then the reason.
+    register(services.occurrences(recurrence)[-1], name="王小明", phone="13800000000", email="parent@example.org")
+    db.session.commit()
+    page.goto(f"{live_server}/staff/recurrences/{recurrence.id}")
+    page.fill("#range-ends_on", "2026-09-17")
+    page.locator("#range-ends_on").press("Enter")
+    expect(page.locator("h1")).to_have_text("Take off 1 occurrence?" if lang == "en" else "撤下 1 场活动？")
+    assert axe_violations(page) == []
+    page.fill("#range-reason", "学期提前结束")
+    page.locator("main form input[type=submit]").click()
+    expect(page.locator(".flash-success")).to_contain_text(
+        "Dates changed: 0 occurrences added, 1 taken off." if lang == "en" else "日期已修改：新增 0 场，撤下 1 场。"
+    )
+    db.session.expire_all()
+    assert services.occurrences(recurrence)[-1].status == "cancelled"
 
 
 def test_the_partners_given_are_on_every_occurrence_and_a_bad_row_is_named(client, staff, make_venue):
