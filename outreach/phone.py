@@ -9,33 +9,36 @@ import hmac
 import re
 import unicodedata
 
+import phonenumbers
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from phonenumbers import NumberParseException, PhoneNumberType
 
 #: What may stand between the digits: spaces, hyphens, dots and an area code in brackets.
 _PHONE_ALLOWED = re.compile(r"^\+?[0-9 ().\-]{7,30}$")
 #: Dashes a Chinese input method or a word processor types instead of "-".
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\ufe63"), "-")
-#: A mainland mobile number: 11 digits, 13x to 19x.
-_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+#: A landline dialled without its area code, as people in the county give their own number:
+#: 7 or 8 digits from 2 to 9. The numbering plan cannot judge it without the area code.
+_LOCAL_LANDLINE = re.compile(r"^[2-9][0-9]{6,7}$")
+#: The kinds of number a person answers; free-phone, premium, shared-cost (400 …), pager and
+#: voicemail numbers are valid but reach no one in particular.
+_PERSONAL = frozenset({
+    PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    PhoneNumberType.PERSONAL_NUMBER, PhoneNumberType.VOIP,
+})
+_CHINA = 86
 
 _MOBILE_LENGTH = _l("A mobile number has 11 digits, such as 13812345678.")
 _NOT_A_PHONE = _l("Enter a phone number we can reach you on, such as 13812345678.")
 
 
-def _domestic(digits: str) -> tuple[str | None, object]:
-    """A number dialled within mainland China: a mobile (11 digits from 13 to 19), a
-    landline with its area code (0731-23456789: 10 to 12 digits from 0) or a local
-    landline (7 or 8 digits from 2 to 9). Service numbers (110, 10086, 400 ...) are none."""
-    if digits.startswith("1"):
-        return (digits, None) if _MOBILE.match(digits) else (None, _MOBILE_LENGTH)
-    if digits.startswith("0"):
-        return (digits, None) if 10 <= len(digits) <= 12 and digits[1] != "0" else (None, _NOT_A_PHONE)
-    return (digits, None) if 7 <= len(digits) <= 8 else (None, _NOT_A_PHONE)
-
-
 def _parse(phone) -> tuple[str | None, object]:
-    """The normalised number and None, or None and the message telling what is wrong."""
+    """The normalised number and None, or None and the message telling what is wrong.
+
+    The numbering plan is Google's libphonenumber's (the ``phonenumbers`` package): a mainland
+    number is kept as it is dialled at home (13812345678, 073184567890), so that +86 138… and
+    138… are the same person; a number abroad in E.164 (+442079460958)."""
     if not isinstance(phone, str):
         return None, _NOT_A_PHONE
     # Full-width digits and signs (１３８, ＋, －, （）, the ideographic space) become ASCII.
@@ -43,20 +46,24 @@ def _parse(phone) -> tuple[str | None, object]:
     if not _PHONE_ALLOWED.match(text):
         return None, _NOT_A_PHONE
     digits = re.sub(r"[^0-9]", "", text)
-    if text.startswith("+"):
-        international = digits
-    elif digits.startswith("00"):
-        international = digits[2:]
-    else:
-        return _domestic(digits)
-    if international.startswith("86"):
-        # A mainland number written for abroad: kept as it is dialled at home, so that
-        # +86 138… and 138… are the same person.
-        rest = international[2:].lstrip("0")
-        return _domestic(rest if rest.startswith("1") else "0" + rest)
-    if international.startswith("0") or not 8 <= len(international) <= 15:
+    if not text.startswith("+") and _LOCAL_LANDLINE.match(digits):
+        return digits, None
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except NumberParseException:
         return None, _NOT_A_PHONE
-    return "+" + international, None
+    personal = phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in _PERSONAL
+    national = str(number.national_number)
+    if number.country_code != _CHINA:
+        return ("+%d%s" % (number.country_code, national), None) if personal else (None, _NOT_A_PHONE)
+    if not personal:
+        # Every mainland mobile, and no landline dialled at home, begins with 1: a number typed
+        # from 1 with a digit too many or too few is a mobile mistyped.
+        mistyped = digits.startswith("1") and len(digits) != 11
+        return None, (_MOBILE_LENGTH if mistyped else _NOT_A_PHONE)
+    if phonenumbers.number_type(number) == PhoneNumberType.MOBILE:
+        return national, None
+    return "0" + national, None
 
 
 def normalise_phone(phone: str | None) -> str | None:
