@@ -111,6 +111,8 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.accounts.routes import bp as accounts_bp
     from outreach.api import api_blueprint
     from outreach.api.openapi import bp as openapi_bp
+    from outreach.audit.api import bp as audit_api
+    from outreach.audit.routes import bp as audit_bp
     from outreach.competitions.api import bp as competitions_api
     from outreach.competitions.routes import bp as competitions_bp
     from outreach.competitions.staff import bp as competitions_staff_bp
@@ -148,13 +150,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_calendar_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(annual_reports_bp)
+    app.register_blueprint(audit_bp)
 
     # The JSON API: a parent made for this app, so that apps share no registration state.
     api_bp = api_blueprint()
     csrf.exempt(api_bp)
     for child in (
         events_api, registration_api, volunteers_api, competitions_api, places_api, recurrences_api,
-        reports_api, annual_reports_api, openapi_bp,
+        reports_api, annual_reports_api, audit_api, openapi_bp,
     ):
         csrf.exempt(child)  # nested blueprints are not covered by the parent's exemption
         api_bp.register_blueprint(child)

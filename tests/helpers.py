@@ -4,6 +4,7 @@ Test modules import from here, never from one another."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -15,6 +16,9 @@ from zoneinfo import ZoneInfo
 import html5lib
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from sqlalchemy import event as sa_event
+
+from outreach.extensions import db
 
 PASSWORD = "correct horse battery"
 LIBRARY_ZONE = ZoneInfo("Asia/Shanghai")
@@ -115,6 +119,32 @@ def run_in_threads(app, count, work):
         thread.join()
     assert errors == []
     return results
+
+
+class StatementCount:
+    """How many SQL statements ran inside ``with count_statements() as counted:`` (``counted.n``)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.statements: list[str] = []
+
+
+@contextlib.contextmanager
+def count_statements():
+    """Count the SQL statements the app's engine runs in the block: a list route's count must
+    not grow with its rows (compare 5 rows with 50)."""
+    engine = db.engine
+    counted = StatementCount()
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        counted.n += 1
+        counted.statements.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield counted
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", listener)
 
 
 # --- a real browser ----------------------------------------------------------------------

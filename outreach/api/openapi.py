@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from outreach.api.schema import PUBLIC, error_schema, standard_responses
+from outreach.audit import openapi_doc as audit_doc
 from outreach.competitions import openapi_doc as competitions_doc
 from outreach.events import openapi_doc as events_doc
 from outreach.places import openapi_doc as places_doc
@@ -25,7 +26,7 @@ bp = Blueprint("openapi", __name__)
 
 AREA_DOCS = (
     events_doc, registration_doc, volunteers_doc, competitions_doc, places_doc, recurrences_doc, reports_doc,
-    annual_reports_doc,
+    annual_reports_doc, audit_doc,
 )
 
 OWN_PATHS = {

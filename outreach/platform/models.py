@@ -29,6 +29,9 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     object_type: Mapped[str | None] = mapped_column(String(32))
     object_id: Mapped[int | None] = mapped_column(Integer)
+    #: The event the change concerns (the event itself, a registration's, a shift's), so that
+    #: an event's history is one indexed look-up. No foreign key: the history outlives the event.
+    event_id: Mapped[int | None] = mapped_column(Integer, index=True)
     data: Mapped[dict | None] = mapped_column(JSON)
 
     actor: Mapped[User | None] = relationship()
