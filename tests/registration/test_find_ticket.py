@@ -278,8 +278,8 @@ def test_no_phone_number_or_name_in_a_url_or_a_log(limited, lecture, caplog, smt
 
 def test_api_answers_the_same_shape_either_way(client, lecture):
     outcome = register(lecture)
-    known = client.post("/api/v1/tickets/lookup", json={"phone": PHONE, "name": "李四"})
-    unknown = client.post("/api/v1/tickets/lookup", json={"phone": UNKNOWN, "name": NAME})
+    known = client.post("/api/v1/tickets/lookup?lang=en", json={"phone": PHONE, "name": "李四"})
+    unknown = client.post("/api/v1/tickets/lookup?lang=en", json={"phone": UNKNOWN, "name": NAME})
     assert known.status_code == unknown.status_code == 200
     assert known.get_json() == unknown.get_json() == {
         "mail_configured": False,
@@ -341,7 +341,7 @@ def test_the_ticket_page_says_to_save_it_and_how_to_find_it_again(client, make_e
     page = client.get(confirmed.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert "You are registered. Show this ticket at the door." in page
     assert "Keep your ticket" in page
-    assert "Save this page (add a bookmark) or take a screenshot of the code: you show it at the door, even without internet." in page
+    assert "Save this page (add a bookmark) or take a screenshot of the code: you show it at the door, and a screenshot works without internet." in page
     assert "Lost it? Find it again with the phone number you registered with:" in page
     assert f'href="/tickets/find?event={event.id}"' in page
     waiting = _register_by_form(client, event, new_phone())
