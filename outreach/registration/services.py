@@ -373,7 +373,7 @@ def lookup_tickets(
         .join(Event, Event.id == Registration.event_id)
         .where(
             Registration.phone_digest == digest, Registration.status.in_(("confirmed", "waitlisted")),
-            Event.status == "published", Event.ends_at > now,
+            Registration.anonymised_at.is_(None), Event.status == "published", Event.ends_at > now,
         )
         .order_by(Event.starts_at, Registration.id)
     )
