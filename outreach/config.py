@@ -19,6 +19,8 @@ DEFAULTS = {
     #: Limits as Flask-Limiter strings, per client address.
     "RATELIMIT_PUBLIC_WRITE": "30 per minute",
     "RATELIMIT_LOGIN": "10 per minute",
+    #: "Find my ticket": lookups of one phone number, from any address (a number cannot be probed).
+    "RATELIMIT_TICKET_LOOKUP": "5 per hour",
     #: Behind a reverse proxy, the number of proxies whose X-Forwarded-* headers to trust.
     "PROXY_FIX": 0,
     #: Redirect to HTTPS and mark cookies secure; turn on when served over TLS.

@@ -15,6 +15,7 @@ from outreach.database import reads_first
 from outreach.errors import ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db, limiter
+from outreach.platform import mail
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration
 from outreach.registration.access import door_event, public_event
@@ -88,6 +89,44 @@ def get_ticket(token: str):
         **registration_json(registration),
         "checked_in_at": iso(checked.checked_in_at) if checked else None,
         "event": event_json(registration.event),
+    })
+
+
+@bp.post("/tickets/lookup")
+@limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"])
+def lookup_tickets():
+    """"Find my ticket": the same answer (200, same shape) whether or not the number
+    registered; ``tickets`` lists only those the phone number and registered name prove,
+    where no e-mail takes the link instead. A number looked up too often: 429."""
+    data = json_body()
+    errors: dict = {}
+    phone = read_str(data, "phone", errors, required=True, max_length=40)
+    name = read_str(data, "name", errors, max_length=1000)
+    event_id = read_int(data, "event_id", errors)
+    if errors:
+        raise ValidationError(errors)
+    event = public_event(event_id) if event_id is not None else None
+    configured = mail.configured()
+    result = services.lookup_tickets(phone, name, event=event, mail_available=configured)
+    db.session.commit()
+    mail.take_outcomes(db.session)  # whether a message went would tell whether the number registered
+    if configured:
+        message = _l("If this phone number registered and gave an e-mail address, we have sent the ticket link to "
+                     "that address. Without an e-mail address, a ticket is listed only when the phone number and "
+                     "the name both match the registration.")
+    else:
+        message = _l("A ticket is listed only when the phone number and the name both match the registration.")
+    return jsonify({
+        "mail_configured": configured,
+        "message": str(message),
+        "tickets": [
+            {
+                **registration_json(registration),
+                "event": event_json(registration.event),
+                "ticket": ticket_links(token),
+            }
+            for registration, token in result.shown
+        ],
     })
 
 

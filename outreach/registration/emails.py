@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from outreach.events.signals import event_cancel_audience, event_cancelled
 from outreach.extensions import db
+from outreach.i18n import current_locale
 from outreach.platform import mail
 from outreach.registration import tickets
 from outreach.registration.models import Registration
@@ -35,12 +36,40 @@ def queue_registration_message(registration, kind: str) -> None:
             "moved": _("Your registration has moved to %(title)s", title=title),
         }
         token = tickets.token_for_seed(registration.ticket_seed)[0]
-        lines = [
-            subjects[kind] + ".",
-            _("Your ticket: %(url)s", url=url_for("registration.ticket", token=token, _external=True)),
-        ]
+        url = url_for("registration.ticket", token=token, _external=True)
+        if registration.status == "waitlisted":
+            # Not a ticket yet: the page says when a place frees up, and then it is the ticket.
+            link = _("Your waiting-list page (not a ticket yet: it shows when a place frees up for you, "
+                     "and then it becomes your ticket): %(url)s", url=url)
+        else:
+            link = _("Your ticket: %(url)s", url=url)
+        lines = [subjects[kind] + ".", link, _("Keep this e-mail, or save the page or take a screenshot of it.")]
         lines.append(_("Cancel on the ticket page if you cannot come, so that someone else can."))
     mail.queue(db.session, mail.Message(registration.email, subjects[kind], "\n\n".join(str(line) for line in lines)))
+
+
+def queue_ticket_links(registrations) -> None:
+    """Send the ticket links a "find my ticket" request found to the e-mail address given
+    when registering (one message for the registrations of one address), in the language of
+    the page that asked. The subject names no event: a log line keeps the subject."""
+    if not registrations:
+        return
+    locale = current_locale()
+    lines = [_("You asked us to send your ticket links again. Here they are:")]
+    for registration in registrations:
+        event = registration.event
+        token = tickets.token_for_seed(registration.ticket_seed)[0]
+        url = url_for("registration.ticket", token=token, _external=True)
+        when = local(event.starts_at).strftime("%Y-%m-%d %H:%M")
+        title = event.display_title(locale)
+        if registration.status == "waitlisted":
+            lines.append(_("%(title)s (%(when)s), on the waiting list, not a ticket yet: %(url)s", title=title, when=when, url=url))
+        else:
+            lines.append(_("%(title)s (%(when)s): %(url)s", title=title, when=when, url=url))
+    lines.append(_("Keep this e-mail, or save the page or take a screenshot of it."))
+    lines.append(_("If you did not ask for this, you can ignore this message: nothing has changed."))
+    subject = _("Your ticket links")
+    mail.queue(db.session, mail.Message(registrations[0].email, str(subject), "\n\n".join(str(line) for line in lines)))
 
 
 def queue_event_cancelled(registration, reason: str | None) -> None:

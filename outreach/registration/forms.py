@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from outreach.forms import Form, name_field, phone_field
+from outreach.text import NAME_MAX
 
 
 class RegistrationForm(Form):
@@ -107,3 +108,16 @@ class HeadcountForm(Form):
     def set_days(self, days, label) -> None:
         """``days``: the event's days so far, the latest first; ``label`` formats one."""
         self.day.choices = [SelectChoice(d.isoformat(), label(d)) for d in days]
+
+
+class FindTicketForm(Form):
+    """"Find my ticket": the phone number registered with, the name (which shows a ticket that
+    no e-mail can take) and the event, or every upcoming one (``""``). Sent by POST only."""
+
+    phone = phone_field(_l("The phone number you registered with"))
+    name = StringField(
+        _l("The name you registered with"), validators=[Optional(), Length(max=NAME_MAX)],
+        render_kw={"autocomplete": "name"},
+    )
+    event = SelectField(_l("Event"), choices=[], validate_choice=True)
+    submit = SubmitField(_l("Find my ticket"))

@@ -43,6 +43,25 @@ def paths() -> dict:
                 "responses": {"200": json_response(ref("Registration"), "The ticket"), **errors(404, 429)},
             }
         },
+        "/tickets/lookup": {
+            "post": {
+                "summary": "Find my ticket: send the ticket links again, by phone number",
+                "description": "Public and rate-limited (per address, and per phone number from any address: "
+                "`lookup_throttled`, 429). The answer has the same status and shape whether or not the number "
+                "registered. Upcoming registrations (confirmed or waitlisted) with an e-mail address get their "
+                "ticket links by e-mail when a mail server is set (`mail_configured`); `tickets` lists only those "
+                "without one (or all, when no mail can go) whose registered `name` also matches (spaces, "
+                "full-width characters and letter case aside). A wrong name answers as an unknown number. "
+                "Send the phone number and name in the body only, never in a URL.",
+                "tags": ["registrations"],
+                "security": PUBLIC,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("TicketLookupIn")}}},
+                "responses": {
+                    "200": json_response(ref("TicketLookup"), "The same answer whether or not the number registered"),
+                    **errors(404, 415, 422, 429),
+                },
+            }
+        },
         "/tickets/{token}/cancel": {
             "post": {
                 "summary": "Cancel a registration by its ticket",
@@ -163,6 +182,33 @@ def schemas() -> dict:
                     },
                 },
             ]
+        },
+        "TicketLookupIn": {
+            "type": "object",
+            "required": ["phone"],
+            "properties": {
+                "phone": {"type": "string", "maxLength": 40, "description": "The number registered with, written as when registering."},
+                "name": {"type": "string", "maxLength": 1000, "description": "The name registered with: shows a ticket no e-mail can take."},
+                "event_id": {"type": "integer", "description": "One event; without it, every upcoming event."},
+            },
+        },
+        "TicketLookup": {
+            "type": "object",
+            "required": ["mail_configured", "message", "tickets"],
+            "properties": {
+                "mail_configured": {"type": "boolean", "description": "Whether this library sends e-mail at all (not whether a message was sent)."},
+                "message": string,
+                "tickets": {"type": "array", "items": {"allOf": [
+                    registration,
+                    {"type": "object", "required": ["ticket"], "properties": {
+                        "ticket": {
+                            "type": "object",
+                            "required": ["token", "url", "qr_png_url", "qr_svg_url", "pdf_url", "cancel_url"],
+                            "properties": {k: string for k in ["token", "url", "qr_png_url", "qr_svg_url", "pdf_url", "cancel_url"]},
+                        },
+                    }},
+                ]}},
+            },
         },
         "CheckInIn": {
             "type": "object",

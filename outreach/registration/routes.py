@@ -10,7 +10,7 @@ from outreach import clock, qr
 from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db, limiter
-from outreach.forms import ActionForm, attach_errors
+from outreach.forms import ActionForm, attach_errors, choices
 from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
 from outreach.platform import mail
@@ -18,6 +18,7 @@ from outreach.registration import documents, services
 from outreach.registration.access import door_event, public_event
 from outreach.registration.forms import (
     CancelForm,
+    FindTicketForm,
     MyTicketCheckInForm,
     PhoneCheckInForm,
     SelfWalkInForm,
@@ -25,7 +26,8 @@ from outreach.registration.forms import (
 )
 from outreach.registration.models import Registration
 from outreach.text import clean_text
-from outreach.views import see_other
+from outreach.timezone import local
+from outreach.views import attempt, refused, see_other
 
 bp = Blueprint("registration", __name__)
 
@@ -203,6 +205,49 @@ def cancel(token: str):
         mail.take_outcomes(db.session)  # what a registrant promoted was sent is for staff to know
         flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
     return see_other("registration.ticket", token=token)
+
+
+# --- finding a lost ticket ---------------------------------------------------------------
+
+
+@bp.route("/tickets/find", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"], methods=["POST"])
+def find_ticket():
+    """"Find my ticket" by phone number. The answer reads the same whether or not the number
+    registered: links go to the e-mail given when registering; a ticket without one is shown
+    only when the registered name matches too. The number and name travel by POST only."""
+    now = clock.now()
+    events = services.lookup_events(now)
+    locale = current_locale()
+    form = FindTicketForm()
+    form.event.choices = choices(
+        [("", _("All my upcoming events"))]
+        + [(str(e.id), f"{local(e.starts_at):%Y-%m-%d} · {e.display_title(locale)}") for e in events]
+    )
+    if request.method == "GET":
+        chosen = request.args.get("event", "")
+        form.event.data = chosen if chosen in {str(e.id) for e in events} else ""
+    answered, shown, event, status = False, [], None, 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            event = next((e for e in events if str(e.id) == form.event.data), None)
+            result = attempt(form, lambda: services.lookup_tickets(
+                form.phone.data, form.name.data, event=event, mail_available=mail.configured(), now=now,
+            ))
+            if refused(result):
+                status = result.status
+            else:
+                # Whether a message went (or failed) would tell whether the number registered.
+                mail.take_outcomes(db.session)
+                answered, shown = True, result.shown
+                for _registration, token in shown:
+                    _remember_ticket(token)
+        else:
+            status = 422
+    return _no_store(Response(render_template(
+        "registration/find_ticket.html", form=form, answered=answered, shown=shown, event=event,
+        mail_configured=mail.configured(),
+    ), status))
 
 
 # --- the door ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from limits import parse as parse_limit
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -27,7 +28,7 @@ from outreach.accounts.permissions import has_role
 from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event
-from outreach.extensions import db
+from outreach.extensions import db, limiter
 from outreach.phone import check_phone, normalise_phone, phone_digest
 from outreach.platform.closing import YearClosedError, guard_attendance
 from outreach.platform.services import record
@@ -330,6 +331,89 @@ def find_for_door(event: Event, text: str) -> Registration | None:
     if registration.event_id != event.id:
         raise RegistrationError("wrong_event", _l("This ticket number belongs to another event."))
     return registration
+
+
+# --- finding a lost ticket ------------------------------------------------------------------
+
+
+@dataclass
+class TicketLookup:
+    """What a "find my ticket" request did. Only ``shown`` may be told to the asker: the rest
+    stays the same answer whether or not the number registered."""
+
+    #: Registrations (with their tokens) whose ticket the asker proved to hold: the phone
+    #: number and the registered name matched, and no e-mail could take the link instead.
+    shown: list[tuple[Registration, str]]
+    #: How many messages with ticket links were queued (never told to the asker).
+    mailed: int = 0
+
+
+def lookup_tickets(
+    phone, name=None, *, event: Event | None = None, mail_available: bool = True, now: datetime | None = None,
+) -> TicketLookup:
+    """Find the upcoming tickets (confirmed or waitlisted, event not ended or cancelled) a phone
+    number holds, for ``event`` or for every event, without telling whether it holds any.
+
+    A registration with an e-mail address gets its ticket link by e-mail (when a mail server
+    is set: ``mail_available``); one without (or when no mail can go) is shown only when
+    ``name`` is its registered name too (compared as ``_same_name`` does). A wrong pair
+    gives what an unknown number gives. Raises ``ValidationError`` for a phone that is not
+    a number and ``RegistrationError("lookup_throttled", status=429)`` once the number has
+    been looked up too often (``RATELIMIT_TICKET_LOOKUP``), whether or not it registered.
+    """
+    now = now or clock.now()
+    errors: dict = {}
+    normal = check_phone(phone, errors)
+    if errors:
+        raise ValidationError(errors)
+    digest = phone_digest(normal)
+    _throttle_lookup(digest)
+    query = (
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.phone_digest == digest, Registration.status.in_(("confirmed", "waitlisted")),
+            Registration.anonymised_at.is_(None), Event.status == "published", Event.ends_at > now,
+        )
+        .order_by(Event.starts_at, Registration.id)
+    )
+    if event is not None:
+        query = query.where(Registration.event_id == event.id)
+    found = db.session.scalars(query).all()
+    shown, by_address = [], {}
+    for registration in found:
+        if registration.email and mail_available:
+            by_address.setdefault(registration.email.casefold(), []).append(registration)
+        elif name and _same_name(registration.name, name):
+            shown.append((registration, ticket_token(registration)))
+    for registrations in by_address.values():
+        emails.queue_ticket_links(registrations)
+    return TicketLookup(shown, mailed=len(by_address))
+
+
+def lookup_events(now: datetime, limit: int = 200) -> list[Event]:
+    """The events "find my ticket" offers to choose from: published, taking registrations and
+    not ended, the soonest first."""
+    return list(db.session.scalars(
+        select(Event)
+        .where(Event.status == "published", Event.registration == "open", Event.ends_at > now)
+        .order_by(Event.starts_at, Event.id)
+        .limit(limit)
+    ))
+
+
+def _throttle_lookup(digest: str) -> None:
+    """Count a lookup of the number with ``digest`` (the keyed digest: never the number in
+    the limiter's store or its log) and refuse one too many."""
+    if not current_app.config.get("RATELIMIT_ENABLED") or not limiter.enabled:
+        return
+    limit = parse_limit(current_app.config["RATELIMIT_TICKET_LOOKUP"])
+    if not limiter.limiter.hit(limit, "ticket-lookup", digest):
+        raise RegistrationError(
+            "lookup_throttled",
+            _l("This phone number has been looked up too often. Please try again later, or ask at the library's service desk."),
+            status=429,
+        )
 
 
 def cancel(registration: Registration, *, actor=None, now: datetime | None = None) -> Registration:
