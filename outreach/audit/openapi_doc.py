@@ -15,9 +15,9 @@ def paths() -> dict:
             "get": {
                 "summary": "The audit log (admins)",
                 "description": (
-                    "Who did what, when, newest first, %d a page: the changes recorded by every area, with the "
-                    "door's check-ins (`checkin.door`, `checkin.self`, …) and walk-ins (`walkin.door`, …). "
-                    "Contact details are never in it. 422 when a filter cannot be read." % PAGE_SIZE
+                    f"Who did what, when, newest first, {PAGE_SIZE} a page: the changes recorded by every area, "
+                    "with the door's check-ins (`checkin.door`, `checkin.self`, …) and walk-ins (`walkin.door`, …). "
+                    "Contact details are never in it. 422 when a filter cannot be read."
                 ),
                 "tags": ["audit"],
                 "security": STAFF,

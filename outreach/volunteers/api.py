@@ -156,15 +156,17 @@ def list_shifts():
         start = datetime.combine(first, time.min, tzinfo=tz) if first else now
         end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz) if last else start + timedelta(days=60)
         shifts = list(db.session.scalars(
-            select(Shift).where(Shift.ends_at > start, Shift.starts_at < end).order_by(Shift.starts_at, Shift.id)
+            select(Shift).where(Shift.ends_at > start, Shift.starts_at < end)
+            .options(services.with_place()).order_by(Shift.starts_at, Shift.id)
         ))
     items = []
-    for shift in shifts:
-        if volunteer is not None:
-            state = services.shift_state(shift, volunteer, now)
-            items.append({**shift_json(shift, taken=state.taken), **state_json(state)})
-        else:
-            items.append(shift_json(shift))
+    if volunteer is not None:
+        states = services.shift_states(shifts, volunteer, now)
+        for shift in shifts:
+            items.append({**shift_json(shift, taken=states[shift.id].taken), **state_json(states[shift.id])})
+    else:
+        taken = services.slots_taken_by_shift([shift.id for shift in shifts])
+        items = [shift_json(shift, taken=taken.get(shift.id, 0)) for shift in shifts]
     return jsonify({"shifts": items})
 
 

@@ -9,7 +9,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from icalendar import Event as VEvent
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from outreach import clock
 from outreach.errors import OutreachError, ValidationError
@@ -42,18 +42,6 @@ FEED_PAST_DAYS = 90
 
 
 # --- helpers: read-only ----------------------------------------------------------------------
-
-
-def waiting_position(signup: ShiftSignup) -> int:
-    """1 for the first on the shift's waiting list."""
-    return db.session.scalar(
-        select(func.count(ShiftSignup.id)).where(
-            ShiftSignup.shift_id == signup.shift_id,
-            ShiftSignup.status == "waitlisted",
-            (ShiftSignup.created_at < signup.created_at)
-            | ((ShiftSignup.created_at == signup.created_at) & (ShiftSignup.id < signup.id)),
-        )
-    ) + 1
 
 
 # --- recruitment and applying ------------------------------------------------------------------
@@ -141,18 +129,15 @@ def me():
     now = clock.now()
     locale = current_locale()
     today = local_date(now)
-    mine = [(signup.shift, services.shift_state(signup.shift, volunteer, now)) for signup in services.my_signups(volunteer, now)]
-    positions = {
-        state.signup.id: waiting_position(state.signup) for _shift, state in mine if state.code == "waitlisted"
-    }
-    held = {shift.id for shift, _state in mine}
-    open_shifts = []
+    signups = services.my_signups(volunteer, now)
+    held = {signup.shift_id for signup in signups}
+    offered = []
     if volunteer.status == "active":
-        open_shifts = [
-            (shift, services.shift_state(shift, volunteer, now))
-            for shift in services.upcoming_shifts(now)
-            if shift.id not in held and shift.starts_at > now
-        ]
+        offered = [shift for shift in services.upcoming_shifts(now) if shift.id not in held and shift.starts_at > now]
+    states = services.shift_states([signup.shift for signup in signups] + offered, volunteer, now)
+    mine = [(signup.shift, states[signup.shift_id]) for signup in signups]
+    positions = services.waiting_positions(signups)
+    open_shifts = [(shift, states[shift.id]) for shift in offered]
     start, end = year_bounds(today.year)
     year_lines = services.hours_lines(volunteer, start=start, end=end)
     return render_template(

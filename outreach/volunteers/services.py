@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
 from outreach import clock
@@ -405,6 +406,17 @@ def slots_taken(shift_id: int) -> int:
     )
 
 
+def slots_taken_by_shift(shift_ids: list[int]) -> dict[int, int]:
+    """``slots_taken`` of many shifts in one query (a shift nobody holds is absent)."""
+    if not shift_ids:
+        return {}
+    return dict(db.session.execute(
+        select(ShiftSignup.shift_id, func.count(ShiftSignup.id))
+        .where(ShiftSignup.shift_id.in_(shift_ids), ShiftSignup.status.in_(HOLDING))
+        .group_by(ShiftSignup.shift_id)
+    ).all())
+
+
 def overlapping_signup(volunteer: VolunteerProfile, shift: Shift) -> ShiftSignup | None:
     """A sign-up of this volunteer (confirmed or waiting) for another shift that overlaps."""
     return db.session.scalar(
@@ -442,11 +454,45 @@ class ShiftState:
 
 
 def shift_state(shift: Shift, volunteer: VolunteerProfile, now: datetime | None = None) -> ShiftState:
+    """What ``volunteer`` sees of one shift (``shift_states`` for a list)."""
+    return shift_states([shift], volunteer, now)[shift.id]
+
+
+def shift_states(shifts: list[Shift], volunteer: VolunteerProfile, now: datetime | None = None) -> dict[int, ShiftState]:
+    """What ``volunteer`` sees of each shift, by shift id, in a constant number of queries
+    whatever the number of shifts: the places taken, the volunteer's own sign-ups (for these
+    shifts, and those that could overlap them) and trainings are each read once."""
     now = now or clock.now()
-    taken = slots_taken(shift.id)
-    mine = db.session.scalar(
-        select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)
-    )
+    if not shifts:
+        return {}
+    ids = [shift.id for shift in shifts]
+    taken = slots_taken_by_shift(ids)
+    mine = {
+        signup.shift_id: signup for signup in db.session.scalars(
+            select(ShiftSignup).where(ShiftSignup.shift_id.in_(ids), ShiftSignup.volunteer_id == volunteer.id)
+        )
+    }
+    # The volunteer's sign-ups that could overlap any of these shifts, with their shifts.
+    held = db.session.execute(
+        select(ShiftSignup, Shift.starts_at, Shift.ends_at)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(
+            ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.status.in_(("confirmed", "waitlisted")),
+            Shift.starts_at < max(shift.ends_at for shift in shifts),
+            Shift.ends_at > min(shift.starts_at for shift in shifts),
+        )
+        .order_by(Shift.starts_at, ShiftSignup.id)
+    ).all()
+    needs_topics = any(shift.required_topic for shift in shifts)
+    topics = trained_topics(volunteer) if needs_topics and volunteer.status == "active" else set()
+    return {
+        shift.id: _state(shift, volunteer, now, taken.get(shift.id, 0), mine.get(shift.id), held, topics)
+        for shift in shifts
+    }
+
+
+def _state(shift: Shift, volunteer: VolunteerProfile, now: datetime, taken: int, mine: ShiftSignup | None,
+           held: list, topics: set[str]) -> ShiftState:
     before_cutoff = now < cancel_cutoff(shift)
     if mine is not None and mine.status in ("confirmed", "completed"):
         return ShiftState("signed_up", mine, taken, {"before_cutoff": before_cutoff and mine.status == "confirmed"})
@@ -460,11 +506,15 @@ def shift_state(shift: Shift, volunteer: VolunteerProfile, now: datetime | None 
         return ShiftState("started", mine, taken)
     if now < signup_opens_at(shift):
         return ShiftState("not_open", mine, taken, {"opens_at": signup_opens_at(shift)})
-    if shift.required_topic and shift.required_topic not in trained_topics(volunteer):
+    if shift.required_topic and shift.required_topic not in topics:
         return ShiftState("needs_training", mine, taken, {"topic": shift.required_topic})
     if shift.required_skill and not has_skill(volunteer, shift.required_skill):
         return ShiftState("needs_skill", mine, taken, {"skill": shift.required_skill})
-    other = overlapping_signup(volunteer, shift)
+    other = next(
+        (signup for signup, starts_at, ends_at in held
+         if signup.shift_id != shift.id and starts_at < shift.ends_at and ends_at > shift.starts_at),
+        None,
+    )
     if other is not None:
         return ShiftState("overlap", mine, taken, {"other": other})
     return ShiftState("free" if taken < shift.slots else "full", mine, taken)
@@ -827,6 +877,11 @@ def open_calls(now: datetime | None = None) -> list[RecruitmentCall]:
     ))
 
 
+def with_place():
+    """What showing a shift reads (its event's title, its venue): loaded with the shift, not one by one."""
+    return joinedload(Shift.event).joinedload(Event.venue)
+
+
 def upcoming_shifts(now: datetime | None = None, *, days: int = 60) -> list[Shift]:
     now = now or clock.now()
     return list(db.session.scalars(
@@ -836,6 +891,7 @@ def upcoming_shifts(now: datetime | None = None, *, days: int = 60) -> list[Shif
             Shift.ends_at > now, Shift.starts_at < now + timedelta(days=days),
             or_(Event.id.is_(None), Event.status != "cancelled"),
         )
+        .options(with_place())
         .order_by(Shift.starts_at)
     ))
 
@@ -846,8 +902,24 @@ def my_signups(volunteer: VolunteerProfile, now: datetime | None = None) -> list
         select(ShiftSignup)
         .join(Shift, Shift.id == ShiftSignup.shift_id)
         .where(ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.status.in_(("confirmed", "waitlisted")), Shift.ends_at > now)
+        .options(joinedload(ShiftSignup.shift).joinedload(Shift.event).joinedload(Event.venue))
         .order_by(Shift.starts_at)
     ))
+
+
+def waiting_positions(signups: list[ShiftSignup]) -> dict[int, int]:
+    """Each waiting sign-up's place on its shift's waiting list (1 first), by sign-up id, in one query."""
+    shift_ids = {signup.shift_id for signup in signups if signup.status == "waitlisted"}
+    if not shift_ids:
+        return {}
+    place = func.row_number().over(
+        partition_by=ShiftSignup.shift_id, order_by=(ShiftSignup.created_at, ShiftSignup.id)
+    )
+    ranked = select(ShiftSignup.id, place).where(
+        ShiftSignup.shift_id.in_(shift_ids), ShiftSignup.status == "waitlisted"
+    )
+    wanted = {signup.id for signup in signups}
+    return {signup_id: n for signup_id, n in db.session.execute(ranked).all() if signup_id in wanted}
 
 
 def calendar_token(volunteer: VolunteerProfile) -> str:
