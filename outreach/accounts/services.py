@@ -121,7 +121,7 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
-def revoke_token(token: ApiToken, *, actor: User) -> None:
+def revoke_token(token: ApiToken, *, actor: User | None) -> None:
     token.revoked_at = clock.now()
     record("token.revoke", token.user, actor=actor, data={"token_id": token.id})
 
@@ -140,7 +140,7 @@ def token_of(user: User, token_id: int) -> ApiToken:
     return token
 
 
-def revoke_all_tokens(user: User, *, actor: User) -> int:
+def revoke_all_tokens(user: User, *, actor: User | None) -> int:
     """Revoke every API token ``user`` still holds; returns how many."""
     result = db.session.execute(
         update(ApiToken)
@@ -157,7 +157,7 @@ def revoke_all_tokens(user: User, *, actor: User) -> int:
 # --- sessions ----------------------------------------------------------------------------
 
 
-def end_sessions(user: User, *, actor: User, reason: str = "sign_out_everywhere") -> None:
+def end_sessions(user: User, *, actor: User | None, reason: str = "sign_out_everywhere") -> None:
     """Refuse every session cookie of ``user`` issued so far (the session id carries the version)."""
     user.session_version = (user.session_version or 1) + 1
     record("user.sessions_ended", user, actor=actor, data={"reason": reason})
