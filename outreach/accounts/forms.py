@@ -4,7 +4,7 @@ from wtforms import EmailField, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from outreach.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from outreach.forms import Form, name_field
+from outreach.forms import Form, choices, name_field
 
 
 class LoginForm(FlaskForm):
@@ -80,7 +80,7 @@ class NewAccountForm(Form):
                     Length(max=254)],
         render_kw={"autocomplete": "off"},
     )
-    role = SelectField(_l("Role"), choices=[("staff", _l("Staff")), ("admin", _l("Administrator"))],
+    role = SelectField(_l("Role"), choices=choices([("staff", _l("Staff")), ("admin", _l("Administrator"))]),
                        validate_choice=True)
     password = new_password_field(_l("Password"))
     submit = SubmitField(_l("Open the account"))

@@ -32,7 +32,7 @@ WEAK = _l("This password is too easy to guess: use a few uncommon words, or a lo
 def personal_words(email: str | None, name: str | None) -> list[str]:
     """What a guesser knows about the account: its address, the parts of it, its name, the library."""
     words = []
-    for value in (email, name):
+    for value in (email, (email or "").partition("@")[0], name):
         if value:
             words.append(value)
             words.extend(part for part in re.split(r"[@._+\-\s]+", value) if len(part) >= 3)
