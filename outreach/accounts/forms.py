@@ -21,10 +21,10 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-def new_password_field(label=_l("New password")) -> PasswordField:
+def new_password_field(label=None) -> PasswordField:
     """A password being chosen: its length here, the rest (how guessable) in the service."""
     return PasswordField(
-        label,
+        label or _l("New password"),
         validators=[
             DataRequired(_l("Choose a password.")),
             Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,

@@ -8,15 +8,19 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import (
+    BadSignature,
+    SignatureExpired,
+    TimestampSigner,
+    URLSafeTimedSerializer,
+)
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from outreach import clock
-from outreach.accounts import signals
+from outreach.accounts import emails, signals
 from outreach.accounts.models import ROLES, ApiToken, User
-from outreach.accounts import emails
 from outreach.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem  # noqa: F401  (forms read it here)
 from outreach.errors import OutreachError, ValidationError
 from outreach.extensions import db

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from flask_babel import force_locale
@@ -17,7 +17,7 @@ from outreach.accounts.models import User
 from outreach.errors import ValidationError
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
-from tests.helpers import PASSWORD, csrf_token_from, field_error
+from tests.helpers import PASSWORD, assert_valid_html, csrf_token_from, field_error
 
 NEW_PASSWORD = "violet kettle orchard 42"
 COMMON_EN = "This is one of the most common passwords: choose one that is not on such a list."
@@ -169,7 +169,7 @@ def test_forgot_answers_the_same_whether_or_not_the_account_exists(app, client, 
     assert known.status_code == unknown.status_code == 200
 
     def main(response):
-        return re.search(r"<main.*</main>", response.get_data(as_text=True), re.S).group(0)
+        return re.search(r"<main.*</main>", response.get_data(as_text=True), re.DOTALL).group(0)
 
     assert main(known) == main(unknown)
     assert [m.to for m in sent_mail(app)] == [user.email]
@@ -285,3 +285,18 @@ def test_an_admin_opens_a_staff_account_with_a_strong_password_only(client, make
     assert response.status_code == 303
     user = db.session.scalar(select(User).where(User.email == "zhaolan@example.org"))
     assert user.role == "staff" and user.name == "赵兰"
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+def test_the_new_pages_are_valid_html_with_labelled_fields(app, client, make_user, login, api_token, lang):
+    staff = make_user("staff")
+    api_token(staff)
+    link = services.reset_token(staff)
+    for path in ["/password/forgot", f"/password/reset/{link}", "/login"]:
+        assert_valid_html(client.get(f"{path}?lang={lang}"))
+    assert "/password/forgot" in client.get("/login").get_data(as_text=True)
+    login(make_user("admin"))
+    for path in ["/account/password", "/admin/accounts", "/admin/accounts/new", f"/admin/accounts/{staff.id}"]:
+        response = client.get(f"{path}?lang={lang}")
+        assert response.status_code == 200, path
+        assert_valid_html(response)
