@@ -17,7 +17,7 @@ from outreach.accounts.models import User
 from outreach.errors import ValidationError
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
-from tests.helpers import PASSWORD, assert_valid_html, csrf_token_from, field_error
+from tests.helpers import PASSWORD, IsolatedClient, assert_valid_html, csrf_token_from, field_error
 
 NEW_PASSWORD = "violet kettle orchard 42"
 COMMON_EN = "This is one of the most common passwords: choose one that is not on such a list."
@@ -300,3 +300,18 @@ def test_the_new_pages_are_valid_html_with_labelled_fields(app, client, make_use
         response = client.get(f"{path}?lang={lang}")
         assert response.status_code == 200, path
         assert_valid_html(response)
+
+
+def test_forgot_and_reset_posts_are_rate_limited(app, make_app, make_user):
+    limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
+    limited.test_client_class = IsolatedClient
+    client = limited.test_client()
+    user = make_user("staff")
+    token = csrf_token_from(client, "/password/forgot")
+    statuses = [client.post("/password/forgot", data={"email": user.email, "csrf_token": token}).status_code
+                for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    path = f"/password/reset/{services.reset_token(user)}"
+    statuses = [client.post(path, data={"password": "x", "confirm": "y", "csrf_token": token}).status_code
+                for _ in range(4)]
+    assert statuses == [422, 422, 422, 429]
