@@ -1,23 +1,28 @@
-"""How a request is tied to a user: the session cookie (pages) or a bearer token (API)."""
+"""How a request is tied to a user: the session cookie (pages) or a bearer token (API).
+
+A request that carries a bearer token (``Authorization: Bearer ...``) is judged by it alone:
+the session cookie beside it is not looked at, so a wrong token is refused even in a signed-in
+browser, and no such request skips the CSRF check on the strength of a cookie. (Other schemes,
+such as the Basic credentials a proxy in front may ask browsers for, are not ours to judge.)
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Request
-from sqlalchemy import select
+from flask import Flask, Request, abort, request
 
 from outreach.accounts import services
 from outreach.accounts.models import User
-from outreach.extensions import db, login_manager
+from outreach.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
+    def load_user(session_id: str) -> User | None:
+        if carries_token(request):
             return None
-        return db.session.scalar(select(User).where(User.id == int(user_id)))
+        return services.user_for_session(session_id)
 
     @login_manager.request_loader
     def load_from_bearer(request: Request) -> User | None:
@@ -28,9 +33,13 @@ def init_app(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import abort
-
         abort(401)
+
+
+def carries_token(request: Request) -> bool:
+    """Whether the request names a bearer token, even an empty one (then it alone counts)."""
+    scheme, _, _value = request.headers.get("Authorization", "").strip().partition(" ")
+    return scheme.lower() == "bearer"
 
 
 def bearer_token(request: Request) -> str | None:
@@ -39,3 +48,4 @@ def bearer_token(request: Request) -> str | None:
     if scheme.lower() != "bearer" or not value.strip():
         return None
     return value.strip()
+

@@ -43,3 +43,55 @@ def token(email: str) -> None:
     db.session.commit()
     click.echo(f"A new API token for {user.email}; keep it secret, it is shown only once:")
     click.echo(value)
+
+
+def _user_or_fail(email: str):
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the e-mail address {email}.")
+    return user
+
+
+@users_cli.command("tokens")
+@click.argument("email")
+def tokens(email: str) -> None:
+    """List the API tokens of this account (their first characters only)."""
+    user = _user_or_fail(email)
+    rows = services.tokens_of(user)
+    if not rows:
+        click.echo(f"{user.email} has no API token.")
+    for row in rows:
+        state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M} UTC" if row.revoked_at else "active"
+        used = f"last used {row.last_used_at:%Y-%m-%d %H:%M} UTC" if row.last_used_at else "never used"
+        click.echo(f"{row.id}\t{row.prefix}…\tmade {row.created_at:%Y-%m-%d %H:%M} UTC\t{used}\t{state}")
+
+
+@users_cli.command("revoke-tokens")
+@click.argument("email")
+@click.option("--id", "token_id", type=int, default=None, help="Revoke only this token (its id from `users tokens`).")
+def revoke_tokens(email: str, token_id: int | None) -> None:
+    """Revoke this account's API tokens: all of them, or the one given by --id."""
+    user = _user_or_fail(email)
+    if token_id is None:
+        count = services.revoke_all_tokens(user, actor=None)
+    else:
+        try:
+            token = services.token_of(user, token_id)
+        except OutreachError:
+            raise click.ClickException(f"{user.email} has no API token with id {token_id}.") from None
+        count = 0
+        if token.revoked_at is None:
+            services.revoke_token(token, actor=None)
+            count = 1
+    db.session.commit()
+    click.echo(f"Revoked {count} API token(s) of {user.email}.")
+
+
+@users_cli.command("sign-out")
+@click.argument("email")
+def sign_out(email: str) -> None:
+    """End every session of this account, on every device."""
+    user = _user_or_fail(email)
+    services.end_sessions(user, actor=None)
+    db.session.commit()
+    click.echo(f"Every session of {user.email} has ended.")

@@ -1,7 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, PasswordField, SelectField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from outreach.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from outreach.forms import Form, choices, name_field
 
 
 class LoginForm(FlaskForm):
@@ -16,3 +19,68 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Sign in"))
+
+
+def new_password_field(label=None) -> PasswordField:
+    """A password being chosen: its length here, the rest (how guessable) in the service."""
+    return PasswordField(
+        label or _l("New password"),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
+                   message=_l("Use from %(min)d to %(max)d characters.", min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)),
+        ],
+        render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH, "maxlength": MAX_PASSWORD_LENGTH},
+    )
+
+
+def confirm_field() -> PasswordField:
+    return PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(_l("Type the new password again.")),
+                    EqualTo("password", _l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(Form):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password.")), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = new_password_field()
+    confirm = confirm_field()
+    submit = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Email(_l("Enter a valid e-mail address.")),
+                    Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(Form):
+    password = new_password_field()
+    confirm = confirm_field()
+    submit = SubmitField(_l("Set new password"))
+
+
+class NewAccountForm(Form):
+    """An admin opens an account for a member of staff (or another admin)."""
+
+    name = name_field()
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("Enter an e-mail address.")), Email(_l("Enter a valid e-mail address.")),
+                    Length(max=254)],
+        render_kw={"autocomplete": "off"},
+    )
+    role = SelectField(_l("Role"), choices=choices([("staff", _l("Staff")), ("admin", _l("Administrator"))]),
+                       validate_choice=True)
+    password = new_password_field(_l("Password"))
+    submit = SubmitField(_l("Open the account"))

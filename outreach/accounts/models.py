@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.i18n import LOCALES
@@ -49,6 +49,9 @@ class User(UserMixin, TimestampMixin, Base):
         Boolean, nullable=False, default=True, server_default=text("true")
     )
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Part of every session's id ("id:version"): raised on log-out, a password change or
+    #: reset and an admin's "sign out everywhere", so that every older session cookie is refused.
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default=text("1"))
 
     branch: Mapped[Branch | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
@@ -59,6 +62,9 @@ class User(UserMixin, TimestampMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login: a disabled account cannot sign in
         return self.is_active_account
+
+    def get_id(self) -> str:  # Flask-Login: what the session cookie holds
+        return f"{self.id}:{self.session_version or 1}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

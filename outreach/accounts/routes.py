@@ -1,19 +1,52 @@
-"""Log-in and log-out."""
+"""Log-in and log-out, changing and resetting a password, and the admins' account pages
+(open a staff account, sign a person out everywhere, revoke API tokens, send a reset link)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
 
 from outreach.accounts import services
-from outreach.accounts.forms import LoginForm
-from outreach.accounts.permissions import has_role
+from outreach.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewAccountForm,
+    ResetPasswordForm,
+)
+from outreach.accounts.models import User
+from outreach.accounts.passwords import MIN_PASSWORD_LENGTH
+from outreach.accounts.permissions import has_role, role_required
+from outreach.errors import OutreachError
 from outreach.extensions import db, limiter
+from outreach.forms import ActionForm
+from outreach.platform import mail
+from outreach.views import attempt, flash_outcome, refused, see_other
 
 bp = Blueprint("accounts", __name__)
+
+ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Staff"), "volunteer": _l("Volunteer")}
+
+
+@bp.context_processor
+def _page_values() -> dict:
+    return {"min_length": MIN_PASSWORD_LENGTH, "role_labels": ROLE_LABELS}
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -63,10 +96,191 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # A copied cookie must not outlive the log-out: every session of this person ends, on
+    # every device (the page says so).
+    services.end_sessions(current_user, actor=current_user, reason="log_out")
+    db.session.commit()
     chosen = session.get("lang")
     logout_user()
     session.clear()
     if chosen:
         session["lang"] = chosen
-    flash(_("You have signed out."), "success")
+    flash(_("You have signed out, on this and every other device."), "success")
     return redirect(url_for("events.programme"))
+
+
+# --- one's own password ------------------------------------------------------------------
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        revoked = attempt(form, lambda: services.change_password(user, form.current_password.data, form.password.data))
+        if not refused(revoked):
+            login_user(user)  # this browser stays signed in, under the new session version
+            message = _("Your password is changed. You are signed out on every other device.")
+            if revoked:
+                message += " " + ngettext(
+                    "%(num)d API token was revoked.", "%(num)d API tokens were revoked.", revoked
+                )
+            flash(message, "success")
+            return see_other("accounts.change_password")
+        status = revoked.status
+    elif form.errors:
+        status = 422
+    return render_template("accounts/change_password.html", form=form), status
+
+
+# --- a forgotten password ----------------------------------------------------------------
+
+
+def _reset_link(token: str) -> str:
+    return url_for("accounts.reset_password", token=token, _external=True)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        # The same answer whether or not the address has an account: nobody learns who has one.
+        services.request_reset(form.email.data, link=_reset_link)
+        db.session.commit()
+        mail.take_outcomes(db.session)  # what happened to the message would tell; it stays in the log
+        return render_template("accounts/forgot_sent.html", mail_configured=mail.configured())
+    status = 422 if form.errors else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset(token)
+    except OutreachError as error:
+        return render_template("accounts/reset_invalid.html", message=error.message), error.status
+    form = ResetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        result = attempt(form, lambda: services.reset_password(token, form.password.data))
+        if not refused(result):
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Your new password is set. Sign in with it."), "success")
+            return see_other("accounts.login")
+        status = result.status
+    elif form.errors:
+        status = 422
+    return render_template("accounts/reset_password.html", form=form), status
+
+
+# --- admins: accounts --------------------------------------------------------------------
+
+
+def _account(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/admin/accounts")
+@role_required("admin")
+def accounts():
+    users = db.session.scalars(select(User).order_by(User.role, User.name, User.id)).all()
+    return render_template("accounts/accounts.html", users=users)
+
+
+@bp.route("/admin/accounts/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_account():
+    form = NewAccountForm()
+    status = 200
+    if form.validate_on_submit():
+        user = attempt(form, lambda: services.create_user(
+            form.email.data, role=form.role.data, password=form.password.data, name=form.name.data,
+            actor=current_user,
+        ))
+        if not refused(user):
+            flash(_("The account of %(name)s is open.", name=user.name), "success")
+            return see_other("accounts.account", user_id=user.id)
+        status = user.status
+    elif form.errors:
+        status = 422
+    return render_template("accounts/new_account.html", form=form), status
+
+
+@bp.route("/admin/accounts/<int:user_id>")
+@role_required("admin")
+def account(user_id: int):
+    user = _account(user_id)
+    return render_template(
+        "accounts/account.html", user=user, tokens=services.tokens_of(user), action_form=ActionForm()
+    )
+
+
+def _checked_action_form() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("/admin/accounts/<int:user_id>/sign-out", methods=["POST"])
+@role_required("admin")
+def sign_out_everywhere(user_id: int):
+    _checked_action_form()
+    user = _account(user_id)
+    flash_outcome(
+        lambda: services.end_sessions(user, actor=current_user),
+        lambda _result: _("%(name)s is signed out on every device.", name=user.name),
+    )
+    if user.id == current_user.id:
+        return redirect(url_for("accounts.login"), code=303)
+    return see_other("accounts.account", user_id=user.id)
+
+
+@bp.route("/admin/accounts/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
+@role_required("admin")
+def revoke_token(user_id: int, token_id: int):
+    _checked_action_form()
+    user = _account(user_id)
+
+    def action():
+        token = services.token_of(user, token_id)
+        if token.revoked_at is None:
+            services.revoke_token(token, actor=current_user)
+        return _("The API token %(prefix)s… is revoked.", prefix=token.prefix)
+
+    flash_outcome(action)
+    return see_other("accounts.account", user_id=user.id)
+
+
+@bp.route("/admin/accounts/<int:user_id>/tokens/revoke", methods=["POST"])
+@role_required("admin")
+def revoke_all_tokens(user_id: int):
+    _checked_action_form()
+    user = _account(user_id)
+    flash_outcome(
+        lambda: services.revoke_all_tokens(user, actor=current_user),
+        lambda count: ngettext("%(num)d API token was revoked.", "%(num)d API tokens were revoked.", count),
+    )
+    return see_other("accounts.account", user_id=user.id)
+
+
+@bp.route("/admin/accounts/<int:user_id>/reset", methods=["POST"])
+@role_required("admin")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+def send_reset(user_id: int):
+    _checked_action_form()
+    user = _account(user_id)
+    flash_outcome(
+        lambda: services.send_reset(user, actor=current_user, link=_reset_link),
+        lambda _result: " ".join([
+            _("A link to set a new password was made for %(name)s; it works once, within one hour.", name=user.name),
+            mail.report(db.session) or "",
+        ]).strip(),
+    )
+    return see_other("accounts.account", user_id=user.id)

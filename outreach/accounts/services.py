@@ -6,21 +6,28 @@ import hashlib
 import secrets
 from functools import cache
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from itsdangerous import (
+    BadSignature,
+    SignatureExpired,
+    TimestampSigner,
+    URLSafeTimedSerializer,
+)
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from outreach import clock
-from outreach.accounts import signals
+from outreach.accounts import emails, signals
 from outreach.accounts.models import ROLES, ApiToken, User
+from outreach.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem  # noqa: F401  (forms read it here)
 from outreach.errors import OutreachError, ValidationError
 from outreach.extensions import db
 from outreach.platform.services import record
 
 #: Verified against when the e-mail is unknown, so that both cases take the same time.
 _DUMMY_HASH = generate_password_hash("not a real password")
-MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "otr_"
 
 
@@ -33,7 +40,7 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(email: str, *, role: str, password: str, name: str | None = None, actor: User | None = None) -> User:
-    """Create an account. Raises ``ValidationError`` for a bad role or a short password and
+    """Create an account. Raises ``ValidationError`` for a bad role or a weak password and
     ``AccountError("email_taken")`` when the address already has an account.
 
     Announces ``signals.user_created``: a volunteer made here gets an active profile at once
@@ -42,8 +49,9 @@ def create_user(email: str, *, role: str, password: str, name: str | None = None
     errors = {}
     if role not in ROLES:
         errors["role"] = _l("Choose one of: %(roles)s.", roles=", ".join(ROLES))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = _l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    problem = password_problem(password, email=email, name=name)
+    if problem is not None:
+        errors["password"] = problem
     if "@" not in email or len(email) > 254:
         errors["email"] = _l("Enter a valid e-mail address.")
     if errors:
@@ -117,6 +125,150 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
-def revoke_token(token: ApiToken, *, actor: User) -> None:
+def revoke_token(token: ApiToken, *, actor: User | None) -> None:
     token.revoked_at = clock.now()
     record("token.revoke", token.user, actor=actor, data={"token_id": token.id})
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """``user``'s API tokens, the newest first, revoked ones included (they say when)."""
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    ))
+
+
+def token_of(user: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise AccountError("token_not_found", _l("This API token does not exist."), status=404)
+    return token
+
+
+def revoke_all_tokens(user: User, *, actor: User | None) -> int:
+    """Revoke every API token ``user`` still holds; returns how many."""
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount:
+        record("token.revoke_all", user, actor=actor, data={"count": result.rowcount})
+    db.session.flush()
+    return result.rowcount
+
+
+# --- sessions ----------------------------------------------------------------------------
+
+
+def end_sessions(user: User, *, actor: User | None, reason: str = "sign_out_everywhere") -> None:
+    """Refuse every session cookie of ``user`` issued so far (the session id carries the version)."""
+    user.session_version = (user.session_version or 1) + 1
+    record("user.sessions_ended", user, actor=actor, data={"reason": reason})
+    db.session.flush()
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The active user whose current session id ("id:version") this is, or None: a cookie
+    from before a log-out, a password change or a "sign out everywhere" is refused."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or (user.session_version or 1) != int(version):
+        return None
+    return user
+
+
+# --- passwords ---------------------------------------------------------------------------
+
+
+def _set_password(user: User, password: str, *, field: str = "password") -> None:
+    problem = password_problem(password, email=user.email, name=user.name)
+    if problem is not None:
+        raise ValidationError({field: problem})
+    user.password_hash = generate_password_hash(password)
+
+
+def change_password(user: User, current: str, new: str) -> int:
+    """``user`` changes their own password. Every other session ends and every API token is
+    revoked (a stolen password may have made them). Returns how many tokens were revoked."""
+    if not check_password_hash(user.password_hash, current):
+        raise ValidationError({"current_password": _l("This is not your current password.")})
+    if check_password_hash(user.password_hash, new):
+        raise ValidationError({"password": _l("Choose a password different from the current one.")})
+    _set_password(user, new)
+    record("user.password_change", user, actor=user)
+    end_sessions(user, actor=user, reason="password_change")
+    return revoke_all_tokens(user, actor=user)
+
+
+#: How long a password-reset link works.
+RESET_MAX_AGE = 3600
+_RESET_SALT = "outreach.accounts.password-reset"
+
+
+class _ClockSigner(TimestampSigner):
+    """Times links by ``outreach.clock`` (which tests can move), not by the system clock."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT, signer=_ClockSigner)
+
+
+def _fingerprint(user: User) -> str:
+    """Folded into the link: a new password (the link used once) makes every earlier link invalid."""
+    return hashlib.sha256(f"{user.id}:{user.password_hash}".encode()).hexdigest()[:24]
+
+
+def reset_token(user: User) -> str:
+    """A signed link token that lets ``user`` set a new password: once, within the hour."""
+    return _reset_serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_for_reset(token: str) -> User:
+    """The active user a reset link is for; raises ``AccountError`` when the link is expired,
+    used already (the password changed since) or not one of ours."""
+    try:
+        data = _reset_serializer().loads(token, max_age=RESET_MAX_AGE)
+    except SignatureExpired:
+        raise AccountError("reset_expired", _l("This link has expired. Ask for a new one."), status=410) from None
+    except (BadSignature, ValueError, TypeError):
+        data = None
+    user = db.session.get(User, data["u"]) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    if user is None or not user.is_active or data.get("f") != _fingerprint(user):
+        raise AccountError(
+            "reset_invalid", _l("This link is not valid or has been used already. Ask for a new one."), status=410
+        )
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password from a reset link; ends every session and revokes every API token."""
+    user = user_for_reset(token)
+    _set_password(user, new)
+    record("user.password_reset", user, actor=user)
+    end_sessions(user, actor=user, reason="password_reset")
+    revoke_all_tokens(user, actor=user)
+    return user
+
+
+def request_reset(email: str, *, link) -> None:
+    """Someone asks for a reset link for ``email``: sent when an active account has it, and
+    otherwise nothing happens (the page answers the same either way). ``link(token)`` makes the URL."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    emails.queue_password_reset(user, link(reset_token(user)))
+    record("user.password_reset_requested", user, actor=None)
+
+
+def send_reset(user: User, *, actor: User, link) -> None:
+    """An admin sends ``user`` a reset link (the account's password is not shown to anyone)."""
+    if not user.is_active:
+        raise AccountError("account_disabled", _l("This account is disabled."))
+    emails.queue_password_reset(user, link(reset_token(user)), by_admin=True)
+    record("user.password_reset_sent", user, actor=actor)

@@ -12,7 +12,7 @@ from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from outreach.accounts.auth import bearer_token
+from outreach.accounts.auth import carries_token
 from outreach.api.helpers import ApiError
 from outreach.extensions import csrf
 
@@ -26,9 +26,11 @@ def api_blueprint() -> Blueprint:
 
 
 def authenticate():
-    """A bearer token must be valid when sent. Browser calls that ride on the session cookie
-    (the scanner page) must carry the CSRF token in ``X-CSRFToken`` for every write."""
-    if bearer_token(request) is not None:
+    """A request with a bearer token is judged by it alone: the token must be
+    valid (a session cookie beside it does not count, see ``accounts.auth``), and only such a
+    request skips the CSRF check. Browser calls that ride on the session cookie (the scanner
+    page) must carry the CSRF token in ``X-CSRFToken`` for every write."""
+    if carries_token(request):
         if not current_user.is_authenticated:
             raise ApiError("invalid_token", _l("The API token is not valid."), status=401)
         return

@@ -65,7 +65,11 @@ def spec() -> dict:
         "servers": [{"url": request.host_url.rstrip("/") + "/api/v1"}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "`flask users token EMAIL`"}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": (
+                "`flask users token EMAIL`. A request that carries a token is judged by it alone (a session "
+                "cookie beside it does not count): a wrong or revoked token answers 401 `invalid_token`. "
+                "Changing or resetting the password revokes the account's tokens."
+            )}},
             "schemas": schemas,
             "responses": standard_responses(),
         },

@@ -6,7 +6,7 @@ from outreach.volunteers.models import VolunteerProfile
 
 
 def test_users_create_and_token(app, runner, client):
-    result = runner.invoke(args=["users", "create", "boss@example.org", "--role", "admin", "--password", "pw-123456"])
+    result = runner.invoke(args=["users", "create", "boss@example.org", "--role", "admin", "--password", "quiet lantern harbour"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(User.role).where(User.email == "boss@example.org")) == "admin"
 
@@ -19,17 +19,17 @@ def test_users_create_and_token(app, runner, client):
 
 
 def test_users_create_volunteer_is_active(app, runner):
-    result = runner.invoke(args=["users", "create", "v@example.org", "--role", "volunteer", "--password", "pw-123456"])
+    result = runner.invoke(args=["users", "create", "v@example.org", "--role", "volunteer", "--password", "quiet lantern harbour"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(VolunteerProfile.status)) == "active"
 
 
 def test_users_create_refuses_a_taken_email_and_a_bad_role(app, runner):
-    runner.invoke(args=["users", "create", "a@example.org", "--role", "staff", "--password", "pw-123456"])
-    result = runner.invoke(args=["users", "create", "a@example.org", "--role", "staff", "--password", "pw-123456"])
+    runner.invoke(args=["users", "create", "a@example.org", "--role", "staff", "--password", "quiet lantern harbour"])
+    result = runner.invoke(args=["users", "create", "a@example.org", "--role", "staff", "--password", "quiet lantern harbour"])
     assert result.exit_code != 0
     assert "already exists" in result.output
-    result = runner.invoke(args=["users", "create", "b@example.org", "--role", "patron", "--password", "pw-123456"])
+    result = runner.invoke(args=["users", "create", "b@example.org", "--role", "patron", "--password", "quiet lantern harbour"])
     assert result.exit_code != 0
     assert db.session.scalar(select(db.func.count(User.id))) == 1
 
