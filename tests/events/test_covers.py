@@ -151,7 +151,7 @@ def test_staff_remove_a_cover(client, staff, make_event):
     db.session.refresh(event)
     key = event.cover_key
     token = csrf_token_from(client, path)
-    response = client.post(path + "/remove", data={"csrf_token": token})
+    response = client.post(path + "/remove?lang=en", data={"csrf_token": token})
     assert response.status_code == 303
     db.session.refresh(event)
     assert (event.cover_key, event.cover_alt) == (None, None)
@@ -281,7 +281,7 @@ def test_an_event_shows_its_own_else_its_series_else_its_types_drawing(client, m
 
 def test_the_api_gives_the_picture_and_its_description(client, make_event):
     event = make_event(type="visit")
-    body = client.get(f"/api/v1/events/{event.id}").get_json()
+    body = client.get(f"/api/v1/events/{event.id}?lang=en").get_json()
     assert body["image"] == {
         "url": "http://outreach.test/static/img/covers/visit.svg",
         "sizes": [{"width": 960, "url": "http://outreach.test/static/img/covers/visit.svg"}],
