@@ -34,7 +34,8 @@ MAX_PIXELS = 40_000_000
 FORMATS = ("JPEG", "PNG", "WEBP")
 FOLDER = "covers"
 KEY = re.compile(r"^[A-Za-z0-9_-]{22}$")
-#: The default drawings, one per event type, in static/img/covers/ (see ``DEFAULT_ALTS``).
+#: The default drawings, one per event type, in static/img/covers/ (see ``DEFAULT_ALTS``): an
+#: SVG for pages, and its PNG twin (960×540, rendered from it) for shared links' previews.
 DEFAULT_FOLDER = "img/covers"
 
 DEFAULT_ALTS = {
@@ -75,12 +76,16 @@ def process(data: bytes) -> dict[int, bytes]:
                 probe.verify()
             with Image.open(BytesIO(data)) as image:
                 image.load()
-                upright = ImageOps.exif_transpose(image)
+                return _web_sizes(_pixels_only(ImageOps.exif_transpose(image)))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError({"image": TOO_LARGE}) from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, KeyError, IndexError) as error:
+        # Not a picture, a cut-short or damaged one, or pixels Pillow cannot convert.
         raise ValidationError({"image": NOT_AN_IMAGE}) from error
-    clean = _pixels_only(upright)
+
+
+def _web_sizes(clean: Image.Image) -> dict[int, bytes]:
+    """``clean`` as WebP at each of ``WIDTHS`` (never enlarged), by width."""
     files = {}
     for width in WIDTHS:
         sized = clean
@@ -138,6 +143,8 @@ class Cover:
     urls: dict[int, str]
     alt: str
     source: str
+    #: For a shared link's preview (og:image): a drawing's PNG twin, as chat apps show no SVG.
+    share: str | None = None
 
     @property
     def url(self) -> str:
@@ -147,6 +154,10 @@ class Cover:
     @property
     def large_url(self) -> str:
         return self.urls[max(self.urls)]
+
+    @property
+    def share_url(self) -> str:
+        return self.share or self.large_url
 
     @property
     def srcset(self) -> str:
@@ -167,7 +178,8 @@ def uploaded(owner, *, external: bool = False) -> Cover | None:
 def default_cover(event_type: str, *, external: bool = False) -> Cover:
     name = event_type if event_type in DEFAULT_ALTS else "activity"
     url = url_for("static", filename=f"{DEFAULT_FOLDER}/{name}.svg", _external=external)
-    return Cover(urls={WIDTHS[-1]: url}, alt=str(DEFAULT_ALTS[name]), source="default")
+    share = url_for("static", filename=f"{DEFAULT_FOLDER}/{name}.png", _external=external)
+    return Cover(urls={WIDTHS[-1]: url}, alt=str(DEFAULT_ALTS[name]), source="default", share=share)
 
 
 def cover_for(event, *, external: bool = False) -> Cover:

@@ -270,12 +270,14 @@ def test_an_event_shows_its_own_else_its_series_else_its_types_drawing(client, m
     assert 'src="/static/img/covers/class.svg" alt="Drawing: an open book"' in html
     html = client.get("/?lang=zh_Hans").get_data(as_text=True)
     assert 'alt="插图：一本打开的书"' in html
-    for kind in covers.DEFAULT_ALTS:
+    for kind in covers.DEFAULT_ALTS:  # simple drawings: no text, fonts or outside files
         drawing = Path(client.application.static_folder) / "img" / "covers" / f"{kind}.svg"
         text = drawing.read_text()
         assert text.startswith("<svg") and "<text" not in text and "http://" not in text.replace(
             'xmlns="http://www.w3.org/2000/svg"', ""
         )
+        with Image.open(drawing.with_suffix(".png")) as twin:
+            assert twin.size == (960, 540)
     assert drawings
 
 
@@ -317,7 +319,8 @@ def test_the_event_page_carries_open_graph_tags_escaped(client, make_event, make
     assert meta(html, "og:title") == "Books &#34;&amp;&#34; &lt;people&gt;"
     assert meta(html, "og:type") == "article"
     assert meta(html, "og:url") == f"http://outreach.test/events/{event.id}?lang=en"
-    assert meta(html, "og:image") == "http://outreach.test/static/img/covers/lecture.svg"
+    # A drawing is shared as its PNG twin: chat apps show no SVG.
+    assert meta(html, "og:image") == "http://outreach.test/static/img/covers/lecture.png"
     description = meta(html, "og:description")
     assert "2:00" in description and "4:00" in description and "Lecture hall" in description
     assert str(in_days(3).day) in description
@@ -333,7 +336,7 @@ def test_the_programme_carries_open_graph_tags(client, make_event):
     event = make_event(type="competition")
     html = client.get("/?lang=zh_Hans&type=competition").get_data(as_text=True)
     assert meta(html, "og:url") == "http://outreach.test/?type=competition&amp;lang=zh_Hans"
-    assert meta(html, "og:image") == "http://outreach.test/static/img/covers/competition.svg"
+    assert meta(html, "og:image") == "http://outreach.test/static/img/covers/competition.png"
     assert meta(html, "og:type") == "website"
     assert meta(html, "og:title").startswith("近期活动")
     assert event
