@@ -70,6 +70,12 @@ def cover_for(event: Event, external: bool = False) -> covers.Cover:
     return covers.cover_for(event, external=external)
 
 
+@bp.app_template_global()
+def series_cover(series: Series, external: bool = False) -> covers.Cover | None:
+    """The picture staff uploaded for a series, if any."""
+    return covers.uploaded(series, external=external)
+
+
 #: A cover's file never changes under its name (a new picture gets a new key): cache it a year.
 COVER_MAX_AGE = 365 * 24 * 3600
 

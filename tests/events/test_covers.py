@@ -394,3 +394,21 @@ def test_a_page_costs_the_same_queries_with_5_or_50_events(client, make_event, m
     add(50)
     many = count_queries(client, "/?lang=en")
     assert few == many
+
+
+def test_the_series_page_shows_its_picture_and_carries_open_graph_tags(client):
+    series = Series(name="星海讲坛", name_en="Xinghai Forum", description_en="Talks on the town's history & crafts.")
+    db.session.add(series)
+    db.session.commit()
+    response = client.get(f"/series/{series.id}?lang=en")
+    assert_valid_html(response)
+    html = response.get_data(as_text=True)
+    assert meta(html, "og:title") == "Xinghai Forum"
+    assert meta(html, "og:description") == "Talks on the town&#39;s history &amp; crafts."
+    assert meta(html, "og:image") == "http://outreach.test/static/img/covers/lecture.png"
+    assert 'class="event-detail-cover"' not in html
+    services.set_cover(series, data=jpeg(), alt="星海讲坛的讲台")
+    db.session.commit()
+    html = client.get(f"/series/{series.id}?lang=en").get_data(as_text=True)
+    assert meta(html, "og:image") == f"http://outreach.test/covers/{series.cover_key}-960.webp"
+    assert f'src="/covers/{series.cover_key}-960.webp"' in html and 'alt="星海讲坛的讲台"' in html
