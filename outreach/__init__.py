@@ -77,12 +77,14 @@ def _init_extensions(app: Flask) -> None:
     from outreach.accounts import auth
     from outreach.events import labels
     from outreach.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+    from outreach.views import raise_upload_limit
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     labels.register(app)
+    app.before_request(raise_upload_limit)  # before CSRF protection reads an upload's form
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

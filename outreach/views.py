@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from flask import flash, redirect, url_for
+from flask import current_app, flash, redirect, request, url_for
 
 from outreach.errors import OutreachError, ValidationError
 from outreach.extensions import db
@@ -79,3 +79,24 @@ def flash_outcome(action: Callable[[], object], success: Callable[[object], str]
 def see_other(endpoint: str, **values):
     """The answer to a POST that worked: 303 to the page to show next."""
     return redirect(url_for(endpoint, **values), code=303)
+
+
+def accepts_upload(max_bytes: int):
+    """Mark a page view that takes a file larger than ``MAX_CONTENT_LENGTH`` (a cover
+    picture): its requests may carry up to ``max_bytes``. The limit is raised by
+    ``raise_upload_limit``, which runs before the CSRF check reads the form."""
+
+    def decorator(view):
+        view.upload_max_bytes = max_bytes
+        return view
+
+    return decorator
+
+
+def raise_upload_limit() -> None:
+    """Before every request (registered before CSRF protection): the request limit of a view
+    marked by ``accepts_upload``; every other view keeps ``MAX_CONTENT_LENGTH``."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, "upload_max_bytes", None)
+    if limit:
+        request.max_content_length = limit

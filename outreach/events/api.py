@@ -9,7 +9,7 @@ from flask_login import current_user
 from outreach.accounts.permissions import has_role, role_required
 from outreach.api.helpers import created, iso, json_body, read_clock, read_date_arg, read_datetime, read_int, read_str
 from outreach.errors import ValidationError
-from outreach.events import services
+from outreach.events import covers, services
 from outreach.events.models import (
     BIO_MAX,
     BUFFER_MINUTES_MAX,
@@ -90,6 +90,18 @@ def event_json(event: Event) -> dict:
             for link in event.partner_links
         ],
         "url": url_for("registration.event_page", event_id=event.id, _external=True),
+        "image": image_json(covers.cover_for(event, external=True)),
+    }
+
+
+def image_json(cover: covers.Cover) -> dict:
+    """The picture a client shows for an event: the largest and every width, its alternative
+    text, and whose it is (the event's, its series', or the default drawing of its type)."""
+    return {
+        "url": cover.large_url,
+        "sizes": [{"width": width, "url": url} for width, url in sorted(cover.urls.items())],
+        "alt": cover.alt,
+        "source": cover.source,
     }
 
 

@@ -1,6 +1,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -29,6 +30,7 @@ from outreach.events.models import (
     TITLE_MAX,
 )
 from outreach.events.services import minutes_message
+from outreach.places.models import COVER_ALT_MAX
 from outreach.forms import Form, RowForm, choices, optional_int
 from outreach.timezone import localize
 
@@ -49,6 +51,15 @@ class ProgrammeFilterForm(Form):
         self.audience.choices = [("", _l("Everyone"))] + [
             (k, v) for k, v in AUDIENCE_LABELS.items() if k not in ("all", "staff")
         ]
+
+
+class CoverForm(Form):
+    """A cover image to upload (sent as multipart/form-data) and its description; the
+    service checks both (``services.set_cover``)."""
+
+    image = FileField(_l("Picture (JPEG, PNG or WebP, up to 8 MB)"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    alt = StringField(_l("Describe the picture"), render_kw={"maxlength": COVER_ALT_MAX})
+    submit = SubmitField(_l("Save the cover image"))
 
 
 class DuplicateForm(Form):

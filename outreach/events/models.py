@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.i18n import LocalizedTitle
 from outreach.models import Base, TimestampMixin, UTCDateTime, one_of, utcnow
-from outreach.places.models import Partner, Series, Venue
+from outreach.places.models import HasCover, Partner, Series, Venue
 
 if TYPE_CHECKING:  # relationships to areas above: named here for the types only
     from outreach.competitions.models import Round
@@ -62,7 +62,7 @@ class EventPartner(Base):
     partner: Mapped[Partner] = relationship()
 
 
-class Event(LocalizedTitle, TimestampMixin, Base):
+class Event(HasCover, LocalizedTitle, TimestampMixin, Base):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint(one_of("type", EVENT_TYPES), name="type_known"),

@@ -225,6 +225,25 @@ def schemas() -> dict:
                 },
             },
             "url": {"type": "string", "format": "uri", "description": "The public event page."},
+            "image": {
+                "type": "object",
+                "required": ["url", "sizes", "alt", "source"],
+                "description": "The event's cover picture: the one staff uploaded for it, else its series', else the "
+                "default drawing of its type (an SVG, one size). Uploaded pictures are WebP files whose address never "
+                "changes content, served with a year's caching.",
+                "properties": {
+                    "url": {"type": "string", "format": "uri", "description": "The largest size."},
+                    "sizes": {
+                        "type": "array",
+                        "items": {
+                            "type": "object", "required": ["width", "url"],
+                            "properties": {"width": {"type": "integer", "examples": [480, 960]}, "url": {"type": "string", "format": "uri"}},
+                        },
+                    },
+                    "alt": {"type": "string", "description": "The alternative text: what the picture shows."},
+                    "source": {"type": "string", "enum": ["event", "series", "default"]},
+                },
+            },
         },
     }
     event_in = {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask_login import current_user
 
 from outreach import clock, pdf
 from outreach.accounts.permissions import has_role
-from outreach.events import calendar, documents, services
+from outreach.events import calendar, covers, documents, services
 from outreach.events.forms import ProgrammeFilterForm
 from outreach.events.models import Event
 from outreach.places.models import Branch, Series
@@ -19,7 +19,8 @@ from outreach.timezone import local_date
 
 bp = Blueprint("events", __name__)
 
-PAGE_SIZE = 30
+#: Events per page of the programme: a phone scrolls through a page in a few flicks.
+PAGE_SIZE = 12
 
 
 def _filters() -> tuple[ProgrammeFilterForm, dict]:
@@ -38,6 +39,7 @@ def _filters() -> tuple[ProgrammeFilterForm, dict]:
 @bp.get("/")
 def programme():
     form, filters = _filters()
+    # events_query loads what the cards show (venue, branch, series) in one query each.
     stmt = services.upcoming_public_events(now=clock.now(), **filters)
     page = request.args.get("page", 1, type=int)
     pagination = db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
@@ -47,7 +49,49 @@ def programme():
         (day, list(events))
         for day, events in groupby(pagination.items, key=lambda e: max(local_date(e.starts_at), today))
     ]
-    return render_template("events/programme.html", form=form, days=days, pagination=pagination, today=today)
+    return render_template(
+        "events/programme.html", form=form, days=days, pagination=pagination, today=today,
+        active_filters=_active_filters(form, filters),
+    )
+
+
+def _active_filters(form: ProgrammeFilterForm, filters: dict) -> list[str]:
+    """The labels of the filters chosen, for the folded filter panel's summary."""
+    chosen = []
+    for field, key in ((form.type, "type"), (form.branch, "branch_id"), (form.audience, "audience")):
+        if filters[key] is not None:
+            chosen.extend(str(label) for value, label, *_rest in field.iter_choices() if value == str(field.data))
+    return chosen
+
+
+@bp.app_template_global()
+def cover_for(event: Event, external: bool = False) -> covers.Cover:
+    """The picture of an event's card and page (its own, its series', its type's drawing)."""
+    return covers.cover_for(event, external=external)
+
+
+@bp.app_template_global()
+def series_cover(series: Series, external: bool = False) -> covers.Cover | None:
+    """The picture staff uploaded for a series, if any."""
+    return covers.uploaded(series, external=external)
+
+
+#: A cover's file never changes under its name (a new picture gets a new key): cache it a year.
+COVER_MAX_AGE = 365 * 24 * 3600
+
+
+@bp.get("/covers/<key>-<int:width>.webp")
+def cover_image(key: str, width: int):
+    """A cover image at one of its widths. Its name is unguessable and never reused, so the
+    file is public and may be cached by browsers and proxies for a year."""
+    path = covers.stored_file(key, width)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/webp", max_age=COVER_MAX_AGE, conditional=True, etag=True)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/calendar")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from outreach.accounts.permissions import has_role
 from outreach.errors import OutreachError, ValidationError
-from outreach.events import booking, signals
+from outreach.events import booking, covers, signals
 from outreach.events.booking import span
 from outreach.events.labels import EVENT_STATUS_LABELS
 from outreach.events.models import (
@@ -32,7 +32,7 @@ from outreach.events.models import (
     EventPartner,
     Exhibit,
 )
-from outreach.places.models import Branch, Partner, Series, Venue
+from outreach.places.models import COVER_ALT_MAX, Branch, Partner, Series, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.platform.services import record
@@ -689,3 +689,49 @@ def change_status(event: Event, new_status: str, *, actor=None, reason: str | No
         data["told"] = sum(told for _receiver, told in answers if isinstance(told, int))
     record(action, event, actor=actor, data=data)
     return event
+
+
+# --- cover images ------------------------------------------------------------------------------
+
+
+def set_cover(owner: Event | Series, *, data: bytes | None, alt: str | None, actor=None) -> Event | Series:
+    """Give an event or a series its cover image (``data``, the uploaded file; None keeps the
+    one it has) described by ``alt``, which is required. A new picture replaces the old one,
+    whose files are deleted. Refused with a message per field (``image``, ``alt``), all at
+    once, and nothing kept."""
+    errors: dict = {}
+    files = None
+    if data is not None:
+        try:
+            files = covers.process(data)
+        except ValidationError as error:
+            errors.update(error.fields or {})
+    elif not owner.cover_key:
+        errors["image"] = _l("Choose a picture to upload.")
+    alt = (alt or "").strip()
+    if not alt:
+        errors["alt"] = _l("Describe the picture for people who cannot see it (for example “Children painting lanterns”).")
+    elif len(alt) > COVER_ALT_MAX:
+        errors["alt"] = _l("Keep it to %(n)d characters.", n=COVER_ALT_MAX)
+    if errors:
+        raise ValidationError(errors)
+    old = owner.cover_key
+    if files is not None:
+        owner.cover_key = covers.store(files)
+    owner.cover_alt = alt
+    db.session.flush()
+    record(f"{type(owner).__name__.lower()}.cover", owner, actor=actor, data={"new_image": files is not None})
+    if files is not None and old:
+        covers.discard(old)
+    return owner
+
+
+def remove_cover(owner: Event | Series, *, actor=None) -> Event | Series:
+    """Take an event's or a series' cover image away (the event then shows its series' or
+    its type's), and delete its files."""
+    old = owner.cover_key
+    owner.cover_key = owner.cover_alt = None
+    db.session.flush()
+    record(f"{type(owner).__name__.lower()}.cover_removed", owner, actor=actor)
+    covers.discard(old)
+    return owner

@@ -68,7 +68,19 @@ class Venue(LocalizedName, TimestampMixin, Base):
         return f"<Venue {self.id}>"
 
 
-class Series(LocalizedName, TimestampMixin, Base):
+#: The longest alternative text of a cover image.
+COVER_ALT_MAX = 200
+
+
+class HasCover:
+    """A cover image staff uploaded (an event's or a series'): the name its resized files are
+    kept under (unguessable; ``outreach.events.covers``), and the text that describes it."""
+
+    cover_key: Mapped[str | None] = mapped_column(String(32))
+    cover_alt: Mapped[str | None] = mapped_column(String(COVER_ALT_MAX))
+
+
+class Series(HasCover, LocalizedName, TimestampMixin, Base):
     __tablename__ = "series"
 
     id: Mapped[int] = mapped_column(primary_key=True)

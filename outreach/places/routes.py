@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm  # the type of the forms it shows
 from outreach import clock
 from outreach.accounts.permissions import has_role, role_required
 from outreach.errors import OutreachError
+from outreach.events import cover_pages, covers
 from outreach.events.booking import span
 from outreach.places.models import Branch, Partner, Series, Venue
 from outreach.events.services import next_session_number
@@ -27,7 +28,7 @@ from outreach.places import services
 from outreach.forms import ActionForm
 from outreach.places.forms import VENUE_KIND_LABELS, BranchForm, PartnerForm, SeriesForm, VenueForm
 from outreach.timezone import local_date
-from outreach.views import attempt, refused, see_other
+from outreach.views import accepts_upload, attempt, refused, see_other
 
 bp = Blueprint("places", __name__, url_prefix="/staff")
 
@@ -274,6 +275,32 @@ def edit_series(series_id: int):
         heading=_("Edit the series “%(name)s”", name=series.display_name(current_locale())),
         back=("places.series_list", _("Series")), action=url_for("places.edit_series", series_id=series.id),
     )
+
+
+@bp.route("/series/<int:series_id>/cover", methods=["GET", "POST"])
+@role_required("staff")
+@accepts_upload(cover_pages.UPLOAD_REQUEST_MAX)
+def series_cover(series_id: int):
+    """The picture every session of the series shows unless it has its own."""
+    series = db.get_or_404(Series, series_id)
+    name = series.display_name(current_locale())
+    return cover_pages.edit_cover(
+        series,
+        heading=_("Cover image of the series “%(name)s”", name=name),
+        explanation=_("The picture every session of the series shows on its card, its page and in the preview of a shared link, unless the session has its own."),
+        trail=[(url_for("places.series_list"), _("Series")), (url_for("places.series", series_id=series.id), name)],
+        shown=covers.uploaded(series),
+        action=url_for("places.series_cover", series_id=series.id),
+        remove_action=url_for("places.remove_series_cover", series_id=series.id),
+        done=lambda: see_other("places.series_cover", series_id=series.id),
+    )
+
+
+@bp.post("/series/<int:series_id>/cover/remove")
+@role_required("staff")
+def remove_series_cover(series_id: int):
+    series = db.get_or_404(Series, series_id)
+    return cover_pages.remove_cover(series, lambda: see_other("places.series_cover", series_id=series.id))
 
 
 # --- partners (staff) ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from outreach import clock
 from outreach.accounts.permissions import role_required
-from outreach.events import services
+from outreach.events import cover_pages, covers, services
 from outreach.errors import OutreachError
 from outreach.events.forms import (
     PARTNER_ROWS,
@@ -34,7 +34,7 @@ from outreach.platform import mail
 from outreach.registration.emails import cancellation_audience
 from outreach.timezone import local, local_date, localize
 from outreach.volunteers.models import Shift
-from outreach.views import attempt, refused, see_other
+from outreach.views import accepts_upload, attempt, refused, see_other
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -260,6 +260,34 @@ def cancel_event(event_id: int):
     told = mail.report(db.session) or _("No one was told: no registrant gave an e-mail address.")
     flash(_("The event is cancelled.") + " " + told, "success")
     return see_other("registration_staff.manage", event_id=event.id)
+
+
+# --- an event's cover image ------------------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>/cover", methods=["GET", "POST"])
+@role_required("staff")
+@accepts_upload(cover_pages.UPLOAD_REQUEST_MAX)
+def event_cover(event_id: int):
+    """Upload, replace or describe the picture the programme's card and the event's page show."""
+    event = db.get_or_404(Event, event_id)
+    title = event.display_title(current_locale())
+    return cover_pages.edit_cover(
+        event,
+        heading=_("Cover image of “%(title)s”", title=title),
+        explanation=_("The picture on the event's card in the programme, on its page, and in the preview of a shared link. Without one, the event shows its series' picture, else a drawing for its type."),
+        trail=[(url_for("staff.home"), _("Staff")), (url_for("registration_staff.manage", event_id=event.id), title)],
+        shown=covers.cover_for(event), action=url_for("staff.event_cover", event_id=event.id),
+        remove_action=url_for("staff.remove_event_cover", event_id=event.id),
+        done=lambda: see_other("staff.event_cover", event_id=event.id),
+    )
+
+
+@bp.post("/events/<int:event_id>/cover/remove")
+@role_required("staff")
+def remove_event_cover(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    return cover_pages.remove_cover(event, lambda: see_other("staff.event_cover", event_id=event.id))
 
 
 # --- an exhibition's works ---------------------------------------------------------------------

@@ -98,6 +98,7 @@ def test_programme_filter_works_without_javascript(live_server, browser, program
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server}/?lang=en")
+    page.click("details.filters-panel > summary")  # folded away; <details> opens without JavaScript
     page.select_option("select[name=type]", "exhibition")
     page.click("form.filters button[type=submit]")
     titles = page.locator(".event-card h3").all_inner_texts()
