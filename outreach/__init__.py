@@ -77,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
     from outreach.accounts import auth
     from outreach.events import labels
     from outreach.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+    from outreach.platform import ratelimit  # noqa: F401  (registers the sqlite:// rate-limit storage)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
