@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from outreach.accounts import services
+from outreach.accounts import services, throttle
 from outreach.accounts.forms import LoginForm
 from outreach.accounts.permissions import has_role
 from outreach.extensions import db, limiter
@@ -42,10 +44,20 @@ def login():
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle.seconds_to_wait(form.email.data)
+        if wait:  # the password is not even looked at while the account waits
+            form.password.errors.append(ngettext(
+                "Too many failed sign-ins with this e-mail address. Please wait %(num)d minute and try again.",
+                "Too many failed sign-ins with this e-mail address. Please wait %(num)d minutes and try again.",
+                math.ceil(wait / 60),
+            ))
+            return render_template("accounts/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            throttle.failed(form.email.data)
             form.password.errors.append(_("The e-mail address or the password is not right."))
         else:
+            throttle.succeeded(form.email.data)
             db.session.commit()
             chosen = session.get("lang")
             session.clear()  # a fresh session on sign-in
