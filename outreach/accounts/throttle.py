@@ -24,10 +24,23 @@ from outreach.extensions import limiter
 _FAILURES_KEPT = 24 * 3600
 
 
-def _keys(email: str) -> tuple[str, str]:
+def _digest(kind: str, email: str) -> str:
     secret = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(secret, b"login:" + (email or "").strip().lower().encode(), hashlib.sha256).hexdigest()[:40]
+    return hmac.new(secret, f"{kind}:{(email or '').strip().lower()}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def _keys(email: str) -> tuple[str, str]:
+    digest = _digest("login", email)
     return f"outreach/login-failures/{digest}", f"outreach/login-wait/{digest}"
+
+
+def first_in(kind: str, email: str, seconds: int) -> bool:
+    """Whether this is the first ``kind`` of thing for this address within ``seconds`` (always
+    True with rate limits off): e.g. one warning e-mail an hour to an account's owner,
+    however often someone applies with the address."""
+    if not _active():
+        return True
+    return limiter.storage.incr(f"outreach/{kind}/{_digest(kind, email)}", seconds) == 1
 
 
 def _active() -> bool:

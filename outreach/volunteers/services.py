@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from outreach import clock
+from outreach.accounts import throttle
 from outreach.accounts.permissions import has_role
 from outreach.accounts.services import create_user, find_user_by_email
 from outreach.accounts.signals import user_created
@@ -115,7 +116,8 @@ def application_with_taken_address(email: str) -> None:
     """Someone applied with the address of an existing account: tell its owner by e-mail
     (the page answers as for any application, so that it gives away no address)."""
     user = find_user_by_email(email)
-    if user is not None:
+    # One warning an hour, so that the form cannot be used to flood someone's mailbox.
+    if user is not None and throttle.first_in("taken-address-mail", user.email, 3600):
         emails.queue_application_with_taken_address(user)
 
 

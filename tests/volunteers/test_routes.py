@@ -18,7 +18,7 @@ from outreach.extensions import db
 from outreach.platform.models import AuditEntry
 from outreach.volunteers import services
 from outreach.volunteers.models import Certificate, RecruitmentCall, ShiftSignup, Training, TrainingAttendance, VolunteerProfile
-from tests.helpers import PASSWORD, assert_valid_html, csrf_token_from, in_days
+from tests.helpers import PASSWORD, IsolatedClient, assert_valid_html, csrf_token_from, in_days
 
 #: A frozen "now" for the rules that depend on time: 10:00 in the library (Asia/Shanghai).
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=timezone.utc)
@@ -206,6 +206,15 @@ def test_a_taken_e_mail_is_answered_as_any_application_and_its_owner_told(app, c
     assert (told.to, told.subject) == ("taken@example.org", "Someone tried to apply as a volunteer with your e-mail address")
     assert "If it was you, sign in (or reset your password there): http://outreach.test/login" in told.body
     assert welcomed.to == "new@example.org"
+
+
+def test_the_owner_of_a_taken_address_is_warned_once_an_hour(make_app, make_user):
+    app = make_app(RATELIMIT_ENABLED=True)
+    app.test_client_class = IsolatedClient
+    make_user("volunteer", email="taken@example.org")
+    for _ in range(3):
+        assert application(app.test_client(), email="taken@example.org").status_code == 303
+    assert [m.to for m in app.extensions.get("outreach_sent_mail", [])] == ["taken@example.org"]
 
 
 def test_staff_filling_in_the_form_are_told_the_address_is_taken(client, login, make_user):
