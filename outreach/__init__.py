@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     from outreach.events import labels
     from outreach.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
     from outreach.views import raise_upload_limit
+    from outreach.platform import ratelimit  # noqa: F401  (registers the sqlite:// rate-limit storage)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)

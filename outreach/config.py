@@ -14,13 +14,27 @@ DEFAULTS = {
     "TIMEZONE": "Asia/Shanghai",
     "DEFAULT_LOCALE": "zh_Hans",
     "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    #: Where the rate-limit counters live. Unset: ``OUTREACH_REDIS_URL`` when that is set,
+    #: else a SQLite file in the instance folder that every worker of the machine shares.
+    "RATELIMIT_STORAGE_URI": None,
+    #: Redis for several machines (rate-limit counters); unset, one machine's local storage.
+    "REDIS_URL": None,
     "RATELIMIT_HEADERS_ENABLED": True,
     #: Limits as Flask-Limiter strings, per client address.
     "RATELIMIT_PUBLIC_WRITE": "30 per minute",
-    "RATELIMIT_LOGIN": "10 per minute",
+    #: Per address, generous: a whole library's staff may sign in from behind one address;
+    #: guessing one account's password is stopped per account (LOGIN_FREE_FAILURES).
+    "RATELIMIT_LOGIN": "60 per minute",
+    #: Self check-in by the poster's code: per address, and per phone number tried.
+    "RATELIMIT_SELF_CHECKIN": "10 per minute",
+    "RATELIMIT_SELF_CHECKIN_PHONE": "5 per 10 minutes",
+    #: Failed sign-ins to one account before it waits 1, 2, 4 ... minutes (at most the cap).
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_MAX_WAIT_MINUTES": 15,
     #: "Find my ticket": lookups of one phone number, from any address (a number cannot be probed).
     "RATELIMIT_TICKET_LOOKUP": "5 per hour",
+    #: Asking for a password-reset link and using one, per address: each request may send an e-mail.
+    "RATELIMIT_PASSWORD_RESET": "10 per 10 minutes",
     #: Behind a reverse proxy, the number of proxies whose X-Forwarded-* headers to trust.
     "PROXY_FIX": 0,
     #: Redirect to HTTPS and mark cookies secure; turn on when served over TLS.
@@ -72,6 +86,11 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
     app.config["RATELIMIT_ENABLED"] = _truthy(app.config["RATELIMIT_ENABLED"])
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        # Counters every worker shares: never memory://, which counts per worker.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "sqlite:///" + os.path.join(
+            os.path.abspath(app.instance_path), "ratelimits.db"
+        )
     app.config["SESSION_COOKIE_SECURE"] = _truthy(app.config["FORCE_HTTPS"])
 
 

@@ -102,6 +102,7 @@ def pdf_response(pdf_bytes: bytes, filename: str) -> Response:
     is an ASCII fallback for old clients. ``no-store``: tickets and reports hold personal
     data, and a shared computer in the library must not keep them.
     """
+    filename = "".join(c for c in filename if c.isprintable())  # a name typed with control characters
     fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
     fallback = "".join(c for c in fallback if c.isprintable() and c not in '"\\')
     if not fallback.rsplit(".", 1)[0].strip():

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from outreach import create_app
-from outreach.extensions import db
+from outreach.extensions import db, limiter
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS, PASSWORD, IsolatedClient, csrf_token_from, in_days
 
 TEST_DB_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
@@ -75,6 +75,8 @@ def make_app(base_config):
     def factory(**overrides):
         app = create_app({**base_config, **overrides})
         apps.append(app)
+        if app.config["RATELIMIT_ENABLED"]:
+            limiter.reset()  # the counters are kept in the instance folder: start each test from none
         return app
 
     yield factory

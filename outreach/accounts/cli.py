@@ -10,6 +10,7 @@ from outreach.accounts import services
 from outreach.accounts.models import ROLES
 from outreach.errors import OutreachError
 from outreach.extensions import db
+from outreach.text import clean_text
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -21,8 +22,8 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--name", default=None, help="The person's name as shown in the application.")
 def create(email: str, role: str, password: str, name: str | None) -> None:
     """Create an account with this e-mail address."""
-    try:
-        user = services.create_user(email, role=role, password=password, name=name)
+    try:  # the command line is a door like any other: its text is cleaned by the one rule
+        user = services.create_user(clean_text(email), role=role, password=password, name=clean_text(name))
     except OutreachError as error:
         db.session.rollback()
         with force_locale("en"):  # the command line speaks English, like the rest of its output
@@ -36,7 +37,7 @@ def create(email: str, role: str, password: str, name: str | None) -> None:
 @click.argument("email")
 def token(email: str) -> None:
     """Print a new API token for this account (the last line of the output)."""
-    user = services.find_user_by_email(email)
+    user = services.find_user_by_email(clean_text(email))
     if user is None:
         raise click.ClickException(f"No account has the e-mail address {email}.")
     value = services.issue_token(user)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import (
@@ -22,7 +23,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from outreach.accounts import services
+from outreach.accounts import services, throttle
 from outreach.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -75,10 +76,20 @@ def login():
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle.seconds_to_wait(form.email.data)
+        if wait:  # the password is not even looked at while the account waits
+            form.password.errors.append(ngettext(
+                "Too many failed sign-ins with this e-mail address. Please wait %(num)d minute and try again.",
+                "Too many failed sign-ins with this e-mail address. Please wait %(num)d minutes and try again.",
+                math.ceil(wait / 60),
+            ))
+            return render_template("accounts/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            throttle.failed(form.email.data)
             form.password.errors.append(_("The e-mail address or the password is not right."))
         else:
+            throttle.succeeded(form.email.data)
             db.session.commit()
             chosen = session.get("lang")
             session.clear()  # a fresh session on sign-in
@@ -143,7 +154,7 @@ def _reset_link(token: str) -> str:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_PASSWORD_RESET"], methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -157,7 +168,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_PASSWORD_RESET"], methods=["POST"])
 def reset_password(token: str):
     try:
         services.user_for_reset(token)
@@ -272,7 +283,7 @@ def revoke_all_tokens(user_id: int):
 
 @bp.route("/admin/accounts/<int:user_id>/reset", methods=["POST"])
 @role_required("admin")
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_PASSWORD_RESET"])
 def send_reset(user_id: int):
     _checked_action_form()
     user = _account(user_id)

@@ -20,6 +20,7 @@ from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration
 from outreach.registration.access import door_event, public_event
 from outreach.events.api import event_json
+from outreach.text import clean_text
 
 bp = Blueprint("registration_api", __name__)
 
@@ -59,7 +60,7 @@ def register(event_id: int):
     if not isinstance(answers, dict):
         errors["answers"] = _l("Send the answers as an object.")
         answers = {}
-    key = request.headers.get("Idempotency-Key")
+    key = clean_text(request.headers.get("Idempotency-Key"))  # a header kept (as client_key): cleaned like any text
     if key is not None and not 8 <= len(key) <= 64:
         errors["Idempotency-Key"] = _l("Use 8 to 64 characters.")
     if errors:

@@ -70,6 +70,12 @@ class ConfirmForm(Form):
 
 class PhoneCheckInForm(Form):
     phone = phone_field(_l("The mobile number you registered with"))
+    #: The phone alone is no proof: anyone at the poster could type a number they know.
+    proof = StringField(
+        _l("Your name as registered, or your ticket number"),
+        validators=[DataRequired(_l("Enter the name you registered with, or the number on your ticket.")), Length(max=100)],
+        render_kw={"autocomplete": "name"},
+    )
     submit = SubmitField(_l("Check me in"))
 
 

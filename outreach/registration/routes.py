@@ -13,6 +13,7 @@ from outreach.extensions import db, limiter
 from outreach.forms import ActionForm, attach_errors, choices
 from outreach.i18n import current_locale
 from outreach.pdf import pdf_response
+from outreach.phone import phone_digest
 from outreach.platform import mail
 from outreach.registration import documents, services
 from outreach.registration.access import door_event, public_event
@@ -299,8 +300,17 @@ def scan(event_id: int):
 # --- self check-in by the door poster's code ------------------------------------------------
 
 
+def _self_checkin_phone_key() -> str:
+    """The per-phone bucket of the self check-in: a keyed digest, never the number."""
+    return "self-checkin-phone:" + (phone_digest(request.form.get("phone-phone", "")) or "")
+
+
 @bp.route("/events/<int:event_id>/here", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SELF_CHECKIN"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_SELF_CHECKIN_PHONE"], methods=["POST"], key_func=_self_checkin_phone_key,
+    exempt_when=lambda: not phone_digest(request.form.get("phone-phone", "")),
+)
 def self_check_in(event_id: int):
     event = public_event(event_id)
     code = request.args.get("code", "")
@@ -322,9 +332,11 @@ def self_check_in(event_id: int):
                 abort(400)
             admitted.append(services.check_in(chosen, event=event, now=now, source="self"))
         elif phone_form.submit.data and phone_form.validate_on_submit():
-            found = [r for r in services.registrations_for_phone(event, phone_form.phone.data) if r.status == "confirmed"]
-            if not found:
-                phone_form.phone.errors.append(_("We found no confirmed registration with this number for this event."))
+            found = services.registrations_for_self_check_in(event, phone_form.phone.data, phone_form.proof.data)
+            if not found:  # the same answer for an unknown phone and a wrong name or number
+                phone_form.form_errors.append(
+                    _("We could not check you in with these details. Check them, or ask at the door.")
+                )
             for registration in found:
                 admitted.append(services.check_in(registration, event=event, now=now, source="self"))
         elif walkin_form.submit.data and walkin_form.validate_on_submit():
@@ -341,4 +353,5 @@ def self_check_in(event_id: int):
     return render_template(
         "registration/self_checkin.html", event=event, state="open", code=code, mine=mine,
         ticket_form=ticket_form, phone_form=phone_form, walkin_form=walkin_form, admitted=admitted, message=message,
+        masked_name=services.masked_name,
     ), status

@@ -613,7 +613,7 @@ def check_in(
         if earlier is not None and earlier.registration_id == registration.id:
             return CheckInResult("checked_in", earlier.id, earlier.checked_in_at, registration)
     if event is not None and registration.event_id != event.id:
-        raise RegistrationError("wrong_event", _l("This ticket is for another event: %(title)s.", title=registration.event.title))
+        raise RegistrationError("wrong_event", _l("This ticket is for another event."))
     event = registration.event
     if registration.status == "cancelled":
         raise RegistrationError("cancelled", _l("This ticket has been cancelled."))
@@ -839,6 +839,32 @@ def registrations_for_phone(event: Event, phone: str) -> list[Registration]:
             )
         )
     )
+
+
+def _comparable(text: str | None) -> str:
+    """A name as typed, for comparing: full-width folded (NFKC), case and spaces ignored."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean_text(text or "")).casefold())
+
+
+def registrations_for_self_check_in(event: Event, phone: str, proof: str) -> list[Registration]:
+    """The confirmed registrations of ``event`` with this phone whose registered name, or
+    the number printed on whose ticket, is ``proof``. The phone alone is not enough: anyone
+    at the poster could type a number they know. Nothing tells an unknown phone from a wrong
+    ``proof``; both find nothing."""
+    wanted, number = _comparable(proof), printed_number(proof)
+    if not wanted:
+        return []
+    return [
+        r for r in registrations_for_phone(event, phone)
+        if r.status == "confirmed" and (r.id == number or _comparable(r.name) == wanted)
+    ]
+
+
+def masked_name(name: str | None) -> str:
+    """A name as the poster's self check-in shows it: the first character, then one * for
+    each other (王秘密 → 王**), so that a screen seen over a shoulder tells little."""
+    name = (name or "").strip()
+    return name[:1] + "".join(" " if c.isspace() else "*" for c in name[1:])
 
 
 def search_registrations(event: Event, query: str, limit: int = 20) -> list[Registration]:

@@ -28,6 +28,29 @@ def queue_volunteer_review(profile, *, approved: bool) -> None:
     mail.queue(db.session, mail.Message(user.email, str(subject), str(body)))
 
 
+def queue_application_received(profile) -> None:
+    """Tell an applicant that the application arrived, and where to follow it."""
+    user = profile.user
+    with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
+        subject = _("Your volunteer application is sent")
+        body = _("Thank you for applying to volunteer with the library. Staff will review your application and "
+                 "let you know. Sign in with your e-mail address and password to follow it: %(url)s",
+                 url=url_for("accounts.login", _external=True))
+    mail.queue(db.session, mail.Message(user.email, str(subject), str(body)))
+
+
+def queue_application_with_taken_address(user) -> None:
+    """Tell the owner of an account that someone applied to volunteer with its address: the
+    page answered as for any application, so that it tells nobody which addresses have one."""
+    with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
+        subject = _("Someone tried to apply as a volunteer with your e-mail address")
+        body = _("Someone tried to apply to volunteer with the library using this e-mail address, which already "
+                 "has an account. If it was you, sign in (or reset your password there): %(url)s\n\n"
+                 "If it was not you, you need do nothing; your account has not been changed.",
+                 url=url_for("accounts.login", _external=True))
+    mail.queue(db.session, mail.Message(user.email, str(subject), str(body)))
+
+
 def queue_shift_promotion(signup) -> None:
     """Tell a volunteer that a slot on a shift they were waiting for is theirs."""
     user = signup.volunteer.user

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from icalendar import Event as VEvent
 from sqlalchemy import select
 
 from outreach import clock
+from outreach.accounts.permissions import has_role
 from outreach.errors import OutreachError, ValidationError
 from outreach.events import calendar
 from outreach.extensions import db, limiter
@@ -70,7 +71,7 @@ def apply():
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                profile = services.apply(
+                services.apply(
                     name=form.name.data, email=form.email.data, password=form.password.data, phone=form.phone.data,
                     skills=form.skills.data, languages=form.languages.data,
                     availability=availability_dict(form.availability.data), motivation=form.motivation.data,
@@ -83,28 +84,35 @@ def apply():
                 attach_errors(form, error.fields or {})
             except OutreachError as error:  # email_taken, call_closed
                 db.session.rollback()
-                if error.code == "email_taken":
+                if error.code == "email_taken" and not has_role(current_user, "staff"):
+                    # Answered as any application, so that the page tells nobody whether an
+                    # address has an account; its owner learns of it by e-mail.
+                    services.application_with_taken_address(form.email.data)
+                    db.session.commit()
+                    return _application_sent()
+                if error.code == "email_taken":  # staff filling in the form may know it
                     form.email.errors = [*form.email.errors, str(error.message)]
                 else:
                     form.form_errors.append(str(error.message))
             else:
                 db.session.commit()
-                thanks = _("Thank you! Your application is sent. Library staff will review it and let you know.")
-                if current_user.is_authenticated:  # staff filling in the form for someone: stay signed in
-                    flash(thanks, "success")
-                    return see_other("volunteers.recruitment")
-                chosen = session.get("lang")
-                session.clear()  # a fresh session for the new account
-                if chosen:
-                    session["lang"] = chosen
-                login_user(profile.user)
-                flash(thanks, "success")
-                return see_other("volunteers.me")
+                return _application_sent()
         status = 422
     return render_template(
         "volunteers/apply.html", form=form, call=call, localized=localized, weekdays=WEEKDAYS, periods=PERIODS,
         period_labels=PERIOD_LABELS, day_names=_day_names(),
     ), status
+
+
+def _application_sent():
+    """The one answer to an application, whether or not the address already had an account:
+    no one is signed in by it; the applicant signs in to follow the application."""
+    flash(_("Thank you! Your application is sent. Library staff will review it and let you know. "
+            "We have written to the e-mail address you gave; sign in with it and your password to follow your application."),
+          "success")
+    if current_user.is_authenticated:  # staff filling in the form for someone: stay signed in
+        return see_other("volunteers.recruitment")
+    return see_other("accounts.login", next=url_for("volunteers.me"))
 
 
 def _chosen_call(value) -> RecruitmentCall | None:

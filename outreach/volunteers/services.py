@@ -18,8 +18,9 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
 from outreach import clock
+from outreach.accounts import throttle
 from outreach.accounts.permissions import has_role
-from outreach.accounts.services import create_user
+from outreach.accounts.services import create_user, find_user_by_email
 from outreach.accounts.signals import user_created
 from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
@@ -108,7 +109,17 @@ def apply(
     profile.call_id = call.id if call else None
     db.session.flush()
     record("volunteer.apply", profile, actor=user, data={"call_id": profile.call_id})
+    emails.queue_application_received(profile)
     return profile
+
+
+def application_with_taken_address(email: str) -> None:
+    """Someone applied with the address of an existing account: tell its owner by e-mail
+    (the page answers as for any application, so that it gives away no address)."""
+    user = find_user_by_email(email)
+    # One warning an hour, so that the form cannot be used to flood someone's mailbox.
+    if user is not None and throttle.first_in("taken-address-mail", user.email, 3600):
+        emails.queue_application_with_taken_address(user)
 
 
 #: What a volunteer may change on their own profile, with each text's longest length.

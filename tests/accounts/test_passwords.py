@@ -303,7 +303,7 @@ def test_the_new_pages_are_valid_html_with_labelled_fields(app, client, make_use
 
 
 def test_forgot_and_reset_posts_are_rate_limited(app, make_app, make_user):
-    limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
+    limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PASSWORD_RESET="3 per minute")
     limited.test_client_class = IsolatedClient
     client = limited.test_client()
     user = make_user("staff")

@@ -140,6 +140,12 @@ def test_registration_pages_meet_wcag_aa(live_server, page, make_event, make_use
     assert axe_violations(page) == []
     page.locator("form button[name='mine-submit']").click()
     assert page.locator(".big-result.result-ok").is_visible()
+    # By phone with details that match nobody: the one answer, in a summary that is accessible.
+    page.fill("input[name='phone-phone']", "137 0000 0000")
+    page.fill("input[name='phone-proof']", "赵六")
+    page.click("[name='phone-submit']")
+    assert page.locator("#error-summary-phone").is_visible()
+    assert axe_violations(page) == []
     staff = make_user("staff")
     page.goto(f"{live_server}/login?lang={lang}")
     page.fill("input[name=email]", staff.email)

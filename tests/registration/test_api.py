@@ -406,3 +406,16 @@ def test_parallel_attempts_with_one_phone_take_one_place(app, make_event):
     assert len({registration_id for _, registration_id in answers}) == 1
     assert db.session.scalar(select(func.count(Registration.id))) == 1
     assert services.seats_taken(event_id) == 2
+
+
+def test_wrong_event_names_no_other_event(client, soon, make_event, staff):
+    secret = make_event(title="馆长内部座谈", title_en="Director's private briefing", starts_at=soon.starts_at)
+    ticket = register(client, secret).get_json()
+    for lang in ("en", "zh_Hans"):
+        response = client.post(f"/api/v1/checkins?lang={lang}", json={"token": ticket["ticket"]["token"], "event_id": soon.id},
+                               headers=staff)
+        assert response.status_code == 409
+        error = response.get_json()["error"]
+        assert error["code"] == "wrong_event"
+        assert "馆长内部座谈" not in response.get_data(as_text=True) and "briefing" not in response.get_data(as_text=True)
+    assert error["message"] == "此入场券属于另一个活动。"

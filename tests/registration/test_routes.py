@@ -14,7 +14,7 @@ from outreach.extensions import db
 from outreach.platform.models import ExportJob
 from outreach.registration import services
 from outreach.registration.models import CheckIn, Registration, WalkIn
-from tests.helpers import assert_valid_html, csrf_token_from, field_error, in_days, new_phone
+from tests.helpers import IsolatedClient, assert_valid_html, csrf_token_from, field_error, in_days, new_phone
 
 
 def form_fields(client, path) -> dict:
@@ -205,23 +205,68 @@ def test_self_check_in_with_the_ticket_on_this_phone(client, soon):
     csrf = prefixed_csrf(client, url, "mine")
     response = client.post(url, data={"mine-csrf_token": csrf, "mine-registration_id": str(registration.id), "mine-submit": "1"})
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert "Welcome, 王小明! Checked in: 3 people." in response.get_data(as_text=True)
+    assert "Welcome, 王**! Checked in: 3 people." in response.get_data(as_text=True)
     assert db.session.scalar(select(CheckIn.source)) == "self"
 
 
 def test_self_check_in_by_phone_number_and_as_walk_in(client, soon):
-    services.register(soon, name="李小红", phone="13912340002", party_size=2)
+    registration = services.register(soon, name="李小红", phone="13912340002", party_size=2).registration
+    services.register(soon, name="王秘密", phone="13912340003", party_size=1)
     db.session.commit()
+    number = registration.id
     url = self_checkin_url(soon)
     csrf = prefixed_csrf(client, url, "phone")
-    response = client.post(url, data={"phone-csrf_token": csrf, "phone-phone": "139 1234 0002", "phone-submit": "1"})
-    assert "Welcome, 李小红!" in response.get_data(as_text=True)
-    response = client.post(url, data={"phone-csrf_token": csrf, "phone-phone": "13700000000", "phone-submit": "1"})
-    assert response.status_code == 422
-    assert "We found no confirmed registration with this number" in response.get_data(as_text=True)
+
+    def by_phone(phone, proof):
+        return client.post(url, data={"phone-csrf_token": csrf, "phone-phone": phone, "phone-proof": proof, "phone-submit": "1"})
+
+    response = by_phone("139 1234 0002", " 李 小红 ")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Welcome, 李**! Checked in: 2 people." in html and "李小红" not in html
+    response = by_phone("13912340002", f"No. {number}")  # or the number printed on the ticket
+    assert "李** was already checked in at" in response.get_data(as_text=True)
+
+    # An unknown phone and a known phone with the wrong name answer alike, naming nobody.
+    unknown, wrong = by_phone("13700000000", "赵六"), by_phone("13912340003", "赵六")
+    assert unknown.status_code == wrong.status_code == 422
+    for response in (unknown, wrong):
+        html = response.get_data(as_text=True)
+        assert "We could not check you in with these details. Check them, or ask at the door." in html
+        assert "王秘密" not in html and "王*" not in html
+    strip = lambda r: re.sub(r'value="[^"]*"', "", r.get_data(as_text=True))  # noqa: E731  (what was typed, the tokens)
+    assert strip(unknown) == strip(wrong)
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 1
+
+    response = client.post(url, data={"phone-csrf_token": csrf, "phone-phone": "13912340003", "phone-submit": "1"})
+    assert response.status_code == 422  # the phone alone is not enough
+    assert "Enter the name you registered with, or the number on your ticket." in response.get_data(as_text=True)
+
     response = client.post(url, data={"walkin-csrf_token": csrf, "walkin-party_size": "4", "walkin-submit": "1"})
     assert "Welcome! You have been counted." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.sum(WalkIn.count)).where(WalkIn.source == "self")) == 4
+
+
+def test_self_check_in_is_rate_limited_per_address_and_per_phone(make_app, soon):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_SELF_CHECKIN="6 per minute", RATELIMIT_SELF_CHECKIN_PHONE="3 per minute")
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    url = self_checkin_url(soon)
+    csrf = prefixed_csrf(client, url, "phone")
+
+    def by_phone(phone, address="10.0.0.1"):
+        return client.post(url, data={"phone-csrf_token": csrf, "phone-phone": phone, "phone-proof": "张三", "phone-submit": "1"},
+                           environ_base={"REMOTE_ADDR": address}).status_code
+
+    # One phone tried from many addresses: stopped after three.
+    assert [by_phone("13912340003", f"10.0.1.{n}") for n in range(4)] == [422, 422, 422, 429]
+    assert by_phone("139 1234 0003", "10.0.2.1") == 429  # the same number however it is written
+    # One address trying many phones: stopped after six.
+    assert [by_phone(f"1391234100{n}") for n in range(7)] == [422] * 6 + [429]
+    # Counting walk-ins from another address is not held up by either.
+    response = client.post(url, data={"walkin-csrf_token": csrf, "walkin-party_size": "2", "walkin-submit": "1"},
+                           environ_base={"REMOTE_ADDR": "10.0.3.1"})
+    assert response.status_code == 200
 
 
 def test_yesterdays_poster_code_is_refused(client, soon):
@@ -698,3 +743,20 @@ def test_a_failed_registration_starts_with_an_error_summary_linked_to_each_field
     payload = {"name": "", "phone": "13812345678", "party_size": "1", "consent": "y", **form_fields(client, f"/events/{soon.id}")}
     zh = client.post(f"/events/{soon.id}/register?lang=zh_Hans", data=payload).get_data(as_text=True)
     assert "请修改以下内容后再提交" in zh and "姓名：请输入姓名。" in zh
+
+
+def test_a_ticket_of_another_event_names_no_other_event_at_the_door(client, soon, make_event, make_user, login):
+    secret = make_event(title="馆长内部座谈", title_en="Director's private briefing", starts_at=soon.starts_at)
+    theirs = services.register(secret, name="赵六", phone="13812345679")
+    db.session.commit()
+    login(make_user("staff"))
+    url = f"/scan/{soon.id}?lang=en"
+    csrf = csrf_token_from(client, url)
+    for code in (theirs.token, str(theirs.registration.id)):  # the QR code, the printed number
+        response = client.post(url, data={"csrf_token": csrf, "code": code})
+        assert response.status_code == 409
+        html = response.get_data(as_text=True)
+        assert "another event" in html
+        assert "馆长内部座谈" not in html and "private briefing" not in html
+    response = client.post(f"/scan/{soon.id}?lang=zh_Hans", data={"csrf_token": csrf, "code": theirs.token})
+    assert "馆长内部座谈" not in response.get_data(as_text=True)

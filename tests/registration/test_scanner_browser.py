@@ -184,6 +184,7 @@ def test_a_ticket_for_another_event_is_refused(scanner, live_server, door, make_
     open_scanner(scanner, live_server, door.event_id)
     enter_code(scanner, ticket.token)
     expect_result(scanner, "error", "This ticket is for another event")
+    assert "少儿故事大王" not in scanner.content()  # the volunteer at the door learns no other event's title
     assert checkins_of(ticket.id) == []
 
 

@@ -535,3 +535,28 @@ def test_moving_refuses_a_second_place_for_the_same_phone(lecture, make_event, m
     with pytest.raises(RegistrationError) as caught:
         services.move(here.registration, other, actor=make_user("staff"))
     assert caught.value.code == "already_registered"
+
+
+def test_self_check_in_needs_the_phone_and_the_name_or_ticket_number(lecture, make_event):
+    mine = reg(lecture, name="王秘密", phone="13812345678").registration
+    reg(lecture, name="Alice Smith", phone="13812345600")
+    waiting = reg(lecture, name="李四", phone="13912345678").registration
+    waiting.status = "waitlisted"
+    other = reg(make_event(starts_at=NOW + timedelta(hours=1)), name="王秘密", phone="13812345678").registration
+    db.session.commit()
+    find = services.registrations_for_self_check_in
+    assert find(lecture, "138 1234 5678", "王秘密") == [mine]
+    assert find(lecture, "13812345678", " 王 秘密 ") == [mine]  # spaces and full-width forms do not matter
+    assert find(lecture, "13812345678", f"编号 {mine.id}") == [mine]
+    assert [r.name for r in find(lecture, "13812345600", "alice  SMITH")] == ["Alice Smith"]
+    assert find(lecture, "13812345678", str(other.id)) == []  # another event's ticket
+    assert find(lecture, "13812345678", "王小明") == find(lecture, "13700000000", "王秘密") == []
+    assert find(lecture, "13812345678", "") == []
+    assert find(lecture, "13912345678", "李四") == []  # only a confirmed registration
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"), [("王秘密", "王**"), ("王秘", "王*"), ("Alice Smith", "A**** *****"), ("", ""), ("欧阳", "欧*")],
+)
+def test_the_self_check_in_masks_the_name(name, shown):
+    assert services.masked_name(name) == shown

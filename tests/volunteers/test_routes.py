@@ -18,7 +18,7 @@ from outreach.extensions import db
 from outreach.platform.models import AuditEntry
 from outreach.volunteers import services
 from outreach.volunteers.models import Certificate, RecruitmentCall, ShiftSignup, Training, TrainingAttendance, VolunteerProfile
-from tests.helpers import PASSWORD, assert_valid_html, csrf_token_from, in_days
+from tests.helpers import PASSWORD, IsolatedClient, assert_valid_html, csrf_token_from, in_days
 
 #: A frozen "now" for the rules that depend on time: 10:00 in the library (Asia/Shanghai).
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=timezone.utc)
@@ -145,11 +145,17 @@ def test_an_application_makes_an_applicant_account_that_can_sign_in(app, client,
     assert f'name="call" type="hidden" value="{calls["open"].id}"' in page
     response = application(client, path="/volunteer/apply?lang=en", call=str(calls["open"].id))
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("/volunteer/me")
-    page = client.get("/volunteer/me?lang=en")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    assert response.headers["Location"] == "/login?next=/volunteer/me"  # nobody is signed in by applying
+    html = client.get("/login?next=/volunteer/me&lang=en").get_data(as_text=True)
     assert "Thank you! Your application is sent." in html
+    [message] = app.extensions["outreach_sent_mail"]
+    assert (message.to, message.subject) == ("xiaohong@example.org", "您的志愿者申请已提交")
+    assert "http://outreach.test/login" in message.body
+    csrf = csrf_token_from(client)
+    response = client.post("/login?next=/volunteer/me", data={"email": "xiaohong@example.org", "password": PASSWORD,
+                                                               "csrf_token": csrf})
+    assert response.headers["Location"] == "/volunteer/me"
+    html = client.get("/volunteer/me?lang=en").get_data(as_text=True)
     assert "Your application is being reviewed." in html
     assert "Shifts you can take" not in html
 
@@ -182,13 +188,42 @@ def test_a_minor_needs_a_guardian_s_consent(client):
     assert profile.is_minor and profile.guardian_name == "李大明" and profile.guardian_consent_at is not None
 
 
-def test_a_taken_e_mail_is_answered_beside_the_e_mail(client, make_user):
-    make_user("staff", email="xiaohong@example.org")
+def test_a_taken_e_mail_is_answered_as_any_application_and_its_owner_told(app, client, make_user):
+    owner = make_user("staff", email="taken@example.org", locale="en")
+    answers = []
+    for email in ("taken@example.org", "new@example.org"):
+        fresh = app.test_client()
+        response = application(fresh, email=email)
+        page = fresh.get("/login?lang=en").get_data(as_text=True)
+        answers.append((response.status_code, response.headers["Location"], re.sub(r'value="[^"]*"', "", page)))
+    assert answers[0] == answers[1]  # the same status, place and words: no address is given away
+    assert answers[0][0] == 303 and "already exists" not in answers[0][2]
+    # Nothing was made for the taken address; its owner is told, in their language.
+    assert db.session.scalar(select(func.count(VolunteerProfile.id))) == 1
+    db.session.refresh(owner)
+    assert owner.role == "staff" and services.profile_of(owner) is None
+    told, welcomed = app.extensions["outreach_sent_mail"]
+    assert (told.to, told.subject) == ("taken@example.org", "Someone tried to apply as a volunteer with your e-mail address")
+    assert "If it was you, sign in (or reset your password there): http://outreach.test/login" in told.body
+    assert welcomed.to == "new@example.org"
+
+
+def test_the_owner_of_a_taken_address_is_warned_once_an_hour(make_app, make_user):
+    app = make_app(RATELIMIT_ENABLED=True)
+    app.test_client_class = IsolatedClient
+    make_user("volunteer", email="taken@example.org")
+    for _ in range(3):
+        assert application(app.test_client(), email="taken@example.org").status_code == 303
+    assert [m.to for m in app.extensions.get("outreach_sent_mail", [])] == ["taken@example.org"]
+
+
+def test_staff_filling_in_the_form_are_told_the_address_is_taken(client, login, make_user):
+    login(make_user("staff"))
+    make_user("volunteer", email="xiaohong@example.org")
     response = application(client)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="email-error"' in html and "An account with this e-mail address already exists." in html
-    assert db.session.scalar(select(func.count(VolunteerProfile.id))) == 0
 
 
 def test_rules_and_shape_are_answered_beside_each_field(client):

@@ -72,6 +72,8 @@ def test_apply_creates_an_applicant_who_can_sign_in(app):
     user = authenticate("xiaoyan@example.org", PASSWORD)
     assert user is not None and user.role == "volunteer" and user.name == "刘晓燕"
     assert [entry.object_id for entry in audit("volunteer.apply")] == [profile.id]
+    (receipt,) = sent_mail(app)  # the applicant is told where to follow the application
+    assert (receipt.to, receipt.subject) == ("xiaoyan@example.org", "您的志愿者申请已提交")
 
 
 def test_apply_needs_consent_a_reachable_phone_and_a_name(app):
@@ -150,6 +152,7 @@ def test_review_refuses_an_unknown_action(app, staff, make_volunteer):
 def test_approval_mail_says_welcome_and_carries_the_note(app, staff):
     profile = services.apply(**application())
     db.session.commit()
+    sent_mail(app).clear()  # the application's receipt
     services.review(profile, "approve", actor=staff, note="请先参加周六的消防培训。")
     db.session.commit()
     (message,) = sent_mail(app)

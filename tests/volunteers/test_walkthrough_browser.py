@@ -53,6 +53,12 @@ def test_apply_approve_sign_up_check_in_and_out_certificate(
     page.fill("input[name=password]", PASSWORD)
     page.check("input[name=consent]")
     page.locator("main form button[type=submit], main form input[type=submit]").last.click()
+    # Applying signs nobody in (the answer is the same for an address that has an account):
+    # the applicant signs in to follow the application.
+    page.wait_for_url(f"{live_server}/login?next=/volunteer/me")
+    page.fill("input[name=email]", "zhao@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server}/volunteer/me*")
     volunteer = db.session.scalar(select(VolunteerProfile).join(VolunteerProfile.user).where(
         VolunteerProfile.user.property.mapper.class_.email == "zhao@example.org"))
