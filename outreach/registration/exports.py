@@ -1,7 +1,8 @@
 """An event's registrations as a spreadsheet, with the filters of the staff list: CSV (UTF-8
-with a byte-order mark, so that Excel on a Chinese Windows reads the Chinese; streamed) and
-XLSX (openpyxl's write-only workbook, read in chunks). A cell that a spreadsheet would run as
-a formula (a name typed as ``=HYPERLINK(…)``) is neutralised with a leading apostrophe."""
+with a byte-order mark, so that Excel on a Chinese Windows reads the Chinese) and XLSX
+(openpyxl's write-only workbook); both read the rows a few hundred at a time. A cell that a
+spreadsheet would run as a formula (a name typed as ``=HYPERLINK(…)``) is neutralised with a
+leading apostrophe."""
 
 from __future__ import annotations
 

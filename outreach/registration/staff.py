@@ -15,7 +15,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import format_date
@@ -271,7 +270,7 @@ def export_registrations(event_id: int, kind: str):
     exports.record_export(event, wanted, kind, actor=current_user)
     db.session.commit()
     if kind == "csv":
-        body = stream_with_context(exports.registrations_csv(event, wanted))
+        body = b"".join(exports.registrations_csv(event, wanted))
         return _download(body, "text/csv; charset=utf-8", exports.filename(event, "csv"))
     return _download(
         exports.registrations_xlsx(event, wanted),
