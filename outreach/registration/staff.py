@@ -15,6 +15,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import format_date
@@ -64,11 +65,16 @@ DUPLICATE_GROUPS_PER_PAGE = 10
 @role_required("staff")
 def manage(event_id: int):
     """The event's page for staff: its totals and door tools, then its registrations searched,
-    filtered, sorted and paged in the database (the query string keeps the choice), each row
-    with links to its own pages for the heavier actions (moving, cancelling)."""
+    filtered, sorted and paged in the database, each row with links to its own pages for the
+    heavier actions (moving, cancelling). Status, sort and page are in the query string; the
+    search, which may be a name or a phone number, is kept in the session (see ``search``)
+    unless the address names one (the possible duplicates link to a ticket number)."""
     event = _event_or_404(event_id)
     now = clock.now()
-    wanted = RegistrationFilter.from_args(request.args)
+    args = request.args.to_dict()
+    if "q" not in args:
+        args["q"] = _kept_search(event.id)
+    wanted = RegistrationFilter.from_args(args)
     registrations = listing.registration_page(event, wanted, page_number(request.args.get("page")))
     conflicts = db.session.scalars(
         select(CheckInConflict).where(CheckInConflict.event_id == event.id).order_by(CheckInConflict.reported_at)
@@ -90,6 +96,37 @@ def manage(event_id: int):
         walkins_by_day=services.walkins_by_day(event),
         today=local_date(now), duplicates=duplicates,
     )
+
+
+#: The session's searches of the registrations list, by event (the latest few).
+SEARCHES = "registration_searches"
+SEARCHES_KEPT = 5
+
+
+def _kept_search(event_id: int) -> str:
+    searches = session.get(SEARCHES)
+    return searches.get(str(event_id), "") if isinstance(searches, dict) else ""
+
+
+@bp.post("/<int:event_id>/registrations/search")
+@role_required("staff")
+def search(event_id: int):
+    """The list's search form: the search is kept in the session, never in the address (a name
+    or a phone number would stay in browser histories and server logs); the status and sort
+    go to the list's address."""
+    event = _event_or_404(event_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    wanted = RegistrationFilter.from_args(request.form)
+    searches = session.get(SEARCHES) if isinstance(session.get(SEARCHES), dict) else {}
+    searches = {key: text for key, text in searches.items() if key != str(event.id)}
+    if wanted.text:
+        searches[str(event.id)] = wanted.text
+    session[SEARCHES] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    args = {key: value for key, value in wanted.args().items() if key != "q"}
+    if request.args.get("lang"):
+        args["lang"] = request.args["lang"]
+    return see_other("registration_staff.manage", event_id=event.id, _anchor="registrations", **args)
 
 
 #: The sort keys of the list with their labels (the order of the sort menu).

@@ -93,6 +93,35 @@ def test_search_by_name_phone_and_ticket_number(client, staff, lecture):
     assert row_ids(html) == [] and "No registration matches." in html and "Nobody has registered yet." not in html
 
 
+def test_the_search_is_kept_in_the_session_not_in_the_address(client, staff, lecture, make_event):
+    from urllib.parse import unquote
+
+    wang = register(lecture, "王小明", "13812345678")
+    li = register(lecture, "李小红", "13987654321")
+    elsewhere = make_event()
+    theirs = register(elsewhere, "王小明", "13812345678")
+    csrf = csrf_token_from(client, f"/staff/events/{lecture.id}")
+    url = f"/staff/events/{lecture.id}/registrations/search?lang=en"
+    assert client.post(url, data={"q": "王小明"}).status_code == 400  # no CSRF token
+    response = client.post(url, data={"csrf_token": csrf, "q": "王小明", "status": "confirmed", "sort": "-name"})
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location == f"/staff/events/{lecture.id}?status=confirmed&sort=-name&lang=en#registrations"
+    page = client.get(location)
+    assert_valid_html(page)
+    html = page.get_data(as_text=True)
+    assert row_ids(html) == [wang.id] and 'value="王小明"' in html
+    hrefs = re.findall(r'(?:href|action)="([^"]*)"', html)
+    assert not [h for h in hrefs if "王" in unquote(h) or "138" in h]
+    # Kept while paging and sorting; each event keeps its own.
+    assert listed(client, lecture, "&page=1") == [wang.id]
+    assert listed(client, elsewhere) == [theirs.id]
+    # "Show all" clears it.
+    response = client.post(url, data={"csrf_token": csrf})
+    assert response.headers["Location"] == f"/staff/events/{lecture.id}?lang=en#registrations"
+    assert listed(client, lecture) == [wang.id, li.id]
+
+
 def test_filter_by_status_and_sort_by_each_key(client, staff, make_event):
     small = make_event(title="亲子阅读", starts_at=in_days(5), capacity=4, max_party_size=4)
     b = register(small, "B 乙", party_size=3, minutes=1)
