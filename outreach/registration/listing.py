@@ -17,7 +17,7 @@ from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.phone import normalise_phone, phone_digest
 from outreach.registration.models import REGISTRATION_STATUSES, Registration
-from outreach.registration.services import printed_number
+from outreach.registration.services import duplicate_groups, load_groups, printed_number
 from outreach.text import clean_text
 
 #: Registrations per page of the staff list (and the API's default page).
@@ -152,6 +152,16 @@ def registration_page(event: Event, wanted: RegistrationFilter, page: int, per_p
         stmt.options(selectinload(Registration.checkins)).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return Page(list(items), total, page, per_page)
+
+
+def duplicates_page(event: Event, page: int, per_page: int) -> Page:
+    """One page of the event's groups of possible duplicates (``services.duplicate_groups``):
+    the grouping reads three columns of the active rows, then one query loads the page's rows."""
+    groups = duplicate_groups(event)
+    pages = max(1, math.ceil(len(groups) / per_page))
+    page = min(max(page, 1), pages)
+    first = (page - 1) * per_page
+    return Page(load_groups(groups[first:first + per_page]), len(groups), page, per_page)
 
 
 def each_registration(event: Event, wanted: RegistrationFilter, *, chunk: int = 500):

@@ -82,11 +82,7 @@ def manage(event_id: int):
     jobs = db.session.scalars(
         select(ExportJob).where(ExportJob.event_id == event.id).order_by(ExportJob.id.desc()).limit(3)
     ).all()
-    groups = services.duplicate_groups(event)
-    duplicates = listing.Page(groups, len(groups), 1, DUPLICATE_GROUPS_PER_PAGE)
-    duplicates.page = min(page_number(request.args.get("dpage")), duplicates.pages)
-    first = (duplicates.page - 1) * DUPLICATE_GROUPS_PER_PAGE
-    duplicates.items = services.load_groups(groups[first:first + DUPLICATE_GROUPS_PER_PAGE])
+    duplicates = listing.duplicates_page(event, page_number(request.args.get("dpage")), DUPLICATE_GROUPS_PER_PAGE)
     return render_template(
         "registration/manage.html", event=event, attendance=services.attendance(event, now),
         registrations=registrations, wanted=wanted, statuses=REGISTRATION_STATUSES, sorts=SORT_LABELS,
