@@ -394,7 +394,7 @@ def test_sign_in_sheet_lists_the_confirmed_by_name_with_masked_phones(client, st
     assert response.headers["Cache-Control"] == "no-store"
     text = pdf_text(response.data, tmp_path)
     assert "签到表" in text and "少儿故事大王 初赛" in text
-    for heading in ("编号", "姓名", "电话", "人数", "签名"):
+    for heading in ("序号", "姓名", "电话", "人数", "签名"):
         assert heading in text
     rows = [line.split() for line in text.splitlines() if re.match(r"\s*\d+\s+\S+\s+\d{3}\*{4}\d{4}", line)]
     assert rows == [["1", "李小红", "139****4321", "2"], ["2", "王小明", "138****5678", "2"]]
