@@ -14,11 +14,10 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from sqlalchemy import func, select
 
 from outreach.events.labels import REGISTRATION_STATUS_LABELS
 from outreach.events.models import Event
-from sqlalchemy import func, select
-
 from outreach.extensions import db
 from outreach.platform.services import record
 from outreach.registration.listing import RegistrationFilter, each_registration, filtered
