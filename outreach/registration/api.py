@@ -16,8 +16,9 @@ from outreach.errors import ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db, limiter
 from outreach.platform import mail
-from outreach.registration import services
-from outreach.registration.models import CheckIn, Registration
+from outreach.registration import listing, services
+from outreach.registration.listing import RegistrationFilter
+from outreach.registration.models import REGISTRATION_STATUSES, CheckIn, Registration
 from outreach.registration.access import door_event, public_event
 from outreach.events.api import event_json
 from outreach.text import clean_text
@@ -266,11 +267,44 @@ def roster(event_id: int):
     })
 
 
+#: The query arguments that ask for the staff list (paged) rather than the door's search.
+LIST_ARGS = ("page", "per_page", "sort", "status")
+
+
+def _list_args(args) -> tuple[RegistrationFilter, int, int]:
+    """The staff list's query, read strictly (a wrong value is a 422 naming it, never ignored)."""
+    errors: dict = {}
+    numbers = {}
+    for name, default, maximum in (("page", 1, 1_000_000), ("per_page", listing.PER_PAGE, listing.MAX_PER_PAGE)):
+        raw = args.get(name)
+        if raw is None:
+            numbers[name] = default
+        elif not raw.isdigit() or not 1 <= int(raw) <= maximum:
+            errors[name] = _l("Enter a whole number from %(min)d to %(max)d.", min=1, max=maximum)
+        else:
+            numbers[name] = int(raw)
+    sort = args.get("sort")
+    if sort is not None and sort.removeprefix("-") not in listing.SORTS:
+        errors["sort"] = _l("Sort by one of: %(keys)s.", keys=", ".join(listing.SORTS))
+    status = args.get("status")
+    if status is not None and status not in REGISTRATION_STATUSES:
+        errors["status"] = _l("Choose one of: %(values)s.", values=", ".join(REGISTRATION_STATUSES))
+    if errors:
+        raise ValidationError(errors)
+    return RegistrationFilter.from_args(args), numbers["page"], numbers["per_page"]
+
+
 @bp.get("/events/<int:event_id>/registrations")
 def search(event_id: int):
-    """Find a registration by name or the end of a phone number, for the door's manual search."""
+    """Find a registration by name or the end of a phone number, for the door's manual search.
+    With ``page``, ``per_page``, ``sort`` or ``status``, staff get the event's whole list
+    instead, searched by ``q``, filtered, sorted and paged as on the event's staff page."""
     event = door_event(event_id)
     full_phone = has_role(current_user, "staff")
+    if any(name in request.args for name in LIST_ARGS):
+        if not full_phone:
+            abort(403)
+        return _registration_list(event)
     results = []
     for registration in services.search_registrations(event, request.args.get("q", "")):
         checked = services.checked_in_today(registration)
@@ -281,3 +315,22 @@ def search(event_id: int):
             "checked_in_at": iso(checked.checked_in_at) if checked else None,
         })
     return jsonify({"registrations": results})
+
+
+def _registration_list(event: Event):
+    wanted, page, per_page = _list_args(request.args)
+    found = listing.registration_page(event, wanted, page, per_page)
+    today = services.event_day(event, clock.now())
+    results = []
+    for registration in found.items:
+        checked = next((c for c in registration.checkins if c.day == today), None)
+        results.append({
+            **registration_json(registration),
+            "phone": registration.phone or "",
+            "checked_in_at": iso(checked.checked_in_at) if checked else None,
+            "registered_at": iso(registration.created_at),
+        })
+    return jsonify({
+        "registrations": results, "total": found.total, "page": found.page, "per_page": found.per_page,
+        "pages": found.pages, "sort": wanted.sort_arg,
+    })

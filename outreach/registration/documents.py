@@ -1,4 +1,5 @@
-"""Printed tickets: one ticket, or every ticket of an event as one PDF made in the background."""
+"""Printed tickets (one ticket, or every ticket of an event as one PDF made in the background)
+and the sign-in sheet of an event."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from outreach import clock, pdf, qr
 from outreach.extensions import db
 from outreach.i18n import library_name
 from outreach.platform.models import ExportJob
+from outreach.registration.listing import masked_phone, sign_in_rows
 from outreach.registration.models import Registration
 from outreach.registration.services import ticket_token
 
@@ -40,6 +42,18 @@ def _tickets_html(items: list[tuple[Registration, str]], locale: str) -> str:
 def ticket_pdf(items: list[tuple[Registration, str]], *, locale: str) -> bytes:
     """An A6 page per ticket: the event, the holder, the party size and the QR code."""
     return pdf.render_pdf(_tickets_html(items, locale))
+
+
+def sign_in_sheet_pdf(event, *, locale: str) -> bytes:
+    """The sign-in sheet (签到表) for the door: the event, then one row per confirmed
+    registration by name, with its masked phone, party size and a box to sign; the table's
+    header repeats on every page."""
+    with force_locale(locale):
+        html = render_template(
+            "registration/sign_in_sheet_pdf.html", event=event, rows=sign_in_rows(event), locale=locale,
+            library=library_name(locale), masked_phone=masked_phone,
+        )
+    return pdf.render_pdf(html)
 
 
 # --- all tickets of an event, in the background -------------------------------------------

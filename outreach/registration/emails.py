@@ -21,7 +21,7 @@ from outreach.registration.models import Registration
 from outreach.timezone import local
 
 
-def queue_registration_message(registration, kind: str) -> None:
+def queue_registration_message(registration, kind: str, reason: str | None = None) -> None:
     """Tell a registrant (who gave an e-mail address) that they are confirmed, waiting,
     promoted from the waiting list or moved. Written in the library's default language."""
     if not registration.email:
@@ -44,6 +44,8 @@ def queue_registration_message(registration, kind: str) -> None:
         else:
             link = _("Your ticket: %(url)s", url=url)
         lines = [subjects[kind] + ".", link, _("Keep this e-mail, or save the page or take a screenshot of it.")]
+        if reason:
+            lines.insert(1, _("Reason: %(reason)s", reason=reason))
         lines.append(_("Cancel on the ticket page if you cannot come, so that someone else can."))
     mail.queue(db.session, mail.Message(registration.email, subjects[kind], "\n\n".join(str(line) for line in lines)))
 

@@ -94,7 +94,12 @@ class MyTicketCheckInForm(Form):
 
 
 class MoveForm(Form):
-    target = SelectField(_l("Move to"), coerce=int, validate_choice=True)
+    """Moving a registration, on its own page in two steps: choose the event (radio buttons of
+    one page of upcoming events), then confirm, with a reason when the registrant is told."""
+
+    target = IntegerField(_l("Move to"), validators=[InputRequired(_l("Choose an event to move to."))])
+    reason = StringField(_l("Reason (sent to the registrant)"), validators=[Optional(), Length(max=500)])
+    confirmed = HiddenField()
     submit = SubmitField(_l("Move"))
 
 

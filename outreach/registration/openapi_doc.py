@@ -27,11 +27,39 @@ def paths() -> dict:
                 },
             },
             "get": {
-                "summary": "Find registrations by name or phone (the door's manual search)",
-                "tags": ["check-in"],
+                "summary": "Find registrations by name or phone (the door's manual search), or list them all (staff)",
+                "description": "Without `page`, `per_page`, `sort` or `status`: the door's search (staff, or a "
+                "volunteer on a shift of the event now), the first 20 active registrations whose name contains `q` "
+                "or whose phone ends with its digits; an empty `q` finds none. With any of them: staff only (a "
+                "volunteer gets 403), every registration of the event (cancelled ones too unless `status` says "
+                "otherwise), searched by `q` (a name, a whole phone number however typed, four or more of its "
+                "digits, or a ticket number), sorted by `sort` (`name`, `created`, `status` or `party`, a leading "
+                "`-` reverses it; ties by `id`) and paged; the answer adds `total`, `page`, `per_page`, `pages` "
+                "and `sort`. A page past the last answers the last. A wrong value of any of them: 422 naming it.",
+                "tags": ["check-in", "registrations"],
                 "security": STAFF,
-                "parameters": [EVENT_ID, {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": json_response({"type": "object", "properties": {"registrations": {"type": "array", "items": ref("Registration")}}}, "Matches"), **errors(401, 403, 404)},
+                "parameters": [
+                    EVENT_ID,
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}},
+                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]}},
+                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": [
+                        "created", "-created", "name", "-name", "status", "-status", "party", "-party"], "default": "created"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}},
+                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+                ],
+                "responses": {
+                    "200": json_response({
+                        "type": "object",
+                        "required": ["registrations"],
+                        "properties": {
+                            "registrations": {"type": "array", "items": ref("Registration")},
+                            "total": {"type": "integer", "description": "List only: registrations matching, on all pages."},
+                            "page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"},
+                            "sort": {"type": "string"},
+                        },
+                    }, "Matches, or one page of the list"),
+                    **errors(401, 403, 404, 422),
+                },
             },
         },
         "/tickets/{token}": {
@@ -139,6 +167,7 @@ def schemas() -> dict:
             "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
             "phone": {"type": "string", "description": "In full for staff; only its last four digits for volunteers."},
             "checked_in_at": {"type": ["string", "null"], "format": "date-time"},
+            "registered_at": {"type": "string", "format": "date-time", "description": "In the staff list: when it was made (or moved here)."},
             "event": ref("Event"),
         },
     }

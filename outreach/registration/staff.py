@@ -8,36 +8,39 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from outreach import clock, qr
 from outreach.accounts.permissions import role_required
-from outreach.errors import OutreachError
 from outreach.events.forms import DuplicateForm
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale, library_name
 from outreach.platform import mail
 from outreach.platform.models import ExportJob
-from outreach.registration import documents, services
+from outreach.registration import documents, exports, listing, services
 from outreach.forms import ActionForm
 from outreach.registration.forms import ConfirmForm, HeadcountForm, MoveForm
-from outreach.registration.models import CheckIn, CheckInConflict, Registration
+from outreach.registration.listing import RegistrationFilter, page_number
+from outreach.registration.models import REGISTRATION_STATUSES, CheckIn, CheckInConflict, Registration
 from outreach.timezone import local_date
 from outreach import pdf
-from outreach.views import flash_outcome, see_other
+from outreach.views import attempt, flash_outcome, refused, see_other
 
 bp = Blueprint("registration_staff", __name__, url_prefix="/staff/events")
 
@@ -54,43 +57,81 @@ def _registration_of(event: Event, registration_id: int) -> Registration:
     return registration
 
 
-def _move_form(event: Event) -> MoveForm:
-    form = MoveForm()
-    now = clock.now()
-    targets = db.session.scalars(
-        select(Event)
-        .where(Event.id != event.id, Event.status == "published", Event.registration == "open", Event.ends_at > now)
-        .order_by(Event.starts_at)
-        .limit(100)
-    ).all()
-    locale = current_locale()
-    form.target.choices = [(e.id, f"{e.display_title(locale)} ({local_date(e.starts_at).isoformat()})") for e in targets]
-    return form
+#: Groups of possible duplicates per page of the event's page.
+DUPLICATE_GROUPS_PER_PAGE = 10
 
 
 @bp.get("/<int:event_id>")
 @role_required("staff")
 def manage(event_id: int):
+    """The event's page for staff: its totals and door tools, then its registrations searched,
+    filtered, sorted and paged in the database, each row with links to its own pages for the
+    heavier actions (moving, cancelling). Status, sort and page are in the query string; the
+    search, which may be a name or a phone number, is kept in the session (see ``search``)
+    unless the address names one (the possible duplicates link to a ticket number)."""
     event = _event_or_404(event_id)
     now = clock.now()
-    registrations = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id).order_by(Registration.created_at, Registration.id)
-    ).all()
+    args = request.args.to_dict()
+    if "q" not in args:
+        args["q"] = _kept_search(event.id)
+    wanted = RegistrationFilter.from_args(args)
+    registrations = listing.registration_page(event, wanted, page_number(request.args.get("page")))
     conflicts = db.session.scalars(
         select(CheckInConflict).where(CheckInConflict.event_id == event.id).order_by(CheckInConflict.reported_at)
     ).all()
     jobs = db.session.scalars(
         select(ExportJob).where(ExportJob.event_id == event.id).order_by(ExportJob.id.desc()).limit(3)
     ).all()
+    duplicates = listing.duplicates_page(event, page_number(request.args.get("dpage")), DUPLICATE_GROUPS_PER_PAGE)
     return render_template(
         "registration/manage.html", event=event, attendance=services.attendance(event, now),
-        registrations=registrations, conflicts=conflicts, jobs=jobs, action_form=ActionForm(),
-        move_form=_move_form(event), door_open=services.door_is_open(event, now), ended=services.has_ended(event, now),
-        waiting=[r for r in registrations if r.status == "waitlisted"],
+        registrations=registrations, wanted=wanted, statuses=REGISTRATION_STATUSES, sorts=SORT_LABELS,
+        conflicts=conflicts, jobs=jobs, action_form=ActionForm(),
+        door_open=services.door_is_open(event, now), ended=services.has_ended(event, now),
         duplicate_form=DuplicateForm(), headcount_form=_headcount_form(event, local_date(now)),
         walkins_by_day=services.walkins_by_day(event),
-        today=local_date(now), duplicates=services.likely_duplicates(event),
+        today=local_date(now), duplicates=duplicates,
     )
+
+
+#: The session's searches of the registrations list, by event (the latest few).
+SEARCHES = "registration_searches"
+SEARCHES_KEPT = 5
+
+
+def _kept_search(event_id: int) -> str:
+    searches = session.get(SEARCHES)
+    return searches.get(str(event_id), "") if isinstance(searches, dict) else ""
+
+
+@bp.post("/<int:event_id>/registrations/search")
+@role_required("staff")
+def search(event_id: int):
+    """The list's search form: the search is kept in the session, never in the address (a name
+    or a phone number would stay in browser histories and server logs); the status and sort
+    go to the list's address."""
+    event = _event_or_404(event_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    wanted = RegistrationFilter.from_args(request.form)
+    searches = session.get(SEARCHES) if isinstance(session.get(SEARCHES), dict) else {}
+    searches = {key: text for key, text in searches.items() if key != str(event.id)}
+    if wanted.text:
+        searches[str(event.id)] = wanted.text
+    session[SEARCHES] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    args = {key: value for key, value in wanted.args().items() if key != "q"}
+    if request.args.get("lang"):
+        args["lang"] = request.args["lang"]
+    return see_other("registration_staff.manage", event_id=event.id, _anchor="registrations", **args)
+
+
+#: The sort keys of the list with their labels (the order of the sort menu).
+SORT_LABELS = {
+    "created": _l("Registration time"),
+    "name": _l("Name"),
+    "status": _l("Status"),
+    "party": _l("People"),
+}
 
 
 def _headcount_form(event: Event, today) -> HeadcountForm:
@@ -171,26 +212,51 @@ def cancel(event_id: int, registration_id: int):
     return _act(event.id, action)
 
 
-@bp.post("/<int:event_id>/registrations/<int:registration_id>/move")
+@bp.route("/<int:event_id>/registrations/<int:registration_id>/move", methods=["GET", "POST"])
 @role_required("staff")
 def move(event_id: int, registration_id: int):
+    """Move a registration to another event, on its own page: choose one of a page of the
+    upcoming events that take registrations, then confirm (with the reason, required when the
+    registrant has an e-mail address and so is told). A refusal is said on the page."""
     event = _event_or_404(event_id)
     registration = _registration_of(event, registration_id)
-    form = _move_form(event)
-    if not form.validate_on_submit():
-        flash(_("Choose an event that takes registrations."), "error")
+    now = clock.now()
+    form = MoveForm()
+    if registration.status == "cancelled" or registration.checkins:
+        flash(_("This registration can no longer be moved."), "error")
         return see_other("registration_staff.manage", event_id=event.id)
-    target = db.session.get(Event, form.target.data)
-    try:
-        services.move(registration, target, actor=current_user)
-    except OutreachError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        moved = _("%(name)s moved to %(title)s.", name=registration.name, title=target.display_title(current_locale()))
-        flash(" ".join([moved, mail.report(db.session) or ""]).strip(), "success")
-    return see_other("registration_staff.manage", event_id=event.id)
+    step, target, status = "choose", None, 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            if form.csrf_token.errors:
+                abort(400)
+            status = 422
+        else:
+            target = listing.move_target(event, form.target.data, now)
+            if target is None:
+                form.target.errors.append(_("Choose an event that takes registrations."))
+                status = 422
+            else:
+                step = "confirm"
+                if form.confirmed.data and registration.email and not form.reason.data:
+                    form.reason.errors.append(_("Give a reason: the registrant is told by e-mail."))
+                    status = 422
+                elif form.confirmed.data:
+                    moved = attempt(form, lambda: services.move(
+                        registration, target, actor=current_user, now=now, reason=form.reason.data or None,
+                    ))
+                    if not refused(moved):
+                        message = _("%(name)s moved to %(title)s.", name=registration.name,
+                                    title=target.display_title(current_locale()))
+                        flash(" ".join([message, mail.report(db.session) or ""]).strip(), "success")
+                        return see_other("registration_staff.manage", event_id=event.id)
+                    status = moved.status
+    form.confirmed.data = "1" if step == "confirm" else ""
+    targets = listing.move_target_page(event, now, page_number(request.args.get("page"))) if step == "choose" else None
+    return render_template(
+        "registration/move.html", event=event, registration=registration, form=form, step=step, target=target,
+        targets=targets,
+    ), status
 
 
 @bp.post("/<int:event_id>/checkins/<int:checkin_id>/undo")
@@ -213,6 +279,49 @@ def _ended(event: Event, message: str):
     """The answer of a door tool asked for after the event: said on the event's page."""
     flash(message, "error")
     return see_other("registration_staff.manage", event_id=event.id)
+
+
+# --- the list as a spreadsheet, the sign-in sheet -------------------------------------------------
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<int:event_id>/registrations.<any(csv, xlsx):kind>")
+@role_required("staff")
+def export_registrations(event_id: int, kind: str):
+    """The list with the filters of the page (sent in the form, never in the address: a search
+    may be a name) as CSV or XLSX; recorded in the audit log."""
+    event = _event_or_404(event_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    wanted = RegistrationFilter.from_args(request.form)
+    exports.record_export(event, wanted, kind, actor=current_user)
+    db.session.commit()
+    if kind == "csv":
+        body = b"".join(exports.registrations_csv(event, wanted))
+        return _download(body, "text/csv; charset=utf-8", exports.filename(event, "csv"))
+    return _download(
+        exports.registrations_xlsx(event, wanted),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.filename(event, "xlsx"),
+    )
+
+
+@bp.get("/<int:event_id>/sign-in-sheet.pdf")
+@role_required("staff")
+def sign_in_sheet(event_id: int):
+    """The sign-in sheet (签到表) to print for the door, in the page's language; recorded in
+    the audit log, as it lists people."""
+    event = _event_or_404(event_id)
+    locale = current_locale()
+    body = documents.sign_in_sheet_pdf(event, locale=locale)
+    exports.record_export(event, None, "sign_in_sheet", actor=current_user)
+    db.session.commit()
+    return pdf.pdf_response(body, f"sign-in-sheet-{event.id}.pdf")
 
 
 # --- the door poster for self check-in -------------------------------------------------------
