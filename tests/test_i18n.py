@@ -25,7 +25,7 @@ def extracted(tmp_path_factory):
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "--ignore-dirs=.*", "-o", str(pot), "."],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "-k", "lazy_pgettext:1c,2", "--ignore-dirs=.*", "-o", str(pot), "."],
         check=True, cwd=ROOT,
     )
     with open(pot, "rb") as fh:

@@ -1,6 +1,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -101,7 +102,7 @@ class QuestionRow(RowForm):
 
 class PartnerRow(RowForm):
     partner_id = SelectField(_l("Partner"), coerce=optional_int, choices=[], validate_choice=False)
-    role = SelectField(_l("Role"), choices=choices(PARTNER_ROLE_LABELS.items()), default="co_organiser")
+    role = SelectField(lazy_pgettext("a partner's part in an event", "Role"), choices=choices(PARTNER_ROLE_LABELS.items()), default="co_organiser")
 
 
 class ScheduleFields(Form):

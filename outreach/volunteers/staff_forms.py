@@ -7,6 +7,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -36,9 +37,9 @@ VOLUNTEER_STATUS_LABELS = {
 
 SIGNUP_STATUS_LABELS = {
     "confirmed": _l("Confirmed"),
-    "waitlisted": _l("Waiting list"),
+    "waitlisted": lazy_pgettext("status", "Waiting list"),
     "cancelled": _l("Cancelled"),
-    "completed": _l("Completed"),
+    "completed": lazy_pgettext("a volunteer's shift, served", "Completed"),
     "no_show": _l("No-show"),
 }
 
