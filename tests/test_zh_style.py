@@ -13,11 +13,12 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale, pgettext
 
 import outreach.paths
-from outreach.events.forms import PartnerRow
+from outreach.events.forms import EventForm, PartnerRow
 from outreach.events.labels import EVENT_STATUS_LABELS, PARTNER_ROLE_LABELS, REGISTRATION_STATUS_LABELS
 from outreach.extensions import db
 from outreach.registration import services as registration
-from outreach.volunteers.staff_forms import SIGNUP_STATUS_LABELS
+from outreach.places.forms import VenueForm
+from outreach.volunteers.staff_forms import SIGNUP_STATUS_LABELS, ShiftAttendanceForm
 
 ROOT = outreach.paths.ROOT
 CATALOGUE = ROOT / "outreach" / "translations" / "zh_Hans" / "LC_MESSAGES" / "messages.po"
@@ -132,6 +133,11 @@ def test_one_english_word_with_two_meanings_has_two_chinese_words(app):
         # A volunteer's role on a shift is a 岗位; a partner's role in an event is how it takes part.
         assert PartnerRow(meta={"csrf": False}).role.label.text == "合作方式"
         assert [str(label) for label in PARTNER_ROLE_LABELS.values()] == ["协办单位", "赞助单位", "冠名单位", "场地提供方"]
+        # Whether a volunteer served is their 出勤情况, not the event's 到场人数.
+        assert ShiftAttendanceForm(meta={"csrf": False}).status.label.text == "出勤情况"
+        # An event takes 名额; a venue holds a 容量.
+        assert EventForm(meta={"csrf": False}).capacity.label.text == "名额（人）"
+        assert VenueForm(meta={"csrf": False}).capacity.label.text == "容量（人）"
         assert pgettext("time of check-in", "Checked in") == "签到时间"
         assert pgettext("day of the week", "Day") == "星期"
         assert pgettext("a judge's school or organisation", "From") == "所属单位"

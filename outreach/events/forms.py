@@ -179,7 +179,7 @@ class EventForm(ScheduleFields):
     daily_opens_at = TimeField(_l("Opens each day at"), validators=[Optional()])
     daily_closes_at = TimeField(_l("Closes each day at"), validators=[Optional()])
     capacity = IntegerField(
-        _l("Capacity (people)"),
+        lazy_pgettext("the places an event takes", "Capacity (people)"),
         validators=[
             Optional(),
             NumberRange(min=0, message=_l("Enter a whole number of 0 or more, or leave it empty for no limit.")),
