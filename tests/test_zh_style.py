@@ -157,3 +157,17 @@ def test_the_staff_registrations_table_in_chinese(client, make_event, make_user,
     assert re.search(r"<dt>候补名单</dt><dd>1</dd>", html)
     assert re.search(r"<td>乙</td>\s*<td>13812345679</td>\s*<td>1</td>\s*<td>候补中</td>", html)
     assert "确认名额" in html and "给予名额" not in html
+
+
+def test_labels_and_notes_the_pages_put_together_take_chinese_punctuation(client, make_event):
+    """A heading "label: value" or a note in brackets is a message of its own, so that Chinese gets
+    its full-width colon and brackets while English keeps its own."""
+    exhibition = make_event(type="exhibition", title="青少年书法作品展", starts_at=datetime(2030, 9, 1, 1, tzinfo=timezone.utc),
+                            ends_at=datetime(2030, 9, 30, 9, tzinfo=timezone.utc),
+                            daily_opens_at=datetime(2030, 9, 1, 9).time(), daily_closes_at=datetime(2030, 9, 1, 17).time())
+    zh = client.get(f"/events/{exhibition.id}?lang=zh_Hans").get_data(as_text=True)
+    assert "（每日开放 09:00–17:00）" in zh and "(每日开放" not in zh
+    en = client.get(f"/events/{exhibition.id}?lang=en").get_data(as_text=True)
+    assert re.search(r"\(open daily 9:00\W+AM–5:00\W+PM\)", en)
+    assert "<h1>日历：2030年9月</h1>" in client.get("/calendar?month=2030-09&lang=zh_Hans").get_data(as_text=True)
+    assert "<h1>Calendar: September 2030</h1>" in client.get("/calendar?month=2030-09&lang=en").get_data(as_text=True)
