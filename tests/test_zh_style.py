@@ -169,5 +169,9 @@ def test_labels_and_notes_the_pages_put_together_take_chinese_punctuation(client
     assert "（每日开放 09:00–17:00）" in zh and "(每日开放" not in zh
     en = client.get(f"/events/{exhibition.id}?lang=en").get_data(as_text=True)
     assert re.search(r"\(open daily 9:00\W+AM–5:00\W+PM\)", en)
+    # Where: the branch, then the room in Chinese; "room, branch" in English.
+    venue, branch = exhibition.venue, exhibition.venue.branch
+    assert f"{branch.display_name('zh_Hans')}{venue.display_name('zh_Hans')}" in zh
+    assert f"{venue.display_name('en')}, {branch.display_name('en')}" in en
     assert "<h1>日历：2030年9月</h1>" in client.get("/calendar?month=2030-09&lang=zh_Hans").get_data(as_text=True)
     assert "<h1>Calendar: September 2030</h1>" in client.get("/calendar?month=2030-09&lang=en").get_data(as_text=True)
