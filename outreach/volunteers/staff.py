@@ -466,7 +466,8 @@ def _attendance_form(shift: Shift, signups: list[ShiftSignup], form=None) -> Shi
         .order_by(User.name, VolunteerProfile.id)
     ).all()
     form.volunteer.choices = options([
-        (s.volunteer_id, f"{s.volunteer.user.name} ({SIGNUP_STATUS_LABELS[s.status]})") for s in signups
+        (s.volunteer_id, _("%(text)s (%(note)s)", text=s.volunteer.user.name, note=SIGNUP_STATUS_LABELS[s.status]))
+        for s in signups
     ] + [(v.id, v.user.name) for v in others])
     return form
 
