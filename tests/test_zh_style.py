@@ -8,7 +8,6 @@ import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, pgettext
 
@@ -16,8 +15,8 @@ import outreach.paths
 from outreach.events.forms import EventForm, PartnerRow
 from outreach.events.labels import EVENT_STATUS_LABELS, PARTNER_ROLE_LABELS, REGISTRATION_STATUS_LABELS
 from outreach.extensions import db
-from outreach.registration import services as registration
 from outreach.places.forms import VenueForm
+from outreach.registration import services as registration
 from outreach.volunteers.staff_forms import SIGNUP_STATUS_LABELS, ShiftAttendanceForm
 
 ROOT = outreach.paths.ROOT
@@ -100,13 +99,13 @@ def glossary() -> list[tuple[str, list[str], list[str]]]:
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) != 4 or cells[0] in ("English", "") or set(cells[0]) <= {"-"}:
             continue
-        split = lambda cell: [] if cell in ("—", "") else [word for word in cell.split("、") if word]  # noqa: E731
+        split = lambda cell: [] if cell in ("—", "") else [word for word in cell.split("、") if word]
         rows.append((cells[0], split(cells[1]), split(cells[2])))
     return rows
 
 
 def test_the_glossary_table_is_read():
-    rows = dict((english, (used, avoided)) for english, used, avoided in glossary())
+    rows = {english: (used, avoided) for english, used, avoided in glossary()}
     assert rows["volunteer"] == (["志愿者"], ["义工"])
     assert rows["check in, check out"] == (["签到", "签退"], ["检票", "验票"])
     assert len(rows) >= 25

@@ -102,7 +102,10 @@ class QuestionRow(RowForm):
 
 class PartnerRow(RowForm):
     partner_id = SelectField(_l("Partner"), coerce=optional_int, choices=[], validate_choice=False)
-    role = SelectField(lazy_pgettext("a partner's part in an event", "Role"), choices=choices(PARTNER_ROLE_LABELS.items()), default="co_organiser")
+    role = SelectField(
+        lazy_pgettext("a partner's part in an event", "Role"), choices=choices(PARTNER_ROLE_LABELS.items()),
+        default="co_organiser",
+    )
 
 
 class ScheduleFields(Form):

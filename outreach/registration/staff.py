@@ -64,7 +64,10 @@ def _move_form(event: Event) -> MoveForm:
         .limit(100)
     ).all()
     locale = current_locale()
-    form.target.choices = [(e.id, f"{e.display_title(locale)} ({local_date(e.starts_at).isoformat()})") for e in targets]
+    form.target.choices = [
+        (e.id, _("%(text)s (%(note)s)", text=e.display_title(locale), note=local_date(e.starts_at).isoformat()))
+        for e in targets
+    ]
     return form
 
 

@@ -394,7 +394,9 @@ def _event_choices() -> list:
         .limit(200)
     ).all()
     return options([(0, _("None: a standing duty such as the service desk"))] + [
-        (event.id, f"{event.display_title(locale)} ({local_date(event.starts_at).isoformat()})") for event in events
+        (event.id, _("%(text)s (%(note)s)", text=event.display_title(locale),
+                     note=local_date(event.starts_at).isoformat()))
+        for event in events
     ])
 
 

@@ -288,7 +288,8 @@ class PatternForm(_ShiftDetails):
 class ShiftAttendanceForm(Form):
     volunteer = SelectField(_l("Volunteer"), coerce=int, validate_choice=True)
     status = RadioField(
-        lazy_pgettext("whether a volunteer served a shift", "Attendance"), choices=options([("completed", _l("Served")), ("no_show", _l("Did not come"))]),
+        lazy_pgettext("whether a volunteer served a shift", "Attendance"),
+        choices=options([("completed", _l("Served")), ("no_show", _l("Did not come"))]),
         validators=[InputRequired(_l("Choose whether the volunteer served or did not come."))], default="completed",
     )
     hours = HoursField(_l("Hours (optional)"), validators=[Optional()])
