@@ -37,7 +37,7 @@ test: install-test
 
 # For translators: pull new messages out of the code and templates, then merge them into the catalogues.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs=".*" -o outreach/translations/messages.pot --no-location --sort-output --project=Outreach --copyright-holder="Outreach developers" .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 --ignore-dirs=".*" -o outreach/translations/messages.pot --no-location --sort-output --project=Outreach --copyright-holder="Outreach developers" .
 
 update-translations: extract-messages
 	$(BIN)/pybabel update -i outreach/translations/messages.pot -d outreach/translations --no-fuzzy-matching

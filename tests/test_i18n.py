@@ -25,7 +25,7 @@ def extracted(tmp_path_factory):
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "--ignore-dirs=.*", "-o", str(pot), "."],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "-k", "lazy_pgettext:1c,2", "--ignore-dirs=.*", "-o", str(pot), "."],
         check=True, cwd=ROOT,
     )
     with open(pot, "rb") as fh:
@@ -73,7 +73,9 @@ def test_placeholders_survive_translation():
     for message in catalogue:
         if not message.id:
             continue
-        source = message.id if isinstance(message.id, str) else message.id[0]
+        # Chinese has one form for every number, so it carries the plural's placeholders too
+        # ("Your %(num)d places go to ..." has a number the singular leaves out).
+        source = message.id if isinstance(message.id, str) else " ".join(message.id)
         target = message.string if isinstance(message.string, str) else message.string[0]
         assert set(re.findall(r"%\(\w+\)[sd]", source)) == set(re.findall(r"%\(\w+\)[sd]", target)), source
 

@@ -1,6 +1,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -112,7 +113,10 @@ class QuestionRow(RowForm):
 
 class PartnerRow(RowForm):
     partner_id = SelectField(_l("Partner"), coerce=optional_int, choices=[], validate_choice=False)
-    role = SelectField(_l("Role"), choices=choices(PARTNER_ROLE_LABELS.items()), default="co_organiser")
+    role = SelectField(
+        lazy_pgettext("a partner's part in an event", "Role"), choices=choices(PARTNER_ROLE_LABELS.items()),
+        default="co_organiser",
+    )
 
 
 class ScheduleFields(Form):
@@ -189,7 +193,7 @@ class EventForm(ScheduleFields):
     daily_opens_at = TimeField(_l("Opens each day at"), validators=[Optional()])
     daily_closes_at = TimeField(_l("Closes each day at"), validators=[Optional()])
     capacity = IntegerField(
-        _l("Capacity (people)"),
+        lazy_pgettext("the places an event takes", "Capacity (people)"),
         validators=[
             Optional(),
             NumberRange(min=0, message=_l("Enter a whole number of 0 or more, or leave it empty for no limit.")),

@@ -1,6 +1,7 @@
 """Translated names of the codes stored in the database."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 EVENT_TYPE_LABELS = {
     "lecture": _l("Lecture"),
@@ -47,7 +48,7 @@ PARTNER_ROLE_LABELS = {
 
 REGISTRATION_STATUS_LABELS = {
     "confirmed": _l("Confirmed"),
-    "waitlisted": _l("Waiting list"),
+    "waitlisted": lazy_pgettext("status", "Waiting list"),
     "cancelled": _l("Cancelled"),
 }
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from flask import Response, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 
 from outreach import clock, qr
@@ -99,7 +100,7 @@ def roster_rows(shifts: list[Shift], *, locale: str) -> list[list[str]]:
     with force_locale(locale):
         rows = [[
             _("Date"), _("Start"), _("End"), _("Role"), _("Activity"), _("Place"), _("Name"), _("Phone"),
-            _("Status"), _("Checked in"), _("Checked out"), _("Hours"),
+            _("Status"), pgettext("time of check-in", "Checked in"), _("Checked out"), _("Hours"),
         ]]
         for shift, signups in services.roster(shifts):
             for signup in signups:

@@ -394,7 +394,9 @@ def _event_choices() -> list:
         .limit(200)
     ).all()
     return options([(0, _("None: a standing duty such as the service desk"))] + [
-        (event.id, f"{event.display_title(locale)} ({local_date(event.starts_at).isoformat()})") for event in events
+        (event.id, _("%(text)s (%(note)s)", text=event.display_title(locale),
+                     note=local_date(event.starts_at).isoformat()))
+        for event in events
     ])
 
 
@@ -466,7 +468,8 @@ def _attendance_form(shift: Shift, signups: list[ShiftSignup], form=None) -> Shi
         .order_by(User.name, VolunteerProfile.id)
     ).all()
     form.volunteer.choices = options([
-        (s.volunteer_id, f"{s.volunteer.user.name} ({SIGNUP_STATUS_LABELS[s.status]})") for s in signups
+        (s.volunteer_id, _("%(text)s (%(note)s)", text=s.volunteer.user.name, note=SIGNUP_STATUS_LABELS[s.status]))
+        for s in signups
     ] + [(v.id, v.user.name) for v in others])
     return form
 

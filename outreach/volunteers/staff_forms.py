@@ -7,6 +7,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -36,9 +37,9 @@ VOLUNTEER_STATUS_LABELS = {
 
 SIGNUP_STATUS_LABELS = {
     "confirmed": _l("Confirmed"),
-    "waitlisted": _l("Waiting list"),
+    "waitlisted": lazy_pgettext("status", "Waiting list"),
     "cancelled": _l("Cancelled"),
-    "completed": _l("Completed"),
+    "completed": lazy_pgettext("a volunteer's shift, served", "Completed"),
     "no_show": _l("No-show"),
 }
 
@@ -287,7 +288,8 @@ class PatternForm(_ShiftDetails):
 class ShiftAttendanceForm(Form):
     volunteer = SelectField(_l("Volunteer"), coerce=int, validate_choice=True)
     status = RadioField(
-        _l("Attendance"), choices=options([("completed", _l("Served")), ("no_show", _l("Did not come"))]),
+        lazy_pgettext("whether a volunteer served a shift", "Attendance"),
+        choices=options([("completed", _l("Served")), ("no_show", _l("Did not come"))]),
         validators=[InputRequired(_l("Choose whether the volunteer served or did not come."))], default="completed",
     )
     hours = HoursField(_l("Hours (optional)"), validators=[Optional()])

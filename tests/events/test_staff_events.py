@@ -219,7 +219,7 @@ def test_cancelling_page_in_chinese(client, staff, make_event):
     assert "1 位留了电子邮箱的报名者将收到邮件通知，附上您填写的原因。" in html
     response = cancel_event(client, event, lang="zh_Hans")
     assert response.status_code == 422
-    assert "请填写原因：留了电子邮箱的 1 位报名者会收到它。" in response.get_data(as_text=True)
+    assert "请填写原因：将通过邮件告知留了电子邮箱的 1 位报名者。" in response.get_data(as_text=True)
 
 
 def test_an_empty_reason_is_refused_when_registrants_are_told(client, app, staff, make_event):

@@ -143,7 +143,7 @@ def test_the_branches_page_in_chinese(client, admin, central, hall):
     document = assert_valid_html(client.get("/staff/branches?lang=zh_Hans"))
     assert document.get("lang") == "zh-Hans"
     assert text_of(document.find(".//h1")) == "馆点"
-    assert caption(document) == "总馆、分馆、农家书屋、流动书车和合作单位场所。"
+    assert caption(document) == "总馆、分馆、农家书屋、流动汽车图书屋和合作场所。"
     [row] = table_rows(document)
     assert row[:5] == ["醴陵市图书馆（总馆）", "总馆", "醴陵市西山路1号", "1", "在用"]
     assert row[5] == "编辑 醴陵市图书馆（总馆） 归档 醴陵市图书馆（总馆）"

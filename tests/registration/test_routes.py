@@ -121,7 +121,7 @@ def test_cancel_from_the_ticket_page(client, soon):
     assert db.session.scalar(select(Registration.status)) == "confirmed"
     chinese = client.get(f"/t/{token}/cancel?lang=zh_Hans").get_data(as_text=True)
     assert f"确定取消“{soon.display_title('zh_Hans')}”的报名吗？" in chinese
-    assert "您的名额将让给候补名单上排在前面的人。" in chinese
+    assert "您的 1 个名额将让给候补名单上排在前面的人。" in chinese
     # A POST without the confirmation (the old one-step form) also only shows that page.
     csrf = csrf_token_from(client, f"/t/{token}/cancel")
     response = client.post(f"/t/{token}/cancel?lang=en", data={"csrf_token": csrf})

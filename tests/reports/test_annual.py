@@ -74,7 +74,7 @@ def test_the_library_staffs_own_training_is_not_a_reader_activity(year, client, 
     login(make_user())
     page = client.get("/reports/annual/2018?lang=zh_Hans").get_data(as_text=True)
     assert "全年共组织举办各类读者活动和阅读推广活动7次，参与读者71人次。" in page
-    assert report.staff_events == 1 and "以下各表另含 1 场面向本馆员工的活动（如业务培训），不计入读者活动。" in page
+    assert report.staff_events == 1 and "以下各表另含 1 场面向本馆工作人员的活动（如业务培训），不计入读者活动。" in page
 
 
 def test_the_figures_agree_with_the_dashboards_counting(year):
@@ -269,7 +269,7 @@ def test_an_empty_year(client, app, make_user, login):
     assert_valid_html(response)
     text = response.get_data(as_text=True)
     assert "2030年，全年共组织举办各类读者活动和阅读推广活动0次，参与读者0人次。" in text
-    assert "本年度未举办展览。" in text and "本年度未举办竞赛活动。" in text
+    assert "本年度未举办展览。" in text and "本年度未举办比赛。" in text
     assert client.get("/reports/annual/1800").status_code == 404
 
 

@@ -176,12 +176,10 @@ def test_roster_csv_rows_exactly(app, roster_day):
     body = documents.roster_csv(roster_day, locale="zh_Hans")
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    with force_locale("zh_Hans"):
-        header = [_(name) for name in ("Date", "Start", "End", "Role", "Activity", "Place", "Name", "Phone", "Status",
-                                       "Checked in", "Checked out", "Hours")]
-        confirmed, completed, waiting = (str(label) for label in (
-            documents.SIGNUP_STATUS_LABELS["confirmed"], documents.SIGNUP_STATUS_LABELS["completed"],
-            documents.SIGNUP_STATUS_LABELS["waitlisted"]))
+    # The two time columns say so (签到时间, not the count's 已签到); a served shift is 已服务 (an event's
+    # "Completed" is 已结束), a waiting volunteer 候补中 (the count of a waiting list is 候补名单).
+    header = ["日期", "开始", "结束", "岗位", "活动", "地点", "姓名", "电话", "状态", "签到时间", "签退时间", "时长（小时）"]
+    confirmed, completed, waiting = "已确认", "已服务", "候补中"
     assert rows == [
         header,
         ["2026-03-05", "09:00", "11:00", "计分协助", "少儿故事大王 初赛", "二楼多功能厅", "刘晓燕", "13812345678", completed,

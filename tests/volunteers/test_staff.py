@@ -437,6 +437,19 @@ def test_shifts_from_a_pattern_every_hour_from_9_to_17(client, as_staff):
     assert "8 shifts added." in text_of(client.get(response.headers["Location"] + "?lang=en"))
 
 
+def test_shift_page_in_chinese_says_times_attendance_and_status_in_chinese(client, as_staff, world):
+    services.sign_up(world["shift"], world["volunteer"])
+    db.session.commit()
+    page = client.get(f"{BASE}/shifts/{world['shift'].id}?lang=zh_Hans")
+    assert_valid_html(page)
+    html = text_of(page)
+    # The roster's columns hold times; the form asks whether the volunteer served (出勤情况, not the
+    # event's 到场人数); the status beside a name is in Chinese brackets.
+    assert '<th scope="col">签到时间</th><th scope="col">签退时间</th>' in html
+    assert "<legend>出勤情况</legend>" in html and "到场人数" not in html
+    assert "刘晓燕（已确认）" in html and "刘晓燕 (" not in html
+
+
 def test_shift_page_records_attendance_and_corrections(client, as_staff, world, make_volunteer, frozen):
     shift, volunteer = world["shift"], world["volunteer"]
     walk_in = make_volunteer("王芳")
