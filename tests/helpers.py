@@ -121,24 +121,23 @@ def run_in_threads(app, count, work):
     return results
 
 
-class StatementCount:
-    """How many SQL statements ran inside ``with count_statements() as counted:`` (``counted.n``)."""
+class Statements(list):
+    """The SQL statements run inside ``with count_statements() as counted:``; ``counted.n`` is how many."""
 
-    def __init__(self) -> None:
-        self.n = 0
-        self.statements: list[str] = []
+    @property
+    def n(self) -> int:
+        return len(self)
 
 
 @contextlib.contextmanager
 def count_statements():
-    """Count the SQL statements the app's engine runs in the block: a list route's count must
+    """Collect the SQL statements the app's engine runs in the block: a list route's count must
     not grow with its rows (compare 5 rows with 50)."""
     engine = db.engine
-    counted = StatementCount()
+    counted = Statements()
 
     def listener(conn, cursor, statement, parameters, context, executemany):
-        counted.n += 1
-        counted.statements.append(statement)
+        counted.append(statement)
 
     sa_event.listen(engine, "before_cursor_execute", listener)
     try:

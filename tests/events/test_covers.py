@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import event as sa_event
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -18,7 +17,7 @@ from outreach.events import covers, services
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.places.models import Series
-from tests.helpers import assert_valid_html, csrf_token_from, field_error, in_days
+from tests.helpers import assert_valid_html, count_statements, csrf_token_from, field_error, in_days
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -364,17 +363,9 @@ def test_page_two_keeps_the_filters(client, make_event, make_venue, make_branch)
 
 
 def count_queries(client, path) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with count_statements() as statements:
         assert client.get(path).status_code == 200
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
+    return statements.n
 
 
 def test_a_page_costs_the_same_queries_with_5_or_50_events(client, make_event, make_venue, make_branch):

@@ -6,13 +6,11 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from outreach import clock
@@ -21,21 +19,7 @@ from outreach.platform.models import AuditEntry
 from outreach.registration import services
 from outreach.registration.listing import RegistrationFilter, masked_phone
 from outreach.registration.models import Registration
-from tests.helpers import assert_valid_html, csrf_token_from, in_days, new_phone
-
-
-@contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
+from tests.helpers import assert_valid_html, count_statements, csrf_token_from, in_days, new_phone
 
 
 @pytest.fixture
@@ -164,7 +148,7 @@ def test_paging_keeps_the_query(client, staff, lecture):
 
 
 def _statements_for_list(client, event) -> int:
-    with counted_statements() as statements:
+    with count_statements() as statements:
         response = client.get(f"/staff/events/{event.id}?lang=en")
     assert response.status_code == 200
     return len(statements)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from outreach.events.models import Exhibit
@@ -17,7 +16,7 @@ from outreach.registration import services as registration
 from outreach.reports import annual, settings
 from outreach.reports.models import ReportNote
 from outreach.reports.services import attendance_report
-from tests.helpers import assert_valid_html, csrf_token_from
+from tests.helpers import assert_valid_html, count_statements, csrf_token_from
 from tests.reports.annual_year import build_year
 from tests.reports.scenario import add_registration, at
 
@@ -136,19 +135,9 @@ def test_notes_per_section_and_language(year, make_user):
 
 
 def _statements(fn) -> int:
-    count = 0
-
-    def listener(*args):
-        nonlocal count
-        count += 1
-
-    engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with count_statements() as statements:
         fn()
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", listener)
-    return count
+    return statements.n
 
 
 def test_the_number_of_queries_does_not_grow_with_the_year(year):

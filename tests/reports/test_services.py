@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,7 +10,6 @@ import pytest
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from flask_babel import force_locale
-from sqlalchemy import event as sa_event
 
 from outreach.extensions import db
 from outreach.paths import MIGRATIONS
@@ -21,6 +19,7 @@ from outreach.registration.models import CheckIn, Registration, WalkIn
 from outreach.reports import services
 from outreach.reports.services import GROUPINGS, ReportQuery, attendance_report, volunteer_figures
 from outreach.volunteers.models import HoursAdjustment, Shift, ShiftSignup
+from tests.helpers import count_statements
 from tests.reports.scenario import AFTER, APRIL, MARCH, SPRING, add_registration, at, build_spring
 
 FIELDS = ("events", "attendance", "checked_in", "walk_ins", "registered", "no_shows")
@@ -251,21 +250,6 @@ def test_volunteer_figures(spring, make_user):
 # --- a constant number of queries -----------------------------------------------------------------
 
 
-@contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", count)
-
-
 def _busy_year(spring, n: int, first: int = 0) -> None:
     """``n`` more lectures in March at both venues and series, each with three parties
     (one admitted) and walk-ins."""
@@ -292,7 +276,7 @@ def _busy_year(spring, n: int, first: int = 0) -> None:
 def _statements_per_grouping() -> dict:
     counts = {}
     for group_by in (None,) + GROUPINGS:
-        with counted_statements() as statements:
+        with count_statements() as statements:
             report(SPRING, group_by)
         counts[group_by] = len(statements)
     return counts
@@ -308,10 +292,10 @@ def test_a_report_is_a_constant_number_of_queries(spring):
     assert report(SPRING).totals.as_dict()["events"] == 3 + 50
     assert large == small
     assert max(large.values()) <= 6
-    with counted_statements() as statements:
+    with count_statements() as statements:
         services.attendance_reports(ReportQuery(*SPRING), GROUPINGS)
     assert len(statements) == 5 + 3  # the figures once, the names of venues, branches and series
-    with counted_statements() as statements:
+    with count_statements() as statements:
         volunteer_figures(ReportQuery(*SPRING))
     assert len(statements) == 2
 
