@@ -346,7 +346,7 @@ def test_cancelling_needs_a_reason_when_registrants_are_told(client, app, staff_
         "fields": {"reason": "Give the reason: 1 registrant who gave an e-mail address is told it."},
     }}
     chinese = client.post(path, json={"status": "cancelled"}, headers={**staff_headers, "Accept-Language": "zh-CN"})
-    assert chinese.get_json()["error"]["fields"] == {"reason": "请填写原因：留了电子邮箱的 1 位报名者会收到它。"}
+    assert chinese.get_json()["error"]["fields"] == {"reason": "请填写原因：将通过邮件告知留了电子邮箱的 1 位报名者。"}
     db.session.expire_all()
     assert db.session.get(Event, event.id).status == "published" and app.extensions["outreach_sent_mail"] == []
     done = client.post(path, json={"status": "cancelled", "reason": "台风停课"}, headers=staff_headers)

@@ -213,7 +213,7 @@ def test_skip_this_day_cancels_it(client, staff, make_class, app):
     assert app.extensions["outreach_sent_mail"] == []
     # In Chinese too.
     response = client.post(f"{action}?lang=zh_Hans", data={"csrf_token": token, "skip-day": "2026-09-08", "skip-confirmed": "1"})
-    assert "请填写原因：留了电子邮箱的 1 位报名者会收到它。" in response.get_data(as_text=True)
+    assert "请填写原因：将通过邮件告知留了电子邮箱的 1 位报名者。" in response.get_data(as_text=True)
     # Confirmed with a reason: done, and the page says what happened to the e-mail.
     response = client.post(f"{action}?lang=en", data={
         "csrf_token": token, "skip-day": "2026-09-08", "skip-confirmed": "1", "skip-reason": "学校运动会",
