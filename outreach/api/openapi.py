@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from outreach.api.schema import PUBLIC, error_schema, standard_responses
+from outreach.api.schema import PUBLIC, error_schema, errors, standard_responses
 from outreach.competitions import openapi_doc as competitions_doc
 from outreach.events import openapi_doc as events_doc
 from outreach.places import openapi_doc as places_doc
@@ -48,6 +48,10 @@ def spec() -> dict:
             for method, operation in operations.items():
                 if method in paths.get(path, {}):
                     raise ValueError(f"{method.upper()} {path} is described twice")
+                if "requestBody" in operation:  # json_body() answers these for every route that reads one
+                    operation = {**operation, "responses": {**errors(400, 413), **operation["responses"]}}
+                if "parameters" in operation:
+                    operation = {**operation, "parameters": [_empty_allowed(p) for p in operation["parameters"]]}
                 paths.setdefault(path, {})[method] = operation
         for name, schema in area_schemas.items():
             if name in schemas:
@@ -69,6 +73,16 @@ def spec() -> dict:
             "responses": standard_responses(),
         },
     }
+
+
+def _empty_allowed(parameter: dict) -> dict:
+    """An optional query parameter sent empty (``?to=``, as an HTML form sends an empty field)
+    is read as absent by every route; the description says so."""
+    if parameter.get("in") != "query" or parameter.get("required") or "schema" not in parameter:
+        return parameter
+    empty = {"type": "string", "maxLength": 0}
+    return {**parameter, "schema": {"anyOf": [parameter["schema"], empty]},
+            "description": (parameter.get("description", "") + " Empty: as if absent.").strip()}
 
 
 @bp.get("/openapi.json")

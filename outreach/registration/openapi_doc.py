@@ -30,7 +30,7 @@ def paths() -> dict:
                 "summary": "Find registrations by name or phone (the door's manual search)",
                 "tags": ["check-in"],
                 "security": STAFF,
-                "parameters": [EVENT_ID, {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}],
+                "parameters": [EVENT_ID, {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Part of a name, phone number or ticket number; absent or empty: every registration."}],
                 "responses": {"200": json_response({"type": "object", "properties": {"registrations": {"type": "array", "items": ref("Registration")}}}, "Matches"), **errors(401, 403, 404)},
             },
         },
@@ -166,8 +166,10 @@ def schemas() -> dict:
         },
         "CheckInIn": {
             "type": "object",
+            "description": "A `token` or a `registration_id` is required.",
+            "anyOf": [{"required": ["token"]}, {"required": ["registration_id"]}],
             "properties": {
-                "token": {"type": "string", "description": "The bare token or the ticket URL; with event_id, also the number printed on the ticket (入场券编号), read for that event only."},
+                "token": {"type": "string", "minLength": 1, "maxLength": 500, "description": "The bare token or the ticket URL; with event_id, also the number printed on the ticket (入场券编号), read for that event only."},
                 "registration_id": {"type": "integer", "description": "Instead of a token: from the manual search."},
                 "event_id": {"type": "integer", "description": "The scanner's event; a ticket of another event is `wrong_event`."},
                 "client_key": {"type": "string", "maxLength": 64, "description": "Idempotency key: a re-sent check-in counts once."},
