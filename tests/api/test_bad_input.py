@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -316,3 +316,26 @@ def test_the_description_matches_the_code(client, staff, make_event):
     for operation in (op for item in spec["paths"].values() for op in item.values()):
         if "requestBody" in operation:
             assert {"400", "413"} <= set(operation["responses"])
+
+
+def test_nulls_the_code_reads_as_absent_are_described(client, staff):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    venue = spec["components"]["schemas"]["VenueIn"]
+    assert "null" in venue["properties"]["name_en"]["type"]
+    assert "null" not in venue["properties"]["name"]["type"]  # required: null is refused
+    response = client.post(
+        "/api/v1/venues", json={"name": "大厅", "name_en": None, "branch": None, "capacity": None}, headers=staff
+    )
+    assert response.status_code == 201
+    response = client.post("/api/v1/venues?lang=en", json={"name": None}, headers=staff)
+    assert error_of(response)["fields"] == {"name": "This field is required."}
+
+
+def test_the_door_page_reads_a_huge_registration_id_as_none(client, login, make_user, make_event):
+    event = make_event(starts_at=datetime.now(timezone.utc) + timedelta(minutes=30))
+    login(make_user("staff"))
+    url = f"/scan/{event.id}?lang=en"
+    csrf = csrf_token_from(client, url)
+    response = client.post(url, data={"csrf_token": csrf, "registration_id": str(HUGE)})
+    assert response.status_code == 404
+    assert "This is not a valid ticket." in response.get_data(as_text=True)
