@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,7 +19,7 @@ from outreach.years import date_range_message, in_date_range
 
 def within_date_years(form, field) -> None:
     """A date or time is within ``outreach.years.DATE_YEARS`` (the API's bounds too)."""
-    if field.data is not None and not in_date_range(field.data):
+    if isinstance(field.data, date) and not in_date_range(field.data):  # a TimeField's time has no year
         raise FieldError(date_range_message())
 
 
