@@ -13,7 +13,7 @@ from werkzeug.exceptions import BadRequest
 from outreach.errors import OutreachError, ValidationError
 from outreach.text import clean_strings
 from outreach.timezone import library_tz, local
-from outreach.years import DATE_YEARS, INT_MAX, date_range_message, in_date_range, parse_date, whole_number
+from outreach.years import DATE_YEARS, INT_MAX, date_range_message, in_date_range, parse_date
 
 #: How deeply a JSON body may nest arrays and objects (the deepest the API reads is 3).
 MAX_JSON_DEPTH = 32
@@ -75,7 +75,7 @@ def _nesting(raw: bytes) -> int:
 
 def read_datetime(data: dict, field: str, errors: dict, *, required: bool = True) -> datetime | None:
     """ISO 8601; a time without an offset is in the library's time zone. Within ``DATE_YEARS``
-    (a year short of each end, so that no conversion between zones leaves the calendar)."""
+    (1900 to 2100), far from the calendar's edges where converting between zones overflows."""
     value = data.get(field)
     if value is None:
         if required:
@@ -127,7 +127,7 @@ def read_int(data: dict, field: str, errors: dict, *, required: bool = False, nu
         errors[field] = _l("Enter a whole number.")
         return None
     if not minimum <= value <= maximum:
-        if maximum == INT_MAX:
+        if maximum == INT_MAX and value < minimum:
             errors[field] = _l("Enter a whole number of %(min)d or more.", min=minimum)
         else:
             errors[field] = _l("Enter a whole number from %(min)d to %(max)d.", min=minimum, max=maximum)
@@ -166,17 +166,6 @@ def _parse_date(value, field: str, errors: dict) -> date | None:
         except ValueError:
             errors[field] = _l("Give a date as YYYY-MM-DD.")
     return parsed
-
-
-def read_int_arg(name: str, errors: dict, *, minimum: int = 0, maximum: int = INT_MAX, args=None) -> int | None:
-    """A whole number in the query string; None when absent or empty, a message otherwise."""
-    value = (request.args if args is None else args).get(name)
-    if not value:
-        return None
-    number = whole_number(value, minimum=minimum, maximum=maximum)
-    if number is None:
-        errors[name] = _l("Enter a whole number from %(min)d to %(max)d.", min=minimum, max=maximum)
-    return number
 
 
 def read_date(data: dict, field: str, errors: dict) -> date | None:

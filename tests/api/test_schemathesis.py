@@ -73,8 +73,9 @@ def test_no_input_makes_a_server_error_or_breaks_the_description(app, client, ap
     for result in api_schema.get_all_operations():
         operation = result.ok()
         operations += 1
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            for headers in ({}, staff):
-                examples += fuzz(app, client, operation, mode, headers, problems)
+        # Invalid input is tried as staff only: anonymous, most routes stop at the 401.
+        for mode, headers in ((GenerationMode.POSITIVE, {}), (GenerationMode.POSITIVE, staff),
+                              (GenerationMode.NEGATIVE, staff)):
+            examples += fuzz(app, client, operation, mode, headers, problems)
     print(f"schemathesis: {operations} operations, {examples} examples, {len(problems)} failures")
     assert problems == [], "\n\n".join(problems)
