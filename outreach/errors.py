@@ -65,11 +65,12 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-#: The longest address (path and query) and header the app reads; longer: 414 and 431, in
-#: JSON on /api/. Gunicorn (gunicorn.conf.py) lets through twice as much, so that these, not
-#: its own HTML pages, answer everything but the absurd.
+#: The longest address (path and query) and header line the app reads; longer: 414 and 431,
+#: in JSON on /api/. Gunicorn (gunicorn.conf.py) lets through more, so that the app, not its
+#: plain pages, answers these. The address was gunicorn's default limit; a header line may
+#: hold several browser cookies of 4096 bytes.
 MAX_URL_LENGTH = 4096
-MAX_HEADER_LENGTH = 4096
+MAX_HEADER_LENGTH = 8000
 
 
 def refuse_oversized_request():

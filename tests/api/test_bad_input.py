@@ -258,7 +258,7 @@ def test_an_overlong_address_is_answered_in_json_by_the_app(client):
 
 
 def test_an_overlong_header_is_answered_in_json_by_the_app(client):
-    response = client.get("/api/v1/events", headers={"X-Long": "x" * 5000})
+    response = client.get("/api/v1/events", headers={"X-Long": "x" * 8100})
     assert response.status_code == 431
     assert error_of(response)["code"] == "headers_too_large"
 
@@ -267,7 +267,7 @@ def test_gunicorn_lets_through_what_the_app_answers_itself():
     config: dict = {}
     exec((Path(__file__).parents[2] / "gunicorn.conf.py").read_text(), config)
     assert config["limit_request_line"] > MAX_URL_LENGTH + 100
-    assert config["limit_request_field_size"] > MAX_HEADER_LENGTH + 100
+    assert config["limit_request_field_size"] >= MAX_HEADER_LENGTH + 100
 
 
 # --- the contract -----------------------------------------------------------------------------
