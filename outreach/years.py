@@ -1,7 +1,7 @@
 """A calendar year as the library counts it: its first and last library dates, and reading
 one from a request (``?year=``), the same way on every page and in the API. Also the bounds of
 what any door accepts as a number, a date or a time (whole numbers the database can hold, dates
-from 1900 to 2100), and the readers of text that every page and the API share."""
+from 1900 to 2100), read from text the same way by every page and the API."""
 
 from __future__ import annotations
 

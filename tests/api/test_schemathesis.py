@@ -66,7 +66,9 @@ def api_schema(client):
     return schemathesis.openapi.from_dict(client.get("/api/v1/openapi.json").get_json())
 
 
-def test_no_input_makes_a_server_error_or_breaks_the_description(app, client, api_schema, make_event, make_user, api_token):
+def test_no_input_makes_a_server_error_or_breaks_the_description(
+    app, client, api_schema, make_event, make_user, api_token
+):
     staff = world(make_event, make_user, api_token)
     problems: list[str] = []
     operations = examples = 0
