@@ -7,8 +7,41 @@ import sys
 
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from outreach.paths import MIGRATIONS, STATIC, TEMPLATES
+from outreach.years import INT_MAX
+
+
+def digits_up_to(limit: int) -> str:
+    r"""A regular expression of the whole numbers from 0 to ``limit`` (without leading zeros
+    past the shorter lengths): 2147483647 -> ``\d{1,9}|1\d{9}|20\d{8}|...|214748364[0-7]``."""
+    text = str(limit)
+    if len(text) == 1:
+        return f"[0-{text}]"
+    options = [rf"\d{{1,{len(text) - 1}}}"]
+    for i, digit in enumerate(text):
+        rest = len(text) - i - 1
+        low = "1" if i == 0 else "0"
+        if int(digit) > int(low):
+            top = str(int(digit) - 1)
+            span = low if top == low else f"[{low}-{top}]"
+            options.append(text[:i] + span + (rf"\d{{{rest}}}" if rest else ""))
+    options.append(text)
+    return "(?:" + "|".join(options) + ")"
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number the database cannot hold (above its INTEGER)
+    matches no route, so it is a 404 like any other id that names nothing. The bound is in
+    the pattern, not only in ``to_python``: Werkzeug answers 405 when a path matches a rule of
+    another method and this one's value is refused after matching."""
+
+    regex = digits_up_to(INT_MAX)
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = INT_MAX,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -30,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _import_models()
     _init_extensions(app)
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     _register_blueprints(app)
     _register_favicon(app)
     _register_cli(app)

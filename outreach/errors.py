@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -49,9 +49,11 @@ HTTP_ERRORS = {
     405: ("method_not_allowed", _l("This address does not accept that kind of request.")),
     409: ("conflict", _l("The request conflicts with the current state.")),
     413: ("too_large", _l("The request is too large.")),
+    414: ("uri_too_long", _l("The address is too long.")),
     415: ("unsupported_media_type", _l("Send JSON with the Content-Type application/json.")),
     422: ("validation_error", _l("Some fields need your attention.")),
     429: ("rate_limited", _l("Too many requests. Please wait a minute and try again.")),
+    431: ("headers_too_large", _l("The request's headers are too large.")),
     500: ("server_error", _l("Something went wrong on our side. Please try again.")),
 }
 
@@ -63,16 +65,44 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
+#: The longest address (path and query) and header line the app reads; longer: 414 and 431,
+#: in JSON on /api/. Gunicorn (gunicorn.conf.py) lets through more, so that the app, not its
+#: plain pages, answers these. The address was gunicorn's default limit; a header line may
+#: hold several browser cookies of 4096 bytes.
+MAX_URL_LENGTH = 4096
+MAX_HEADER_LENGTH = 8000
+
+
+def refuse_oversized_request():
+    """A ``before_request`` hook: 414 for an over-long address, 431 for an over-long header,
+    413 for a body larger than ``MAX_CONTENT_LENGTH``. Werkzeug refuses a body whose
+    Content-Length says so; a chunked one (no Content-Length, the server ends the stream) it
+    cuts silently at the limit when read whole, so it is read here once, and whatever reads the
+    body later (a form, ``json_body``) reads that copy."""
+    if len(request.full_path) > MAX_URL_LENGTH:
+        abort(414)
+    if any(len(name) + len(value) > MAX_HEADER_LENGTH for name, value in request.headers.items()):
+        abort(431)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and request.environ.get("wsgi.input_terminated"):
+        if len(request.get_data(cache=True)) >= limit:
+            abort(413)
+
+
 def error_response(status: int, code: str, message, fields: dict | None = None):
+    """The error body of the API contract; ``fields`` only on a 422 (a conflict's fields are
+    for the page that shows them beside its form)."""
     if wants_json():
         body = {"code": code, "message": str(message)}
-        if fields:
+        if fields and status == 422:
             body["fields"] = {k: str(v) for k, v in fields.items()}
         return jsonify({"error": body}), status
     return render_template("errors/error.html", status=status, code=code, message=message), status
 
 
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(refuse_oversized_request)
+
     @app.errorhandler(OutreachError)
     def handle_domain_error(error: OutreachError):
         db.session.rollback()

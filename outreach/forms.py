@@ -3,26 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form as _WTForm
-from wtforms import PasswordField, StringField, SubmitField, TelField
+from wtforms import DateField, DateTimeField, PasswordField, StringField, SubmitField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
+from wtforms.validators import ValidationError as FieldError
 
 from outreach.text import NAME_MAX, clean_text
+from outreach.years import date_range_message, in_date_range
+
+
+def within_date_years(form, field) -> None:
+    """A date or time is within ``outreach.years.DATE_YEARS`` (the API's bounds too)."""
+    if isinstance(field.data, date) and not in_date_range(field.data):  # a TimeField's time has no year
+        raise FieldError(date_range_message())
 
 
 class _CleanTextMeta:
-    """Every text field of every form is cleaned (trimmed, NUL characters dropped) before
-    it is validated: no door may forget it. Passwords are taken exactly as typed."""
+    """Every text field of every form is cleaned (trimmed, NUL and control characters and lone
+    surrogates dropped) before it is validated, and every date or time must lie within 1900 to
+    2100: no door may forget it. Passwords are taken exactly as typed."""
 
     def bind_field(self, form, unbound_field, options):
         field_class = unbound_field.field_class
         if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
             options["filters"] = [clean_text, *unbound_field.kwargs.get("filters", ())]
-        return super().bind_field(form, unbound_field, options)
+        field = super().bind_field(form, unbound_field, options)
+        if isinstance(field, (DateField, DateTimeField)):
+            field.validators = [*field.validators, within_date_years]
+        return field
 
 
 class Form(FlaskForm):

@@ -3,24 +3,37 @@ the rule for a person's name."""
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 #: The longest name of a person (a registrant, a user): the columns and every door read it.
 NAME_MAX = 100
 
 
+#: What no text keeps, whichever door it comes through: NUL (PostgreSQL refuses it in text
+#: columns), the other control characters but tab, line feed and carriage return, and lone
+#: surrogates (a JSON body may escape one, ``"\ud800"``; no database can encode it).
+UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def drop_unwanted(value: str) -> str:
+    return UNWANTED.sub("", value)
+
+
 def clean_text(value):
-    """Trim the text and drop NUL characters (PostgreSQL refuses them in text columns).
-    Anything that is not a string is returned as it is."""
+    """Trim the text and drop the ``UNWANTED`` characters. Anything that is not a string is
+    returned as it is."""
     if isinstance(value, str):
-        return value.replace("\x00", "").strip()
+        return drop_unwanted(value).strip()
     return value
 
 
 def clean_strings(value):
-    """``clean_text`` applied to every string inside a JSON value (objects, arrays, keys)."""
+    """The ``UNWANTED`` characters dropped from every string inside a JSON value (objects,
+    arrays, keys); the readers trim what they read."""
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        return drop_unwanted(value)
     if isinstance(value, list):
         return [clean_strings(item) for item in value]
     if isinstance(value, dict):

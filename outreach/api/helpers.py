@@ -3,14 +3,20 @@ writing times and 201 answers. A leaf of the platform layer: it imports no area.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+import json
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask import abort, jsonify, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import BadRequest
 
 from outreach.errors import OutreachError, ValidationError
 from outreach.text import clean_strings
 from outreach.timezone import library_tz, local
+from outreach.years import DATE_YEARS, INT_MAX, date_range_message, in_date_range, parse_date
+
+#: How deeply a JSON body may nest arrays and objects (the deepest the API reads is 3).
+MAX_JSON_DEPTH = 32
 
 
 class ApiError(OutreachError):
@@ -18,30 +24,72 @@ class ApiError(OutreachError):
 
 
 def json_body() -> dict:
-    """The request's JSON object, every string in it without NUL characters (as from a form);
-    415 when it is not JSON, 422 when it is not an object."""
+    """The request's JSON object, every string in it cleaned as from a form (``clean_strings``).
+    415 when it is not JSON; 400 ``bad_request`` when it cannot be read (empty, not UTF-8, not
+    JSON, nested deeper than ``MAX_JSON_DEPTH``); 413 when larger than ``MAX_CONTENT_LENGTH``
+    (chunked bodies included: Werkzeug limits the stream); 422 when it is JSON but not an object."""
     if not request.is_json:
         abort(415)
-    data = request.get_json(silent=True)
+    raw = request.get_data(cache=True)  # 413 past MAX_CONTENT_LENGTH: Werkzeug and refuse_oversized_request
+    try:
+        if _nesting(raw) > MAX_JSON_DEPTH:
+            raise ValueError("nested too deeply")
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise BadRequest(description=str(error)) from None
     if not isinstance(data, dict):
         raise ValidationError({"body": _l("Send a JSON object.")}, message=_l("The body is not a JSON object."))
     return clean_strings(data)
+
+
+def _nesting(raw: bytes) -> int:
+    """The deepest nesting of arrays and objects in ``raw`` JSON text, brackets inside strings
+    not counted; measured before parsing, so that 50,000 brackets cost no recursion."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
+        return 0
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_JSON_DEPTH:
+                    return deepest
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 
 
 # --- reading input: each returns the value or records a message in ``errors`` ----------
 
 
 def read_datetime(data: dict, field: str, errors: dict, *, required: bool = True) -> datetime | None:
-    """ISO 8601; a time without an offset is in the library's time zone."""
+    """ISO 8601; a time without an offset is in the library's time zone. Within ``DATE_YEARS``
+    (1900 to 2100), far from the calendar's edges where converting between zones overflows."""
     value = data.get(field)
     if value is None:
         if required:
             errors[field] = _l("This field is required.")
         return None
     try:
-        parsed = datetime.fromisoformat(str(value))
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
+        parsed = None
+    if parsed is None:
         errors[field] = _l("Give a date and time in ISO 8601, such as 2026-12-05T14:30:00+08:00.")
+        return None
+    if not in_date_range(parsed):
+        errors[field] = date_range_message()
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=library_tz())
@@ -62,6 +110,10 @@ def read_clock(data: dict, field: str, errors: dict) -> time | None:
 
 def read_int(data: dict, field: str, errors: dict, *, required: bool = False, nullable: bool = True,
              default=None, minimum: int | None = None, maximum: int | None = None) -> int | None:
+    """A whole number (a JSON integer, not text, not a boolean), never beyond what the database
+    holds (``INT_MAX`` either way) whatever ``maximum`` says."""
+    maximum = INT_MAX if maximum is None else min(maximum, INT_MAX)
+    minimum = -INT_MAX if minimum is None else max(minimum, -INT_MAX)
     if field not in data:
         if required:
             errors[field] = _l("This field is required.")
@@ -74,8 +126,8 @@ def read_int(data: dict, field: str, errors: dict, *, required: bool = False, nu
     if isinstance(value, bool) or not isinstance(value, int):
         errors[field] = _l("Enter a whole number.")
         return None
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        if maximum is None:
+    if not minimum <= value <= maximum:
+        if maximum == INT_MAX and value < minimum:
             errors[field] = _l("Enter a whole number of %(min)d or more.", min=minimum)
         else:
             errors[field] = _l("Enter a whole number from %(min)d to %(max)d.", min=minimum, max=maximum)
@@ -84,7 +136,9 @@ def read_int(data: dict, field: str, errors: dict, *, required: bool = False, nu
 
 
 def read_str(data: dict, field: str, errors: dict, *, required: bool = False, max_length: int = 200,
-             default=None) -> str | None:
+             default=None, too_long=None) -> str | None:
+    """Text of at most ``max_length`` characters, the rule itself (a message must never name a
+    number the rule does not have); ``too_long`` replaces the message for longer text."""
     if field not in data or data[field] is None:
         if required:
             errors[field] = _l("This field is required.")
@@ -98,17 +152,20 @@ def read_str(data: dict, field: str, errors: dict, *, required: bool = False, ma
         errors[field] = _l("This field is required.")
         return None
     if len(value) > max_length:
-        errors[field] = _l("Use at most %(n)d characters.", n=max_length)
+        errors[field] = too_long or _l("Use at most %(n)d characters.", n=max_length)
         return None
     return value or None
 
 
 def _parse_date(value, field: str, errors: dict) -> date | None:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors[field] = _l("Give a date as YYYY-MM-DD.")
-        return None
+    parsed = parse_date(value) if isinstance(value, str) else None
+    if parsed is None:
+        try:
+            date.fromisoformat(str(value))
+            errors[field] = date_range_message()
+        except ValueError:
+            errors[field] = _l("Give a date as YYYY-MM-DD.")
+    return parsed
 
 
 def read_date(data: dict, field: str, errors: dict) -> date | None:
@@ -124,8 +181,25 @@ def read_date_arg(name: str, errors: dict, args=None) -> date | None:
 
 
 def iso(value: datetime | None) -> str | None:
-    """A time in the library's zone, with its offset."""
-    return local(value).isoformat() if value else None
+    """A time in the library's zone with its offset, as RFC 3339 wants it: whole minutes.
+    Before standard time a zone's offset is its local mean time (Asia/Shanghai before 1901:
+    +08:05:43), which RFC 3339 cannot write; such a time is given in the zone's standard offset."""
+    if not value:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=library_tz())
+    try:
+        moment = local(value)
+    except OverflowError:  # at the calendar's edge: as stored
+        return value.isoformat()
+    offset = moment.utcoffset()
+    if offset is not None and offset % timedelta(minutes=1):
+        standard = library_tz().utcoffset(datetime(DATE_YEARS[1], 1, 1))
+        try:
+            moment = value.astimezone(timezone(standard))
+        except OverflowError:
+            return value.isoformat()
+    return moment.isoformat()
 
 
 def created(payload: dict):

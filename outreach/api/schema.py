@@ -7,11 +7,12 @@ from __future__ import annotations
 
 #: The standard error answers, by status; ``errors()`` refers to them.
 ERROR_TEXTS = {
-    400: "Bad request",
+    400: "The request cannot be read (`bad_request`): a body that is empty, not UTF-8, not JSON or nested too deeply",
     401: "Not signed in, or the token is not valid (`unauthorized`, `invalid_token`)",
     403: "The account's role does not allow this (`forbidden`)",
     404: "No such record (`not_found`)",
     409: "Conflicts with the current state",
+    413: "The body is larger than the server accepts (`too_large`)",
     415: "The body is not JSON (`unsupported_media_type`)",
     422: "Validation failed (`validation_error`); `fields` holds a message per field",
     429: "Too many requests from this address (`rate_limited`)",

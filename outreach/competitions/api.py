@@ -21,6 +21,9 @@ from outreach.i18n import current_locale
 
 bp = Blueprint("competitions_api", __name__)
 
+#: The rule of a title, as the service words it (the reader says it for an over-long one).
+TITLE_RULE = _l("Give a title of 1 to %(n)d characters.", n=services.TITLE_MAX)
+
 
 # --- shapes --------------------------------------------------------------------------------
 
@@ -154,8 +157,8 @@ def create_competition():
     data = json_body()
     errors: dict = {}
     fields = {
-        "title": read_str(data, "title", errors, required=True, max_length=10 * services.TITLE_MAX),
-        "title_en": read_str(data, "title_en", errors, max_length=10 * services.TITLE_MAX),
+        "title": read_str(data, "title", errors, required=True, max_length=services.TITLE_MAX, too_long=TITLE_RULE),
+        "title_en": read_str(data, "title_en", errors, max_length=services.TITLE_MAX, too_long=TITLE_RULE),
         "description": read_str(data, "description", errors, max_length=services.DESCRIPTION_MAX),
         "description_en": read_str(data, "description_en", errors, max_length=services.DESCRIPTION_MAX),
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -25,6 +25,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from outreach.events.forms import ScheduleFields
 from outreach.forms import Form, RowForm, choices, optional_int
+from outreach.years import parse_decimal
 
 #: Blank rows offered for the rubric and for a round's awards (no JavaScript adds rows).
 RUBRIC_ROWS = 8
@@ -51,11 +52,8 @@ def read_decimal(text: str | None) -> Decimal | None:
     text = unicodedata.normalize("NFKC", text or "").strip()
     if not text:
         return None
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise ValueError(text) from None
-    if not value.is_finite():
+    value = parse_decimal(text)
+    if value is None:
         raise ValueError(text)
     return value
 

@@ -20,7 +20,7 @@ when the advancement rule would change after advancing; ``advance`` also raises
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from datetime import datetime
 
 from flask import current_app, url_for
@@ -45,6 +45,7 @@ from outreach.platform.services import record
 from outreach.registration import tickets
 from outreach.registration.models import Registration
 from outreach.registration.services import seats_taken
+from outreach.years import parse_decimal
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -86,13 +87,8 @@ def quantise(value: Decimal) -> Decimal:
 def as_number(value) -> Decimal | None:
     """A finite Decimal of at most two decimals from an int, Decimal, float or numeric text;
     None for anything else (booleans included)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number != number.quantize(CENT, rounding=ROUND_HALF_UP):
+    number = parse_decimal(value)
+    if number is None or number != number.quantize(CENT, rounding=ROUND_HALF_UP):
         return None
     return number
 

@@ -44,6 +44,7 @@ from outreach.pdf import pdf_response
 from outreach.platform import mail
 from outreach.registration.models import Registration
 from outreach.views import attempt, flash_outcome, refused, see_other
+from outreach.years import whole_number
 
 bp = Blueprint("competitions_staff", __name__, url_prefix="/staff/competitions")
 
@@ -361,8 +362,7 @@ def _judge_of(round_: Round, judge_id: int) -> Judge:
 
 
 def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return whole_number(request.args.get("page"), minimum=1, maximum=99_999) or 1
 
 
 def _sheet_page(round_: Round, sitting_id: int | None) -> tuple[list[Registration], int, int, int]:

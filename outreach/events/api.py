@@ -145,11 +145,11 @@ def create_venue():
 #: The event fields the API reads, with their readers; "venue_id", "series_id" and the
 #: partners are looked up separately.
 _TEXT_FIELDS = {
-    # Lengths of titles are the service's rule: read_str only refuses absurd input.
-    "title": 10 * TITLE_MAX, "title_en": 10 * TITLE_MAX, "description": DESCRIPTION_MAX,
+    # The services' own limits, so that a message never names a number the rule does not have.
+    "title": TITLE_MAX, "title_en": TITLE_MAX, "description": DESCRIPTION_MAX,
     "description_en": DESCRIPTION_MAX, "type": 32, "registration": 32, "audience": 32, "speaker": SPEAKER_MAX,
-    "speaker_bio": 10 * BIO_MAX, "speaker_bio_en": 10 * BIO_MAX,
-    "booking_override_reason": 10 * REASON_MAX,
+    "speaker_bio": BIO_MAX, "speaker_bio_en": BIO_MAX,
+    "booking_override_reason": REASON_MAX,
 }
 
 
@@ -163,7 +163,10 @@ def read_event_fields(data: dict, errors: dict, *, creating: bool) -> dict:
 
     for name, length in _TEXT_FIELDS.items():
         if wanted(name):
-            fields[name] = read_str(data, name, errors, required=creating and name in ("title", "type"), max_length=length)
+            fields[name] = read_str(
+                data, name, errors, required=creating and name in ("title", "type"), max_length=length,
+                too_long=_l("Give a title of 1 to %(n)d characters.", n=TITLE_MAX) if name.startswith("title") else None,
+            )
     for name in ("registration", "audience"):
         if creating and fields.get(name) is None:
             fields[name] = EVENT_DEFAULTS[name]

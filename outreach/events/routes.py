@@ -16,6 +16,7 @@ from outreach.places.models import Branch, Series
 from outreach.extensions import db
 from outreach.i18n import current_locale, library_name
 from outreach.timezone import local_date
+from outreach.years import whole_number
 
 bp = Blueprint("events", __name__)
 
@@ -41,8 +42,8 @@ def programme():
     form, filters = _filters()
     # events_query loads what the cards show (venue, branch, series) in one query each.
     stmt = services.upcoming_public_events(now=clock.now(), **filters)
-    page = request.args.get("page", 1, type=int)
-    pagination = db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
+    page = whole_number(request.args.get("page"), minimum=1, maximum=100_000) or 1
+    pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
     today = local_date(clock.now())
     # Events already running (an exhibition) are listed with today's.
     days = [
@@ -148,7 +149,7 @@ def _sessions(series: Series, *, include_drafts: bool) -> list[Event]:
     return sorted(events, key=lambda e: (e.session_number is None, e.session_number or 0, e.starts_at, e.id))
 
 
-ICS = "text/calendar; charset=utf-8"
+ICS = "text/calendar"  # Flask adds "; charset=utf-8" to a text/ mimetype
 
 
 def _feed(events: list[Event], name: str) -> Response:

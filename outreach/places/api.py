@@ -16,9 +16,9 @@ from outreach.places import services
 
 bp = Blueprint("places_api", __name__)
 
-#: read_str only refuses absurd input; the real lengths are the services' rules.
-_TEXT_LIMIT = 10 * services.NAME_MAX
-_LONG_TEXT_LIMIT = 4 * services.DESCRIPTION_MAX
+#: The services' own limits, so that a message never names a number the rule does not have.
+_TEXT_LIMIT = services.NAME_MAX
+_LONG_TEXT_LIMIT = services.DESCRIPTION_MAX
 
 
 def _names(row: Branch | Series | Partner) -> dict:
@@ -73,7 +73,7 @@ def create_branch():
         "name": read_str(data, "name", errors, required=True, max_length=_TEXT_LIMIT),
         "name_en": read_str(data, "name_en", errors, max_length=_TEXT_LIMIT),
         "kind": read_str(data, "kind", errors, default="branch", max_length=32),
-        "address": read_str(data, "address", errors, max_length=10 * services.ADDRESS_MAX),
+        "address": read_str(data, "address", errors, max_length=services.ADDRESS_MAX),
     }
     if errors:
         raise ValidationError(errors)

@@ -29,6 +29,7 @@ from outreach.forms import ActionForm
 from outreach.places.forms import VENUE_KIND_LABELS, BranchForm, PartnerForm, SeriesForm, VenueForm
 from outreach.timezone import local_date
 from outreach.views import accepts_upload, attempt, refused, see_other
+from outreach.years import whole_number
 
 bp = Blueprint("places", __name__, url_prefix="/staff")
 
@@ -178,8 +179,9 @@ def _venue_values(form: VenueForm) -> dict:
 def new_venue():
     form = VenueForm()
     form.set_branches(_branch_choices(), current_locale())
-    if request.method == "GET" and request.args.get("branch", "").isdigit():
-        form.branch_id.data = int(request.args["branch"])
+    branch_id = whole_number(request.args.get("branch"), minimum=1)
+    if request.method == "GET" and branch_id is not None:
+        form.branch_id.data = branch_id
     return _form_view(
         form, lambda: services.add_venue(actor=current_user, **_venue_values(form)),
         lambda name: _("The venue “%(name)s” is saved.", name=name),

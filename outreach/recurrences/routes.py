@@ -6,7 +6,6 @@ them all, through ``outreach.recurrences.services``.
 
 from __future__ import annotations
 
-from datetime import date
 
 from babel.dates import get_day_names
 from flask import Blueprint, abort, flash, render_template, request
@@ -30,6 +29,7 @@ from outreach.recurrences.forms import EditAllForm, ExceptionForm, RangeForm, Re
 from outreach.recurrences.models import Recurrence
 from outreach.timezone import local_date
 from outreach.views import attempt, refused, see_other
+from outreach.years import parse_date, whole_number
 
 bp = Blueprint("recurrences", __name__, url_prefix="/staff/recurrences")
 
@@ -189,9 +189,8 @@ def _skip_page(recurrence: Recurrence, form: ExceptionForm, audience: list, stat
 @role_required("staff")
 def remove_exception(recurrence_id: int, day: str):
     recurrence = db.get_or_404(Recurrence, recurrence_id)
-    try:
-        held = date.fromisoformat(day)
-    except ValueError:
+    held = parse_date(day)
+    if held is None:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -216,7 +215,8 @@ def edit_all(recurrence_id: int):
     form = EditAllForm(prefix="all")
     form.set_choices(events.list_venues(bookable_for=_reference_venue(services.upcoming(recurrence))), [], current_locale())
     if form.validate_on_submit():
-        reference = db.session.get(Event, int(form.reference_id.data)) if (form.reference_id.data or "").isdigit() else None
+        reference_id = whole_number(form.reference_id.data, minimum=1)
+        reference = None if reference_id is None else db.session.get(Event, reference_id)
         if reference is None or reference.recurrence_id != recurrence.id:
             abort(400)
         changes = form.changes(reference, _venue(form.venue_id.data))

@@ -40,7 +40,7 @@ def paths() -> dict:
                 "security": STAFF,
                 "parameters": [
                     EVENT_ID,
-                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}},
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}, "description": "Part of a name, phone number or ticket number; absent or empty: every registration."},
                     {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]}},
                     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": [
                         "created", "-created", "name", "-name", "status", "-status", "party", "-party"], "default": "created"}},
@@ -241,8 +241,10 @@ def schemas() -> dict:
         },
         "CheckInIn": {
             "type": "object",
+            "description": "A `token` or a `registration_id` is required.",
+            "anyOf": [{"required": ["token"]}, {"required": ["registration_id"]}],
             "properties": {
-                "token": {"type": "string", "description": "The bare token or the ticket URL; with event_id, also the number printed on the ticket (入场券编号), read for that event only."},
+                "token": {"type": "string", "minLength": 1, "maxLength": 500, "description": "The bare token or the ticket URL; with event_id, also the number printed on the ticket (入场券编号), read for that event only."},
                 "registration_id": {"type": "integer", "description": "Instead of a token: from the manual search."},
                 "event_id": {"type": "integer", "description": "The scanner's event; a ticket of another event is `wrong_event`."},
                 "client_key": {"type": "string", "maxLength": 64, "description": "Idempotency key: a re-sent check-in counts once."},

@@ -29,6 +29,7 @@ from outreach.registration.models import Registration
 from outreach.text import clean_text
 from outreach.timezone import local
 from outreach.views import attempt, refused, see_other
+from outreach.years import whole_number
 
 bp = Blueprint("registration", __name__)
 
@@ -276,9 +277,10 @@ def scan(event_id: int):
                     count = 1 if request.form["add"] == "1" else request.form.get("count", type=int)
                     walkins = services.add_walkins(event, count, actor=current_user)
                 else:
-                    if request.form.get("registration_id", type=int):
+                    registration_id = whole_number(request.form.get("registration_id"), minimum=1)
+                    if registration_id is not None:
                         result_at = "search"
-                        registration = db.session.get(Registration, request.form.get("registration_id", type=int))
+                        registration = db.session.get(Registration, registration_id)
                     else:
                         result_at = "code"
                         registration = services.find_for_door(event, request.form.get("code", ""))

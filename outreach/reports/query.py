@@ -17,6 +17,7 @@ from outreach.places.models import Branch, Series, Venue
 from outreach.extensions import db
 from outreach.forms import Form, choices
 from outreach.reports.services import GROUPINGS, ReportQuery
+from outreach.years import whole_number
 
 #: The longest period a report covers (its month rows stay a readable list).
 MAX_DAYS = 366 * 10
@@ -45,12 +46,13 @@ def read_report_args(args, *, today: date, groupings=GROUPINGS) -> tuple[ReportQ
         value = args.get(name)
         if not value:
             continue
-        if not value.isdigit() or not 0 < int(value) < 2**31:
+        number = whole_number(value, minimum=1)
+        if number is None:
             errors[name] = _l("Give a whole number.")
-        elif db.session.scalar(select(model.id).where(model.id == int(value))) is None:
+        elif db.session.scalar(select(model.id).where(model.id == number)) is None:
             errors[name] = missing
         else:
-            filters[name] = int(value)
+            filters[name] = number
     for name, allowed in (("type", EVENT_TYPES), ("audience", AUDIENCES)):
         value = args.get(name)
         if not value:

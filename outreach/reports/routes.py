@@ -25,6 +25,7 @@ from outreach.reports.query import DashboardForm, read_report_args
 from outreach.reports.settings import retention_months
 from outreach.text import clean_text
 from outreach.timezone import local_date
+from outreach.years import whole_number
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -160,8 +161,7 @@ def events():
     in it), matching the filters and the title search, 50 a page, each with its figures."""
     query, _group, errors = read_report_args(request.args, today=_today(), groupings=())
     search = clean_text(request.args.get("q") or "")[:100]
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    page = whole_number(request.args.get("page"), minimum=1, maximum=99_999) or 1
     if errors:
         return render_template("reports/events.html", errors=errors, query=None, search=search), 422
     starts, ends = services.period_bounds(query.start, query.end)

@@ -35,6 +35,7 @@ from outreach.registration.emails import cancellation_audience
 from outreach.timezone import local, local_date, localize
 from outreach.volunteers.models import Shift
 from outreach.views import accepts_upload, attempt, refused, see_other
+from outreach.years import whole_number
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -171,8 +172,9 @@ def _propose_next_session(form: EventForm, series: Series | None) -> None:
 @role_required("staff")
 def new_event():
     form = _event_form()
-    if request.method == "GET" and request.args.get("series", "").isdigit():
-        _propose_next_session(form, db.session.get(Series, int(request.args["series"])))
+    series_id = whole_number(request.args.get("series"), minimum=1)
+    if request.method == "GET" and series_id is not None:
+        _propose_next_session(form, db.session.get(Series, series_id))
     if form.validate_on_submit():
 
         def save(values):

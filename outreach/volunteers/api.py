@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -25,6 +24,7 @@ from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
 from outreach.volunteers import documents
 from outreach.volunteers.display import shift_place
 from outreach.years import parse_year, year_bounds
+from outreach.years import parse_decimal
 
 bp = Blueprint("volunteers_api", __name__)
 
@@ -207,10 +207,9 @@ def record_attendance(shift_id: int):
     hours = None
     if data.get("hours") is not None:
         value = data["hours"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        hours = parse_decimal(value) if isinstance(value, (int, float)) else None
+        if hours is None:
             errors["hours"] = _l("Enter hours from 0 to 24.")
-        else:
-            hours = Decimal(str(value))
     if errors:
         raise ValidationError(errors)
     volunteer = db.get_or_404(VolunteerProfile, volunteer_id)

@@ -34,10 +34,11 @@ from outreach.volunteers.forms import (
 )
 from outreach.volunteers.models import RecruitmentCall, Shift, ShiftSignup
 from outreach.views import attempt, flash_outcome, refused, see_other
+from outreach.years import whole_number
 
 bp = Blueprint("volunteers", __name__)
 
-ICS = "text/calendar; charset=utf-8"
+ICS = "text/calendar"  # Flask adds "; charset=utf-8" to a text/ mimetype
 #: How far back a volunteer's shift feed reaches.
 FEED_PAST_DAYS = 90
 
@@ -116,9 +117,8 @@ def _application_sent():
 
 
 def _chosen_call(value) -> RecruitmentCall | None:
-    if not value or not str(value).isdigit():
-        return None
-    return db.session.get(RecruitmentCall, int(value))
+    call_id = whole_number(value, minimum=1)
+    return None if call_id is None else db.session.get(RecruitmentCall, call_id)
 
 
 def _day_names() -> dict[str, str]:

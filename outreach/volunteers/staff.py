@@ -62,6 +62,7 @@ from outreach.volunteers.staff_forms import (
     TrainingForm,
 )
 from outreach.views import attempt, flash_outcome, refused, see_other
+from outreach.years import parse_date, whole_number
 
 bp = Blueprint("volunteers_staff", __name__, url_prefix="/staff/volunteers")
 
@@ -422,8 +423,8 @@ def shifts():
 def new_shift():
     form = ShiftForm()
     form.event.choices = _event_choices()
-    if request.method == "GET" and request.args.get("event", "").isdigit():
-        form.event.data = int(request.args["event"])
+    if request.method == "GET" and whole_number(request.args.get("event"), minimum=1) is not None:
+        form.event.data = whole_number(request.args["event"], minimum=1)
     if form.validate_on_submit():
         shift = attempt(form, lambda: services.create_shift(
             _chosen_event(form), actor=current_user, role=form.role.data,
@@ -444,8 +445,8 @@ def pattern():
     """Many shifts at once: every ``length`` minutes from the first start to the last end."""
     form = PatternForm()
     form.event.choices = _event_choices()
-    if request.method == "GET" and request.args.get("event", "").isdigit():
-        form.event.data = int(request.args["event"])
+    if request.method == "GET" and whole_number(request.args.get("event"), minimum=1) is not None:
+        form.event.data = whole_number(request.args["event"], minimum=1)
     if form.validate_on_submit():
         created = attempt(form, lambda: services.create_shifts_from_pattern(
             _chosen_event(form), actor=current_user, role=form.role.data, day=form.day.data,
@@ -545,10 +546,10 @@ def desk_poster(shift_id: int):
 
 
 def _parse_day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
+    day = parse_date(value)
+    if day is None:
         abort(404)
+    return day
 
 
 def _day_shifts(day: date) -> list[Shift]:

@@ -4,7 +4,6 @@ the translated names of the codes the volunteer tables store."""
 from __future__ import annotations
 
 import unicodedata
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -26,6 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from outreach.forms import Form
+from outreach.years import parse_decimal
 
 VOLUNTEER_STATUS_LABELS = {
     "applicant": _l("Applicant"),
@@ -83,11 +83,8 @@ class HoursField(DecimalField):
         if not text:
             self.data = None
             return
-        try:
-            value = Decimal(text)
-        except (InvalidOperation, ValueError):
-            value = None
-        if value is None or not value.is_finite():
+        value = parse_decimal(text)
+        if value is None:
             self.data = None
             raise ValueError(HOURS_MESSAGE)
         self.data = value

@@ -16,7 +16,7 @@ from outreach.extensions import db
 from outreach.pdf import pdf_response
 from outreach.registration.models import Registration
 from outreach.text import clean_text
-from tests.helpers import PASSWORD, csrf_token_from
+from tests.helpers import PASSWORD
 
 DIRTY_NAME = " 王\x00小\x07明\x1b "
 DIRTY_KEY = "key\x00-12345678"
