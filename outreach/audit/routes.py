@@ -14,6 +14,15 @@ bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
 
 ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Staff"), "volunteer": _l("Volunteer")}
 
+#: What an entry is about, by the model's name (others are shown as they are named in the code).
+OBJECT_LABELS = {
+    "Event": _l("Event"), "Registration": _l("Registration"), "WalkIn": _l("Walk-ins"), "User": _l("Account"),
+    "Shift": _l("Shift"), "ShiftSignup": _l("Shift sign-up"), "VolunteerProfile": _l("Volunteer"),
+    "Competition": _l("Competition"), "CompetitionRound": _l("Competition round"), "Recurrence": _l("Weekly event"),
+    "Venue": _l("Venue"), "Series": _l("Series"), "Partner": _l("Partner"), "Branch": _l("Branch"),
+    "Training": _l("Training"), "Certificate": _l("Certificate"), "RecruitmentCall": _l("Recruitment call"),
+}
+
 #: The largest page number and event id a query string may name (beyond are refused, not looked up).
 _MAX_NUMBER = 10**9
 
@@ -63,4 +72,5 @@ def index():
     return render_template(
         "audit/index.html", rows=rows, total=total, page=page, pages=pages, errors=errors, given=given,
         args=args, kinds=services.KINDS, event=event, role_labels=ROLE_LABELS,
+        object_labels=OBJECT_LABELS,
     ), (422 if errors else 200)

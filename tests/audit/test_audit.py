@@ -37,7 +37,8 @@ def rows_of(html: str) -> list[list[str]]:
     document = html5lib.parse(html, namespaceHTMLElements=False)
     rows = []
     for tr in document.findall(".//table[@class='audit-log']/tbody/tr"):
-        rows.append([" ".join("".join(td.itertext()).split()) for td in tr.findall("td")])
+        cells = [" ".join("".join(td.itertext()).split()) for td in tr.findall("td")]
+        rows.append([*cells, tr.find(".//code").text])  # the action last
     return rows
 
 
@@ -48,10 +49,10 @@ def test_admins_see_changes_and_the_doors_admissions_in_one_list(client, login, 
     assert_valid_html(response)
     rows = rows_of(response.get_data(as_text=True))
     actions = [row[2] for row in rows]
-    assert any("Check-ins: checkin.door Registration" in a for a in actions)
-    assert any(a.startswith("Walk-ins and headcounts: walkin.door") for a in actions)
-    assert any(a.startswith("Registrations: registration.create") for a in actions)
-    assert any(a.startswith("Events: event.create") for a in actions)
+    assert any("Check-ins checkin.door Registration" in a for a in actions)
+    assert any(a.startswith("Walk-ins and headcounts walkin.door") for a in actions)
+    assert any(a.startswith("Registrations registration.create") for a in actions)
+    assert any(a.startswith("Events event.create") for a in actions)
     walkin = next(row for row in rows if "walkin.door" in row[2])
     assert walkin[1] == "管理员甲 Administrator" and walkin[3] == "Picture-book talk" and walkin[4] == "count: 3"
     # Nothing that identifies the patron: no name, no phone.
@@ -78,7 +79,7 @@ def test_the_what_and_who_filters(client, login, admin, door_event, args, expect
     login(admin)
     response = client.get("/staff/audit/", query_string={"lang": "en", **args})
     assert response.status_code == 200
-    actions = {row[2].split(": ", 1)[1].split()[0] for row in rows_of(response.get_data(as_text=True))}
+    actions = {row[-1] for row in rows_of(response.get_data(as_text=True))}
     assert actions == expected
 
 
@@ -91,7 +92,7 @@ def test_filter_by_person_event_and_day(client, login, admin, make_user, make_ev
     by_name = client.get("/staff/audit/", query_string={"who": "管理员", "lang": "en"})
     assert {row[1] for row in rows_of(by_name.get_data(as_text=True))} == {"管理员甲 Administrator"}
     of_event = client.get("/staff/audit/", query_string={"event": str(elsewhere.id), "lang": "en"})
-    assert [row[2].split(": ", 1)[1].split()[0] for row in rows_of(of_event.get_data(as_text=True))] == ["event.create"]
+    assert [row[-1] for row in rows_of(of_event.get_data(as_text=True))] == ["event.create"]
     assert "Audit log: 书法展" in of_event.get_data(as_text=True)
     today = local_date(clock.now()).isoformat()
     tomorrow = (local_date(clock.now()) + timedelta(days=1)).isoformat()
