@@ -28,6 +28,13 @@ def is_english(locale: str | None) -> bool:
     return bool(locale) and str(locale).startswith("en")
 
 
+def sentences(*parts) -> str:
+    """Sentences one after another as the reader's language writes them: a space between them
+    in English, nothing in Chinese (a full stop 。 already ends each). Empty parts are left out."""
+    texts = [str(part).strip() for part in parts if part and str(part).strip()]
+    return (" " if is_english(current_locale()) else "").join(texts)
+
+
 def localized(record, name: str, locale: str | None):
     """A record's field in the reader's language: ``<name>_en`` for English readers when it
     is filled in, else the Chinese original."""

@@ -15,6 +15,7 @@ import outreach.paths
 from outreach.events.forms import EventForm, PartnerRow
 from outreach.events.labels import EVENT_STATUS_LABELS, PARTNER_ROLE_LABELS, REGISTRATION_STATUS_LABELS
 from outreach.extensions import db
+from outreach.i18n import sentences
 from outreach.places.forms import VenueForm
 from outreach.registration import services as registration
 from outreach.volunteers.staff_forms import SIGNUP_STATUS_LABELS, ShiftAttendanceForm
@@ -175,3 +176,11 @@ def test_labels_and_notes_the_pages_put_together_take_chinese_punctuation(client
     assert f"{venue.display_name('en')}, {branch.display_name('en')}" in en
     assert "<h1>日历：2030年9月</h1>" in client.get("/calendar?month=2030-09&lang=zh_Hans").get_data(as_text=True)
     assert "<h1>Calendar: September 2030</h1>" in client.get("/calendar?month=2030-09&lang=en").get_data(as_text=True)
+
+
+def test_flashed_sentences_are_joined_as_each_language_writes_them(app):
+    with app.test_request_context("/"):
+        with force_locale("zh_Hans"):
+            assert sentences("活动已取消。", None, "", "已发送 1 封邮件。") == "活动已取消。已发送 1 封邮件。"
+        with force_locale("en"):
+            assert sentences("The event is cancelled.", None, "1 e-mail was sent.") == "The event is cancelled. 1 e-mail was sent."

@@ -23,6 +23,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from outreach.i18n import sentences
 from outreach.accounts import services, throttle
 from outreach.accounts.forms import (
     ChangePasswordForm,
@@ -289,9 +290,9 @@ def send_reset(user_id: int):
     user = _account(user_id)
     flash_outcome(
         lambda: services.send_reset(user, actor=current_user, link=_reset_link),
-        lambda _result: " ".join([
+        lambda _result: sentences(
             _("A link to set a new password was made for %(name)s; it works once, within one hour.", name=user.name),
-            mail.report(db.session) or "",
-        ]).strip(),
+            mail.report(db.session),
+        ),
     )
     return see_other("accounts.account", user_id=user.id)

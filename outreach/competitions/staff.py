@@ -39,7 +39,7 @@ from outreach.places.models import Venue
 from outreach.events.services import list_venues
 from outreach.extensions import db
 from outreach.forms import ActionForm
-from outreach.i18n import current_locale
+from outreach.i18n import current_locale, sentences
 from outreach.pdf import pdf_response
 from outreach.platform import mail
 from outreach.registration.models import Registration
@@ -322,7 +322,7 @@ def advance(round_id: int):
                     "%(num)s contestants advance and are registered in the next round.",
                     len(advanced),
                 )
-                flash(" ".join([advances, mail.report(db.session) or ""]).strip(), "success")
+                flash(sentences(advances, mail.report(db.session)), "success")
                 return see_other("competitions_staff.round_page", round_id=round_.id)
     return _round_page(round_, status=422, advance_form=form)
 

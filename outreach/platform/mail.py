@@ -20,6 +20,8 @@ from flask_babel import ngettext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from outreach.i18n import sentences
+
 log = logging.getLogger(__name__)
 _OUTBOX = "outreach_outbox"
 _OUTCOMES = "outreach_mail_outcomes"
@@ -116,7 +118,7 @@ def report(session: Session) -> str | None:
             "%(num)d e-mails could not be sent: the mail server did not take them (see the server's log).",
             failed,
         ))
-    return " ".join(str(part) for part in parts) or None
+    return sentences(*parts) or None
 
 
 def mask(address: str) -> str:

@@ -20,7 +20,7 @@ from outreach.events import services as events
 from outreach.events.models import Event
 from outreach.places.models import Series, Venue
 from outreach.extensions import db
-from outreach.i18n import current_locale
+from outreach.i18n import current_locale, sentences
 from outreach.platform import mail
 from outreach.registration.emails import cancellation_audience
 from outreach.recurrences import services
@@ -169,7 +169,7 @@ def add_exception(recurrence_id: int):
         ))
         if not refused(done):
             told = mail.report(db.session)
-            flash(" ".join([_("%(day)s is skipped.", day=form.day.data.isoformat()), told or ""]).strip(), "success")
+            flash(sentences(_("%(day)s is skipped.", day=form.day.data.isoformat()), told), "success")
             return _back(recurrence)
         if form.confirmed.data:
             return _skip_page(recurrence, form, audience, done.status)
@@ -256,8 +256,8 @@ def change_range(recurrence_id: int):
         ))
         if not refused(change):
             told = mail.report(db.session)
-            flash(" ".join([_("Dates changed: %(added)d occurrences added, %(removed)d taken off.",
-                              added=change.added, removed=change.removed), told or ""]).strip(), "success")
+            flash(sentences(_("Dates changed: %(added)d occurrences added, %(removed)d taken off.",
+                              added=change.added, removed=change.removed), told), "success")
             return _back(recurrence)
         if form.confirmed.data:
             return _range_page(recurrence, form, plan, audience, change.status)

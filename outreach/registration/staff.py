@@ -30,7 +30,7 @@ from outreach.accounts.permissions import role_required
 from outreach.events.forms import DuplicateForm
 from outreach.events.models import Event
 from outreach.extensions import db
-from outreach.i18n import current_locale, library_name
+from outreach.i18n import current_locale, library_name, sentences
 from outreach.platform import mail
 from outreach.platform.models import ExportJob
 from outreach.registration import documents, exports, listing, services
@@ -172,7 +172,7 @@ def _act(event_id: int, action) -> object:
 def _carry_out(event_id: int, action) -> object:
     """Run ``action`` (it returns the message to flash) and go back to the manage page; the
     message says what happened to any e-mail it sent (promoted from the waiting list)."""
-    flash_outcome(action, lambda message: " ".join([str(message), mail.report(db.session) or ""]).strip())
+    flash_outcome(action, lambda message: sentences(message, mail.report(db.session)))
     return see_other("registration_staff.manage", event_id=event_id)
 
 
@@ -248,7 +248,7 @@ def move(event_id: int, registration_id: int):
                     if not refused(moved):
                         message = _("%(name)s moved to %(title)s.", name=registration.name,
                                     title=target.display_title(current_locale()))
-                        flash(" ".join([message, mail.report(db.session) or ""]).strip(), "success")
+                        flash(sentences(message, mail.report(db.session)), "success")
                         return see_other("registration_staff.manage", event_id=event.id)
                     status = moved.status
     form.confirmed.data = "1" if step == "confirm" else ""

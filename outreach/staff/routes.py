@@ -29,7 +29,7 @@ from outreach.places.models import Series, Venue
 from outreach.extensions import db
 from outreach.forms import attach_errors
 from outreach.forms import ActionForm
-from outreach.i18n import current_locale
+from outreach.i18n import current_locale, sentences
 from outreach.platform import mail
 from outreach.registration.emails import cancellation_audience
 from outreach.timezone import local, local_date, localize
@@ -260,7 +260,7 @@ def cancel_event(event_id: int):
     if refused(done):
         return _cancel_page(event, form, done.status)
     told = mail.report(db.session) or _("No one was told: no registrant gave an e-mail address.")
-    flash(_("The event is cancelled.") + " " + told, "success")
+    flash(sentences(_("The event is cancelled."), told), "success")
     return see_other("registration_staff.manage", event_id=event.id)
 
 

@@ -26,7 +26,7 @@ from outreach.errors import ValidationError
 from outreach.forms import ActionForm, attach_errors
 from outreach.events.models import Event
 from outreach.extensions import db
-from outreach.i18n import current_locale
+from outreach.i18n import current_locale, sentences
 from outreach.pdf import pdf_response
 from outreach.platform import mail
 from outreach.years import this_year as current_year
@@ -217,7 +217,7 @@ def review(volunteer_id: int):
         "archive": _("%(name)s is archived.", name=name),
         "reactivate": _("%(name)s is active again.", name=name),
     }
-    flash(" ".join([messages[action], mail.report(db.session) or ""]).strip(), "success")
+    flash(sentences(messages[action], mail.report(db.session)), "success")
     return see_other("volunteers_staff.profile", volunteer_id=volunteer.id)
 
 
