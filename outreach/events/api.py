@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, url_for
+from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -25,6 +25,8 @@ from outreach.places.models import Series, Venue
 from outreach.events.services import EVENT_DEFAULTS
 from outreach.extensions import db
 from outreach.i18n import current_locale
+from outreach.text import clean_text
+from outreach.views import accepts_upload
 
 bp = Blueprint("events_api", __name__)
 
@@ -278,6 +280,42 @@ def change_status(event_id: int):
     services.change_status(event, status, actor=current_user, reason=reason)
     db.session.commit()
     return jsonify(event_json(event))
+
+
+# --- cover images ---------------------------------------------------------------------------
+
+
+def upload_cover(owner: Event | Series) -> None:
+    """Save the cover of ``owner`` from a multipart body: ``image`` (the picture; leave it out to
+    change only the description of the one it has) and ``alt`` (required). 415 for any other body."""
+    if request.mimetype != "multipart/form-data":
+        abort(415)
+    upload = request.files.get("image")
+    data = upload.read(covers.MAX_BYTES + 1) if upload is not None and upload.filename else None
+    alt = clean_text(request.form.get("alt") or "")
+    services.set_cover(owner, data=data, alt=alt, actor=current_user)
+
+
+@bp.put("/events/<int:event_id>/cover")
+@role_required("staff")
+@accepts_upload(covers.UPLOAD_REQUEST_MAX)
+def put_event_cover(event_id: int):
+    """Upload or replace an event's cover picture, or change its description."""
+    event = db.get_or_404(Event, event_id)
+    upload_cover(event)
+    db.session.commit()
+    return jsonify({"image": image_json(covers.cover_for(event, external=True))})
+
+
+@bp.delete("/events/<int:event_id>/cover")
+@role_required("staff")
+def delete_event_cover(event_id: int):
+    """Take the event's own picture away: it shows its series' or its type's again."""
+    event = db.get_or_404(Event, event_id)
+    if event.cover_key:
+        services.remove_cover(event, actor=current_user)
+        db.session.commit()
+    return jsonify({"image": image_json(covers.cover_for(event, external=True))})
 
 
 @bp.post("/events/<int:event_id>/exhibits")

@@ -13,9 +13,8 @@ from outreach.events.forms import CoverForm
 from outreach.forms import ActionForm
 from outreach.views import attempt, flash_outcome, refused
 
-#: What a cover's request may carry: a picture well over ``covers.MAX_BYTES`` still arrives,
-#: so that it is refused beside its field rather than by a bare 413 page.
-UPLOAD_REQUEST_MAX = 32 * 1024 * 1024
+#: What a cover's request may carry (``covers.UPLOAD_REQUEST_MAX``).
+UPLOAD_REQUEST_MAX = covers.UPLOAD_REQUEST_MAX
 
 
 def edit_cover(owner, *, heading: str, explanation: str, trail: list, shown: covers.Cover, action: str,

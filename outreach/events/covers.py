@@ -29,6 +29,9 @@ from outreach.paths import instance_folder
 WIDTHS = (480, 960)
 #: The largest upload taken, in bytes, and in pixels (a decompression bomb is refused).
 MAX_BYTES = 8 * 1024 * 1024
+#: What a cover's request (a page's form or the API's upload) may carry: a picture well over
+#: ``MAX_BYTES`` still arrives, so that it is refused with its message rather than a bare 413.
+UPLOAD_REQUEST_MAX = 32 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 #: The formats taken, as Pillow names them.
 FORMATS = ("JPEG", "PNG", "WEBP")

@@ -122,6 +122,7 @@ def paths() -> dict:
                 },
             }
         },
+        "/events/{event_id}/cover": cover_paths("event", EVENT_ID),
         "/events/{event_id}/duplicate": {
             "post": {
                 "summary": "Duplicate an event as a draft",
@@ -136,6 +137,33 @@ def paths() -> dict:
                 }}}},
                 "responses": {"201": json_response(ref("Event"), "The draft copy"), **errors(401, 403, 404, 415, 422)},
             }
+        },
+    }
+
+
+def cover_paths(owner: str, parameter: dict) -> dict:
+    """PUT and DELETE of the cover picture of an event or a series (``owner``)."""
+    image = {"type": "object", "required": ["image"], "properties": {
+        "image": {"oneOf": [ref("Image"), {"type": "null"}]} if owner == "series" else ref("Image")}}
+    shown = "the picture it now shows" if owner == "event" else "its picture (null when it has none)"
+    return {
+        "put": {
+            "summary": f"Upload or replace the {owner}'s cover picture, or change its description",
+            "description": "A multipart body: `image` (resized to web sizes, metadata removed) and `alt` (required). "
+            "422 names the field: not a picture, too large, no description.",
+            "tags": ["events" if owner == "event" else "places"],
+            "security": STAFF,
+            "parameters": [parameter],
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": ref("CoverIn")}}},
+            "responses": {"200": json_response(image, f"The {owner}'s cover: {shown}"),
+                          **errors(400, 401, 403, 404, 413, 415, 422)},
+        },
+        "delete": {
+            "summary": f"Remove the {owner}'s own cover picture",
+            "tags": ["events" if owner == "event" else "places"],
+            "security": STAFF,
+            "parameters": [parameter],
+            "responses": {"200": json_response(image, f"The {owner}'s cover now: {shown}"), **errors(401, 403, 404)},
         },
     }
 
@@ -225,25 +253,7 @@ def schemas() -> dict:
                 },
             },
             "url": {"type": "string", "format": "uri", "description": "The public event page."},
-            "image": {
-                "type": "object",
-                "required": ["url", "sizes", "alt", "source"],
-                "description": "The event's cover picture: the one staff uploaded for it, else its series', else the "
-                "default drawing of its type (an SVG, one size). Uploaded pictures are WebP files whose address never "
-                "changes content, served with a year's caching.",
-                "properties": {
-                    "url": {"type": "string", "format": "uri", "description": "The largest size."},
-                    "sizes": {
-                        "type": "array",
-                        "items": {
-                            "type": "object", "required": ["width", "url"],
-                            "properties": {"width": {"type": "integer", "examples": [480, 960]}, "url": {"type": "string", "format": "uri"}},
-                        },
-                    },
-                    "alt": {"type": "string", "description": "The alternative text: what the picture shows."},
-                    "source": {"type": "string", "enum": ["event", "series", "default"]},
-                },
-            },
+            "image": {"$ref": "#/components/schemas/Image"},
         },
     }
     event_in = {
@@ -311,7 +321,37 @@ def schemas() -> dict:
         },
     }
 
+    image = {
+        "type": "object",
+        "required": ["url", "sizes", "alt", "source"],
+        "description": "A cover picture: the one staff uploaded for the event, else its series', else the "
+        "default drawing of its type (an SVG, one size). Uploaded pictures are WebP files whose address never "
+        "changes content, served with a year's caching.",
+        "properties": {
+            "url": {"type": "string", "format": "uri", "description": "The largest size."},
+            "sizes": {
+                "type": "array",
+                "items": {
+                    "type": "object", "required": ["width", "url"],
+                    "properties": {"width": {"type": "integer", "examples": [480, 960]}, "url": {"type": "string", "format": "uri"}},
+                },
+            },
+            "alt": {"type": "string", "description": "The alternative text: what the picture shows."},
+            "source": {"type": "string", "enum": ["event", "series", "default"]},
+        },
+    }
+    cover_in = {
+        "type": "object",
+        "required": ["alt"],
+        "properties": {
+            "image": {"type": "string", "format": "binary",
+                      "description": "A JPEG, PNG or WebP of at most 8 MB; leave it out to change only the description."},
+            "alt": {"type": "string", "minLength": 1, "maxLength": 200,
+                    "description": "What the picture shows, for people who cannot see it."},
+        },
+    }
+
     return {
         "Venue": venue, "VenueIn": venue_in, "Event": event, "EventIn": event_in, "EventPatch": event_patch,
-        "Exhibit": exhibit,
+        "Exhibit": exhibit, "Image": image, "CoverIn": cover_in,
     }

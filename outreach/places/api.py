@@ -8,11 +8,15 @@ from flask_login import current_user
 from outreach.accounts.permissions import has_role, role_required
 from outreach.api.helpers import created, iso, json_body, read_int, read_str
 from outreach.errors import ValidationError
+from outreach.events import covers
+from outreach.events import services as event_services
+from outreach.events.api import image_json, upload_cover
 from outreach.events.models import Event
 from outreach.places.models import Branch, Partner, Series
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.places import services
+from outreach.views import accepts_upload
 
 bp = Blueprint("places_api", __name__)
 
@@ -116,6 +120,32 @@ def create_series():
     series = services.create_series(actor=current_user, **values)
     db.session.commit()
     return created(series_json(series))
+
+
+@bp.put("/series/<int:series_id>/cover")
+@role_required("staff")
+@accepts_upload(covers.UPLOAD_REQUEST_MAX)
+def put_series_cover(series_id: int):
+    """The picture every session of the series shows unless it has its own."""
+    series = db.get_or_404(Series, series_id)
+    upload_cover(series)
+    db.session.commit()
+    return jsonify({"image": _series_image(series)})
+
+
+@bp.delete("/series/<int:series_id>/cover")
+@role_required("staff")
+def delete_series_cover(series_id: int):
+    series = db.get_or_404(Series, series_id)
+    if series.cover_key:
+        event_services.remove_cover(series, actor=current_user)
+        db.session.commit()
+    return jsonify({"image": _series_image(series)})
+
+
+def _series_image(series: Series) -> dict | None:
+    cover = covers.uploaded(series, external=True)
+    return image_json(cover) if cover is not None else None
 
 
 @bp.get("/partners")

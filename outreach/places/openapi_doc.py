@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from outreach.api.schema import PUBLIC, STAFF, errors, json_response, ref
+from outreach.events.openapi_doc import cover_paths
 from outreach.places.models import BRANCH_KINDS
 
 
@@ -54,6 +55,7 @@ def paths() -> dict:
                 "responses": {"201": json_response(ref("Series"), "The new series"), **errors(401, 403, 409, 415, 422)},
             },
         },
+        "/series/{series_id}/cover": cover_paths("series", series_id),
         "/series/{series_id}": {
             "get": {
                 "summary": "A series with its sessions",

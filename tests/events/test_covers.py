@@ -403,3 +403,69 @@ def test_the_series_page_shows_its_picture_and_carries_open_graph_tags(client):
     html = client.get(f"/series/{series.id}?lang=en").get_data(as_text=True)
     assert meta(html, "og:image") == f"http://outreach.test/covers/{series.cover_key}-960.webp"
     assert f'src="/covers/{series.cover_key}-960.webp"' in html and 'alt="星海讲坛的讲台"' in html
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+
+def put_cover(client, path, headers, *, data: bytes | None, alt: str | None = "孩子们在图书馆里画灯笼"):
+    form = {} if alt is None else {"alt": alt}
+    if data is not None:
+        form["image"] = FileStorage(BytesIO(data), filename="photo.jpg")
+    boundary, body = encode_multipart(form)
+    return client.put(path, data=body, content_type=f"multipart/form-data; boundary={boundary}", headers=headers)
+
+
+def test_staff_upload_replace_describe_and_remove_a_cover_through_the_api(client, make_event, make_user, api_token):
+    headers = api_token(make_user("staff"))
+    event = make_event(type="lecture")
+    path = f"/api/v1/events/{event.id}/cover"
+    response = put_cover(client, path, headers, data=jpeg(1200, 675))
+    assert response.status_code == 200
+    image = response.get_json()["image"]
+    assert image["source"] == "event" and image["alt"] == "孩子们在图书馆里画灯笼"
+    assert [size["width"] for size in image["sizes"]] == [480, 960]
+    assert client.get(f"/api/v1/events/{event.id}").get_json()["image"] == image
+    # The description alone changes; the picture stays.
+    described = put_cover(client, path, headers, data=None, alt="讲座现场").get_json()["image"]
+    assert described["alt"] == "讲座现场" and described["url"] == image["url"]
+    response = client.delete(path, headers=headers)
+    assert response.status_code == 200 and response.get_json()["image"]["source"] == "default"
+    db.session.refresh(event)
+    assert event.cover_key is None
+
+
+def test_the_api_refuses_a_bad_cover_with_the_field_named(client, make_event, make_user, api_token):
+    headers = api_token(make_user("staff"))
+    event = make_event()
+    path = f"/api/v1/events/{event.id}/cover"
+    refused = put_cover(client, path, headers, data=b"%PDF-1.4 not a picture")
+    assert refused.status_code == 422 and set(refused.get_json()["error"]["fields"]) == {"image"}
+    no_alt = put_cover(client, path, headers, data=jpeg(), alt="")
+    assert no_alt.status_code == 422 and set(no_alt.get_json()["error"]["fields"]) == {"alt"}
+    big = put_cover(client, path, headers, data=jpeg() + b"\0" * (covers.MAX_BYTES + 1))
+    assert big.status_code == 422 and set(big.get_json()["error"]["fields"]) == {"image"}
+    assert client.put(path, json={"alt": "x"}, headers=headers).status_code == 415
+    db.session.refresh(event)
+    assert event.cover_key is None
+
+
+def test_only_staff_change_covers_through_the_api(client, make_event, make_user, api_token):
+    event = make_event()
+    path = f"/api/v1/events/{event.id}/cover"
+    assert put_cover(client, path, {}, data=jpeg()).status_code == 401
+    assert put_cover(client, path, api_token(make_user("volunteer")), data=jpeg()).status_code == 403
+    assert client.delete(path, headers=api_token(make_user("volunteer"))).status_code == 403
+
+
+def test_a_series_cover_through_the_api_shows_on_its_sessions(client, make_event, make_user, api_token):
+    headers = api_token(make_user("staff"))
+    series = Series(name="星海讲坛")
+    db.session.add(series)
+    db.session.commit()
+    event = make_event(series=series, session_number=1)
+    response = put_cover(client, f"/api/v1/series/{series.id}/cover", headers, data=jpeg(), alt="星海讲坛的讲台")
+    assert response.status_code == 200 and response.get_json()["image"]["source"] == "series"
+    assert client.get(f"/api/v1/events/{event.id}").get_json()["image"]["alt"] == "星海讲坛的讲台"
+    response = client.delete(f"/api/v1/series/{series.id}/cover", headers=headers)
+    assert response.status_code == 200 and response.get_json() == {"image": None}
