@@ -170,12 +170,13 @@ def end_sessions(user: User, *, actor: User | None, reason: str = "sign_out_ever
 
 def user_for_session(session_id: str) -> User | None:
     """The active user whose current session id ("id:version") this is, or None: a cookie
-    from before a log-out, a password change or a "sign out everywhere" is refused."""
+    from before a log-out, a password change or a "sign out everywhere" is refused, and so is
+    every session of an account disabled since."""
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or (user.session_version or 1) != int(version):
+    if user is None or (user.session_version or 1) != int(version) or not user.is_active:
         return None
     return user
 

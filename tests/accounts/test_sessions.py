@@ -37,6 +37,16 @@ def test_a_copied_cookie_is_refused_after_log_out(app, client, make_user, login)
     assert "You have signed out, on this and every other device." in page
 
 
+def test_disabling_an_account_ends_its_sessions(client, make_user, login):
+    user = make_user("staff")
+    login(user)
+    assert client.get("/staff/").status_code == 200
+    user.is_active_account = False
+    db.session.commit()
+    response = client.get("/staff/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
 def test_log_out_ends_the_sessions_on_other_devices_too(app, client, make_user, login):
     user = make_user("staff")
     login(user)
