@@ -30,7 +30,6 @@ from outreach.events.services import create_event
 from outreach.extensions import db
 from outreach.places.models import Branch, Venue
 from outreach.registration.models import Registration
-from tests.conftest import TEST_DB_URL
 from tests.helpers import IsolatedClient, csrf_token_from, new_phone, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +141,7 @@ def test_a_lost_postgresql_connection_is_a_retryable_503_then_the_next_request_s
         # as a restart or an administrator would, before the request's writes.
         if request.path.endswith("/registrations") and not killed:
             pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
-            admin = create_engine(TEST_DB_URL)
+            admin = create_engine(db.engine.url.render_as_string(hide_password=False))
             with admin.begin() as conn:
                 conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
             admin.dispose()
@@ -287,7 +286,7 @@ def stored(db_path: Path) -> dict[str, dict]:
 
 @pytest.mark.slow
 def test_sigkill_mid_burst_loses_no_confirmed_registration_and_leaves_none_half_written(tmp_path):
-    if TEST_DB_URL:
+    if os.environ.get("OUTREACH_TEST_DATABASE_URL"):
         pytest.skip("runs on a SQLite file of its own")
     db_path = tmp_path / "outreach.db"
     server = Server(tmp_path, db_path)
