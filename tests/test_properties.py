@@ -11,6 +11,7 @@ import unicodedata
 from datetime import datetime
 
 import phonenumbers
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
@@ -360,3 +361,33 @@ def test_register_takes_exactly_its_party_or_nothing(app, make_event, capacity, 
             assert seats_left(event) == left
     db.session.rollback()
 
+
+
+# --- what the properties found, through the doors ---------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["20261204", "2026-W49-5", "2026W495", "2026-338"])
+def test_a_date_in_another_iso_form_is_asked_for_as_yyyy_mm_dd(client, day):
+    response = client.get(f"/api/v1/events?from={day}&lang=en")
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"from": "Give a date as YYYY-MM-DD."}
+
+
+def test_c1_control_characters_and_lone_surrogates_are_dropped_from_a_registration(client, make_event):
+    event = make_event(capacity=10, questions=QUESTIONS, starts_at=in_days(5))
+    body = ('{"name": "\\u0085王\\u009b小明\\ud800", "phone": "13800138001", "party_size": 1,'
+            ' "answers": {"age": "8\\u0080", "note": "靠窗\\udc00\\u0085"}}')
+    response = client.post(f"/api/v1/events/{event.id}/registrations", data=body,
+                           content_type="application/json")
+    assert response.status_code == 201, response.get_json()
+    registration = db.session.get(Registration, response.get_json()["id"])
+    assert (registration.name, registration.answers) == ("王小明", {"age": "8", "note": "靠窗"})
+
+
+def test_the_service_cleans_an_answer_as_any_text(app, make_event):
+    event = make_event(capacity=10, questions=QUESTIONS, starts_at=in_days(5))
+    outcome = register(event, name="王小明", phone="13800138001",
+                       answers={"age": " 8\x00 ", "note": "靠窗\ud800\udc00"})
+    db.session.commit()
+    db.session.expire_all()
+    assert outcome.registration.answers == {"age": "8", "note": "靠窗"}
