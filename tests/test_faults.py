@@ -30,7 +30,7 @@ from outreach.events.services import create_event
 from outreach.extensions import db
 from outreach.places.models import Branch, Venue
 from outreach.registration.models import Registration
-from tests.helpers import IsolatedClient, csrf_token_from, new_phone, text_of
+from tests.helpers import IsolatedClient, csrf_token_from, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
