@@ -110,6 +110,17 @@ def test_sqlite_busy_gives_the_form_a_translated_busy_page(app, open_event, impa
     assert registrations() == 1
 
 
+def test_the_openapi_document_tells_every_route_may_answer_503(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "Retry-After" in document["components"]["responses"]["503"]["description"]
+    operations = [op for path in document["paths"].values() for op in path.values()]
+    assert operations and all(
+        op["responses"]["503"] == {"$ref": "#/components/responses/503"} for op in operations
+    )
+    register = document["paths"]["/events/{event_id}/registrations"]["post"]["responses"]
+    assert {"201", "409", "422", "503"} <= set(register)
+
+
 def test_another_database_error_stays_a_500(app, make_app):
     """Only the errors a retry gets past are a 503: a broken query is a bug."""
     broken = make_app()
