@@ -121,6 +121,22 @@ def test_the_openapi_document_tells_every_route_may_answer_503(client):
     assert {"201", "409", "422", "503"} <= set(register)
 
 
+def test_the_engines_wait_for_a_busy_sqlite_and_check_a_postgresql_connection_before_use(tmp_path):
+    sqlite = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k", "DATABASE_BUSY_TIMEOUT": 2,
+                         "DATABASE_URL": f"sqlite:///{tmp_path / 'busy.db'}"})
+    assert sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"connect_args": {"timeout": 2.0}}
+    with sqlite.app_context():
+        raw = db.engine.raw_connection()
+        try:
+            assert raw.driver_connection.execute("PRAGMA busy_timeout").fetchone() == (2000,)
+        finally:
+            raw.close()
+        db.engine.dispose()
+    postgresql = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k",
+                             "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    assert postgresql.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
 def test_another_database_error_stays_a_500(app, make_app):
     """Only the errors a retry gets past are a 503: a broken query is a bug."""
     broken = make_app()
