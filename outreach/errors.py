@@ -96,6 +96,8 @@ RETRY_AFTER_SECONDS = 5
 
 #: What SQLite says when its lock stayed taken past the busy timeout.
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+_BUSY = _l("Many people are using the system right now. Please try again in a moment.")
+_CONNECTION_LOST = _l("The connection to the database was lost. Please try again in a moment.")
 
 
 def retryable_database_error(error: DBAPIError) -> tuple[str, object] | None:
@@ -103,14 +105,14 @@ def retryable_database_error(error: DBAPIError) -> tuple[str, object] | None:
     busy ("busy"), or a connection to PostgreSQL lost (a restart, an administrator ending it:
     "try_again"); None for any other error (a bug: a 500)."""
     if error.connection_invalidated:
-        return "try_again", _l("The connection to the database was lost. Please try again in a moment.")
+        return "try_again", _CONNECTION_LOST
     text = str(error.orig).lower() if error.orig is not None else ""
     if isinstance(error, OperationalError) and any(phrase in text for phrase in _SQLITE_BUSY):
-        return "busy", _l("Many people are using the system right now. Please try again in a moment.")
+        return "busy", _BUSY
     if type(error.orig).__module__.startswith("psycopg") and isinstance(error, OperationalError):
         # psycopg's OperationalError: the server shut down or went away (AdminShutdown,
         # "server closed the connection unexpectedly", "consuming input failed").
-        return "try_again", _l("The connection to the database was lost. Please try again in a moment.")
+        return "try_again", _CONNECTION_LOST
     return None
 
 
