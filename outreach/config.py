@@ -51,6 +51,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    #: Seconds a request waits for SQLite's write lock before it answers 503 "busy, try again".
+    "DATABASE_BUSY_TIMEOUT": 30,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     #: The least severe log records written to stderr: DEBUG, INFO, WARNING, ERROR.
     "LOG_LEVEL": "INFO",
@@ -71,7 +73,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         # Wait for a busy database instead of failing; see outreach.database for the pragmas.
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options.setdefault("connect_args", {"timeout": 30})
+        options.setdefault("connect_args", {"timeout": float(app.config["DATABASE_BUSY_TIMEOUT"])})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     else:
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])

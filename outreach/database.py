@@ -16,14 +16,16 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """WAL lets readers carry on while one writer writes; foreign keys are off by default in SQLite."""
+    """WAL lets readers carry on while one writer writes; foreign keys are off by default in SQLite.
+
+    The busy timeout is the ``timeout`` connect argument (``DATABASE_BUSY_TIMEOUT``, set in
+    outreach/config.py), which pysqlite hands to ``sqlite3_busy_timeout``."""
     if not _is_sqlite(dbapi_connection):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 

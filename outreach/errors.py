@@ -7,6 +7,7 @@ import logging
 from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from outreach.extensions import db
@@ -89,6 +90,32 @@ def refuse_oversized_request():
             abort(413)
 
 
+#: Seconds a client is told to wait (``Retry-After``) before trying again a request the
+#: database could not take: its write lock held past the busy timeout, or its connection lost.
+RETRY_AFTER_SECONDS = 5
+
+#: What SQLite says when its lock stayed taken past the busy timeout.
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+_BUSY = _l("Many people are using the system right now. Please try again in a moment.")
+_CONNECTION_LOST = _l("The connection to the database was lost. Please try again in a moment.")
+
+
+def retryable_database_error(error: DBAPIError) -> tuple[str, object] | None:
+    """The code and message of a 503 for a database error that a retry may get past: SQLite
+    busy ("busy"), or a connection to PostgreSQL lost (a restart, an administrator ending it:
+    "try_again"); None for any other error (a bug: a 500)."""
+    if error.connection_invalidated:
+        return "try_again", _CONNECTION_LOST
+    text = str(error.orig).lower() if error.orig is not None else ""
+    if isinstance(error, OperationalError) and any(phrase in text for phrase in _SQLITE_BUSY):
+        return "busy", _BUSY
+    if type(error.orig).__module__.startswith("psycopg") and isinstance(error, OperationalError):
+        # psycopg's OperationalError: the server shut down or went away (AdminShutdown,
+        # "server closed the connection unexpectedly", "consuming input failed").
+        return "try_again", _CONNECTION_LOST
+    return None
+
+
 def error_response(status: int, code: str, message, fields: dict | None = None):
     """The error body of the API contract; ``fields`` only on a 422 (a conflict's fields are
     for the page that shows them beside its form)."""
@@ -127,6 +154,24 @@ def register_error_handlers(app: Flask) -> None:
             body, status = response
             return body, status, {"Allow": ", ".join(error.valid_methods)}
         return response
+
+    @app.errorhandler(DBAPIError)
+    def handle_database_error(error: DBAPIError):
+        """SQLite busy past its timeout, or PostgreSQL's connection lost: 503 with
+        ``Retry-After``, nothing written (the transaction is rolled back; the pool's pre-ping
+        replaces a dead connection on the next request). Any other database error is a 500."""
+        try:
+            db.session.rollback()
+        except DBAPIError:  # the connection is gone: the session still lets it go
+            db.session.close()
+        retry = retryable_database_error(error)
+        if retry is None:
+            log.error("database error on %s %s", request.method, request.path, exc_info=error)
+            code, message = HTTP_ERRORS[500]
+            return error_response(500, code, message)
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, retry[0])
+        body, status = error_response(503, *retry)
+        return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(InternalServerError)
     def handle_server_error(error: InternalServerError):

@@ -12,9 +12,10 @@ NAME_MAX = 100
 
 
 #: What no text keeps, whichever door it comes through: NUL (PostgreSQL refuses it in text
-#: columns), the other control characters but tab, line feed and carriage return, and lone
-#: surrogates (a JSON body may escape one, ``"\ud800"``; no database can encode it).
-UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+#: columns), the other control characters but tab, line feed and carriage return (C0, DEL and
+#: C1, U+0080 to U+009F: invisible, and no one types them), and lone surrogates (a JSON body
+#: may escape one, ``"\ud800"``; no database can encode it).
+UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def drop_unwanted(value: str) -> str:

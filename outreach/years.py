@@ -5,6 +5,7 @@ from 1900 to 2100), read from text the same way by every page and the API."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -70,12 +71,28 @@ def in_date_range(value: date | datetime) -> bool:
     return DATE_YEARS[0] <= value.year <= DATE_YEARS[1]
 
 
+#: A date as every door takes it. ``date.fromisoformat`` alone (Python 3.11) also reads
+#: 20261204 and 2026-W49-5, which no one means and no message asks for.
+_YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_yyyy_mm_dd(value) -> bool:
+    """Whether ``value`` is a day of the calendar written YYYY-MM-DD, in any year."""
+    text = str(value).strip()
+    if not _YYYY_MM_DD.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_date(value) -> date | None:
     """Text as YYYY-MM-DD within ``DATE_YEARS``; None when it is no such date."""
-    try:
-        parsed = date.fromisoformat(str(value).strip())
-    except ValueError:
+    if not is_yyyy_mm_dd(value):
         return None
+    parsed = date.fromisoformat(str(value).strip())
     return parsed if in_date_range(parsed) else None
 
 

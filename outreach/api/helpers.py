@@ -13,7 +13,7 @@ from werkzeug.exceptions import BadRequest
 from outreach.errors import OutreachError, ValidationError
 from outreach.text import clean_strings
 from outreach.timezone import library_tz, local
-from outreach.years import DATE_YEARS, INT_MAX, date_range_message, in_date_range, parse_date
+from outreach.years import DATE_YEARS, INT_MAX, date_range_message, in_date_range, is_yyyy_mm_dd, parse_date
 
 #: How deeply a JSON body may nest arrays and objects (the deepest the API reads is 3).
 MAX_JSON_DEPTH = 32
@@ -160,11 +160,7 @@ def read_str(data: dict, field: str, errors: dict, *, required: bool = False, ma
 def _parse_date(value, field: str, errors: dict) -> date | None:
     parsed = parse_date(value) if isinstance(value, str) else None
     if parsed is None:
-        try:
-            date.fromisoformat(str(value))
-            errors[field] = date_range_message()
-        except ValueError:
-            errors[field] = _l("Give a date as YYYY-MM-DD.")
+        errors[field] = date_range_message() if is_yyyy_mm_dd(value) else _l("Give a date as YYYY-MM-DD.")
     return parsed
 
 

@@ -51,6 +51,8 @@ def spec() -> dict:
                     raise ValueError(f"{method.upper()} {path} is described twice")
                 if "requestBody" in operation:  # json_body() answers these for every route that reads one
                     operation = {**operation, "responses": {**errors(400, 413), **operation["responses"]}}
+                # Every route reads the database: outreach.errors answers these for all of them.
+                operation = {**operation, "responses": {**operation["responses"], **errors(503)}}
                 if "parameters" in operation:
                     operation = {**operation, "parameters": [_empty_allowed(p) for p in operation["parameters"]]}
                 paths.setdefault(path, {})[method] = operation

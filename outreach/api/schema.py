@@ -16,6 +16,8 @@ ERROR_TEXTS = {
     415: "The body is not JSON (`unsupported_media_type`)",
     422: "Validation failed (`validation_error`); `fields` holds a message per field",
     429: "Too many requests from this address (`rate_limited`)",
+    503: "The database could not take the request (`busy`: it stayed locked past its timeout; `try_again`: its "
+         "connection was lost). Nothing was written: send the same request again after `Retry-After` seconds",
 }
 
 STAFF = [{"bearer": []}]

@@ -69,12 +69,13 @@ def check_registrant(event: Event, *, name, phone, party_size, email, answers, c
 
 
 def check_answers(event: Event, answers: dict) -> tuple[dict, dict]:
-    """Answers to the event's extra questions, keyed ``answers.<key>`` in the errors."""
+    """Answers to the event's extra questions, keyed ``answers.<key>`` in the errors. An
+    answer is cleaned as any text is (``clean_text``), whichever door it came through."""
     clean, errors = {}, {}
     for question in event.questions or []:
         key = question["key"]
         value = answers.get(key)
-        value = value.strip() if isinstance(value, str) else ""
+        value = clean_text(value) if isinstance(value, str) else ""
         if not value:
             if question.get("required"):
                 errors[f"answers.{key}"] = _l("Please answer this question.")
