@@ -293,6 +293,19 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/volunteer/shifts/<int:shift_id>/sign-up"): VOLUNTEER,
 }
 
+#: A draft event, asked for through the routes the public may use: only staff may see it.
+DRAFT = policy("404", "404", "404", "404", "ok", "ok")
+DRAFT_TABLE: dict[tuple[str, str], dict[str, str]] = {
+    ("GET", "/api/v1/events/<int:event_id>"): DRAFT,
+    ("POST", "/api/v1/events/<int:event_id>/registrations"): DRAFT,
+    ("GET", "/events/<int:event_id>"): DRAFT,
+    ("GET", "/events/<int:event_id>.ics"): DRAFT,
+    ("GET", "/events/<int:event_id>/here"): DRAFT,
+    ("POST", "/events/<int:event_id>/here"): DRAFT,
+    ("GET", "/events/<int:event_id>/poster.pdf"): DRAFT,
+    ("POST", "/events/<int:event_id>/register"): DRAFT,
+}
+
 
 def table_keys() -> set[tuple[str, str]]:
     """The (rule, method) pairs the table declares."""

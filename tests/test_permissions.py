@@ -34,8 +34,9 @@ from sqlalchemy import select, text
 
 from outreach import clock, create_app
 from outreach.extensions import db
+from outreach.timezone import local_date
 from tests.helpers import PASSWORD, IsolatedClient, csrf_token_from
-from tests.permissions_table import ROLES, WRITE_METHODS, classify, expected, table_keys
+from tests.permissions_table import DRAFT_TABLE, ROLES, WRITE_METHODS, classify, expected, table_keys
 
 #: The routes Flask adds itself.
 SKIPPED = {"static"}
@@ -92,6 +93,10 @@ def build() -> dict:
     exhibit = events.add_exhibits(show, [{"title": "老照片", "creator": "李明"}])[0]
     made = registration.register(event, name="张三", phone="13812345678")
     ticket = registration.ticket_token(made.registration)
+    draft = events.create_event(
+        title="筹备中的讲座", type="lecture", status="draft", venue=venue, capacity=50,
+        starts_at=now + timedelta(days=40), ends_at=now + timedelta(days=40, hours=2),
+    )
     job = start_ticket_export(event, actor=staff, locale="zh_Hans")
     checkin = registration.check_in(made.registration, event=event, actor=staff, now=event.starts_at).checkin
     shift = volunteers.create_shift(event, role="签到引导", starts_at=now - timedelta(minutes=30),
@@ -143,10 +148,12 @@ def build() -> dict:
             "api.reports_annual_api.close_year": {"year": str(now.year)},
         },
         "ticket": ticket,
+        "draft_id": draft.id,
+        "draft_code": f"?code={registration.poster_code(draft, local_date(now))}",
         # the codes a poster carries (anyone at the door or desk may read them) and a
         # volunteer's calendar link (only its owner, the volunteer on the shift, holds it)
         "query": {
-            "registration.self_check_in": f"?code={registration.poster_code(event, registration.event_day(event, now))}",
+            "registration.self_check_in": f"?code={registration.poster_code(event, local_date(now))}",
             "volunteers.desk": f"?code={volunteers.desk_code(shift)}",
         },
         "feed": f"?token={volunteers.calendar_token(volunteers.profile_of(on_shift))}",
@@ -173,6 +180,25 @@ def copy_database(source, target) -> None:
     dst.close()
 
 
+def copy_rows() -> dict:
+    """Every row of every table (PostgreSQL, which has no file to copy)."""
+    return {t.name: [dict(row._mapping) for row in db.session.execute(t.select())] for t in db.metadata.sorted_tables}
+
+
+def put_rows_back(rows: dict) -> None:
+    """Empty the tables and insert ``rows`` again, the id sequences following."""
+    empty_tables()
+    for table in db.metadata.sorted_tables:
+        if rows[table.name]:
+            db.session.execute(table.insert(), rows[table.name])
+            if "id" in table.c and table.c.id.autoincrement in (True, "auto"):
+                db.session.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM {table.name}))"
+                ))
+    db.session.commit()
+    db.session.remove()
+
+
 @dataclass
 class World:
     """The module's app, data and signed-in people; ``restore`` puts the data back after a
@@ -183,6 +209,7 @@ class World:
     sessions: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
     snapshot: Path | None = None
+    rows: dict | None = None
     covers: Path | None = None
 
     def setup(self) -> None:
@@ -199,6 +226,8 @@ class World:
                 db.engine.dispose()
                 self.snapshot = Path(db.engine.url.database + ".perm-snapshot")
                 copy_database(db.engine.url.database, self.snapshot)
+            self.rows = copy_rows()
+            db.session.remove()
 
     def _sign_in(self) -> None:
         from outreach.accounts.models import User
@@ -224,13 +253,13 @@ class World:
         for thread in threading.enumerate():  # a ticket export runs in a thread of its own
             if thread.name.startswith("export-"):
                 thread.join(timeout=30)
-        if self.snapshot is None:
-            self.setup()
-            return
         with self.app.app_context():
             db.session.remove()
-            db.engine.dispose()
-            copy_database(self.snapshot, db.engine.url.database)
+            if self.snapshot is not None:
+                db.engine.dispose()
+                copy_database(self.snapshot, db.engine.url.database)
+            else:
+                put_rows_back(self.rows)
         shutil.copytree(str(self.covers) + "-snapshot", self.covers, dirs_exist_ok=True)
         if signed_out:
             self.setup()
@@ -278,9 +307,9 @@ def url_for_rule(world: World, rule, role: str) -> str:
     return path + world.data["query"].get(rule.endpoint, "")
 
 
-def ask(world: World, rule, method: str, role: str):
-    """The answer ``role`` gets for ``method`` on ``rule``."""
-    path = url_for_rule(world, rule, role)
+def ask(world: World, rule, method: str, role: str, path: str | None = None):
+    """The answer ``role`` gets for ``method`` on ``rule`` (or on ``path``, one of its URLs)."""
+    path = path or url_for_rule(world, rule, role)
     api = path.startswith("/api/")
     if api:
         client = world.app.test_client()
@@ -293,8 +322,8 @@ def ask(world: World, rule, method: str, role: str):
     return client.open(path, method=method, data={"csrf_token": csrf})
 
 
-def answer(world: World, rule, method: str, role: str) -> str:
-    response = ask(world, rule, method, role)
+def answer(world: World, rule, method: str, role: str, path: str | None = None) -> str:
+    response = ask(world, rule, method, role, path)
     kind = classify(response)
     response.close()
     if method in WRITE_METHODS and kind == "ok" and response.status_code < 400 or "export-" in str(threading.enumerate()):
@@ -305,11 +334,25 @@ def answer(world: World, rule, method: str, role: str) -> str:
 # --- the tests -------------------------------------------------------------------------------
 
 
+def untabled(app) -> list[tuple[str, str]]:
+    """The (rule, method) pairs of ``app`` the table does not declare."""
+    routes = {(rule.rule, method) for rule in rules(app) for method in methods_of(rule)}
+    return sorted(routes - table_keys())
+
+
 def test_every_route_is_in_the_table(world):
-    routes = {(rule.rule, method) for rule in rules(world.app) for method in methods_of(rule)}
-    missing = sorted(routes - table_keys())
+    missing = untabled(world.app)
     assert missing == [], "add it to the table in tests/permissions_table.py: " + ", ".join(f"{m} {r}" for r, m in missing)
+    routes = {(rule.rule, method) for rule in rules(world.app) for method in methods_of(rule)}
     assert sorted(table_keys() - routes) == [], "the table names routes the app no longer has"
+
+
+def test_a_new_route_cannot_escape_the_table(base_config):
+    app = create_app(base_config)
+    app.add_url_rule("/staff/new-thing/<int:event_id>", "new_thing", lambda event_id: "", methods=["GET", "POST"])
+    assert untabled(app) == [("/staff/new-thing/<int:event_id>", "GET"), ("/staff/new-thing/<int:event_id>", "POST")]
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -325,3 +368,33 @@ def test_each_route_answers_as_declared(world, role):
                 wrong.append(f"{method} {rule.rule}: {got}, declared {want}")
     if wrong:
         pytest.fail(f"{role} gets other answers than the table declares:\n" + "\n".join(wrong), pytrace=False)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_draft_event_is_hidden_from_all_but_staff(world, role):
+    """The event routes the public may use, on a draft instead: 404 for everyone who may not
+    see it (DRAFT_TABLE)."""
+    by_rule = {(rule.rule, method): rule for rule in rules(world.app) for method in methods_of(rule)}
+    wrong = []
+    for (method, path_rule), want in DRAFT_TABLE.items():
+        rule = by_rule[(path_rule, method)]
+        path = url_for_rule(world, rule, role).replace(f"/events/{world.data['params']['event_id']}", f"/events/{world.data['draft_id']}")
+        if rule.endpoint == "registration.self_check_in":  # the draft's own door poster
+            path = path.split("?")[0] + world.data["draft_code"]
+        got = answer(world, rule, method, role, path)
+        if got != want[role]:
+            wrong.append(f"{method} {path_rule}: {got}, declared {want[role]}")
+    if wrong:
+        pytest.fail(f"{role} gets other answers for a draft than the table declares:\n" + "\n".join(wrong), pytrace=False)
+
+
+def test_the_shared_data_are_as_built_after_every_role(world):
+    """What the requests changed was put back: no case saw another's writes."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("export-"):
+            thread.join(timeout=30)
+    with world.app.app_context():
+        now = copy_rows()
+        db.session.remove()
+    changed = sorted(name for name, rows in now.items() if rows != world.rows[name])
+    assert changed == []
