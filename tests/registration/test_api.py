@@ -179,6 +179,25 @@ def test_check_in_needs_door_rights(client, soon, make_user, api_token):
     assert response.status_code == 403
 
 
+def test_check_in_refuses_a_volunteer_off_shift_before_reading_the_body(client, soon, make_user, api_token):
+    """Found by the permission matrix: a volunteer with no shift on now got the body's
+    validation (422, "There is no such event") and an unknown ticket's 404 from the door."""
+    from outreach.volunteers.models import Shift, ShiftSignup
+
+    volunteer = make_user("volunteer")
+    headers = api_token(volunteer)
+    for body in ({}, {"token": "x", "event_id": 987654}, {"token": "not-a-ticket"}):
+        response = client.post("/api/v1/checkins", json=body, headers=headers)
+        assert (response.status_code, response.get_json()["error"]["code"]) == (403, "forbidden"), body
+    # on a shift of another event now, they are door people: their mistakes are answered
+    shift = Shift(event_id=soon.id, role="签到引导", starts_at=soon.starts_at - timedelta(hours=1), ends_at=soon.ends_at, slots=3)
+    db.session.add(shift)
+    db.session.flush()
+    db.session.add(ShiftSignup(shift_id=shift.id, volunteer_id=volunteer.volunteer_profile.id, status="confirmed"))
+    db.session.commit()
+    assert client.post("/api/v1/checkins", json={}, headers=headers).status_code == 422
+
+
 def test_volunteer_on_a_shift_of_the_event_may_check_in(client, soon, make_user, api_token):
     from outreach.volunteers.models import Shift, ShiftSignup
 
