@@ -134,12 +134,10 @@ def change_password():
         revoked = attempt(form, lambda: services.change_password(user, form.current_password.data, form.password.data))
         if not refused(revoked):
             login_user(user)  # this browser stays signed in, under the new session version
-            message = _("Your password is changed. You are signed out on every other device.")
-            if revoked:
-                message += " " + ngettext(
-                    "%(num)d API token was revoked.", "%(num)d API tokens were revoked.", revoked
-                )
-            flash(message, "success")
+            flash(sentences(
+                _("Your password is changed. You are signed out on every other device."),
+                ngettext("%(num)d API token was revoked.", "%(num)d API tokens were revoked.", revoked) if revoked else None,
+            ), "success")
             return see_other("accounts.change_password")
         status = revoked.status
     elif form.errors:

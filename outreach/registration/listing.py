@@ -144,14 +144,7 @@ def page_number(value) -> int:
 def registration_page(event: Event, wanted: RegistrationFilter, page: int, per_page: int = PER_PAGE) -> Page:
     """One page of ``filtered``, with each row's check-ins: two queries and one for the
     check-ins, whatever the number of rows. A page past the last shows the last."""
-    stmt = filtered(event, wanted)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(page, 1), pages)
-    items = db.session.scalars(
-        stmt.options(selectinload(Registration.checkins)).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(list(items), total, page, per_page)
+    return _paged(filtered(event, wanted).options(selectinload(Registration.checkins)), page, per_page)
 
 
 def duplicates_page(event: Event, page: int, per_page: int) -> Page:
@@ -212,14 +205,15 @@ def _move_targets(event: Event, now) -> Select:
 
 def move_target_page(event: Event, now, page: int) -> Page:
     """One page of the upcoming events that take registrations, soonest first."""
-    stmt = _move_targets(event, now)
+    return _paged(_move_targets(event, now).options(selectinload(Event.venue)), page, TARGETS_PER_PAGE)
+
+
+def _paged(stmt, page: int, per_page: int) -> Page:
+    """One page of ``stmt``'s rows and how many there are in all; a page past the last shows the last."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    pages = max(1, math.ceil(total / TARGETS_PER_PAGE))
-    page = min(max(page, 1), pages)
-    items = db.session.scalars(
-        stmt.options(selectinload(Event.venue)).limit(TARGETS_PER_PAGE).offset((page - 1) * TARGETS_PER_PAGE)
-    ).all()
-    return Page(list(items), total, page, TARGETS_PER_PAGE)
+    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(items), total, page, per_page)
 
 
 def move_target(event: Event, target_id: int | None, now) -> Event | None:
