@@ -36,6 +36,7 @@ from outreach.places.models import COVER_ALT_MAX, Branch, Partner, Series, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.platform.services import record
+from outreach.years import INT_MAX
 from outreach.timezone import library_tz, local_date
 
 NAME_MAX = 120
@@ -49,9 +50,9 @@ class EventError(OutreachError):
 
 
 def find_branch(ref: int | str) -> Branch | None:
-    """A branch by id, or by its Chinese or English name."""
+    """A branch by id, or by its Chinese or English name. An id no table can hold is none."""
     if isinstance(ref, int):
-        return db.session.get(Branch, ref)
+        return db.session.get(Branch, ref) if 0 < ref <= INT_MAX else None
     ref = ref.strip()
     return db.session.scalar(select(Branch).where(or_(Branch.name == ref, Branch.name_en == ref)))
 

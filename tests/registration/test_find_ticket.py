@@ -324,7 +324,7 @@ def test_api_throttle_is_a_structured_429(limited, lecture):
 def test_api_lookup_is_described_in_openapi(client):
     document = client.get("/api/v1/openapi.json").get_json()
     operation = document["paths"]["/tickets/lookup"]["post"]
-    assert set(operation["responses"]) == {"200", "400", "404", "413", "415", "422", "429"}
+    assert set(operation["responses"]) == {"200", "400", "404", "413", "415", "422", "429", "503"}
     assert "TicketLookup" in document["components"]["schemas"]
 
 
