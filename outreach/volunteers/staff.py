@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from outreach import clock
 from outreach.accounts.models import User
@@ -149,6 +150,7 @@ def index():
     volunteers = db.session.scalars(
         select(VolunteerProfile)
         .join(User, User.id == VolunteerProfile.user_id)
+        .options(contains_eager(VolunteerProfile.user))  # each row's name, in the same query
         .order_by(User.name, VolunteerProfile.id)
     ).all()
     by_status: dict[str, list[VolunteerProfile]] = {status: [] for status in VOLUNTEER_STATUS_LABELS}

@@ -70,3 +70,18 @@ def test_the_shifts_api(client, busy, make_user, api_token, who):
     assert len(shifts) == 150
     if who == "volunteer":
         assert sorted({s["state"] for s in shifts}) == ["needs_training", "signed_up", "waitlisted"]
+
+
+def test_the_staff_lists_of_volunteers_and_shifts(client, login, make_user, make_volunteer, busy):
+    """Staff's list of every volunteer (names, hours this year) and of upcoming shifts."""
+    _me, add = busy
+    login(make_user("staff"))
+    for n in range(5):
+        make_volunteer(f"志愿者{n}")
+    add(5)
+    small = (counted(client, "/staff/volunteers/"), counted(client, "/staff/volunteers/shifts"))
+    for n in range(5, 50):
+        make_volunteer(f"志愿者{n}")
+    add(45)
+    assert (counted(client, "/staff/volunteers/"), counted(client, "/staff/volunteers/shifts")) == small
+    assert client.get("/staff/volunteers/").get_data(as_text=True).count("志愿者") >= 50
