@@ -21,6 +21,8 @@ from outreach.timezone import library_tz, local_date
 
 #: How far back the public feeds reach.
 PAST_DAYS = 90
+#: How far ahead a feed reaches: a year of the programme, not every event ever planned.
+AHEAD_DAYS = 366
 #: The months the calendar pages may show: wide enough for any programme, narrow enough
 #: that "previous" and "next" never leave the range ``date`` supports.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -130,10 +132,13 @@ def month_events(first: date, *, type: str | None, branch_id: int | None, audien
 
 
 def feed_events(*, series_id: int | None = None, branch_id: int | None = None) -> list[Event]:
-    """What a public feed carries: events of the past ``PAST_DAYS`` days and everything
-    upcoming, drafts left out (cancelled ones stay, so that calendars can cross them out)."""
-    since = local_date(clock.now()) - timedelta(days=PAST_DAYS)
-    stmt = services.events_query(include_drafts=False, start=since, branch_id=branch_id)
+    """What a public feed carries: events of the past ``PAST_DAYS`` days and the next
+    ``AHEAD_DAYS``, drafts left out (cancelled ones stay, so that calendars can cross them out)."""
+    today = local_date(clock.now())
+    stmt = services.events_query(
+        include_drafts=False, start=today - timedelta(days=PAST_DAYS), end=today + timedelta(days=AHEAD_DAYS),
+        branch_id=branch_id,
+    )
     if series_id is not None:
         stmt = stmt.where(Event.series_id == series_id)
     return list(db.session.scalars(stmt))

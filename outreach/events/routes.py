@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from itertools import groupby
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
@@ -153,8 +154,17 @@ ICS = "text/calendar"  # Flask adds "; charset=utf-8" to a text/ mimetype
 
 
 def _feed(events: list[Event], name: str) -> Response:
+    """The calendar of ``events`` with an ETag of its bytes: a calendar app that asks again
+    with it gets 304 and no body (a feed is polled every few hours by every subscriber, often
+    over a branch's slow line). No Last-Modified: an event leaving the feed (deleted, or past
+    its window) changes no event's time, but it changes the bytes."""
     body = calendar.calendar_for(events, locale=current_locale(), name=name)
-    return Response(body, mimetype=ICS)
+    response = Response(body, mimetype=ICS)
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.cache_control.no_cache = True  # may be kept, but asked again each time
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response.make_conditional(request)
 
 
 @bp.get("/events/<int:event_id>.ics")

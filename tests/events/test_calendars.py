@@ -321,6 +321,22 @@ def test_programme_feed_keeps_its_rules(client, november):
     assert f"event-{november['old'].id}@outreach.test" not in items
 
 
+def test_the_feed_reaches_a_year_ahead_and_answers_304_when_unchanged(client, november, make_event):
+    far = make_event(title="两年后的讲座", starts_at=at(12, 1, year=2028))
+    _calendar, items = feed(client, "/calendar.ics?lang=en")
+    assert f"event-{far.id}@outreach.test" not in items and len(items) == 6
+    first = client.get("/calendar.ics?lang=en")
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-cache"
+    again = client.get("/calendar.ics?lang=en", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    change_status(november["december"], "cancelled", reason="场地维修")
+    db.session.commit()
+    changed = client.get("/calendar.ics?lang=en", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert client.get(f"/events/{november['december'].id}.ics", headers={"If-None-Match": changed.headers["ETag"]}).status_code == 200
+
+
 # --- accessibility in a real browser -----------------------------------------------------------
 
 
