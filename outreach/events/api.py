@@ -92,18 +92,7 @@ def event_json(event: Event) -> dict:
             for link in event.partner_links
         ],
         "url": url_for("registration.event_page", event_id=event.id, _external=True),
-        "image": image_json(covers.cover_for(event, external=True)),
-    }
-
-
-def image_json(cover: covers.Cover) -> dict:
-    """The picture a client shows for an event: the largest and every width, its alternative
-    text, and whose it is (the event's, its series', or the default drawing of its type)."""
-    return {
-        "url": cover.large_url,
-        "sizes": [{"width": width, "url": url} for width, url in sorted(cover.urls.items())],
-        "alt": cover.alt,
-        "source": cover.source,
+        "image": covers.as_json(covers.cover_for(event, external=True)),
     }
 
 
@@ -290,10 +279,10 @@ def upload_cover(owner: Event | Series) -> None:
     change only the description of the one it has) and ``alt`` (required). 415 for any other body."""
     if request.mimetype != "multipart/form-data":
         abort(415)
-    upload = request.files.get("image")
-    data = upload.read(covers.MAX_BYTES + 1) if upload is not None and upload.filename else None
-    alt = clean_text(request.form.get("alt") or "")
-    services.set_cover(owner, data=data, alt=alt, actor=current_user)
+    services.set_cover(
+        owner, data=covers.read_upload(request.files.get("image")),
+        alt=clean_text(request.form.get("alt") or ""), actor=current_user,
+    )
 
 
 @bp.put("/events/<int:event_id>/cover")
@@ -304,7 +293,7 @@ def put_event_cover(event_id: int):
     event = db.get_or_404(Event, event_id)
     upload_cover(event)
     db.session.commit()
-    return jsonify({"image": image_json(covers.cover_for(event, external=True))})
+    return jsonify({"image": covers.as_json(covers.cover_for(event, external=True))})
 
 
 @bp.delete("/events/<int:event_id>/cover")
@@ -315,7 +304,7 @@ def delete_event_cover(event_id: int):
     if event.cover_key:
         services.remove_cover(event, actor=current_user)
         db.session.commit()
-    return jsonify({"image": image_json(covers.cover_for(event, external=True))})
+    return jsonify({"image": covers.as_json(covers.cover_for(event, external=True))})
 
 
 @bp.post("/events/<int:event_id>/exhibits")

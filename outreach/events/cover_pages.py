@@ -29,8 +29,7 @@ def edit_cover(owner, *, heading: str, explanation: str, trail: list, shown: cov
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            upload = form.image.data
-            data = upload.read(covers.MAX_BYTES + 1) if upload and getattr(upload, "filename", "") else None
+            data = covers.read_upload(form.image.data)
             saved = attempt(form, lambda: services.set_cover(owner, data=data, alt=form.alt.data, actor=current_user))
             if not refused(saved):
                 flash(_("The cover image is saved."), "success")

@@ -167,6 +167,26 @@ class Cover:
         return ", ".join(f"{url} {width}w" for width, url in sorted(self.urls.items())) if len(self.urls) > 1 else ""
 
 
+def as_json(cover: Cover) -> dict:
+    """The picture as the API gives it: the largest and every width, its alternative text, and
+    whose it is (the event's, its series', or the default drawing of its type)."""
+    return {
+        "url": cover.large_url,
+        "sizes": [{"width": width, "url": url} for width, url in sorted(cover.urls.items())],
+        "alt": cover.alt,
+        "source": cover.source,
+    }
+
+
+def read_upload(upload) -> bytes | None:
+    """The bytes of an uploaded file (a form's or a multipart body's), at most one byte over
+    ``MAX_BYTES`` so that a picture too large is refused without reading it all; None when no
+    file was chosen."""
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    return upload.read(MAX_BYTES + 1)
+
+
 def uploaded(owner, *, external: bool = False) -> Cover | None:
     """The cover staff uploaded for ``owner`` (an event or a series), if any."""
     if not owner.cover_key:

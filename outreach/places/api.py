@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, abort, jsonify, request, url_for
 from flask_login import current_user
 
 from outreach.accounts.permissions import has_role, role_required
@@ -10,12 +10,12 @@ from outreach.api.helpers import created, iso, json_body, read_int, read_str
 from outreach.errors import ValidationError
 from outreach.events import covers
 from outreach.events import services as event_services
-from outreach.events.api import image_json, upload_cover
 from outreach.events.models import Event
 from outreach.places.models import Branch, Partner, Series
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.places import services
+from outreach.text import clean_text
 from outreach.views import accepts_upload
 
 bp = Blueprint("places_api", __name__)
@@ -128,7 +128,12 @@ def create_series():
 def put_series_cover(series_id: int):
     """The picture every session of the series shows unless it has its own."""
     series = db.get_or_404(Series, series_id)
-    upload_cover(series)
+    if request.mimetype != "multipart/form-data":
+        abort(415)
+    event_services.set_cover(
+        series, data=covers.read_upload(request.files.get("image")),
+        alt=clean_text(request.form.get("alt") or ""), actor=current_user,
+    )
     db.session.commit()
     return jsonify({"image": _series_image(series)})
 
@@ -145,7 +150,7 @@ def delete_series_cover(series_id: int):
 
 def _series_image(series: Series) -> dict | None:
     cover = covers.uploaded(series, external=True)
-    return image_json(cover) if cover is not None else None
+    return covers.as_json(cover) if cover is not None else None
 
 
 @bp.get("/partners")
