@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, request
 from outreach.accounts.permissions import role_required
 from outreach.api.helpers import iso
 from outreach.audit import services
-from outreach.audit.routes import read_query
+from outreach.audit.filters import read_query
 from outreach.errors import ValidationError
 
 bp = Blueprint("audit_api", __name__)
