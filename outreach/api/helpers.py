@@ -11,9 +11,17 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
 from outreach.errors import OutreachError, ValidationError
+from outreach.paging import MAX_LIMIT, BadCursor, Window, window_of
 from outreach.text import clean_strings
 from outreach.timezone import library_tz, local
-from outreach.years import DATE_YEARS, INT_MAX, date_range_message, in_date_range, is_yyyy_mm_dd, parse_date
+from outreach.years import (
+    DATE_YEARS,
+    INT_MAX,
+    date_range_message,
+    in_date_range,
+    is_yyyy_mm_dd,
+    parse_date,
+)
 
 #: How deeply a JSON body may nest arrays and objects (the deepest the API reads is 3).
 MAX_JSON_DEPTH = 32
@@ -174,6 +182,31 @@ def read_date_arg(name: str, errors: dict, args=None) -> date | None:
     """A date in the query string (``args``, the request's by default) as YYYY-MM-DD."""
     value = (request.args if args is None else args).get(name)
     return _parse_date(value, name, errors) if value else None
+
+
+def read_limit_arg(errors: dict, *, default: int, maximum: int = MAX_LIMIT, args=None) -> int:
+    """``limit`` in the query string: a whole number from 1 to ``maximum``; ``default`` when absent."""
+    raw = (request.args if args is None else args).get("limit")
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        errors["limit"] = _l("Give a whole number from 1 to %(maximum)d.", maximum=maximum)
+        return default
+    return int(raw)
+
+
+def window(stmt, order, *, default_limit: int, descending: bool = False, errors: dict | None = None) -> Window:
+    """One window of an API list read from the query string's ``limit`` and ``cursor``
+    (``outreach.paging.window_of``). A wrong value is a 422 naming it, together with ``errors``
+    the caller gathered."""
+    errors = {} if errors is None else errors
+    limit = read_limit_arg(errors, default=default_limit)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        return window_of(stmt, order, cursor=request.args.get("cursor") or None, limit=limit, descending=descending)
+    except BadCursor:
+        raise ValidationError({"cursor": _l("This cursor does not belong to this list: start again without it.")}) from None
 
 
 def iso(value: datetime | None) -> str | None:

@@ -32,6 +32,20 @@ DATE_QUERY = [
 ]
 
 
+def window_parameters(default: int, maximum: int = 200) -> list[dict]:
+    """``limit`` and ``cursor`` of an API list read in windows (``outreach.paging.window_of``)."""
+    return [
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": maximum, "default": default},
+         "description": "How many items to answer at most."},
+        {"name": "cursor", "in": "query", "schema": {"type": "string"},
+         "description": "The `next_cursor` of the previous answer, for the items after it. Without it, the first window."},
+    ]
+
+
+#: The answer's cursor of the next window; null after the last.
+NEXT_CURSOR = {"type": ["string", "null"], "description": "Give it as `cursor` for the next items; null when there are no more."}
+
+
 def ref(name: str) -> dict:
     """A reference to a schema of ``components/schemas``."""
     return {"$ref": f"#/components/schemas/{name}"}
