@@ -1,4 +1,4 @@
-# make run: set up and serve the demo; make test: the whole suite.
+# make run: set up and serve the demo (web server and job worker); make test: the whole suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -29,8 +29,11 @@ translations: $(VENV)/.installed
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	@echo "Serving on http://127.0.0.1:$(PORT) with a job worker beside it (Ctrl-C stops both)"
+	@$(BIN)/flask jobs worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 wsgi:app
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

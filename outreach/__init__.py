@@ -6,6 +6,7 @@ import logging
 import sys
 
 from flask import Flask, Response
+from pythonjsonlogger.json import JsonFormatter
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -81,17 +82,29 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 def _configure_logging(app: Flask) -> None:
     """Send what ``outreach`` and its modules log (``app.logger`` is the same logger) to stderr,
-    from ``OUTREACH_LOG_LEVEL`` up (INFO by default). Records still propagate to the root
+    from ``OUTREACH_LOG_LEVEL`` up (INFO by default), as text lines or, with
+    ``OUTREACH_LOG_FORMAT=json``, JSON objects. Records still propagate to the root
     logger, so that a host that configures logging itself (or pytest's ``caplog``) sees them;
     without that, Python would drop everything under WARNING and the mail log lines with it."""
     logger = logging.getLogger("outreach")
     level = str(app.config["LOG_LEVEL"]).strip().upper()
     logger.setLevel(level if level in logging.getLevelNamesMapping() else logging.INFO)
-    if not any(getattr(handler, "outreach", False) for handler in logger.handlers):
+    formatter = _json_formatter() if str(app.config["LOG_FORMAT"]).strip().lower() == "json" else logging.Formatter(LOG_FORMAT)
+    handler = next((h for h in logger.handlers if getattr(h, "outreach", False)), None)
+    if handler is None:  # one handler however many apps a process makes (tests)
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(LOG_FORMAT))
-        handler.outreach = True  # one handler however many apps a process makes (tests)
+        handler.outreach = True
         logger.addHandler(handler)
+    handler.setFormatter(formatter)
+
+
+def _json_formatter() -> logging.Formatter:
+    """One JSON object a line: time, level, logger, message, and a record's extra fields (the
+    request log's method, path, status, ms, bytes)."""
+    return JsonFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s",
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}, timestamp=False,
+    )
 
 
 def _import_models() -> None:
@@ -111,17 +124,19 @@ def _init_extensions(app: Flask) -> None:
     from outreach.accounts import auth
     from outreach.events import labels
     from outreach.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+    from outreach.platform import jobs, ratelimit, requestlog  # noqa: F401  (ratelimit: its storage)
     from outreach.views import raise_upload_limit
-    from outreach.platform import ratelimit  # noqa: F401  (registers the sqlite:// rate-limit storage)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     labels.register(app)
+    requestlog.init_app(app)
     app.before_request(raise_upload_limit)  # before CSRF protection reads an upload's form
     csrf.init_app(app)
     limiter.init_app(app)
+    jobs.init_app(app)
     login_manager.init_app(app)
     auth.init_app(app)
     talisman.init_app(
@@ -158,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.extensions import csrf
     from outreach.places.api import bp as places_api
     from outreach.places.routes import bp as places_bp
+    from outreach.platform.health import bp as health_bp
     from outreach.recurrences.api import bp as recurrences_api
     from outreach.recurrences.routes import bp as recurrences_bp
     from outreach.registration.api import bp as registration_api
@@ -188,6 +204,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(annual_reports_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(health_bp)
 
     # The JSON API: a parent made for this app, so that apps share no registration state.
     api_bp = api_blueprint()
@@ -221,12 +238,13 @@ def _register_favicon(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from outreach.accounts.cli import users_cli
     from outreach.demo.cli import demo_cli
-    from outreach.platform.cli import backup_command
+    from outreach.platform.cli import backup_command, jobs_cli
     from outreach.reports.cli import privacy_cli
     from outreach.volunteers.cli import volunteers_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(volunteers_cli)
     app.cli.add_command(privacy_cli)

@@ -19,6 +19,15 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_URI": None,
     #: Redis for several machines (rate-limit counters); unset, one machine's local storage.
     "REDIS_URL": None,
+    #: Where the background-job queue lives (sqlite:///PATH or redis://…). Unset:
+    #: ``OUTREACH_REDIS_URL`` when that is set, else instance/jobs.sqlite3.
+    "JOBS_STORAGE": None,
+    #: Run each job at once in the process that queues it (tests; never with several workers).
+    "JOBS_IMMEDIATE": False,
+    #: Threads of one ``flask jobs worker``.
+    "JOBS_WORKERS": 2,
+    #: ``json``: one JSON object per log line (for a log collector); else plain text lines.
+    "LOG_FORMAT": "text",
     "RATELIMIT_HEADERS_ENABLED": True,
     #: Limits as Flask-Limiter strings, per client address.
     "RATELIMIT_PUBLIC_WRITE": "30 per minute",
@@ -94,6 +103,12 @@ def load_config(app: Flask, overrides: dict | None) -> None:
             os.path.abspath(app.instance_path), "ratelimits.db"
         )
     app.config["SESSION_COOKIE_SECURE"] = _truthy(app.config["FORCE_HTTPS"])
+    app.config["JOBS_IMMEDIATE"] = _truthy(app.config["JOBS_IMMEDIATE"])
+    app.config["JOBS_WORKERS"] = max(1, int(app.config["JOBS_WORKERS"]))
+    if not app.config["JOBS_STORAGE"]:
+        app.config["JOBS_STORAGE"] = app.config["REDIS_URL"] or "sqlite:///" + os.path.join(
+            os.path.abspath(app.instance_path), "jobs.sqlite3"
+        )
 
 
 def _truthy(value) -> bool:

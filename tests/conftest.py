@@ -34,6 +34,7 @@ def _base_config(tmp_path_factory) -> dict:
         "SECRET_KEY": "test-secret-key",
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "outreach.test",
+        "JOBS_IMMEDIATE": True,
     }
 
 

@@ -133,6 +133,7 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/events/<int:event_id>/register"): PUBLIC,
     ("GET", "/favicon.ico"): PUBLIC,
     ("GET", "/favicon.svg"): PUBLIC,
+    ("GET", "/healthz"): PUBLIC,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
     ("POST", "/logout"): SIGNED_IN,

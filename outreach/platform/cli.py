@@ -1,7 +1,9 @@
-"""``flask backup PATH``: a consistent copy of the database while the application keeps serving."""
+"""``flask backup PATH``: a consistent copy of the database while the application keeps serving;
+``flask jobs worker``: a consumer of the background-job queue."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
@@ -10,7 +12,30 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy.engine import make_url
+
+from outreach.platform.jobs import describe, queue
+
+jobs_cli = AppGroup("jobs", help="The background-job queue.")
+
+
+@jobs_cli.command("worker")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Threads running jobs (default: OUTREACH_JOBS_WORKERS, 2).")
+def worker_command(workers: int | None) -> None:
+    """Run jobs from the queue, and the periodic ones on time, until stopped (Ctrl-C or SIGTERM:
+    the jobs running finish first). Several workers may consume one queue; on several machines,
+    point them all at one Redis (OUTREACH_REDIS_URL)."""
+    if queue.immediate:
+        raise click.ClickException("OUTREACH_JOBS_IMMEDIATE is on: jobs run where they are queued, there is nothing to consume.")
+    count = workers or current_app.config["JOBS_WORKERS"]
+    logging.getLogger("huey").setLevel(logging.INFO)
+    if not logging.getLogger("huey").handlers:
+        logging.getLogger("huey").handlers = list(logging.getLogger("outreach").handlers)
+    click.echo(f"Consuming jobs from {describe()} with {count} worker thread(s); Ctrl-C stops.")
+    consumer = queue.create_consumer(workers=count, worker_type="thread", periodic=True, check_worker_health=True)
+    consumer.run()
 
 
 @click.command("backup")
