@@ -184,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.reports.api import bp as reports_api
     from outreach.reports.routes import bp as reports_bp
     from outreach.staff.calendar import bp as staff_calendar_bp
+    from outreach.staff.messages import bp as messages_bp
     from outreach.staff.routes import bp as staff_bp
     from outreach.volunteers.api import bp as volunteers_api
     from outreach.volunteers.routes import bp as volunteers_bp
@@ -205,6 +206,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(annual_reports_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(messages_bp)
 
     # The JSON API: a parent made for this app, so that apps share no registration state.
     api_bp = api_blueprint()

@@ -31,4 +31,6 @@ def queue_password_reset(user, url: str, *, by_admin: bool = False) -> None:
         ]
         if not by_admin:
             lines.append(_("If you did not ask for this, ignore this message: your password stays as it is."))
-    mail.queue(db.session, mail.Message(user.email, str(subject), "\n\n".join(str(line) for line in lines)))
+    mail.queue(db.session, mail.Message(
+        user.email, str(subject), "\n\n".join(str(line) for line in lines), kind="account.password_reset", locale=locale,
+    ))

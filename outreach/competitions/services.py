@@ -729,7 +729,9 @@ def _queue_advanced_message(registration: Registration, following: Round) -> Non
             _("Your place at %(title)s is confirmed.", title=event.display_title(locale)),
             _("Your ticket: %(url)s", url=url_for("registration.ticket", token=token, _external=True)),
         ]
-    mail.queue(db.session, mail.Message(registration.email, subject, "\n\n".join(lines)))
+    mail.queue(db.session, mail.Message(
+        registration.email, subject, "\n\n".join(lines), kind="competition.advanced", event_id=event.id, locale=locale,
+    ))
 
 
 # --- publishing ----------------------------------------------------------------------------

@@ -1,11 +1,19 @@
-"""Messages to people, sent after the transaction that caused them has committed.
+"""Messages to people, through a durable outbox.
 
-With ``OUTREACH_SMTP_HOST`` set, mail goes out through that server; without it, no message
-is sent and each one is written to the log instead (a masked address and the subject only:
-never the body, whose ticket links are credentials), so a library without mail still sees
-that a message would have gone. What happened to each message (``SENT``, ``NOT_SENT``,
-``FAILED``) is kept in the session until a page takes it (``take_outcomes``) to tell staff
-the truth (``report``).
+``queue`` writes each message as an ``OutboxMessage`` row in the transaction of the change that
+causes it: a rolled-back change leaves no message, a committed one always has its message.
+After the commit the rows are handed to the ``deliver`` job; the worker (``flask jobs worker``)
+sends them, and a message the mail server does not take is tried again — within a minute, then
+backing off to every 15 minutes — until it is taken or three days have passed (``failed``:
+staff may try again). ``sweep``, a periodic job, sends whatever is due: retries, messages whose
+hand-over to the queue was lost, and messages a worker that died left ``sending``.
+
+With ``OUTREACH_SMTP_HOST`` set, mail goes out through that server; without it, no message is
+sent: each is ``held`` and written to the log (a masked address and the subject only: never the
+body, whose ticket links are credentials), and goes out once a server is set. What happened to
+the messages of a request (``SENT``, ``NOT_SENT``, ``FAILED``, or ``QUEUED`` for the worker) is
+kept in the session until a page takes it (``take_outcomes``) to tell staff the truth
+(``report``); with ``OUTREACH_JOBS_IMMEDIATE`` the delivery happens before the page answers.
 """
 
 from __future__ import annotations
@@ -13,21 +21,38 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import make_msgid
 
 from flask import current_app
 from flask_babel import ngettext
-from sqlalchemy import event
+from huey import crontab
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
+from outreach import clock
+from outreach.extensions import db
 from outreach.i18n import sentences
+from outreach.platform.jobs import job, periodic, queue as job_queue
+from outreach.platform.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 _OUTBOX = "outreach_outbox"
 _OUTCOMES = "outreach_mail_outcomes"
 
 #: What happened to a message after the commit.
-SENT, NOT_SENT, FAILED = "sent", "not_sent", "failed"
+SENT, NOT_SENT, FAILED, QUEUED = "sent", "not_sent", "failed", "queued"
+
+#: How long a message is tried before it is given up.
+KEEP_TRYING = timedelta(days=3)
+#: The first retry, doubled after each failure up to the longest wait.
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(minutes=15)
+#: A message a worker took but did not finish in this time (the worker died) is queued again.
+STALE_CLAIM = timedelta(minutes=10)
+#: Messages one sweep sends at most (the next sweep, a minute later, takes the rest).
+SWEEP_BATCH = 500
 
 
 @dataclass
@@ -35,24 +60,43 @@ class Message:
     to: str
     subject: str
     body: str
+    #: What kind of message ("registration.confirmed"), and what it concerns, for staff's lists.
+    kind: str = ""
+    event_id: int | None = None
+    volunteer_id: int | None = None
+    #: The language it is written in.
+    locale: str | None = None
 
 
-def queue(session: Session, message: Message) -> None:
-    session.info.setdefault(_OUTBOX, []).append(message)
+def queue(session: Session, message: Message) -> OutboxMessage:
+    """Write ``message`` to the outbox in ``session``'s transaction; it is delivered after the commit."""
+    now = clock.now()
+    row = OutboxMessage(
+        kind=message.kind[:48], recipient=message.to, subject=str(message.subject)[:300], body=str(message.body),
+        locale=message.locale, event_id=message.event_id, volunteer_id=message.volunteer_id,
+        status="queued", created_at=now, next_attempt_at=now, give_up_at=now + KEEP_TRYING,
+    )
+    session.add(row)
+    session.info.setdefault(_OUTBOX, []).append(row)
+    return row
 
 
 @event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    messages = session.info.pop(_OUTBOX, [])
-    outcomes = session.info.setdefault(_OUTCOMES, []) if messages else []
-    for message in messages:
-        try:
-            outcomes.append(SENT if send(message) else NOT_SENT)
-        except Exception as error:  # a mail server down must not undo what was committed
-            # The kind of error only: a refusal's text and traceback may hold whole addresses.
-            log.error("mail to %s could not be sent (%s), subject %r", mask(message.to), type(error).__name__,
-                      message.subject)
-            outcomes.append(FAILED)
+def _deliver_after_commit(session: Session) -> None:
+    rows = session.info.pop(_OUTBOX, [])
+    ids = [identity[0] for identity in (inspect(row).identity for row in rows) if identity]
+    if not ids:
+        return
+    outcomes = session.info.setdefault(_OUTCOMES, [])
+    if job_queue.immediate:
+        outcomes.extend(deliver.call_local(ids))
+        return
+    try:
+        deliver(ids)
+    except Exception as error:  # noqa: BLE001 - the queue down: the sweep sends them within a minute
+        log.error("the job queue did not take %d message(s) (%s); the next sweep sends them", len(ids),
+                  type(error).__name__)
+    outcomes.extend([QUEUED] * len(ids))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -65,7 +109,95 @@ def configured() -> bool:
     return bool(current_app.config.get("SMTP_HOST"))
 
 
-def send(message: Message) -> bool:
+@job()
+def deliver(ids: list[int]) -> list[str]:
+    """Send the outbox messages ``ids`` that are due; what happened to each, in order."""
+    with Session(db.engine) as session:
+        return [_deliver_one(session, message_id) for message_id in ids]
+
+
+@periodic(crontab(minute="*"))
+def sweep() -> int:
+    """Send every message that is due; queue again those a dead worker left ``sending``."""
+    now = clock.now()
+    with Session(db.engine) as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM)
+            .values(status="queued", next_attempt_at=now)
+        )
+        session.commit()
+        waiting = ["queued", "held"] if configured() else ["queued"]
+        ids = session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status.in_(waiting), OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(SWEEP_BATCH)
+        ).all()
+        for message_id in ids:
+            _deliver_one(session, message_id)
+    return len(ids)
+
+
+def try_again(ids: list[int]) -> int:
+    """Staff's "try again" for failed and held messages: due now, and kept three more days.
+    In the caller's transaction; the messages go after its commit. How many were queued."""
+    now = clock.now()
+    rows = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_(["failed", "held"]))
+    ).all()
+    for row in rows:
+        row.status, row.next_attempt_at, row.give_up_at = "queued", now, now + KEEP_TRYING
+        db.session.info.setdefault(_OUTBOX, []).append(row)
+    return len(rows)
+
+
+def _deliver_one(session: Session, message_id: int) -> str:
+    now = clock.now()
+    # Claimed by one conditional update: of two workers given the same message, one sends it.
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(["queued", "held"]),
+               OutboxMessage.next_attempt_at <= now)
+        .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+    ).rowcount
+    session.commit()
+    if not claimed:
+        return SENT if session.get(OutboxMessage, message_id, populate_existing=True).status == "sent" else QUEUED
+    row = session.get(OutboxMessage, message_id, populate_existing=True)
+    try:
+        taken = send(Message(row.recipient, row.subject, row.body), message_id=_message_id(row))
+    except Exception as error:  # noqa: BLE001 - a mail server down must not lose the message
+        # The kind of error only: a refusal's text and traceback may hold whole addresses.
+        log.error("mail to %s could not be sent (%s), subject %r", mask(row.recipient), type(error).__name__,
+                  row.subject)
+        row.last_error = type(error).__name__[:200]
+        if now >= row.give_up_at:
+            row.status = "failed"
+        else:
+            row.status, row.next_attempt_at = "queued", now + retry_wait(row.attempts)
+        session.commit()
+        return FAILED
+    row.status = "sent" if taken else "held"
+    row.sent_at = now if taken else None
+    row.last_error = None
+    session.commit()
+    return SENT if taken else NOT_SENT
+
+
+def retry_wait(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed try: 30 s, 1, 2, 4, 8 minutes, then 15."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+
+
+def _message_id(row: OutboxMessage) -> str:
+    """The same Message-ID on every try of one message, so that a receiving server that got a
+    try whose answer was lost can tell the next one is the same message."""
+    domain = (current_app.config.get("MAIL_FROM") or "").rpartition("@")[2] or "outreach.invalid"
+    return f"<outbox-{row.id}.{int(row.created_at.timestamp())}@{domain}>"
+
+
+def send(message: Message, *, message_id: str | None = None) -> bool:
     """Send ``message`` now; returns whether it went out (False: no mail server is set, and
     the log says so). Raises what the mail server raises."""
     config = current_app.config
@@ -82,6 +214,7 @@ def send(message: Message) -> bool:
     email["From"] = config.get("MAIL_FROM") or f"noreply@{host}"
     email["To"] = message.to
     email["Subject"] = message.subject
+    email["Message-ID"] = message_id or make_msgid()
     email.set_content(message.body)
     with smtplib.SMTP(host, int(config.get("SMTP_PORT") or 25), timeout=10) as smtp:
         if config.get("SMTP_STARTTLS"):
@@ -99,13 +232,16 @@ def take_outcomes(session: Session) -> list[str]:
 
 
 def report(session: Session) -> str | None:
-    """For staff, what really happened to the messages the last commits sent: sent, not sent
-    for want of a mail server, or refused by it. None when no message was sent."""
+    """For staff, what really happened to the messages the last commits wrote: sent, handed to
+    the worker, not sent for want of a mail server, or not taken by it (tried again). None when
+    there were none."""
     outcomes = take_outcomes(session)
     parts = []
-    sent, not_sent, failed = (outcomes.count(kind) for kind in (SENT, NOT_SENT, FAILED))
+    sent, queued, not_sent, failed = (outcomes.count(kind) for kind in (SENT, QUEUED, NOT_SENT, FAILED))
     if sent:
         parts.append(ngettext("%(num)d e-mail was sent.", "%(num)d e-mails were sent.", sent))
+    if queued:
+        parts.append(ngettext("%(num)d e-mail is being sent.", "%(num)d e-mails are being sent.", queued))
     if not_sent:
         parts.append(ngettext(
             "No mail server is configured: %(num)d message was not sent (the server's log names it).",
@@ -114,8 +250,8 @@ def report(session: Session) -> str | None:
         ))
     if failed:
         parts.append(ngettext(
-            "%(num)d e-mail could not be sent: the mail server did not take it (see the server's log).",
-            "%(num)d e-mails could not be sent: the mail server did not take them (see the server's log).",
+            "%(num)d e-mail could not be sent yet: the mail server did not take it. It will be tried again.",
+            "%(num)d e-mails could not be sent yet: the mail server did not take them. They will be tried again.",
             failed,
         ))
     return sentences(*parts) or None

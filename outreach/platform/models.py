@@ -1,11 +1,12 @@
-"""The audit log, the library's settings and its closed years."""
+"""The audit log, the library's settings, its closed years, background exports and the outbox
+of messages to people."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models import Base, UTCDateTime, one_of, utcnow
@@ -15,6 +16,10 @@ if TYPE_CHECKING:  # a relationship to an area above: named here for the type on
     from outreach.accounts.models import User
 
 EXPORT_STATUSES = ("queued", "running", "done", "failed")
+#: A message in the outbox: ``queued`` (waiting for its next try), ``sending`` (a worker has
+#: it), ``sent`` (the mail server took it), ``held`` (no mail server is configured: kept, and
+#: sent once one is), ``failed`` (tried for three days; staff may try again).
+MESSAGE_STATUSES = ("queued", "sending", "sent", "held", "failed")
 
 
 class AuditEntry(Base):
@@ -90,3 +95,42 @@ class ClosedYear(Base):
 
     def __repr__(self) -> str:
         return f"<ClosedYear {self.year}>"
+
+
+class OutboxMessage(Base):
+    """A message to a person, written in the same transaction as the change that causes it and
+    delivered after the commit by a job (``outreach.platform.mail``), tried again with back-off
+    until the mail server takes it. The event and volunteer it concerns are kept (no foreign
+    key: what was told outlives the record) so that staff see what each was told."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        CheckConstraint(one_of("status", MESSAGE_STATUSES), name="status_known"),
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What kind of message, e.g. "registration.confirmed", "volunteer.reminder".
+    kind: Mapped[str] = mapped_column(String(48), nullable=False, default="", server_default="")
+    recipient: Mapped[str] = mapped_column(String(254), nullable=False)
+    subject: Mapped[str] = mapped_column(String(300), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    #: The language it is written in.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    event_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(8), nullable=False, default="queued", server_default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    #: Past this time a message that still fails is given up (``failed``).
+    give_up_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    #: When a worker took it: one that died while sending leaves it ``sending``; past a few
+    #: minutes it is queued again.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The kind of the last error (never the server's text, which may hold addresses).
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

@@ -47,7 +47,10 @@ def queue_registration_message(registration, kind: str, reason: str | None = Non
         if reason:
             lines.insert(1, _("Reason: %(reason)s", reason=reason))
         lines.append(_("Cancel on the ticket page if you cannot come, so that someone else can."))
-    mail.queue(db.session, mail.Message(registration.email, subjects[kind], "\n\n".join(str(line) for line in lines)))
+    mail.queue(db.session, mail.Message(
+        registration.email, subjects[kind], "\n\n".join(str(line) for line in lines), kind=f"registration.{kind}",
+        event_id=registration.event_id, locale=current_app.config["DEFAULT_LOCALE"],
+    ))
 
 
 def queue_ticket_links(registrations) -> None:
@@ -71,7 +74,10 @@ def queue_ticket_links(registrations) -> None:
     lines.append(_("Keep this e-mail, or save the page or take a screenshot of it."))
     lines.append(_("If you did not ask for this, you can ignore this message: nothing has changed."))
     subject = _("Your ticket links")
-    mail.queue(db.session, mail.Message(registrations[0].email, str(subject), "\n\n".join(str(line) for line in lines)))
+    mail.queue(db.session, mail.Message(
+        registrations[0].email, str(subject), "\n\n".join(str(line) for line in lines), kind="registration.ticket_links",
+        locale=locale,
+    ))
 
 
 def queue_event_cancelled(registration, reason: str | None) -> None:
@@ -91,7 +97,10 @@ def queue_event_cancelled(registration, reason: str | None) -> None:
         if reason:
             lines.append(_("Reason: %(reason)s", reason=reason))
         lines.append(_("You do not need to do anything: your registration no longer applies."))
-    mail.queue(db.session, mail.Message(registration.email, str(subject), "\n\n".join(str(line) for line in lines)))
+    mail.queue(db.session, mail.Message(
+        registration.email, str(subject), "\n\n".join(str(line) for line in lines), kind="event.cancelled",
+        event_id=registration.event_id, locale=locale,
+    ))
 
 
 def _to_tell(event):

@@ -72,7 +72,7 @@ def test_outcomes_are_reported_truthfully(app, monkeypatch, caplog):
     db.session.commit()
     with force_locale("en"):
         assert mail.report(db.session) == (
-            "2 e-mails could not be sent: the mail server did not take them (see the server's log)."
+            "2 e-mails could not be sent yet: the mail server did not take them. They will be tried again."
         )
     assert "SECRET-TOKEN" not in caplog.text and "lin@example.org" not in caplog.text
     refused = [r for r in caplog.records if r.levelno == logging.ERROR]
