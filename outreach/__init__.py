@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     _import_models()
+    _import_jobs()
     _init_extensions(app)
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     _register_blueprints(app)
@@ -117,6 +118,13 @@ def _import_models() -> None:
     from outreach.registration import models as _registration  # noqa: F401
     from outreach.reports import models as _reports  # noqa: F401
     from outreach.volunteers import models as _volunteers  # noqa: F401
+
+
+def _import_jobs() -> None:
+    """Every job by name, in the web workers (which queue them) as in the consumer (which runs them)."""
+    from outreach.platform import mail  # noqa: F401
+    from outreach.registration import jobs as _registration  # noqa: F401
+    from outreach.volunteers import jobs as _volunteers  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:

@@ -24,6 +24,8 @@ DEFAULTS = {
     "JOBS_STORAGE": None,
     #: Run each job at once in the process that queues it (tests; never with several workers).
     "JOBS_IMMEDIATE": False,
+    #: From this hour (library time) the day before, reminders of tomorrow's events and shifts go out.
+    "REMINDERS_FROM_HOUR": 18,
     #: Threads of one ``flask jobs worker``.
     "JOBS_WORKERS": 2,
     #: ``json``: one JSON object per log line (for a log collector); else plain text lines.

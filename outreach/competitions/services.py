@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -43,6 +43,7 @@ from outreach.extensions import db
 from outreach.platform import mail
 from outreach.platform.services import record
 from outreach.registration import tickets
+from outreach.registration.emails import registrant_locale
 from outreach.registration.models import Registration
 from outreach.registration.services import seats_taken
 from outreach.years import parse_decimal
@@ -710,15 +711,15 @@ def _advanced_registration(previous: Registration, sitting: Event, now: datetime
         event_id=sitting.id, ticket_digest=digest, ticket_seed=seed, status="confirmed",
         name=previous.name, phone=previous.phone, phone_digest=previous.phone_digest, email=previous.email, party_size=1,
         answers=dict(previous.answers) if previous.answers else None, consent_at=previous.consent_at,
-        confirmed_at=now, source="advanced", advanced_from_id=previous.id, created_at=now,
+        confirmed_at=now, source="advanced", advanced_from_id=previous.id, created_at=now, locale=previous.locale,
     )
 
 
 def _queue_advanced_message(registration: Registration, following: Round) -> None:
-    """Congratulate a contestant who advanced, with their new ticket; in the library's language."""
+    """Congratulate a contestant who advanced, with their new ticket, in the language they registered in."""
     if not registration.email:
         return
-    locale = current_app.config["DEFAULT_LOCALE"]
+    locale = registrant_locale(registration)
     event = db.session.get(Event, registration.event_id)
     with force_locale(locale):
         subject = _("Congratulations: you go through to %(round)s of %(title)s",

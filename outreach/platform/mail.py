@@ -83,6 +83,8 @@ def queue(session: Session, message: Message) -> OutboxMessage:
 
 @event.listens_for(Session, "after_commit")
 def _deliver_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the transaction around it may still roll back
+        return
     rows = session.info.pop(_OUTBOX, [])
     ids = [identity[0] for identity in (inspect(row).identity for row in rows) if identity]
     if not ids:

@@ -15,6 +15,7 @@ from outreach.database import reads_first
 from outreach.errors import ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db, limiter
+from outreach.i18n import current_locale
 from outreach.platform import mail
 from outreach.registration import listing, services
 from outreach.registration.listing import RegistrationFilter
@@ -73,6 +74,7 @@ def register(event_id: int):
     outcome = services.register(
         event, name=name, phone=phone, party_size=party_size, email=email, answers=answers,
         client_key=f"api:{key}" if key else None, source="api", actor=current_user if current_user.is_authenticated else None,
+        locale=current_locale(),
     )
     db.session.commit()
     registration = outcome.registration

@@ -1,7 +1,8 @@
 """The messages a registrant gets: confirmed, waiting, promoted, moved, the event cancelled.
 
-They are queued in the session and sent after the commit (``outreach.platform.mail``), in the
-library's default language: a registrant has no account to keep a language in.
+They are written to the outbox with the change and sent after the commit
+(``outreach.platform.mail``), in the language the registrant used when registering (the page's
+or the API request's), else the library's default language.
 """
 
 from __future__ import annotations
@@ -21,14 +22,20 @@ from outreach.registration.models import Registration
 from outreach.timezone import local
 
 
+def registrant_locale(registration) -> str:
+    """The language of a registrant's messages: the one they used, else the library's."""
+    return registration.locale or current_app.config["DEFAULT_LOCALE"]
+
+
 def queue_registration_message(registration, kind: str, reason: str | None = None) -> None:
     """Tell a registrant (who gave an e-mail address) that they are confirmed, waiting,
-    promoted from the waiting list or moved. Written in the library's default language."""
+    promoted from the waiting list or moved."""
     if not registration.email:
         return
     event = registration.event
-    with force_locale(current_app.config["DEFAULT_LOCALE"]):
-        title = event.display_title(current_app.config["DEFAULT_LOCALE"])
+    locale = registrant_locale(registration)
+    with force_locale(locale):
+        title = event.display_title(locale)
         subjects = {
             "confirmed": _("Your place at %(title)s is confirmed", title=title),
             "waitlisted": _("You are on the waiting list for %(title)s", title=title),
@@ -49,7 +56,7 @@ def queue_registration_message(registration, kind: str, reason: str | None = Non
         lines.append(_("Cancel on the ticket page if you cannot come, so that someone else can."))
     mail.queue(db.session, mail.Message(
         registration.email, subjects[kind], "\n\n".join(str(line) for line in lines), kind=f"registration.{kind}",
-        event_id=registration.event_id, locale=current_app.config["DEFAULT_LOCALE"],
+        event_id=registration.event_id, locale=locale,
     ))
 
 
@@ -82,11 +89,11 @@ def queue_ticket_links(registrations) -> None:
 
 def queue_event_cancelled(registration, reason: str | None) -> None:
     """Tell a registrant (who gave an e-mail address) that the event is cancelled, with the
-    reason when staff gave one. Written in the library's default language."""
+    reason when staff gave one."""
     if not registration.email:
         return
     event = registration.event
-    locale = current_app.config["DEFAULT_LOCALE"]
+    locale = registrant_locale(registration)
     with force_locale(locale):
         title = event.display_title(locale)
         subject = _("%(title)s is cancelled", title=title)
@@ -136,3 +143,24 @@ def tell_registrants(event, *, reason: str | None = None, **_extra) -> int:
     for registration in registrations:
         queue_event_cancelled(registration, reason)
     return len(registrations)
+
+
+def queue_reminder(registration) -> None:
+    """The day before: when and where, the ticket, and to cancel if plans changed."""
+    event = registration.event
+    locale = registrant_locale(registration)
+    with force_locale(locale):
+        title = event.display_title(locale)
+        when = local(event.starts_at).strftime("%Y-%m-%d %H:%M")
+        subject = _("Reminder: %(title)s is tomorrow", title=title)
+        token = tickets.token_for_seed(registration.ticket_seed)[0]
+        lines = [
+            _("%(title)s starts tomorrow, %(when)s.", title=title, when=when),
+            _("Place: %(place)s", place=event.venue.display_name(locale)) if event.venue else None,
+            _("Your ticket: %(url)s", url=url_for("registration.ticket", token=token, _external=True)),
+            _("If you cannot come, please cancel on the ticket page, so that someone else can have your place."),
+        ]
+    mail.queue(db.session, mail.Message(
+        registration.email, str(subject), "\n\n".join(str(line) for line in lines if line), kind="registration.reminder",
+        event_id=registration.event_id, locale=locale,
+    ))

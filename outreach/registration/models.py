@@ -51,6 +51,10 @@ class Registration(TimestampMixin, Base):
     client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: How it was made: "web" (event page), "api", "staff".
     source: Mapped[str] = mapped_column(String(8), nullable=False, default="web", server_default="web")
+    #: The language the registrant used (the page's or the API request's): their messages are in it.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    #: When the day-before reminder was written (at most one per registration).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: For a contestant who advanced in a competition: their registration in the round before.
     advanced_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="SET NULL"), unique=True

@@ -86,7 +86,7 @@ def register(event_id: int):
                 event, name=form.name.data, phone=form.phone.data, email=form.email.data,
                 party_size=form.party_size.data, answers=answers, consent=form.consent.data,
                 client_key=f"web:{form.client_key.data}" if form.client_key.data else None, source="web",
-                actor=current_user if current_user.is_authenticated else None,
+                actor=current_user if current_user.is_authenticated else None, locale=current_locale(),
             )
         except ValidationError as error:
             db.session.rollback()

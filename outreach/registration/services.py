@@ -158,6 +158,7 @@ def ticket_token(registration: Registration) -> str:
 def register(
     event: Event, *, name, phone, party_size=1, email=None, answers=None, consent=True,
     client_key: str | None = None, source: str = "web", actor=None, now: datetime | None = None,
+    locale: str | None = None,
 ) -> NewRegistration:
     """Register a party for ``event``: confirmed while its whole party fits, else waitlisted.
 
@@ -209,6 +210,7 @@ def register(
         confirmed_at=now if fits else None,
         client_key=client_key,
         source=source,
+        locale=locale,
         created_at=now,
     )
     try:

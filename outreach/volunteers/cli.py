@@ -1,64 +1,22 @@
-"""``flask volunteers remind``: the day-before reminders, for cron."""
+"""``flask volunteers remind``: the day-before reminders now (the job worker also sends them each evening)."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select, text
-
-from outreach.database import write_transaction
 from outreach.extensions import db
 from outreach.platform import mail
-from outreach.platform.models import AuditEntry
-from outreach.platform.services import record
-from outreach.volunteers import emails, services
+from outreach.volunteers.reminders import send_reminders
 
 volunteers_cli = AppGroup("volunteers", help="Volunteers' shifts.")
-
-#: The audit action that marks a sign-up as reminded, so that a second run sends nothing.
-REMIND_ACTION = "shift.remind"
-#: The PostgreSQL advisory lock held while reminders are sent (any constant of our own).
-REMIND_LOCK = 5_460_001
-
-
-def reminded_signup_ids(signup_ids: list[int]) -> set[tuple[int, int | None]]:
-    """(sign-up id, shift id) of the reminders already sent to these sign-ups."""
-    if not signup_ids:
-        return set()
-    entries = db.session.execute(
-        select(AuditEntry.object_id, AuditEntry.data).where(
-            AuditEntry.action == REMIND_ACTION, AuditEntry.object_type == "ShiftSignup",
-            AuditEntry.object_id.in_(signup_ids),
-        )
-    )
-    return {(object_id, (data or {}).get("shift_id")) for object_id, data in entries}
-
-
-def send_reminders() -> tuple[int, int]:
-    """Queue a reminder for each confirmed sign-up of tomorrow not yet reminded, mark it in
-    the audit log and commit (the mail goes out after the commit). Returns (sent, skipped)."""
-    with write_transaction():  # one run at a time on SQLite: two cron runs cannot both send
-        if db.session.get_bind().dialect.name == "postgresql":  # ... nor on PostgreSQL
-            db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REMIND_LOCK})
-        due = services.reminders_due()
-        done = reminded_signup_ids([signup.id for signup in due])
-        sent = 0
-        for signup in due:
-            if (signup.id, signup.shift_id) in done:
-                continue
-            emails.queue_shift_reminder(signup)
-            record(REMIND_ACTION, signup, data={"shift_id": signup.shift_id})
-            sent += 1
-        db.session.commit()
-    return sent, len(due) - sent
-
 
 @volunteers_cli.command("remind")
 def remind() -> None:
     """E-mail each volunteer on a shift tomorrow (run once a day, e.g. from cron at 18:00)."""
     queued, skipped = send_reminders()
     outcomes = mail.take_outcomes(db.session)
-    sent, not_sent, failed = (outcomes.count(kind) for kind in (mail.SENT, mail.NOT_SENT, mail.FAILED))
+    sent, not_sent, failed, waiting = (outcomes.count(kind) for kind in (mail.SENT, mail.NOT_SENT, mail.FAILED, mail.QUEUED))
     click.echo(f"{queued} shift reminder(s) due, {skipped} already reminded: {sent} sent"
+               + (f", {waiting} handed to the job worker" if waiting else "")
                + (f", {not_sent} not sent (no mail server is set: OUTREACH_SMTP_HOST; each is in the log)" if not_sent else "")
-               + (f", {failed} failed (see the log)" if failed else "") + ".")
+               + (f", {failed} not taken by the mail server yet (tried again; see the log)" if failed else "") + ".")

@@ -212,3 +212,19 @@ def test_through_the_queue_when_a_worker_runs_the_jobs(smtp, make_app, tmp_path,
             assert [r.status for r in rows()] == ["sent"] and len(smtp.inbox.messages) == 1
     finally:
         make_app()
+
+
+def test_nothing_leaves_before_the_whole_transaction_commits(smtp, app):
+    """A savepoint released inside the transaction (as registering does) sends nothing; the
+    transaction rolled back after it leaves no message."""
+    mail.queue(db.session, mail.Message("lin@example.org", "Subject", "Body"))
+    with db.session.begin_nested():
+        mail.queue(db.session, mail.Message("wang@example.org", "Subject", "Body"))
+    assert smtp.inbox.messages == []
+    db.session.rollback()
+    assert rows() == [] and smtp.inbox.messages == []
+    mail.queue(db.session, mail.Message("lin@example.org", "Subject", "Body"))
+    with db.session.begin_nested():
+        mail.queue(db.session, mail.Message("wang@example.org", "Subject", "Body"))
+    db.session.commit()
+    assert sorted(m["To"] for m in smtp.inbox.messages) == ["lin@example.org", "wang@example.org"]
