@@ -184,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.platform.health import bp as health_bp
     from outreach.recurrences.api import bp as recurrences_api
     from outreach.recurrences.routes import bp as recurrences_bp
+    from outreach.registration.announce import bp as announce_bp
     from outreach.registration.api import bp as registration_api
     from outreach.registration.routes import bp as registration_bp
     from outreach.registration.staff import bp as registration_staff_bp
@@ -215,6 +216,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(announce_bp)
 
     # The JSON API: a parent made for this app, so that apps share no registration state.
     api_bp = api_blueprint()

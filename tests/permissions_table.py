@@ -135,6 +135,8 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/favicon.svg"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/staff/messages/"): STAFF,
+    ("GET", "/staff/events/<int:event_id>/message"): STAFF,
+    ("POST", "/staff/events/<int:event_id>/message"): STAFF,
     ("POST", "/staff/messages/retry"): STAFF,
     ("POST", "/staff/messages/<int:message_id>/retry"): STAFF,
     ("GET", "/login"): PUBLIC,
