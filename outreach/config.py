@@ -26,6 +26,8 @@ DEFAULTS = {
     "JOBS_IMMEDIATE": False,
     #: From this hour (library time) the day before, reminders of tomorrow's events and shifts go out.
     "REMINDERS_FROM_HOUR": 18,
+    #: A message a worker took but did not finish in this time (the worker died) is queued again.
+    "MAIL_STALE_CLAIM_SECONDS": 600,
     #: Threads of one ``flask jobs worker``.
     "JOBS_WORKERS": 2,
     #: ``json``: one JSON object per log line (for a log collector); else plain text lines.
@@ -107,6 +109,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config["SESSION_COOKIE_SECURE"] = _truthy(app.config["FORCE_HTTPS"])
     app.config["JOBS_IMMEDIATE"] = _truthy(app.config["JOBS_IMMEDIATE"])
     app.config["JOBS_WORKERS"] = max(1, int(app.config["JOBS_WORKERS"]))
+    app.config["MAIL_STALE_CLAIM_SECONDS"] = int(app.config["MAIL_STALE_CLAIM_SECONDS"])
+    app.config["REMINDERS_FROM_HOUR"] = int(app.config["REMINDERS_FROM_HOUR"])
     if not app.config["JOBS_STORAGE"]:
         app.config["JOBS_STORAGE"] = app.config["REDIS_URL"] or "sqlite:///" + os.path.join(
             os.path.abspath(app.instance_path), "jobs.sqlite3"

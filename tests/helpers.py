@@ -8,6 +8,7 @@ import contextlib
 import itertools
 import os
 import re
+import socket
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -60,6 +61,13 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
         finally:
             _cv_app.reset(outer)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def csrf_token_from(client, path="/login") -> str:

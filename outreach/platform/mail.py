@@ -49,8 +49,6 @@ KEEP_TRYING = timedelta(days=3)
 #: The first retry, doubled after each failure up to the longest wait.
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(minutes=15)
-#: A message a worker took but did not finish in this time (the worker died) is queued again.
-STALE_CLAIM = timedelta(minutes=10)
 #: Messages one sweep sends at most (the next sweep, a minute later, takes the rest).
 SWEEP_BATCH = 500
 
@@ -125,7 +123,8 @@ def sweep() -> int:
     with Session(db.engine) as session:
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM)
+            .where(OutboxMessage.status == "sending",
+                   OutboxMessage.claimed_at < now - timedelta(seconds=current_app.config["MAIL_STALE_CLAIM_SECONDS"]))
             .values(status="queued", next_attempt_at=now)
         )
         session.commit()

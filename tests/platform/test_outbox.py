@@ -5,7 +5,6 @@ while sending, or two workers given one message, never lose it nor send it twice
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -19,7 +18,7 @@ from outreach.extensions import db
 from outreach.platform import jobs, mail
 from outreach.platform.models import OutboxMessage
 from outreach.registration import services as registration
-from tests.helpers import in_days
+from tests.helpers import free_port, in_days
 
 T0 = clock.now().replace(microsecond=0)
 
@@ -31,12 +30,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class SmtpServer:
