@@ -36,7 +36,7 @@ SUBJECT_MAX, BODY_MAX = 200, 5000
 
 class AnnouncementForm(Form):
     audience = RadioField(
-        _l("To"), choices=[SelectChoice("confirmed", _l("Everyone with a place")),
+        _l("Send to"), choices=[SelectChoice("confirmed", _l("Everyone with a place")),
                            SelectChoice("all", _l("Everyone with a place and everyone on the waiting list"))],
         validators=[InputRequired(_l("Choose who gets the message."))], default="confirmed",
     )

@@ -34,7 +34,8 @@ STATUS_LABELS = {
 KIND_LABELS = {
     "registration.confirmed": _l("Place confirmed"), "registration.waitlisted": _l("On the waiting list"),
     "registration.promoted": _l("Place from the waiting list"), "registration.moved": _l("Registration moved"),
-    "registration.ticket_links": _l("Ticket links sent again"), "event.cancelled": _l("Event cancelled"),
+    "registration.ticket_links": _l("Ticket links sent again"), "registration.reminder": _l("Reminder the day before"),
+    "event.cancelled": _l("Event cancelled"), "event.message": _l("Message from staff"),
     "competition.advanced": _l("Through to the next round"), "account.password_reset": _l("New password link"),
     "volunteer.review": _l("Volunteer application reviewed"), "volunteer.application": _l("Volunteer application received"),
     "volunteer.address_taken": _l("Application with an address in use"),

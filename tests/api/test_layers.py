@@ -10,7 +10,7 @@ AREAS = ["competitions", "events", "places", "recurrences", "registration", "rep
 #: What the platform modules of outreach.api may import from the project.
 PLATFORM = {
     "outreach.errors", "outreach.extensions", "outreach.text", "outreach.timezone", "outreach.accounts.auth",
-    "outreach.api.helpers", "outreach.api.schema", "outreach.years",
+    "outreach.api.helpers", "outreach.api.schema", "outreach.years", "outreach.paging",
 }
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from outreach import clock
 from outreach.extensions import db
 from outreach.platform import mail
 from outreach.platform.models import AuditEntry, OutboxMessage
-from tests.helpers import count_statements, csrf_token_from, text_of
+from tests.helpers import assert_valid_html, axe_violations, count_statements, csrf_token_from, sign_in, text_of
 
 
 def outbox(status: str, *, n: int = 1, event_id=None, volunteer_id=None, to="lin@example.org", subject="主题"):
@@ -40,10 +41,12 @@ def test_an_events_messages_by_status(staff, make_event):
     outbox("sent", n=3, event_id=event.id)
     outbox("failed", n=2, event_id=event.id, to="wang@example.org")
     outbox("held", event_id=other.id)
-    html = text_of(staff.get(f"/staff/messages/?event={event.id}&lang=en"))
+    response = staff.get(f"/staff/messages/?event={event.id}&lang=en")
+    assert_valid_html(response)
+    html = text_of(response)
     assert "<h1>Messages about 星海讲坛</h1>" in html
     assert "All (5)" in html and "Sent (3)" in html and "Failed (2)" in html and "Not sent: no mail server (0)" in html
-    assert html.count("wang@example.org") == 2 + 2  # the address, and the button's label for a screen reader
+    assert html.count("wang@example.org") == 2 + 2  # the address, and the button's name for a screen reader
     assert "Tried 3 times over three days." in html and "Last error: ConnectionRefusedError" in html
     assert "Send the 2 failed or held messages again" in html
     failed = text_of(staff.get(f"/staff/messages/?event={event.id}&status=failed&lang=en"))
@@ -128,3 +131,24 @@ def test_without_the_form_token_nothing_is_sent(staff, make_event):
     assert staff.post("/staff/messages/retry", data={}).status_code == 400
     db.session.expire_all()
     assert db.session.get(OutboxMessage, failed.id).status == "failed"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+def test_the_pages_meet_wcag_aa_at_phone_size(live_server, page, make_user, make_event, lang):
+    """The messages page and writing to registrants, at 390×844, valid HTML and WCAG 2.1 AA."""
+    event = make_event(title="星海讲坛")
+    outbox("failed", n=2, event_id=event.id)
+    outbox("sent", event_id=event.id)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, make_user("staff"), lang)
+    page.goto(f"{live_server}/staff/messages/?event={event.id}")
+    expect(page.locator("table.messages tbody tr")).to_have_count(3)
+    assert axe_violations(page) == []
+    page.locator("table.messages button").first.click()
+    expect(page.locator(".flash")).to_have_count(1)
+    assert axe_violations(page) == []
+    page.goto(f"{live_server}/staff/events/{event.id}/message")
+    page.locator("main form button[type=submit]").click()  # nothing written: the messages beside the fields
+    expect(page.locator("#subject-error")).to_have_count(1)
+    assert axe_violations(page) == []
