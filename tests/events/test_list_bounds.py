@@ -5,6 +5,7 @@ and the calendar feeds. The events API answers at most ``limit`` events and a cu
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from itertools import count
 
@@ -149,11 +150,36 @@ def test_the_default_window_holds_a_busy_month(client, programme, make_event, ma
     assert [e["title"] for e in rest["events"]] == ["快闪 200"] and rest["next_cursor"] is None
 
 
-def test_the_month_calendar_and_the_series_page(client, programme):
+def test_the_programme_the_month_calendar_and_the_series_page(client, programme):
     _branch, series, _made, add = programme
-    grows_not(client, add, ["/calendar?month=2027-03", f"/series/{series.id}"])
+    grows_not(client, add, ["/", "/calendar?month=2027-03", f"/series/{series.id}"])
     html = client.get("/calendar?month=2027-03").get_data(as_text=True)
     assert html.count("活动 ") >= 50
+
+
+def test_the_series_page_shows_its_sessions_a_page_at_a_time(client, programme):
+    """50 sessions a page, numbered ones by number, then unnumbered ones by date; the pager
+    keeps the language."""
+    _branch, series, made, add = programme
+    add(55)
+    unnumbered = made[7]
+    unnumbered.session_number = None
+    made[3].session_number = 999  # sessions 4 and 5 swap numbers: the later one is No. 4
+    db.session.flush()
+    made[4].session_number = 4
+    db.session.flush()
+    made[3].session_number = 5
+    db.session.commit()
+    first = client.get(f"/series/{series.id}?lang=en").get_data(as_text=True)
+    assert "55 sessions of Xinghai Forum" in first
+    shown = re.findall(r'<th scope="row">No\. (\d+)</th>', first)
+    assert shown == [str(n) for n in range(1, 52) if n != 8]  # session 8 lost its number
+    assert re.search(rf'href="/series/{series.id}\?lang=en&amp;page=2#sessions-heading" rel="next"', first)
+    second = client.get(f"/series/{series.id}?lang=en&page=2").get_data(as_text=True)
+    assert re.findall(r'<th scope="row">No\. (\d+)</th>', second) == ["52", "53", "54", "55"]
+    assert second.index("No. 55") < second.index(unnumbered.title) and "Page 2 of 2" in second
+    assert first.index(made[4].title + "<") < first.index(made[3].title + "<")
+    assert client.get(f"/series/{series.id}?lang=en&page=9").get_data(as_text=True).count("<tr") == 1 + 5  # the last page
 
 
 @pytest.mark.parametrize("who", ["public", "staff"])
