@@ -16,7 +16,6 @@ from outreach.errors import ValidationError
 from outreach.events import covers, services
 from outreach.events.models import (
     BIO_MAX,
-    EventPartner,
     BUFFER_MINUTES_MAX,
     CHECKIN_OPENS_MAX,
     DESCRIPTION_MAX,
@@ -25,6 +24,7 @@ from outreach.events.models import (
     SPEAKER_MAX,
     TITLE_MAX,
     Event,
+    EventPartner,
 )
 from outreach.places.models import Series, Venue
 from outreach.events.services import EVENT_DEFAULTS
