@@ -20,7 +20,7 @@ from outreach.places import services as places
 from outreach.platform.models import ExportJob
 from outreach.registration import documents, services
 from outreach.registration.models import Registration
-from tests.helpers import count_statements
+from tests.helpers import count_statements, csrf_token_from
 
 _seq = count(1)
 
@@ -80,15 +80,32 @@ def test_the_staff_event_page(client, busy, make_user, login):
     assert html.count("报名者") >= 50  # a page of the list and the possible duplicates
 
 
-@pytest.mark.parametrize("who", ["staff", "volunteer"])
-def test_the_registrations_api(client, busy, make_user, api_token, who):
-    """The staff list (paged) and the door's search (its first 20 matches)."""
+def test_the_registrations_as_a_spreadsheet(client, busy, make_user, login):
+    """CSV and XLSX of the whole list and of a search, as the page's export buttons send them."""
+    event, made, add = busy
+    login(make_user("staff"))
+    csrf = csrf_token_from(client, f"/staff/events/{event.id}")
+    paths = [f"/staff/events/{event.id}/registrations.csv", f"/staff/events/{event.id}/registrations.xlsx"]
+    add(5)
+    small = [counted(client, path, "post", data={"csrf_token": csrf, **extra})
+             for path in paths for extra in ({}, {"q": "报名者", "status": "confirmed"})]
+    add(45)
+    assert [counted(client, path, "post", data={"csrf_token": csrf, **extra})
+            for path in paths for extra in ({}, {"q": "报名者", "status": "confirmed"})] == small
+    text = client.post(paths[0], data={"csrf_token": csrf}).get_data().decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == 1 + len(made)
+
+
+def test_the_registrations_api(client, busy, make_user, api_token):
+    """The door's search (its first 20 matches, each with whether it came today) and the staff
+    list (paged)."""
     event, _made, add = busy
     headers = api_token(make_user("staff"))
-    paths = [f"/api/v1/events/{event.id}/registrations?q=报名者", f"/api/v1/events/{event.id}/registrations?q=1390000"]
-    if who == "staff":
-        paths += [f"/api/v1/events/{event.id}/registrations?page=1&per_page=50",
-                  f"/api/v1/events/{event.id}/registrations?page=1&sort=-name&status=confirmed"]
+    paths = [
+        f"/api/v1/events/{event.id}/registrations?q=报名者", f"/api/v1/events/{event.id}/registrations?q=1390000",
+        f"/api/v1/events/{event.id}/registrations?page=1&per_page=50",
+        f"/api/v1/events/{event.id}/registrations?page=1&sort=-name&status=confirmed",
+    ]
     grows_not(client, add, paths, headers=headers)
     found = client.get(paths[0], headers=headers).get_json()["registrations"]
     assert len(found) == 20 and any(r["checked_in_at"] for r in found)
