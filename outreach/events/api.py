@@ -5,9 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from outreach.accounts.permissions import has_role, role_required
-from outreach.api.helpers import created, iso, json_body, read_clock, read_date_arg, read_datetime, read_int, read_str
+from outreach.api.helpers import (
+    created, iso, json_body, read_clock, read_date_arg, read_datetime, read_int, read_str, window,
+)
 from outreach.errors import ValidationError
 from outreach.events import covers, services
 from outreach.events.models import (
@@ -20,6 +24,7 @@ from outreach.events.models import (
     SPEAKER_MAX,
     TITLE_MAX,
     Event,
+    EventPartner,
 )
 from outreach.places.models import Series, Venue
 from outreach.events.services import EVENT_DEFAULTS
@@ -29,6 +34,18 @@ from outreach.text import clean_text
 from outreach.views import accepts_upload
 
 bp = Blueprint("events_api", __name__)
+
+#: What ``event_json`` shows beyond the event's own row, loaded for a whole list in one query
+#: per relationship (the venue and its branch and the series come with ``events_query``).
+EVENT_JSON_LOADS = (
+    selectinload(Event.venue).selectinload(Venue.branch),
+    selectinload(Event.series),
+    selectinload(Event.round),
+    selectinload(Event.exhibits),
+    selectinload(Event.partner_links).selectinload(EventPartner.partner),
+)
+#: The events of a list without ``limit``: more than a month of a busy library's programme.
+EVENTS_LIMIT = 200
 
 
 def venue_json(venue: Venue) -> dict:
@@ -43,6 +60,20 @@ def venue_json(venue: Venue) -> dict:
         "kind": venue.kind,
         "capacity": venue.capacity,
     }
+
+
+def events_for_json(event_ids) -> dict[int, Event]:
+    """These events by id, with what ``event_json`` shows of them read in one query per
+    relationship, for a list of things that each name their event (tickets). Keep the answer
+    while using the events: the session holds them only weakly. Read-only requests only: it
+    overwrites the events' attributes with the database's."""
+    ids = set(event_ids)
+    if not ids:
+        return {}
+    events = db.session.scalars(
+        select(Event).where(Event.id.in_(ids)).options(*EVENT_JSON_LOADS).execution_options(populate_existing=True)
+    ).all()
+    return {event.id: event for event in events}
 
 
 def event_json(event: Event) -> dict:
@@ -325,8 +356,8 @@ def add_exhibits(event_id: int):
 
 @bp.get("/events")
 def list_events():
-    from flask import request
-
+    """The events of ``from``–``to`` (and of a ``type``) by start, in windows of ``limit``
+    (``cursor`` for the next); one query per relationship whatever their number."""
     errors: dict = {}
     start = read_date_arg("from", errors)
     end = read_date_arg("to", errors)
@@ -335,18 +366,16 @@ def list_events():
         errors["type"] = _l("Choose one of: %(choices)s.", choices=", ".join(EVENT_TYPES))
     if start and end and end < start:
         errors["to"] = _l("The end date must not come before the start date.")
-    if errors:
-        raise ValidationError(errors)
     stmt = services.events_query(
         include_drafts=has_role(current_user, "staff"), start=start, end=end, type=type_
-    )
-    events = db.session.scalars(stmt).all()
-    return jsonify({"events": [event_json(e) for e in events]})
+    ).order_by(None).options(*EVENT_JSON_LOADS)
+    found = window(stmt, (Event.starts_at, Event.id), default_limit=EVENTS_LIMIT, errors=errors)
+    return jsonify({"events": [event_json(e) for e in found.items], "next_cursor": found.next_cursor})
 
 
 @bp.get("/events/<int:event_id>")
 def get_event(event_id: int):
-    event = db.session.get(Event, event_id)
+    event = db.session.get(Event, event_id, options=EVENT_JSON_LOADS)
     if event is None or not services.is_visible(event, current_user):
         abort(404)
     return jsonify(event_json(event))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from outreach.api.schema import DATE_QUERY, EVENT_ID, STAFF, errors, json_response, ref
+from outreach.api.schema import DATE_QUERY, EVENT_ID, NEXT_CURSOR, STAFF, errors, json_response, ref, window_parameters
+from outreach.events.api import EVENTS_LIMIT
 from outreach.events.models import (
     AUDIENCES,
     BIO_MAX,
@@ -44,12 +45,16 @@ def paths() -> dict:
         "/events": {
             "get": {
                 "summary": "List events",
-                "description": "Public: every event but drafts (completed and cancelled ones keep their status). Staff: all.",
+                "description": "Public: every event but drafts (completed and cancelled ones keep their status). Staff: all. "
+                f"At most `limit` events (default {EVENTS_LIMIT}) by start time; `next_cursor` gives the next ones.",
                 "tags": ["events"],
                 "security": [{"bearer": []}, {}],
-                "parameters": DATE_QUERY + [{"name": "type", "in": "query", "schema": {"type": "string", "enum": EVENT_TYPES}}],
+                "parameters": DATE_QUERY + [{"name": "type", "in": "query", "schema": {"type": "string", "enum": EVENT_TYPES}}]
+                + window_parameters(EVENTS_LIMIT),
                 "responses": {
-                    "200": json_response({"type": "object", "properties": {"events": {"type": "array", "items": ref("Event")}}}, "The events, by start time"),
+                    "200": json_response({"type": "object", "properties": {
+                        "events": {"type": "array", "items": ref("Event")}, "next_cursor": NEXT_CURSOR,
+                    }}, "The events, by start time"),
                     **errors(422, 429),
                 },
             },

@@ -16,6 +16,7 @@ from outreach.events.models import Event
 from outreach.places.models import Branch, Series
 from outreach.extensions import db
 from outreach.i18n import current_locale, library_name
+from outreach.paging import page_of
 from outreach.timezone import local_date
 from outreach.years import whole_number
 
@@ -135,19 +136,23 @@ def poster(event_id: int):
     return pdf.pdf_response(documents.poster_pdf(event, locale=locale), documents.poster_filename(event))
 
 
+#: Sessions of a series on one page of it (a lecture series runs for years).
+SESSIONS_PER_PAGE = 50
+
+
 @bp.get("/series/<int:series_id>")
 def series(series_id: int):
-    """A series' description and its sessions in number order (drafts for staff only)."""
+    """A series' description and its sessions in number order (drafts for staff only), a page
+    of them at a time: numbered sessions first, by number; any unnumbered ones after them, by date."""
     found = db.get_or_404(Series, series_id)
-    sessions = _sessions(found, include_drafts=has_role(current_user, "staff"))
+    stmt = (
+        services.events_query(include_drafts=has_role(current_user, "staff"))
+        .where(Event.series_id == found.id)
+        .order_by(None)
+        .order_by(Event.session_number.is_(None), Event.session_number, Event.starts_at, Event.id)
+    )
+    sessions = page_of(stmt, request.args.get("page"), SESSIONS_PER_PAGE)
     return render_template("events/series.html", series=found, sessions=sessions, now=clock.now())
-
-
-def _sessions(series: Series, *, include_drafts: bool) -> list[Event]:
-    """Numbered sessions first, by number; any unnumbered ones after them, by date."""
-    stmt = services.events_query(include_drafts=include_drafts).where(Event.series_id == series.id)
-    events = db.session.scalars(stmt).all()
-    return sorted(events, key=lambda e: (e.session_number is None, e.session_number or 0, e.starts_at, e.id))
 
 
 ICS = "text/calendar"  # Flask adds "; charset=utf-8" to a text/ mimetype

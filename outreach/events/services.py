@@ -358,8 +358,9 @@ def for_audience(stmt: Select, audience: str | None) -> Select:
 
 
 def find_visible(event_id: int, user) -> Event | None:
-    """The event, or None when it does not exist or is a draft ``user`` may not see."""
-    event = db.session.get(Event, event_id)
+    """The event, or None when it does not exist or is a draft ``user`` may not see; with its
+    partners (the event's page names them all: one query, not one per partner)."""
+    event = db.session.get(Event, event_id, options=[selectinload(Event.partner_links).selectinload(EventPartner.partner)])
     return event if event is not None and is_visible(event, user) else None
 
 

@@ -21,7 +21,7 @@ from outreach.registration import listing, services
 from outreach.registration.listing import RegistrationFilter
 from outreach.registration.models import REGISTRATION_STATUSES, CheckIn, Registration
 from outreach.registration.access import door_event, public_event
-from outreach.events.api import event_json
+from outreach.events.api import event_json, events_for_json
 from outreach.text import clean_text
 
 bp = Blueprint("registration_api", __name__)
@@ -89,10 +89,11 @@ def get_ticket(token: str):
     if registration is None:
         raise services.RegistrationError("invalid_ticket", _l("This is not a valid ticket."), status=404)
     checked = services.checked_in_today(registration)
+    events = events_for_json([registration.event_id])
     return jsonify({
         **registration_json(registration),
         "checked_in_at": iso(checked.checked_in_at) if checked else None,
-        "event": event_json(registration.event),
+        "event": event_json(events[registration.event_id]),
     })
 
 
@@ -112,8 +113,15 @@ def lookup_tickets():
     event = public_event(event_id) if event_id is not None else None
     configured = mail.configured()
     result = services.lookup_tickets(phone, name, event=event, mail_available=configured)
+    shown = [(registration.id, token) for registration, token in result.shown]
     db.session.commit()
     mail.take_outcomes(db.session)  # whether a message went would tell whether the number registered
+    # Read again after the commit, with their events, in a few queries whatever their number.
+    numbers = [number for number, _token in shown]
+    registrations = {
+        r.id: r for r in (db.session.scalars(select(Registration).where(Registration.id.in_(numbers))) if numbers else ())
+    }
+    events = events_for_json(r.event_id for r in registrations.values())
     if configured:
         message = _l("If this phone number registered and gave an e-mail address, we have sent the ticket link to "
                      "that address. Without an e-mail address, a ticket is listed only when the phone number and "
@@ -125,11 +133,11 @@ def lookup_tickets():
         "message": str(message),
         "tickets": [
             {
-                **registration_json(registration),
-                "event": event_json(registration.event),
+                **registration_json(registrations[number]),
+                "event": event_json(events[registrations[number].event_id]),
                 "ticket": ticket_links(token),
             }
-            for registration, token in result.shown
+            for number, token in shown
         ],
     })
 

@@ -5,23 +5,29 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from outreach import clock, pdf, qr
+from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import library_name
+from outreach.places.models import Venue
 from outreach.platform.models import ExportJob
 from outreach.registration.listing import masked_phone, sign_in_rows
 from outreach.registration.models import Registration
 from outreach.registration.services import ticket_token
 
 log = logging.getLogger(__name__)
-#: Tickets rendered per part of a long export; progress is reported after each part.
+#: Tickets rendered per part of a long export (the PDF lock is let go between parts).
 PART_SIZE = 40
+#: How often a long export writes how far it has got (the status page reloads every 2 s).
+PROGRESS_EVERY = timedelta(seconds=2)
 
 
 def ticket_filename(registration: Registration) -> str:
@@ -93,27 +99,46 @@ def _run(app: Flask, job_id: int, base_url: str) -> None:
 
 
 def export_tickets(job_id: int) -> None:
+    """Render every confirmed ticket of the job's event into one PDF under ``instance/exports``.
+
+    The event (with its venue and branch) and its tickets are read in three queries whatever
+    their number; the rest is QR codes and WeasyPrint. Progress is written at most every
+    ``PROGRESS_EVERY`` (not after each part), and the session keeps what it read across those
+    commits, so that a long export costs a constant number of statements."""
     job = db.session.get(ExportJob, job_id)
     locale = job.kind.split(":", 1)[1]
+    event = db.session.get(Event, job.event_id, options=[selectinload(Event.venue).selectinload(Venue.branch)])
     registrations = db.session.scalars(
         select(Registration)
-        .where(Registration.event_id == job.event_id, Registration.status == "confirmed")
+        .where(Registration.event_id == event.id, Registration.status == "confirmed")
         .order_by(Registration.name, Registration.id)
     ).all()
-    job.status, job.total, job.done = "running", len(registrations), 0
-    db.session.commit()
-    items = [(r, ticket_token(r)) for r in registrations]
+    total = len(registrations)
+    items = [(r, ticket_token(r)) for r in registrations]  # each ``r.event`` is ``event``: no query
     parts = [items[i : i + PART_SIZE] for i in range(0, len(items), PART_SIZE)] or [[]]
-
-    def progress(parts_done: int) -> None:
-        job.done = min(parts_done * PART_SIZE, job.total)
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False  # the tickets read above stay usable after each progress commit
+    try:
+        job.status, job.total, job.done = "running", total, 0
         db.session.commit()
+        reported = clock.now()
 
-    document = pdf.render_pages((_tickets_html(part, locale) for part in parts), progress=progress)
-    folder = Path(current_app.instance_path) / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"tickets-{job.event_id}-{job.id}.pdf"
-    path.write_bytes(document)
-    job.path = str(path.relative_to(current_app.instance_path))
-    job.status, job.done, job.finished_at = "done", job.total, clock.now()
-    db.session.commit()
+        def progress(parts_done: int) -> None:
+            nonlocal reported
+            now = clock.now()
+            if parts_done < len(parts) and now - reported >= PROGRESS_EVERY:
+                reported = now
+                job.done = min(parts_done * PART_SIZE, total)
+                db.session.commit()
+
+        document = pdf.render_pages((_tickets_html(part, locale) for part in parts), progress=progress)
+        folder = Path(current_app.instance_path) / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"tickets-{job.event_id}-{job.id}.pdf"
+        path.write_bytes(document)
+        job.path = str(path.relative_to(current_app.instance_path))
+        job.status, job.done, job.finished_at = "done", total, clock.now()
+        db.session.commit()
+    finally:
+        session.expire_on_commit = expiring

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from outreach import clock
 from outreach.accounts.permissions import has_role
@@ -899,6 +899,7 @@ def search_registrations(event: Event, query: str, limit: int = 20) -> list[Regi
     return list(
         db.session.scalars(
             select(Registration)
+            .options(selectinload(Registration.checkins))  # whether each came today: one query
             .where(Registration.event_id == event.id, Registration.status != "cancelled", or_(*conditions))
             .order_by(Registration.name)
             .limit(limit)
