@@ -1,14 +1,13 @@
-"""Printed tickets (one ticket, or every ticket of an event as one PDF made in the background)
+"""Printed tickets (one ticket, or every ticket of an event as one PDF made by the job worker)
 and the sign-in sheet of an event."""
 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, current_app, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +17,7 @@ from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import library_name
 from outreach.places.models import Venue
+from outreach.platform import jobs
 from outreach.platform.models import ExportJob
 from outreach.registration.listing import masked_phone, sign_in_rows
 from outreach.registration.models import Registration
@@ -66,8 +66,8 @@ def sign_in_sheet_pdf(event, *, locale: str) -> bytes:
 
 
 def start_ticket_export(event, *, actor, locale: str) -> ExportJob:
-    """Queue the export of every confirmed ticket of ``event``; the caller commits, then
-    calls ``run_in_background``."""
+    """Record the export of every confirmed ticket of ``event``; the caller commits, then
+    queues ``export_tickets_job`` for the job worker."""
     total = db.session.scalar(
         select(db.func.count(Registration.id)).where(Registration.event_id == event.id, Registration.status == "confirmed")
     )
@@ -77,25 +77,20 @@ def start_ticket_export(event, *, actor, locale: str) -> ExportJob:
     return job
 
 
-def run_in_background(app: Flask, job_id: int, base_url: str) -> threading.Thread:
-    thread = threading.Thread(target=_run, args=(app, job_id, base_url), name=f"export-{job_id}", daemon=True)
-    thread.start()
-    return thread
-
-
-def _run(app: Flask, job_id: int, base_url: str) -> None:
+@jobs.job()
+def export_tickets_job(job_id: int, base_url: str) -> None:
+    """The export, run by the job worker (so that it survives the web worker that asked for
+    it); ``base_url`` is the address staff used, for the tickets' links."""
     # A request context gives url_for its host and the templates their helpers.
-    with app.test_request_context(base_url=base_url):
+    with current_app.test_request_context(base_url=base_url):
         try:
             export_tickets(job_id)
-        except Exception as error:  # the job must not stay "running" for ever
+        except Exception as error:  # noqa: BLE001 - the export must not stay "running" for ever
             log.exception("ticket export %s failed", job_id)
             db.session.rollback()
-            job = db.session.get(ExportJob, job_id)
-            job.status, job.error, job.finished_at = "failed", str(error)[:500], clock.now()
+            export = db.session.get(ExportJob, job_id)
+            export.status, export.error, export.finished_at = "failed", str(error)[:500], clock.now()
             db.session.commit()
-        finally:
-            db.session.remove()
 
 
 def export_tickets(job_id: int) -> None:

@@ -361,7 +361,7 @@ def export_tickets(event_id: int):
         return _ended(event, _("This event has ended: its tickets are no longer printed."))
     job = documents.start_ticket_export(event, actor=current_user, locale=current_locale())
     db.session.commit()
-    documents.run_in_background(current_app._get_current_object(), job.id, request.host_url)
+    documents.export_tickets_job(job.id, request.host_url)
     return see_other("registration_staff.export_status", event_id=event.id, job_id=job.id)
 
 
