@@ -24,6 +24,7 @@ from outreach.places.models import Branch, Partner, Series, Venue
 from outreach.events.services import next_session_number
 from outreach.extensions import db
 from outreach.i18n import current_locale
+from outreach.paging import page_of
 from outreach.places import services
 from outreach.forms import ActionForm
 from outreach.places.forms import VENUE_KIND_LABELS, BranchForm, PartnerForm, SeriesForm, VenueForm
@@ -35,6 +36,8 @@ bp = Blueprint("places", __name__, url_prefix="/staff")
 
 #: How far ahead a venue's page lists its bookings.
 BOOKING_WEEKS = 8
+#: Rows on a page of series, of a series' sessions and of partners.
+PER_PAGE = 50
 
 
 @bp.context_processor
@@ -231,15 +234,17 @@ def reactivate_venue(venue_id: int):
 @bp.get("/series")
 @role_required("staff")
 def series_list():
-    return render_template("places/series_list.html", rows=services.series_overview())
+    found = page_of(services.series_in_order(), request.args.get("page"), PER_PAGE)
+    return render_template("places/series_list.html", rows=services.with_session_counts(found.items), pagination=found)
 
 
 @bp.get("/series/<int:series_id>")
 @role_required("staff")
 def series(series_id: int):
     series = db.get_or_404(Series, series_id)
+    found = page_of(services.series_sessions_query(series, include_drafts=True), request.args.get("page"), PER_PAGE)
     return render_template(
-        "places/series.html", series=series, sessions=services.series_sessions(series, include_drafts=True),
+        "places/series.html", series=series, sessions=found.items, pagination=found,
         next_number=next_session_number(series.id),
     )
 
@@ -311,7 +316,8 @@ def remove_series_cover(series_id: int):
 @bp.get("/partners")
 @role_required("staff")
 def partners():
-    return render_template("places/partners.html", rows=services.partner_overview())
+    found = page_of(services.partners_in_order(), request.args.get("page"), PER_PAGE)
+    return render_template("places/partners.html", rows=services.with_event_counts(found.items), pagination=found)
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
