@@ -161,3 +161,114 @@ def test_a_bad_window_is_a_422(client, make_user, api_token, places, query):
         answer = client.get(f"{path}?{query}", headers=headers)
         assert answer.status_code == 422, (path, answer.get_json())
         assert set(answer.get_json()["error"]["fields"]) == {query.split("=")[0]}
+
+
+# --- the staff home and calendar -------------------------------------------------------------
+
+
+@pytest.fixture
+def programme(make_venue, make_event):
+    """``grow(n)``: n more events this week, n drafts, n events in the weeks after (in rooms of
+    their own, with registrations)."""
+    from outreach.registration.services import register
+
+    def grow(n: int) -> None:
+        for k in range(n):
+            room = make_venue()
+            this_week = make_event(venue=room, starts_at=in_days(1 + k % 5, hour=1 + k % 3), capacity=5)
+            register(this_week, name="读者", phone=new_phone())
+            make_event(status="draft", starts_at=in_days(10 + k % 20, hour=1))  # in a room of its own
+            make_event(venue=room, starts_at=in_days(8 + k % 30, hour=5))
+        db.session.commit()
+
+    grow(5)
+    return grow
+
+
+def test_the_staff_home_and_calendar(client, staff, programme):
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    paths = ["/staff/", "/staff/calendar/", "/staff/calendar/week", f"/staff/calendar/week?start={monday}"]
+    assert_flat(client, paths, lambda: programme(45))
+
+
+def test_the_staff_homes_drafts_and_later_weeks_are_paged(client, staff, programme):
+    programme(45)
+    html = client.get("/staff/?lang=en").get_data(as_text=True)
+    drafts, later = html.split('id="drafts-heading"')[1].split('id="later-heading"')
+    assert drafts.count('<tr>') - 1 == 25 and "Page 1 of 2" in drafts and "drafts=2" in drafts
+    assert later.count('<tr>') - 1 == 25 and "later=2" in later
+    second = client.get("/staff/?drafts=2&lang=en").get_data(as_text=True)
+    drafts2 = second.split('id="drafts-heading"')[1].split('id="later-heading"')[0]
+    assert drafts2.count('<tr>') - 1 == 25 and "Page 2 of 2" in drafts2
+
+
+# --- weekly events ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_class(app, make_venue):
+    """A published weekday class at 15:30 for ``weeks`` weeks from next Monday."""
+    from outreach.recurrences.services import create_recurrence
+
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+
+    def factory(weeks: int = 1):
+        recurrence = create_recurrence(
+            weekdays="12345", starts_on=monday, ends_on=monday + timedelta(weeks=weeks, days=-3),
+            start_time=time(15, 30), end_time=time(16, 30), type="class", title="三点半课堂", status="published",
+            capacity=30, max_party_size=1, audience="children", venue=make_venue(),
+        )
+        db.session.commit()
+        return recurrence
+
+    return factory
+
+
+def test_the_weekly_events(client, staff, make_class, make_user, api_token):
+    from outreach.registration.services import register
+
+    headers = api_token(make_user("staff"))
+    short = make_class(1)
+    long = make_class(10)
+    for recurrence in (short, long):
+        for event in recurrence.events:
+            register(event, name="读者", phone=new_phone())
+    db.session.commit()
+    assert len(short.events) == 5 and len(long.events) == 50
+    assert counted(client, f"/staff/recurrences/{short.id}") == counted(client, f"/staff/recurrences/{long.id}")
+    api = "/api/v1/recurrences/{}"
+    assert counted(client, api.format(short.id), headers=headers) == counted(client, api.format(long.id), headers=headers)
+    assert_flat(client, ["/staff/recurrences/"], lambda: [make_class(1) for _ in range(45)])
+
+
+def test_weekly_events_and_their_occurrences_are_paged(client, staff, make_class, make_user, api_token):
+    long = make_class(12)  # 60 occurrences from next Monday
+    for _ in range(51):
+        make_class(1)
+    html = client.get(f"/staff/recurrences/{long.id}?lang=en").get_data(as_text=True)
+    assert html.count("occurrence-cancelled") == 0 and html.count(">Edit this one<") == 50
+    assert "Page 1 of 2" in html and "Later occurrences" in html
+    last = client.get(f"/staff/recurrences/{long.id}?page=2&lang=en").get_data(as_text=True)
+    assert last.count(">Edit this one<") == 10 and "Earlier occurrences" in last
+    index = client.get("/staff/recurrences/?page=2&lang=en").get_data(as_text=True)
+    assert len(re.findall(r'href="/staff/recurrences/\d+"', index)) == 2 and "Page 2 of 2" in index
+    headers = api_token(make_user("staff"))
+    whole = client.get(f"/api/v1/recurrences/{long.id}", headers=headers).get_json()
+    assert len(whole["occurrences"]) == 60 and whole["next_cursor"] is None and whole["title"] == "三点半课堂"
+    windows = walk(client, f"/api/v1/recurrences/{long.id}?limit=25", "occurrences", headers=headers)
+    assert [len(w) for w in windows] == [25, 25, 10]
+    assert [i for w in windows for i in w] == [o["id"] for o in whole["occurrences"]]
+    assert client.get(f"/api/v1/recurrences/{long.id}?cursor=x", headers=headers).status_code == 422
+
+
+def test_a_weekly_events_page_opens_at_today(client, staff, make_venue):
+    from outreach.recurrences.services import create_recurrence
+
+    start = date.today() - timedelta(weeks=15)
+    recurrence = create_recurrence(
+        weekdays="1234567", starts_on=start, ends_on=start + timedelta(days=139), start_time=time(9), end_time=time(10),
+        type="class", title="晨读", status="published", capacity=30, venue=make_venue(),
+    )
+    db.session.commit()
+    html = client.get(f"/staff/recurrences/{recurrence.id}?lang=en").get_data(as_text=True)
+    assert "Page 3 of 3" in html  # 105 days before today: the third page of 50 holds today
