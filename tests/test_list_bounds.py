@@ -272,3 +272,91 @@ def test_a_weekly_events_page_opens_at_today(client, staff, make_venue):
     db.session.commit()
     html = client.get(f"/staff/recurrences/{recurrence.id}?lang=en").get_data(as_text=True)
     assert "Page 3 of 3" in html  # 105 days before today: the third page of 50 holds today
+
+
+# --- competitions ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def contest(app, make_venue):
+    """A competition (three criteria, three judges, a preliminary and a final) whose preliminary
+    has a published sitting; ``grow(n)`` registers n more contestants there, scores them and
+    publishes the round's results again, and adds n more public competitions."""
+    from outreach.competitions import services
+    from outreach.registration.services import register
+
+    def competition(title: str):
+        made = services.create_competition(title=title, title_en=f"Contest {title}")
+        services.set_criteria(made, [
+            {"name": "内容", "name_en": "Content", "weight": 50, "max_score": 10},
+            {"name": "表达", "name_en": "Delivery", "weight": 30, "max_score": 10},
+            {"name": "台风", "name_en": "Presence", "weight": 20, "max_score": 10},
+        ])
+        for name in ("王评委", "李评委", "张评委"):
+            services.add_judge(made, name=name)
+        prelim = services.add_round(made, name="初赛", name_en="Preliminary", advance_mode="top", advance_value=3,
+                                    awards=[{"name": "优胜奖", "places": 3}])
+        services.add_round(made, name="决赛", name_en="Final")
+        sitting = services.add_sitting(prelim, venue=make_venue(), starts_at=in_days(7, hour=2),
+                                       ends_at=in_days(7, hour=5), status="published")
+        db.session.commit()
+        return made, prelim, sitting
+
+    main, prelim, sitting = competition("少儿故事大王")
+
+    def grow(n: int) -> None:
+        people = []
+        for k in range(n):
+            made = register(sitting, name=f"选手{next(_seq):04d}", phone=new_phone(),
+                            answers={"school": "南门小学", "grade": "三年级", "piece": f"故事{k}"})
+            people.append(made.registration)
+        if prelim.results_published_at is not None:
+            services.unpublish_results(prelim)
+        for judge in main.judges:
+            services.enter_scores(prelim, judge, {
+                (person.id, criterion.id): Decimal(5 + (person.id + criterion.id) % 5)
+                for person in people for criterion in main.criteria
+            })
+        services.publish_results(prelim)
+        for _ in range(n):
+            competition(f"比赛{next(_seq)}")
+        db.session.commit()
+
+    grow(5)
+    return main, prelim, grow
+
+
+def test_the_competitions_pages(client, staff, contest):
+    main, prelim, grow = contest
+    judge = main.judges[0]
+    paths = ["/competitions/", f"/competitions/{main.id}", "/staff/competitions/", f"/staff/competitions/{main.id}",
+             f"/staff/competitions/rounds/{prelim.id}", f"/staff/competitions/rounds/{prelim.id}/judges/{judge.id}/scores"]
+    assert_flat(client, paths, lambda: grow(45))
+
+
+def test_the_competitions_api(client, make_user, api_token, contest):
+    main, prelim, grow = contest
+    headers = api_token(make_user("staff"))
+    paths = ["/api/v1/competitions", f"/api/v1/competitions/{main.id}", f"/api/v1/rounds/{prelim.id}/results"]
+    small = {path: counted(client, path, headers=headers) for path in paths}
+    public = {path: counted(client, path) for path in paths}
+    grow(45)
+    db.session.expire_all()
+    assert {path: counted(client, path, headers=headers) for path in paths} == small
+    assert {path: counted(client, path) for path in paths} == public
+
+
+def test_the_competitions_are_paged_and_windowed(client, staff, contest, make_user, api_token):
+    main, _prelim, grow = contest
+    grow(55)  # 61 competitions, every one public
+    public = client.get("/competitions/?page=3&lang=en").get_data(as_text=True)
+    assert public.count("<h2><a href=\"/competitions/") == 11 and "Page 3 of 3" in public
+    listed = client.get("/staff/competitions/?page=2&lang=en").get_data(as_text=True)
+    assert len(re.findall(r'<th scope="row"><a href="/staff/competitions/\d+"', listed)) == 11
+    assert str(main.id) in re.findall(r'href="/staff/competitions/(\d+)"', listed)  # the oldest last
+    headers = api_token(make_user("staff"))
+    whole = [c["id"] for c in client.get("/api/v1/competitions", headers=headers).get_json()["competitions"]]
+    assert len(whole) == 61 and whole[-1] == main.id
+    windows = walk(client, "/api/v1/competitions?limit=20", "competitions")
+    assert [len(w) for w in windows] == [20, 20, 20, 1] and [i for w in windows for i in w] == whole
+    assert client.get("/api/v1/competitions?limit=500").status_code == 422
