@@ -360,3 +360,100 @@ def test_the_competitions_are_paged_and_windowed(client, staff, contest, make_us
     windows = walk(client, "/api/v1/competitions?limit=20", "competitions")
     assert [len(w) for w in windows] == [20, 20, 20, 1] and [i for w in windows for i in w] == whole
     assert client.get("/api/v1/competitions?limit=500").status_code == 422
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def history(make_venue, make_event):
+    """``grow(n)``: n more events held in the last weeks (each in a room of its own, of a series
+    of its own), each with a registration checked in, a no-show and walk-ins."""
+    from outreach.places.models import Series
+    from outreach.registration import services as registration
+
+    def grow(n: int) -> None:
+        for k in range(n):
+            series = Series(name=f"往期系列{next(_seq)}")
+            db.session.add(series)
+            db.session.flush()
+            event = make_event(venue=make_venue(), series=series, session_number=1,
+                               starts_at=in_days(-2 - k % 40, hour=2), type=("lecture", "activity", "class")[k % 3])
+            came = registration.register(event, name="读者", phone=new_phone(), now=event.starts_at - timedelta(days=2))
+            registration.register(event, name="缺席", phone=new_phone(), now=event.starts_at - timedelta(days=2))
+            registration.check_in(came.registration, now=event.starts_at + timedelta(minutes=5))
+            registration.add_walkins(event, 3, now=event.starts_at + timedelta(minutes=10))
+        db.session.commit()
+
+    grow(5)
+    return grow
+
+
+def test_the_reports(client, staff, history):
+    year = date.today().year
+    start = (date.today() - timedelta(days=60)).isoformat()
+    end = date.today().isoformat()
+    paths = ["/reports", f"/reports?from={start}&to={end}", f"/reports/events?from={start}&to={end}",
+             f"/reports/annual/{year}"]
+    assert_flat(client, paths, lambda: history(45))
+
+
+def test_the_reports_api(client, make_user, api_token, history):
+    headers = api_token(make_user("staff"))
+    start = (date.today() - timedelta(days=60)).isoformat()
+    end = date.today().isoformat()
+    paths = [f"/api/v1/reports/attendance?from={start}&to={end}&group_by={group}"
+             for group in ("type", "venue", "branch", "series", "month", "audience")]
+    paths += [f"/api/v1/reports/attendance.csv?from={start}&to={end}&group_by=venue",
+              f"/api/v1/reports/attendance.xlsx?from={start}&to={end}&group_by=series",
+              f"/api/v1/reports/annual?year={date.today().year}"]
+    assert_flat(client, paths, lambda: history(45), headers=headers)
+
+
+# --- accounts and the audit log --------------------------------------------------------------
+
+
+@pytest.fixture
+def people(make_user, make_event):
+    """``grow(n)``: n more accounts (staff, volunteers and admins in turn), each with an API
+    token and an audit entry (an event it changed)."""
+    from outreach.accounts.services import issue_token
+    from outreach.events.services import update_event
+
+    def grow(n: int) -> None:
+        for k in range(n):
+            role = ("staff", "volunteer", "admin")[k % 3]
+            user = make_user(role, name=f"{role}-{next(_seq)}")
+            issue_token(user)
+            update_event(make_event(), actor=user, capacity=90)
+        db.session.commit()
+
+    grow(5)
+    return grow
+
+
+def test_accounts_and_the_audit_log(client, admin, people, make_user, api_token):
+    paths = ["/admin/accounts", "/admin/accounts?q=staff&role=staff", f"/admin/accounts/{admin.id}", "/staff/audit/",
+             "/staff/audit/?what=events"]
+    headers = api_token(make_user("admin"))
+    assert_flat(client, paths, lambda: people(45))
+    small = counted(client, "/api/v1/audit", headers=headers)
+    people(10)
+    assert counted(client, "/api/v1/audit", headers=headers) == small
+
+
+def test_the_accounts_are_paged_and_searched(client, admin, people):
+    people(55)  # 60 accounts (21 staff, 20 volunteers, 19 admins) and the admin signed in
+    html = client.get("/admin/accounts?lang=en").get_data(as_text=True)
+    assert len(re.findall(r'<th scope="row"><a href="/admin/accounts/\d+"', html)) == 50
+    assert "Accounts 1–50 of 61." in html and "Page 1 of 2" in html
+    second = client.get("/admin/accounts?page=2&lang=en").get_data(as_text=True)
+    assert "Accounts 51–61 of 61." in second
+    staff = client.get("/admin/accounts?role=staff&q=STAFF-&page=2&lang=en").get_data(as_text=True)
+    assert "Accounts 1–21 of 21." in staff  # a page past the last shows the last
+    assert 'value="staff" selected' in staff and 'value="STAFF-"' in staff
+    mine = client.get(f"/admin/accounts?q={admin.email.upper()}&lang=en").get_data(as_text=True)
+    assert "Accounts 1–1 of 1." in mine
+    assert "No account matches." in client.get("/admin/accounts?q=%25%25&lang=en").get_data(as_text=True)
+    assert "Accounts 1–20 of 20." in client.get("/admin/accounts?role=admin&lang=en").get_data(as_text=True)
+    assert "Accounts 1–50 of 61." in client.get("/admin/accounts?role=nobody&lang=en").get_data(as_text=True)
