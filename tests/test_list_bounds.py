@@ -457,3 +457,21 @@ def test_the_accounts_are_paged_and_searched(client, admin, people):
     assert "No account matches." in client.get("/admin/accounts?q=%25%25&lang=en").get_data(as_text=True)
     assert "Accounts 1–20 of 20." in client.get("/admin/accounts?role=admin&lang=en").get_data(as_text=True)
     assert "Accounts 1–50 of 61." in client.get("/admin/accounts?role=nobody&lang=en").get_data(as_text=True)
+
+
+def test_the_venues_are_paged_under_their_branches(client, staff, make_branch, make_venue):
+    central = make_branch(name="总馆", name_en=None, kind="central")
+    branch = make_branch(name="星海分馆", name_en=None, kind="branch")
+    closed = make_branch(name="旧分馆", name_en=None, kind="branch", active=False)
+    for n in range(30):
+        make_venue(branch=branch, name=f"活动室{n:02d}", name_en=None)
+        make_venue(branch=central, name=f"报告厅{n:02d}", name_en=None, active=n % 10 != 0)
+    make_venue(branch=closed, name="旧阅览室", name_en=None)
+    make_venue(branch=None, name="南门小学礼堂", name_en=None)
+    first = client.get("/staff/venues?lang=en").get_data(as_text=True)
+    second = client.get("/staff/venues?page=2&lang=en").get_data(as_text=True)
+    order = re.findall(r'<h2 id="[^"]+">([^<]+)', first) + re.findall(r'<h2 id="[^"]+">([^<]+)', second)
+    assert order == ["总馆", "星海分馆", "星海分馆", "旧分馆 ", "Outside sites"]
+    names = re.findall(r'<th scope="row"><a href="/staff/venues/\d+">([^<]+)', first + second)
+    assert len(names) == 62 and names[:3] == ["报告厅01", "报告厅02", "报告厅03"] and names[26:31] == ["报告厅29", "报告厅00", "报告厅10", "报告厅20", "活动室00"]
+    assert names[-2:] == ["旧阅览室", "南门小学礼堂"] and "Page 2 of 2" in second

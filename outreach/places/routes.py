@@ -38,6 +38,8 @@ bp = Blueprint("places", __name__, url_prefix="/staff")
 BOOKING_WEEKS = 8
 #: Rows on a page of series, of a series' sessions and of partners.
 PER_PAGE = 50
+#: Venues on a page of their list (grouped by branch on each page).
+VENUES_PER_PAGE = 50
 
 
 @bp.context_processor
@@ -154,7 +156,10 @@ def reactivate_branch(branch_id: int):
 @bp.get("/venues")
 @role_required("staff")
 def venues():
-    return render_template("places/venues.html", groups=services.venues_by_branch(), action_form=ActionForm())
+    found = page_of(services.venues_in_order(), request.args.get("page"), VENUES_PER_PAGE)
+    return render_template(
+        "places/venues.html", groups=services.venues_by_branch(found.items), pagination=found, action_form=ActionForm(),
+    )
 
 
 @bp.get("/venues/<int:venue_id>")
