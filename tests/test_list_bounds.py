@@ -13,7 +13,9 @@ import re
 
 import pytest
 
+from outreach import clock
 from outreach.extensions import db
+from outreach.timezone import local_date
 from tests.helpers import count_statements, in_days, new_phone
 
 _seq = count(1)
@@ -475,3 +477,18 @@ def test_the_venues_are_paged_under_their_branches(client, staff, make_branch, m
     names = re.findall(r'<th scope="row"><a href="/staff/venues/\d+">([^<]+)', first + second)
     assert len(names) == 62 and names[:3] == ["报告厅01", "报告厅02", "报告厅03"] and names[26:31] == ["报告厅29", "报告厅00", "报告厅10", "报告厅20", "活动室00"]
     assert names[-2:] == ["旧阅览室", "南门小学礼堂"] and "Page 2 of 2" in second
+
+
+def test_a_venues_bookings_come_in_windows_of_eight_weeks(client, staff, make_venue, make_event):
+    hall = make_venue()
+    soon = make_event(venue=hall, starts_at=in_days(3))
+    later = make_event(venue=hall, starts_at=in_days(70))
+    html = client.get(f"/staff/venues/{hall.id}?lang=en").get_data(as_text=True)
+    assert f"/staff/events/{soon.id}\"" in html and f"/staff/events/{later.id}\"" not in html
+    assert "1 booking in the next 8 weeks" in html and "The 8 weeks after" in html and "From today" not in html
+    after = (local_date(clock.now()) + timedelta(weeks=8)).isoformat()
+    assert f"from={after}" in html
+    html = client.get(f"/staff/venues/{hall.id}?lang=en&from={after}").get_data(as_text=True)
+    assert f"/staff/events/{later.id}\"" in html and f"/staff/events/{soon.id}\"" not in html
+    assert "1 booking in these 8 weeks" in html and "From today" in html and "The 8 weeks before" in html
+    assert "1 booking in the next 8 weeks" in client.get(f"/staff/venues/{hall.id}?lang=en&from=soon").get_data(as_text=True)

@@ -30,7 +30,7 @@ from outreach.forms import ActionForm
 from outreach.places.forms import VENUE_KIND_LABELS, BranchForm, PartnerForm, SeriesForm, VenueForm
 from outreach.timezone import local_date
 from outreach.views import accepts_upload, attempt, refused, see_other
-from outreach.years import whole_number
+from outreach.years import in_date_range, parse_date, whole_number
 
 bp = Blueprint("places", __name__, url_prefix="/staff")
 
@@ -165,13 +165,19 @@ def venues():
 @bp.get("/venues/<int:venue_id>")
 @role_required("staff")
 def venue(venue_id: int):
-    """The venue's bookings for the coming weeks: a staff member checks the room before booking it."""
+    """The venue's bookings for the coming weeks: a staff member checks the room before booking it.
+    A window of ``BOOKING_WEEKS`` weeks from today, or from the day ``from`` (YYYY-MM-DD; any
+    other value is today), with links to the weeks before and after it."""
     venue = db.get_or_404(Venue, venue_id)
-    start = local_date(clock.now())
-    end = start + timedelta(weeks=BOOKING_WEEKS) - timedelta(days=1)
+    today = local_date(clock.now())
+    start = parse_date(request.args.get("from")) or today
+    window = timedelta(weeks=BOOKING_WEEKS)
+    end = start + window - timedelta(days=1)
+    earlier, later = start - window, start + window
     return render_template(
         "places/venue.html", venue=venue, bookings=services.venue_bookings(venue, start, end), start=start, end=end,
-        occupied=span, weeks=BOOKING_WEEKS,
+        occupied=span, weeks=BOOKING_WEEKS, today=today,
+        earlier=earlier if in_date_range(earlier) else None, later=later if in_date_range(later) else None,
     )
 
 
