@@ -97,6 +97,8 @@ def _toggle(change: Callable, obj, done: Callable[[str], str], endpoint: str):
 @bp.get("/branches")
 @role_required("admin")
 def branches():
+    """Every branch, whole: a county library has a handful (central, branches, a mobile
+    library), a list that does not grow with its programme; two queries however many."""
     return render_template("places/branches.html", rows=services.branch_overview(), action_form=ActionForm())
 
 
