@@ -398,6 +398,8 @@ def test_the_reports(client, staff, history):
     paths = ["/reports", f"/reports?from={start}&to={end}", f"/reports/events?from={start}&to={end}",
              f"/reports/annual/{year}"]
     assert_flat(client, paths, lambda: history(45))
+    listed = client.get(f"/reports/events?from={start}&to={end}&lang=en").get_data(as_text=True)
+    assert "50 events." in listed and len(re.findall(r'<tr>\s*<td><time', listed)) == 50  # every event held
 
 
 def test_the_reports_api(client, make_user, api_token, history):
