@@ -21,7 +21,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from outreach.i18n import sentences
 from outreach.accounts import services, throttle
@@ -38,11 +37,16 @@ from outreach.accounts.permissions import has_role, role_required
 from outreach.errors import OutreachError
 from outreach.extensions import db, limiter
 from outreach.forms import ActionForm
+from outreach.paging import page_of
+from outreach.text import clean_text
 from outreach.platform import mail
 from outreach.views import attempt, flash_outcome, refused, see_other
 
 bp = Blueprint("accounts", __name__)
 
+#: Accounts on a page of the admins' list, and the longest text it searches for.
+ACCOUNTS_PER_PAGE = 50
+SEARCH_MAX = 100
 ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Staff"), "volunteer": _l("Volunteer")}
 
 
@@ -201,8 +205,12 @@ def _account(user_id: int) -> User:
 @bp.route("/admin/accounts")
 @role_required("admin")
 def accounts():
-    users = db.session.scalars(select(User).order_by(User.role, User.name, User.id)).all()
-    return render_template("accounts/accounts.html", users=users)
+    """Every account, a page at a time, found by a part of the name or e-mail address and by role."""
+    text = clean_text(request.args.get("q") or "")[:SEARCH_MAX]
+    role = request.args.get("role") if request.args.get("role") in ROLE_LABELS else ""
+    found = page_of(services.accounts_query(text, role), request.args.get("page"), ACCOUNTS_PER_PAGE)
+    return render_template("accounts/accounts.html", users=found.items, pagination=found, text=text, role=role,
+                           search_max=SEARCH_MAX)
 
 
 @bp.route("/admin/accounts/new", methods=["GET", "POST"])

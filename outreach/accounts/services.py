@@ -14,7 +14,7 @@ from itsdangerous import (
     TimestampSigner,
     URLSafeTimedSerializer,
 )
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -73,6 +73,19 @@ def create_user(email: str, *, role: str, password: str, name: str | None = None
     record("user.create", user, actor=actor, data={"role": role})
     db.session.flush()
     return user
+
+
+def accounts_query(text: str = "", role: str | None = None) -> Select:
+    """The accounts whose name or e-mail address holds ``text`` (any case), of ``role`` when
+    given, by role, then name (the id last, so that pages never repeat a row)."""
+    stmt = select(User)
+    if text:
+        wanted = text.lower()
+        stmt = stmt.where(or_(func.lower(User.name).contains(wanted, autoescape=True),
+                              User.email.contains(wanted, autoescape=True)))
+    if role in ROLES:
+        stmt = stmt.where(User.role == role)
+    return stmt.order_by(User.role, User.name, User.id)
 
 
 def find_user_by_email(email: str) -> User | None:

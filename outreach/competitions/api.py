@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from outreach.accounts.permissions import has_role, role_required
-from outreach.api.helpers import created, iso, json_body, read_datetime, read_int, read_str
+from outreach.api.helpers import created, iso, json_body, read_datetime, read_int, read_str, window
 from outreach.competitions import services
 from outreach.competitions.models import Competition, Judge, Round
 from outreach.errors import ValidationError
@@ -21,6 +21,9 @@ from outreach.i18n import current_locale
 
 bp = Blueprint("competitions_api", __name__)
 
+#: The first window of competitions: more than a library holds in several years, so that a
+#: client that reads no ``next_cursor`` sees every competition, as before.
+COMPETITIONS_LIMIT = 100
 #: The rule of a title, as the service words it (the reader says it for an over-long one).
 TITLE_RULE = _l("Give a title of 1 to %(n)d characters.", n=services.TITLE_MAX)
 
@@ -140,9 +143,11 @@ def _optional_body() -> dict:
 
 @bp.get("/competitions")
 def list_competitions():
-    """Staff see every competition; the public those with a published sitting."""
-    found = services.list_competitions() if _is_staff() else services.public_competitions()
-    return jsonify({"competitions": [competition_summary(c) for c in found]})
+    """Staff see every competition; the public those with a published sitting. The newest
+    first, in windows (``limit``, ``cursor``)."""
+    stmt = services.competitions_query(public=not _is_staff()).order_by(None)
+    found = window(stmt, (Competition.created_at, Competition.id), default_limit=COMPETITIONS_LIMIT, descending=True)
+    return jsonify({"competitions": [competition_summary(c) for c in found.items], "next_cursor": found.next_cursor})
 
 
 @bp.get("/competitions/<int:competition_id>")

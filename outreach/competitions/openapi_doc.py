@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from outreach.api.schema import STAFF, errors, json_response, ref
+from outreach.api.schema import NEXT_CURSOR, STAFF, errors, json_response, ref, window_parameters
+from outreach.competitions.api import COMPETITIONS_LIMIT
 from outreach.events.models import BUFFER_MINUTES_MAX, TITLE_MAX
 
 NUMBER = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "A decimal number with two decimals.",
@@ -21,11 +22,14 @@ def paths() -> dict:
         "/competitions": {
             "get": {
                 "summary": "List competitions",
-                "description": "Public: competitions with a published sitting. Staff: all, the newest first.",
+                "description": "Public: competitions with a published sitting. Staff: all. The newest first, in "
+                               "windows: give `next_cursor` as `cursor` for the next.",
                 "tags": ["competitions"],
                 "security": either,
-                "responses": {"200": json_response({"type": "object", "properties": {
-                    "competitions": {"type": "array", "items": ref("CompetitionSummary")}}}, "The competitions")},
+                "parameters": window_parameters(COMPETITIONS_LIMIT),
+                "responses": {"200": json_response({"type": "object", "required": ["competitions", "next_cursor"], "properties": {
+                    "competitions": {"type": "array", "items": ref("CompetitionSummary")}, "next_cursor": NEXT_CURSOR}},
+                    "The competitions"), **errors(422)},
             },
             "post": {
                 "summary": "Create a competition with its rubric and judges",

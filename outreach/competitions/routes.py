@@ -8,7 +8,7 @@ phone number or an e-mail address.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from outreach.accounts.permissions import has_role
@@ -16,8 +16,12 @@ from outreach.competitions import documents, services
 from outreach.competitions.models import Competition
 from outreach.events.services import is_visible
 from outreach.extensions import db
+from outreach.paging import page_of
 
 bp = Blueprint("competitions", __name__, url_prefix="/competitions")
+
+#: Competitions on a page of the public list.
+PER_PAGE = 25
 
 
 bp.context_processor(documents.template_helpers)
@@ -26,7 +30,8 @@ bp.context_processor(documents.template_helpers)
 @bp.get("/")
 def index():
     """The competitions the public may see, newest first."""
-    return render_template("competitions/index.html", competitions=services.public_competitions())
+    found = page_of(services.competitions_query(public=True), request.args.get("page"), PER_PAGE)
+    return render_template("competitions/index.html", competitions=found.items, pagination=found)
 
 
 @bp.get("/<int:competition_id>")

@@ -28,7 +28,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -177,9 +177,18 @@ def update_competition(competition: Competition, *, actor=None, **fields) -> Com
     return competition
 
 
+def competitions_query(*, public: bool) -> Select:
+    """Competitions the newest first, with their rounds and sittings (what the lists show):
+    every one (staff), or those with a published sitting (``public``)."""
+    stmt = select(Competition).options(selectinload(Competition.rounds).selectinload(Round.sittings))
+    if public:
+        stmt = stmt.where(_public_sitting(Competition.id))
+    return stmt.order_by(Competition.created_at.desc(), Competition.id.desc())
+
+
 def list_competitions() -> list[Competition]:
     """Every competition, the newest first (staff)."""
-    return list(db.session.scalars(select(Competition).order_by(Competition.created_at.desc(), Competition.id.desc())))
+    return list(db.session.scalars(competitions_query(public=False)))
 
 
 def _public_sitting(competition_id):
@@ -193,13 +202,7 @@ def _public_sitting(competition_id):
 
 def public_competitions() -> list[Competition]:
     """Competitions with at least one published (or completed) sitting, the newest first."""
-    return list(
-        db.session.scalars(
-            select(Competition)
-            .where(_public_sitting(Competition.id))
-            .order_by(Competition.created_at.desc(), Competition.id.desc())
-        )
-    )
+    return list(db.session.scalars(competitions_query(public=True)))
 
 
 def is_public(competition: Competition) -> bool:

@@ -40,6 +40,7 @@ from outreach.events.services import list_venues
 from outreach.extensions import db
 from outreach.forms import ActionForm
 from outreach.i18n import current_locale, sentences
+from outreach.paging import page_of
 from outreach.pdf import pdf_response
 from outreach.platform import mail
 from outreach.registration.models import Registration
@@ -47,6 +48,9 @@ from outreach.views import attempt, flash_outcome, refused, see_other
 from outreach.years import whole_number
 
 bp = Blueprint("competitions_staff", __name__, url_prefix="/staff/competitions")
+
+#: Competitions on a page of the staff's list.
+PER_PAGE = 50
 
 #: Returned by ``_attempt`` when the service refused (its result may itself be None).
 
@@ -82,7 +86,8 @@ def _attempt(form, action: Callable[[], object], *, rows=None):
 @bp.get("/")
 @role_required("staff")
 def index():
-    return render_template("competitions/staff/index.html", competitions=services.list_competitions())
+    found = page_of(services.competitions_query(public=False), request.args.get("page"), PER_PAGE)
+    return render_template("competitions/staff/index.html", competitions=found.items, pagination=found)
 
 
 @bp.route("/new", methods=["GET", "POST"])

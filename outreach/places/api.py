@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from outreach.accounts.permissions import has_role, role_required
-from outreach.api.helpers import created, iso, json_body, read_int, read_str
+from outreach.api.helpers import created, iso, json_body, read_int, read_limit_arg, read_str, window
 from outreach.errors import ValidationError
 from outreach.events import covers
 from outreach.events import services as event_services
 from outreach.events.models import Event
+from outreach.paging import BadCursor
 from outreach.places.models import Branch, Partner, Series
 from outreach.extensions import db
 from outreach.i18n import current_locale
@@ -23,6 +25,11 @@ bp = Blueprint("places_api", __name__)
 #: The services' own limits, so that a message never names a number the rule does not have.
 _TEXT_LIMIT = services.NAME_MAX
 _LONG_TEXT_LIMIT = services.DESCRIPTION_MAX
+#: The first window of series, of a series' sessions and of partners: more than a county
+#: library has of each, so that a client that reads no ``next_cursor`` sees what it saw before.
+SERIES_LIMIT = 100
+SESSIONS_LIMIT = 200
+PARTNERS_LIMIT = 100
 
 
 def _names(row: Branch | Series | Partner) -> dict:
@@ -64,7 +71,9 @@ def session_json(event: Event) -> dict:
 
 @bp.get("/branches")
 def list_branches():
-    """Public: the branches in service, each with the ids of its venues in service."""
+    """Public: the branches in service, each with the ids of its venues in service. Not in
+    windows: a county library has a few branches (central, branches, a mobile library), a list
+    that does not grow with its programme; its cost is two queries however many there are."""
     return jsonify({"branches": [branch_json(branch) for branch in services.active_branches()]})
 
 
@@ -88,16 +97,28 @@ def create_branch():
 
 @bp.get("/series")
 def list_series():
-    """Public: every series by name."""
-    return jsonify({"series": [series_json(series) for series, _count in services.series_overview()]})
+    """Public: the series by name, in windows (``limit``, ``cursor``)."""
+    found = window(services.series_in_order().order_by(None), (Series.name, Series.id), default_limit=SERIES_LIMIT)
+    return jsonify({"series": [series_json(series) for series in found.items], "next_cursor": found.next_cursor})
 
 
 @bp.get("/series/<int:series_id>")
 def get_series(series_id: int):
     """Public: the series with its sessions in number order; drafts only for staff."""
     series = db.get_or_404(Series, series_id)
-    sessions = services.series_sessions(series, include_drafts=has_role(current_user, "staff"))
-    return jsonify({**series_json(series), "sessions": [session_json(event) for event in sessions]})
+    errors: dict = {}
+    limit = read_limit_arg(errors, default=SESSIONS_LIMIT)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        found = services.series_sessions_window(
+            series, include_drafts=has_role(current_user, "staff"), cursor=request.args.get("cursor") or None, limit=limit,
+        )
+    except BadCursor:
+        raise ValidationError({"cursor": _l("This cursor does not belong to this list: start again without it.")}) from None
+    return jsonify({
+        **series_json(series), "sessions": [session_json(event) for event in found.items], "next_cursor": found.next_cursor,
+    })
 
 
 @bp.post("/series")
@@ -156,6 +177,9 @@ def _series_image(series: Series) -> dict | None:
 @bp.get("/partners")
 @role_required("staff")
 def list_partners():
+    """The partners by name, in windows (``limit``, ``cursor``), each with how many events it took part in."""
+    found = window(services.partners_in_order().order_by(None), (Partner.name, Partner.id), default_limit=PARTNERS_LIMIT)
     return jsonify({
-        "partners": [{**_names(partner), "events": count} for partner, count in services.partner_overview()]
+        "partners": [{**_names(partner), "events": count} for partner, count in services.with_event_counts(found.items)],
+        "next_cursor": found.next_cursor,
     })

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from outreach.api.schema import PUBLIC, STAFF, errors, json_response, ref
+from outreach.api.schema import NEXT_CURSOR, PUBLIC, STAFF, errors, json_response, ref, window_parameters
 from outreach.events.openapi_doc import cover_paths
+from outreach.places.api import PARTNERS_LIMIT, SERIES_LIMIT, SESSIONS_LIMIT
 from outreach.places.models import BRANCH_KINDS
 
 
@@ -36,14 +37,18 @@ def paths() -> dict:
         "/series": {
             "get": {
                 "summary": "List the series",
-                "description": "Public.",
+                "description": "Public. By name, in windows: give `next_cursor` as `cursor` for the next.",
                 "tags": ["places"],
                 "security": PUBLIC,
+                "parameters": window_parameters(SERIES_LIMIT),
                 "responses": {
                     "200": json_response(
-                        {"type": "object", "properties": {"series": {"type": "array", "items": ref("Series")}}},
+                        {"type": "object", "required": ["series", "next_cursor"], "properties": {
+                            "series": {"type": "array", "items": ref("Series")}, "next_cursor": NEXT_CURSOR,
+                        }},
                         "The series, by name",
                     ),
+                    **errors(422),
                 },
             },
             "post": {
@@ -59,24 +64,29 @@ def paths() -> dict:
         "/series/{series_id}": {
             "get": {
                 "summary": "A series with its sessions",
-                "description": "Public: sessions other than drafts, in number order. Staff see drafts too.",
+                "description": "Public: sessions other than drafts, in number order (those without a number last, "
+                               "by date), in windows: give `next_cursor` as `cursor` for the next. Staff see drafts too.",
                 "tags": ["places"],
                 "security": [{"bearer": []}, {}],
-                "parameters": [series_id],
-                "responses": {"200": json_response(ref("SeriesWithSessions"), "The series"), **errors(404)},
+                "parameters": [series_id, *window_parameters(SESSIONS_LIMIT)],
+                "responses": {"200": json_response(ref("SeriesWithSessions"), "The series"), **errors(404, 422)},
             }
         },
         "/partners": {
             "get": {
                 "summary": "List the partners",
+                "description": "By name, in windows: give `next_cursor` as `cursor` for the next.",
                 "tags": ["places"],
                 "security": STAFF,
+                "parameters": window_parameters(PARTNERS_LIMIT),
                 "responses": {
                     "200": json_response(
-                        {"type": "object", "properties": {"partners": {"type": "array", "items": ref("Partner")}}},
+                        {"type": "object", "required": ["partners", "next_cursor"], "properties": {
+                            "partners": {"type": "array", "items": ref("Partner")}, "next_cursor": NEXT_CURSOR,
+                        }},
                         "The partners, by name, with how many events each took part in",
                     ),
-                    **errors(401, 403),
+                    **errors(401, 403, 422),
                 },
             }
         },
@@ -148,8 +158,8 @@ def schemas() -> dict:
                 ref("Series"),
                 {
                     "type": "object",
-                    "required": ["sessions"],
-                    "properties": {"sessions": {"type": "array", "items": ref("Session")}},
+                    "required": ["sessions", "next_cursor"],
+                    "properties": {"sessions": {"type": "array", "items": ref("Session")}, "next_cursor": NEXT_CURSOR},
                 },
             ]
         },

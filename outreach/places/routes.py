@@ -24,17 +24,22 @@ from outreach.places.models import Branch, Partner, Series, Venue
 from outreach.events.services import next_session_number
 from outreach.extensions import db
 from outreach.i18n import current_locale
+from outreach.paging import page_of
 from outreach.places import services
 from outreach.forms import ActionForm
 from outreach.places.forms import VENUE_KIND_LABELS, BranchForm, PartnerForm, SeriesForm, VenueForm
 from outreach.timezone import local_date
 from outreach.views import accepts_upload, attempt, refused, see_other
-from outreach.years import whole_number
+from outreach.years import in_date_range, parse_date, whole_number
 
 bp = Blueprint("places", __name__, url_prefix="/staff")
 
 #: How far ahead a venue's page lists its bookings.
 BOOKING_WEEKS = 8
+#: Rows on a page of series, of a series' sessions and of partners.
+PER_PAGE = 50
+#: Venues on a page of their list (grouped by branch on each page).
+VENUES_PER_PAGE = 50
 
 
 @bp.context_processor
@@ -92,6 +97,8 @@ def _toggle(change: Callable, obj, done: Callable[[str], str], endpoint: str):
 @bp.get("/branches")
 @role_required("admin")
 def branches():
+    """Every branch, whole: a county library has a handful (central, branches, a mobile
+    library), a list that does not grow with its programme; two queries however many."""
     return render_template("places/branches.html", rows=services.branch_overview(), action_form=ActionForm())
 
 
@@ -151,19 +158,28 @@ def reactivate_branch(branch_id: int):
 @bp.get("/venues")
 @role_required("staff")
 def venues():
-    return render_template("places/venues.html", groups=services.venues_by_branch(), action_form=ActionForm())
+    found = page_of(services.venues_in_order(), request.args.get("page"), VENUES_PER_PAGE)
+    return render_template(
+        "places/venues.html", groups=services.venues_by_branch(found.items), pagination=found, action_form=ActionForm(),
+    )
 
 
 @bp.get("/venues/<int:venue_id>")
 @role_required("staff")
 def venue(venue_id: int):
-    """The venue's bookings for the coming weeks: a staff member checks the room before booking it."""
+    """The venue's bookings for the coming weeks: a staff member checks the room before booking it.
+    A window of ``BOOKING_WEEKS`` weeks from today, or from the day ``from`` (YYYY-MM-DD; any
+    other value is today), with links to the weeks before and after it."""
     venue = db.get_or_404(Venue, venue_id)
-    start = local_date(clock.now())
-    end = start + timedelta(weeks=BOOKING_WEEKS) - timedelta(days=1)
+    today = local_date(clock.now())
+    start = parse_date(request.args.get("from")) or today
+    window = timedelta(weeks=BOOKING_WEEKS)
+    end = start + window - timedelta(days=1)
+    earlier, later = start - window, start + window
     return render_template(
         "places/venue.html", venue=venue, bookings=services.venue_bookings(venue, start, end), start=start, end=end,
-        occupied=span, weeks=BOOKING_WEEKS,
+        occupied=span, weeks=BOOKING_WEEKS, today=today,
+        earlier=earlier if in_date_range(earlier) else None, later=later if in_date_range(later) else None,
     )
 
 
@@ -231,15 +247,17 @@ def reactivate_venue(venue_id: int):
 @bp.get("/series")
 @role_required("staff")
 def series_list():
-    return render_template("places/series_list.html", rows=services.series_overview())
+    found = page_of(services.series_in_order(), request.args.get("page"), PER_PAGE)
+    return render_template("places/series_list.html", rows=services.with_session_counts(found.items), pagination=found)
 
 
 @bp.get("/series/<int:series_id>")
 @role_required("staff")
 def series(series_id: int):
     series = db.get_or_404(Series, series_id)
+    found = page_of(services.series_sessions_query(series, include_drafts=True), request.args.get("page"), PER_PAGE)
     return render_template(
-        "places/series.html", series=series, sessions=services.series_sessions(series, include_drafts=True),
+        "places/series.html", series=series, sessions=found.items, pagination=found,
         next_number=next_session_number(series.id),
     )
 
@@ -311,7 +329,8 @@ def remove_series_cover(series_id: int):
 @bp.get("/partners")
 @role_required("staff")
 def partners():
-    return render_template("places/partners.html", rows=services.partner_overview())
+    found = page_of(services.partners_in_order(), request.args.get("page"), PER_PAGE)
+    return render_template("places/partners.html", rows=services.with_event_counts(found.items), pagination=found)
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])

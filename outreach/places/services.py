@@ -10,13 +10,13 @@ still needed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from outreach import clock
 from outreach.database import locked
@@ -26,6 +26,7 @@ from outreach.events import booking
 from outreach.events.models import Event, EventPartner
 from outreach.places.models import BRANCH_KINDS, VENUE_KINDS, Branch, Partner, Series, Venue
 from outreach.extensions import db
+from outreach.paging import BadCursor, Window, decode_cursor, encode_cursor, window_of
 from outreach.platform.services import record
 
 NAME_MAX = events.NAME_MAX
@@ -311,20 +312,29 @@ def reactivate_venue(venue: Venue, *, actor=None) -> Venue:
     return _set_active(venue, True, "venue.reactivate", actor)
 
 
-def venues_by_branch() -> list[tuple[Branch | None, list[Venue]]]:
-    """Venues grouped under their branches (in the order of ``branch_overview``), in service
-    first; venues of no branch (outside sites) last."""
-    groups: dict[int | None, list[Venue]] = {}
-    for venue in events.list_venues():
-        groups.setdefault(venue.branch_id, []).append(venue)
-    for venues in groups.values():
-        venues.sort(key=lambda v: (not v.active, v.name))
-    ordered: list[tuple[Branch | None, list[Venue]]] = [
-        (branch, groups[branch.id]) for branch in _branches_in_order() if branch.id in groups
-    ]
-    if None in groups:
-        ordered.append((None, groups[None]))
-    return ordered
+def venues_in_order() -> Select:
+    """Every venue under its branch, the branches in the order of ``branch_overview`` (in
+    service first, then by kind and name), the venues in service first, then by name; venues
+    of no branch (outside sites) last. One query, the branches joined in."""
+    rank = case({kind: n for n, kind in enumerate(BRANCH_KINDS)}, value=Branch.kind, else_=99)
+    return (
+        select(Venue).outerjoin(Branch, Branch.id == Venue.branch_id).options(contains_eager(Venue.branch))
+        .order_by(Venue.branch_id.is_(None), Branch.active.desc(), rank, Branch.name, Branch.id,
+                  Venue.active.desc(), Venue.name, Venue.id)
+    )
+
+
+def venues_by_branch(venues: list[Venue] | None = None) -> list[tuple[Branch | None, list[Venue]]]:
+    """``venues`` (by default every venue, in the order of ``venues_in_order``) grouped under
+    their branches; venues of no branch (outside sites) last."""
+    if venues is None:
+        venues = list(db.session.scalars(venues_in_order()))
+    groups: list[tuple[Branch | None, list[Venue]]] = []
+    for venue in venues:
+        if not groups or groups[-1][0] is not venue.branch:
+            groups.append((venue.branch, []))
+        groups[-1][1].append(venue)
+    return groups
 
 
 def venue_bookings(venue: Venue, start: date, end: date) -> list[Event]:
@@ -383,17 +393,29 @@ def update_series(
     return series
 
 
-def series_overview() -> list[tuple[Series, int]]:
-    """Every series by name, with how many sessions it has (cancelled ones too: they took a number)."""
+def series_in_order() -> Select:
+    """Every series by name (then id, so that pages never repeat a row), with its branch."""
+    return select(Series).options(selectinload(Series.branch)).order_by(Series.name, Series.id)
+
+
+def with_session_counts(listed: list[Series]) -> list[tuple[Series, int]]:
+    """Each of ``listed`` with how many sessions it has (cancelled ones too: they took a
+    number), counted in one grouped query."""
+    ids = [series.id for series in listed]
     counts = dict(
         db.session.execute(
-            select(Event.series_id, func.count(Event.id)).where(Event.series_id.is_not(None)).group_by(Event.series_id)
+            select(Event.series_id, func.count(Event.id)).where(Event.series_id.in_(ids)).group_by(Event.series_id)
         ).all()
-    )
-    return [(series, counts.get(series.id, 0)) for series in events.list_series()]
+    ) if ids else {}
+    return [(series, counts.get(series.id, 0)) for series in listed]
 
 
-def series_sessions(series: Series, *, include_drafts: bool) -> list[Event]:
+def series_overview() -> list[tuple[Series, int]]:
+    """Every series by name, with how many sessions it has."""
+    return with_session_counts(list(db.session.scalars(series_in_order())))
+
+
+def series_sessions_query(series: Series, *, include_drafts: bool) -> Select:
     """The sessions of a series in number order; any without a number follow, by date."""
     stmt = (
         select(Event)
@@ -403,7 +425,51 @@ def series_sessions(series: Series, *, include_drafts: bool) -> list[Event]:
     )
     if not include_drafts:
         stmt = stmt.where(Event.status != "draft")
-    return list(db.session.scalars(stmt))
+    return stmt
+
+
+def series_sessions(series: Series, *, include_drafts: bool) -> list[Event]:
+    """The sessions of a series in number order; any without a number follow, by date."""
+    return list(db.session.scalars(series_sessions_query(series, include_drafts=include_drafts)))
+
+
+#: A window of sessions reads the numbered ones by number, then those without a number by date.
+_NUMBERED = (Event.session_number, Event.id)
+_UNNUMBERED = (Event.starts_at, Event.id)
+
+
+def series_sessions_window(series: Series, *, include_drafts: bool, cursor: str | None, limit: int) -> Window:
+    """``limit`` sessions of a series after ``cursor``, in the order of ``series_sessions``:
+    keyset windows over the numbered sessions (by number), then over those without a number (by
+    date). A cursor of the first part has two whole numbers, one of the second a time and a
+    number, so each says where it belongs; ``BadCursor`` for any other. One or two queries."""
+    base = select(Event).where(Event.series_id == series.id).options(selectinload(Event.venue).selectinload(Venue.branch))
+    if not include_drafts:
+        base = base.where(Event.status != "draft")
+    numbered = True
+    if cursor:
+        try:
+            decode_cursor(cursor, _NUMBERED)
+        except BadCursor:
+            decode_cursor(cursor, _UNNUMBERED)  # a cursor of neither part raises BadCursor
+            numbered = False
+    items: list[Event] = []
+    if numbered:
+        found = window_of(base.where(Event.session_number.is_not(None)), _NUMBERED, cursor=cursor, limit=limit)
+        if found.next_cursor is not None:
+            return found
+        items, cursor = found.items, None
+    room = limit - len(items)
+    rest = base.where(Event.session_number.is_(None))
+    if room == 0:  # the numbered part filled the window: is there anything after it?
+        more = db.session.scalar(select(rest.with_only_columns(Event.id).limit(1).exists()))
+        return Window(items, encode_cursor([_BEFORE_ALL, 0]) if more else None)
+    found = window_of(rest, _UNNUMBERED, cursor=cursor, limit=room)
+    return Window(items + found.items, found.next_cursor)
+
+
+#: A time before every session: the cursor of the unnumbered part from its start.
+_BEFORE_ALL = datetime(1, 1, 2, tzinfo=timezone.utc)
 
 
 # --- partners -----------------------------------------------------------------------------------
@@ -438,12 +504,23 @@ def update_partner(partner: Partner, *, name: str, name_en: str | None = None, a
     return partner
 
 
-def partner_overview() -> list[tuple[Partner, int]]:
-    """Every partner by name, with how many events it took part in."""
+def partners_in_order() -> Select:
+    """Every partner by name (then id, so that pages never repeat a row)."""
+    return select(Partner).order_by(Partner.name, Partner.id)
+
+
+def with_event_counts(listed: list[Partner]) -> list[tuple[Partner, int]]:
+    """Each of ``listed`` with how many events it took part in, counted in one grouped query."""
+    ids = [partner.id for partner in listed]
     counts = dict(
         db.session.execute(
-            select(EventPartner.partner_id, func.count(EventPartner.event_id)).group_by(EventPartner.partner_id)
+            select(EventPartner.partner_id, func.count(EventPartner.event_id))
+            .where(EventPartner.partner_id.in_(ids)).group_by(EventPartner.partner_id)
         ).all()
-    )
-    partners = db.session.scalars(select(Partner).order_by(Partner.name))
-    return [(partner, counts.get(partner.id, 0)) for partner in partners]
+    ) if ids else {}
+    return [(partner, counts.get(partner.id, 0)) for partner in listed]
+
+
+def partner_overview() -> list[tuple[Partner, int]]:
+    """Every partner by name, with how many events it took part in."""
+    return with_event_counts(list(db.session.scalars(partners_in_order())))

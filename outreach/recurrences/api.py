@@ -10,11 +10,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from outreach.accounts.permissions import role_required
-from outreach.api.helpers import created, iso, json_body, read_clock, read_date, read_str
+from outreach.api.helpers import created, iso, json_body, read_clock, read_date, read_str, window
 from outreach.errors import ValidationError
+from outreach.events.models import Event
 from outreach.events.api import read_event_fields, read_partners
 from outreach.extensions import db
 from outreach.i18n import current_locale
+from outreach.paging import Window, window_of
 from outreach.recurrences import services
 from outreach.recurrences.models import Recurrence
 
@@ -26,11 +28,17 @@ _ONE_DATE = (
 )
 #: Fields "edit all" leaves to each occurrence's own page.
 _ONE_EVENT = ("status", "series_id", "session_number", "partners")
+#: The first window of occurrences: a school year of weekdays, so that a client that reads no
+#: ``next_cursor`` sees every occurrence of an ordinary pattern, as before.
+OCCURRENCES_LIMIT = 200
+_OCCURRENCE_ORDER = (Event.starts_at, Event.id)
 
 
-def recurrence_json(recurrence: Recurrence) -> dict:
-    found = services.occurrences(recurrence)
-    named = services.naming_occurrence(found)
+def recurrence_json(recurrence: Recurrence, found: Window | None = None) -> dict:
+    """The pattern with a window of its occurrences (``found``; by default the first)."""
+    if found is None:
+        found = window_of(_occurrences(recurrence), _OCCURRENCE_ORDER, cursor=None, limit=OCCURRENCES_LIMIT)
+    named = services.naming_occurrence_of(recurrence)
     return {
         "id": recurrence.id,
         "title": named.display_title(current_locale()) if named is not None else None,
@@ -41,9 +49,15 @@ def recurrence_json(recurrence: Recurrence) -> dict:
         "end_time": recurrence.end_time.strftime("%H:%M"),
         "exceptions": [{"day": x.day.isoformat(), "reason": x.reason} for x in recurrence.exceptions],
         "occurrences": [
-            {"id": e.id, "starts_at": iso(e.starts_at), "ends_at": iso(e.ends_at), "status": e.status} for e in found
+            {"id": e.id, "starts_at": iso(e.starts_at), "ends_at": iso(e.ends_at), "status": e.status}
+            for e in found.items
         ],
+        "next_cursor": found.next_cursor,
     }
+
+
+def _occurrences(recurrence: Recurrence):
+    return services.occurrences_query(recurrence).order_by(None)
 
 
 # --- reading input ----------------------------------------------------------------------------
@@ -120,7 +134,10 @@ def create_recurrence():
 @bp.get("/recurrences/<int:recurrence_id>")
 @role_required("staff")
 def get_recurrence(recurrence_id: int):
-    return jsonify(recurrence_json(db.get_or_404(Recurrence, recurrence_id)))
+    """The pattern and its occurrences by start, in windows (``limit``, ``cursor``)."""
+    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    found = window(_occurrences(recurrence), _OCCURRENCE_ORDER, default_limit=OCCURRENCES_LIMIT)
+    return jsonify(recurrence_json(recurrence, found))
 
 
 @bp.post("/recurrences/<int:recurrence_id>/exceptions")

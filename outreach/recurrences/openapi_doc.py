@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from outreach.api.schema import STAFF, errors, json_response, ref
+from outreach.api.schema import NEXT_CURSOR, STAFF, errors, json_response, ref, window_parameters
 from outreach.events.models import BUFFER_MINUTES_MAX, TITLE_MAX
+from outreach.recurrences.api import OCCURRENCES_LIMIT
 
 _ROOM_BOOKED = (
     "409 `room_booked` when the room is taken at this time on some of the dates: the message names "
@@ -57,10 +58,11 @@ def paths() -> dict:
         "/recurrences/{recurrence_id}": {
             "get": {
                 "summary": "A weekly event: its pattern, exceptions and occurrences",
+                "description": "The occurrences by start, in windows: give `next_cursor` as `cursor` for the next.",
                 "tags": ["recurrences"],
                 "security": STAFF,
-                "parameters": [recurrence_id],
-                "responses": {"200": json_response(ref("Recurrence"), "The weekly event"), **errors(401, 403, 404)},
+                "parameters": [recurrence_id, *window_parameters(OCCURRENCES_LIMIT)],
+                "responses": {"200": json_response(ref("Recurrence"), "The weekly event"), **errors(401, 403, 404, 422)},
             },
             "patch": {
                 "summary": "Edit every occurrence to come",
@@ -118,7 +120,7 @@ def schemas() -> dict:
     return {
         "Recurrence": {
             "type": "object",
-            "required": ["id", "weekdays", "starts_on", "ends_on", "start_time", "end_time", "exceptions", "occurrences"],
+            "required": ["id", "weekdays", "starts_on", "ends_on", "start_time", "end_time", "exceptions", "occurrences", "next_cursor"],
             "properties": {
                 "id": {"type": "integer"},
                 "title": {"type": ["string", "null"], "description": "The first occurrence's title, in the request's language."},
@@ -128,9 +130,11 @@ def schemas() -> dict:
                 "start_time": _CLOCK,
                 "end_time": _CLOCK,
                 "exceptions": {"type": "array", "items": exception},
+                "next_cursor": NEXT_CURSOR,
                 "occurrences": {
                     "type": "array",
-                    "description": "Every occurrence, cancelled ones too, by start.",
+                    "description": "The occurrences, cancelled ones too, by start: the first window, or the one "
+                    "after `cursor` (the others after this answer's `next_cursor`).",
                     "items": {
                         "type": "object",
                         "required": ["id", "starts_at", "ends_at", "status"],

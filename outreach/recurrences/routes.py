@@ -21,6 +21,7 @@ from outreach.events.models import Event
 from outreach.places.models import Series, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale, sentences
+from outreach.paging import page_of
 from outreach.platform import mail
 from outreach.registration.emails import cancellation_audience
 from outreach.recurrences import services
@@ -32,6 +33,9 @@ from outreach.views import attempt, refused, see_other
 from outreach.years import parse_date, whole_number
 
 bp = Blueprint("recurrences", __name__, url_prefix="/staff/recurrences")
+
+#: Weekly events on a page of the list; occurrences on a page of one weekly event.
+PER_PAGE = 50
 
 
 @bp.context_processor
@@ -57,8 +61,9 @@ def title_of(recurrence: Recurrence) -> str:
 @bp.get("/")
 @role_required("staff")
 def index():
+    found = page_of(services.recurrences_query(), request.args.get("page"), PER_PAGE)
     return render_template(
-        "recurrences/index.html", recurrences=services.list_recurrences(), today=local_date(clock.now())
+        "recurrences/index.html", recurrences=found.items, pagination=found, today=local_date(clock.now())
     )
 
 
@@ -132,12 +137,18 @@ def _reference_venue(coming: list[Event]) -> int:
 
 
 def _page(recurrence: Recurrence, status: int = 200, **posted):
+    """The pattern, its occurrences a page at a time (without ``page``, the page of today's or
+    the next occurrence), its days skipped and its forms."""
     now = clock.now()
     coming = services.upcoming(recurrence)
+    page = request.args.get("page")
+    if page is None:
+        page = services.occurrences_before(recurrence, local_date(now)) // PER_PAGE + 1
+    found = page_of(services.occurrences_query(recurrence), page, PER_PAGE)
     return render_template(
-        "recurrences/detail.html", recurrence=recurrence, occurrences=services.occurrences(recurrence),
-        counts=services.registration_counts(recurrence), now=now, today=local_date(now),
-        coming=coming, **_forms(recurrence, coming, **posted),
+        "recurrences/detail.html", recurrence=recurrence, occurrences=found.items, pagination=found,
+        counts=services.registration_counts(recurrence, [event.id for event in found.items]), now=now,
+        today=local_date(now), coming=coming, **_forms(recurrence, coming, **posted),
     ), status
 
 

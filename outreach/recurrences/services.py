@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from outreach import clock
@@ -31,6 +31,7 @@ from outreach.events.services import (
     change_status,
     check_event,
     create_event,
+    day_start,
     next_session_number,
     session_titles,
     set_partners,
@@ -295,23 +296,43 @@ def rooms_booked(days: list[date]) -> EventError:
 # --- the occurrences -------------------------------------------------------------------------
 
 
+def occurrences_query(recurrence: Recurrence) -> Select:
+    """Every occurrence, cancelled ones too, by start."""
+    return select(Event).where(Event.recurrence_id == recurrence.id).order_by(Event.starts_at, Event.id)
+
+
 def occurrences(recurrence: Recurrence) -> list[Event]:
     """Every occurrence, cancelled ones too, by start."""
-    return list(
-        db.session.scalars(
-            select(Event).where(Event.recurrence_id == recurrence.id).order_by(Event.starts_at, Event.id)
-        )
+    return list(db.session.scalars(occurrences_query(recurrence)))
+
+
+def occurrences_before(recurrence: Recurrence, day: date) -> int:
+    """How many occurrences start before the library day ``day``: where its page of today begins."""
+    return db.session.scalar(
+        select(func.count(Event.id)).where(Event.recurrence_id == recurrence.id, Event.starts_at < day_start(day))
+    )
+
+
+def naming_occurrence_of(recurrence: Recurrence) -> Event | None:
+    """``naming_occurrence`` read in one query, without loading every occurrence."""
+    return db.session.scalar(
+        select(Event).where(Event.recurrence_id == recurrence.id)
+        .order_by((Event.status == "cancelled"), Event.starts_at, Event.id).limit(1)
+    )
+
+
+def recurrences_query() -> Select:
+    """Every weekly event, the latest to start first, with its occurrences loaded (a page of
+    them at a time: ``outreach.paging.page_of``)."""
+    return (
+        select(Recurrence).options(selectinload(Recurrence.events))
+        .order_by(Recurrence.starts_on.desc(), Recurrence.id.desc())
     )
 
 
 def list_recurrences() -> list[Recurrence]:
     """Every weekly event, the latest to start first, with its occurrences loaded."""
-    return list(
-        db.session.scalars(
-            select(Recurrence).options(selectinload(Recurrence.events))
-            .order_by(Recurrence.starts_on.desc(), Recurrence.id.desc())
-        )
-    )
+    return list(db.session.scalars(recurrences_query()))
 
 
 def naming_occurrence(found: list[Event]) -> Event | None:
@@ -320,14 +341,18 @@ def naming_occurrence(found: list[Event]) -> Event | None:
     return live[0] if live else None
 
 
-def registration_counts(recurrence: Recurrence) -> dict[int, int]:
-    """Registrations not cancelled (confirmed and waiting), by occurrence id."""
-    rows = db.session.execute(
+def registration_counts(recurrence: Recurrence, event_ids: list[int] | None = None) -> dict[int, int]:
+    """Registrations not cancelled (confirmed and waiting), by occurrence id (of ``event_ids``
+    only, when given)."""
+    stmt = (
         select(Registration.event_id, func.count(Registration.id))
         .join(Event, Event.id == Registration.event_id)
         .where(Event.recurrence_id == recurrence.id, Registration.status != "cancelled")
         .group_by(Registration.event_id)
     )
+    if event_ids is not None:
+        stmt = stmt.where(Registration.event_id.in_(event_ids))
+    rows = db.session.execute(stmt)
     return dict(rows.all())
 
 

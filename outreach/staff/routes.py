@@ -30,6 +30,7 @@ from outreach.extensions import db
 from outreach.forms import attach_errors
 from outreach.forms import ActionForm
 from outreach.i18n import current_locale, sentences
+from outreach.paging import page_of
 from outreach.platform import mail
 from outreach.registration.emails import cancellation_audience
 from outreach.timezone import local, local_date, localize
@@ -39,26 +40,31 @@ from outreach.years import whole_number
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
+#: Rows on a page of the home's drafts and of its weeks after this one.
+HOME_PER_PAGE = 25
+
 
 @bp.get("/")
 @role_required("staff")
 def home():
     now = clock.now()
     today = local_date(now)
+    # The next seven days whole (a date window); the drafts and the weeks after in pages.
     week = db.session.scalars(
         services.events_query(include_drafts=True, start=today, end=today + timedelta(days=6)).where(
             Event.status.in_(("draft", "published"))
         )
     ).all()
-    drafts = db.session.scalars(
-        select(Event).where(Event.status == "draft", Event.ends_at > now).order_by(Event.starts_at).limit(20)
-    ).all()
+    drafts = page_of(
+        services.events_query(include_drafts=True).where(Event.status == "draft", Event.ends_at > now),
+        request.args.get("drafts"), HOME_PER_PAGE,
+    )
     next_week = today + timedelta(days=7)
-    later = db.session.scalars(
+    later = page_of(
         services.events_query(include_drafts=False, start=next_week, end=today + timedelta(days=42))
-        .where(Event.status == "published", Event.starts_at >= services.day_start(next_week))
-        .limit(30)
-    ).all()
+        .where(Event.status == "published", Event.starts_at >= services.day_start(next_week)),
+        request.args.get("later"), HOME_PER_PAGE,
+    )
     return render_template("staff/home.html", week=week, drafts=drafts, later=later, today=today)
 
 

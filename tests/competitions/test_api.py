@@ -127,7 +127,7 @@ def test_unknown_ids_are_404(client, staff_headers):
 def test_public_sees_competitions_once_a_sitting_is_published(client, staff_headers, competition, prelim,
                                                               make_sitting):
     make_sitting(prelim, status="draft")
-    assert client.get("/api/v1/competitions").get_json() == {"competitions": []}
+    assert client.get("/api/v1/competitions").get_json() == {"competitions": [], "next_cursor": None}
     assert client.get(f"/api/v1/competitions/{competition.id}").status_code == 404
     assert [c["id"] for c in client.get("/api/v1/competitions", headers=staff_headers).get_json()["competitions"]] == [
         competition.id
