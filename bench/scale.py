@@ -152,8 +152,9 @@ def copy_database(source_url: str, source_meta: Path, app, url: str) -> dict:
                 dst.execute(insert(table), rows[start:start + 5_000])
             if "id" in table.c and rows and db.engine.dialect.name == "postgresql":
                 dst.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM {table.name}))"))
-        if db.engine.dialect.name == "postgresql":
-            dst.execute(text("ANALYZE"))
+    if db.engine.dialect.name == "postgresql":  # statistics and visibility map, as autovacuum would leave them
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
     source.dispose()
     meta = json.loads(source_meta.read_text()) | {"copied_from": source_url.rsplit("/", 1)[-1]}
     print(f"[{meta['size']}] copied the SQLite build into {url.split('@')[-1]} in {time.perf_counter() - began:.0f} s", flush=True)
