@@ -1,7 +1,7 @@
 """SQL statements, time and size of every page and API list route, on a busy year and on ten.
 
     .venv/bin/python bench/scale.py [--db sqlite|postgresql|both] [--size small|large|both]
-                                    [--routes PATTERN[,PATTERN…]] [--repeat 3] [--reuse] [--strict]
+                                    [--routes PATTERN[,PATTERN…]] [--repeat 3] [--reuse] [--no-upgrade] [--strict]
                                     [--database-url URL] [--list]
 
 Builds a library's data **through the services** the pages and the API call
@@ -161,7 +161,7 @@ def copy_database(source_url: str, source_meta: Path, app, url: str) -> dict:
     return meta
 
 
-def prepared(db_kind: str, size: str, base_url: str | None, reuse: bool, copy: bool = False):
+def prepared(db_kind: str, size: str, base_url: str | None, reuse: bool, copy: bool = False, migrate: bool = True):
     """An app on a database of ``size``, built (or reused) and upgraded; and its built facts.
     With ``copy`` (PostgreSQL), the rows of the SQLite build of that size are copied instead."""
     from flask_migrate import upgrade
@@ -183,7 +183,8 @@ def prepared(db_kind: str, size: str, base_url: str | None, reuse: bool, copy: b
         if reuse and meta_file.is_file():
             meta = json.loads(meta_file.read_text())
             if meta.get("version") == DATA_VERSION and meta.get("size") == size:
-                upgrade()
+                if migrate:
+                    upgrade()
                 print(f"[{db_kind} {size}] reusing the database built on {meta['built_on']}", flush=True)
                 return app, meta
         meta_file.unlink(missing_ok=True)
@@ -786,6 +787,8 @@ def main() -> None:
     parser.add_argument("--routes", default="", help="comma-separated name patterns (fnmatch, case-insensitive)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="reuse a database built earlier (rebuild when absent)")
+    parser.add_argument("--no-upgrade", action="store_true",
+                        help="with --reuse: measure the database at the migration it has (to compare with a newer one)")
     parser.add_argument("--strict", action="store_true", help="exit non-zero when a route is flagged")
     parser.add_argument("--database-url", default=os.environ.get("OUTREACH_BENCH_DATABASE_URL"))
     parser.add_argument("--list", action="store_true", help="print the route names and exit")
@@ -818,7 +821,7 @@ def main() -> None:
     for db_kind in dbs:
         by_size, metas, chosen = {}, {}, []
         for size in sizes:
-            app, meta = prepared(db_kind, size, args.database_url, args.reuse, args.copy_from_sqlite)
+            app, meta = prepared(db_kind, size, args.database_url, args.reuse, args.copy_from_sqlite, not args.no_upgrade)
             if args.build_only:
                 continue
             with app.app_context():
