@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale.py [--db sqlite|postgresql|both] [--size small|large|both]
                                     [--routes PATTERN[,PATTERN…]] [--repeat 3] [--reuse] [--no-upgrade] [--strict]
-                                    [--database-url URL] [--list]
+                                    [--database-url URL] [--copy-from-sqlite] [--build-only] [--explain N] [--list]
 
 Builds a library's data **through the services** the pages and the API call
 (``create_branch``, ``create_venue``, ``create_series``, ``create_event`` and ``change_status``,
@@ -33,7 +33,10 @@ A built database is kept and reused with ``--reuse``: SQLite files in ``bench/.s
 ``--database-url postgresql+psycopg://u:p@host/outreach_bench`` the databases
 ``outreach_bench_small`` and ``outreach_bench_large``, which must exist and be owned by the
 role; their ``public`` schema is dropped and made again on a build). A reused database is
-upgraded (``flask db upgrade``) first, so indexes added since it was built are there.
+upgraded (``flask db upgrade``) first, so indexes added since it was built are there
+(``--no-upgrade``: not). ``--copy-from-sqlite`` fills a PostgreSQL database with the rows of the
+SQLite build of the same size (the same data in seconds; the large build takes half an hour on a
+busy machine). ``--build-only`` builds and stops.
 
 Then, for every route, through the Flask test client (signed in through the log-in form, the
 API with a bearer token): the SQL statements of one request (an engine event), the median
@@ -44,6 +47,10 @@ wall time of ``--repeat`` requests, the response bytes. One table per database:
 Flags: a route whose statement count is larger at the large size (it grows with the data),
 a response over 1 MB, a staff page over 300 ms at the large size. ``--strict`` exits non-zero
 when any flag is raised. The figures also go to ``bench/results/scale-<db>-<timestamp>.json``.
+
+``--explain N`` (PostgreSQL) runs each route once instead, captures its SELECTs with their
+parameters and writes ``EXPLAIN (ANALYZE, BUFFERS)`` of the N slowest to
+``bench/results/explain-<size>-<timestamp>.md`` (see docs/index-plan.md).
 """
 
 from __future__ import annotations
@@ -56,12 +63,13 @@ import random
 import re
 import statistics
 import subprocess
-from collections import Counter
 import sys
 import time
+from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime, time as clock_time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from functools import partial
 from pathlib import Path
 
@@ -80,8 +88,10 @@ DATA_VERSION = 1
 
 SIZES = {
     # events, registrations (besides the two big events), check-ins, volunteers, shifts, years of history
-    "small": dict(events=200, registrations=10_680, checkins=5_150, volunteers=50, shifts=500, years=1, export=100),
-    "large": dict(events=2_000, registrations=106_800, checkins=51_500, volunteers=500, shifts=5_000, years=10, export=1_000),
+    "small": {"events": 200, "registrations": 10_680, "checkins": 5_150, "volunteers": 50, "shifts": 500, "years": 1,
+              "export": 100},
+    "large": {"events": 2_000, "registrations": 106_800, "checkins": 51_500, "volunteers": 500, "shifts": 5_000,
+              "years": 10, "export": 1_000},
 }
 BIG_EXHIBITION_TICKETS = 4_600
 BIG_EVENT_TICKETS = 5_000
@@ -405,7 +415,7 @@ class Builder:
     def tickets(self) -> None:
         from outreach.errors import OutreachError
         from outreach.extensions import db
-        from outreach.registration.services import add_walkins, cancel, check_in
+        from outreach.registration.services import add_walkins, cancel
 
         self.done = 0
         takes = [e for e in self.all_events if e.status == "published" and e.type != "training"]
@@ -774,7 +784,7 @@ def table(db_kind: str, chosen: list[Route], by_size: dict) -> tuple[str, int]:
 
 def commit_id() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, cwd=ROOT, capture_output=True, text=True).stdout.strip()
     except OSError:
         return "?"
 
