@@ -125,6 +125,10 @@ def make_app(url: str):
 
 
 def meta_path(url: str) -> Path:
+    """Where the facts of a built database are kept (by file name for SQLite, so that the cache
+    folder can be copied to another checkout and reused there)."""
+    if url.startswith("sqlite:///"):
+        return CACHE / (Path(url.removeprefix("sqlite:///")).name + ".json")
     return CACHE / (re.sub(r"[^A-Za-z0-9_.-]+", "_", url.split("@")[-1]) + ".json")
 
 
