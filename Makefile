@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := outreach
 
-.PHONY: run test install install-test translations extract-messages update-translations db demo serve clean
+.PHONY: run test install install-test translations extract-messages update-translations db demo serve clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (not part of CI; see bench/README.md): every route's statements, time and size on a
+# busy year and on ten (SQLite; PostgreSQL too when OUTREACH_BENCH_DATABASE_URL is set), then the
+# check-in throughput. BENCH_ARGS are passed to bench/scale.py (e.g. BENCH_ARGS="--reuse --strict").
+bench: install-test
+	$(BIN)/python bench/scale.py $(BENCH_ARGS); status=$$?; $(BIN)/python bench/checkin.py && exit $$status
 
 # For translators: pull new messages out of the code and templates, then merge them into the catalogues.
 extract-messages: $(VENV)/.installed

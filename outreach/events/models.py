@@ -88,7 +88,8 @@ class Event(HasCover, LocalizedTitle, TimestampMixin, Base):
     description: Mapped[str | None] = mapped_column(Text)
     description_en: Mapped[str | None] = mapped_column(Text)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    #: Indexed: "not ended yet" (the programme, the API, calendars) must not read years of history.
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
     #: Daily opening hours (library time) of a multi-day event such as an exhibition.
     daily_opens_at: Mapped[time | None] = mapped_column(Time)
     daily_closes_at: Mapped[time | None] = mapped_column(Time)

@@ -106,7 +106,9 @@ class Shift(TimestampMixin, Base):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(120), nullable=False)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    #: Indexed: shifts in a window ("ends after the start, starts before the end") and upcoming
+    #: shifts must not read years of past shifts.
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
     #: How many volunteers the shift needs; sign-ups beyond it wait.
     slots: Mapped[int] = mapped_column(Integer, nullable=False)
     location: Mapped[str | None] = mapped_column(String(200))
