@@ -4,7 +4,7 @@ replaces the index on ``event_id`` alone, which it begins with); registrations' 
 id, for check-ins joined to them; check-ins by day and event.
 
 Revision ID: c4d6e8f0a2b3
-Revises: b3c5e7f9a1d2
+Revises: 0e462c6dacd5
 Create Date: 2026-12-04 17:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4d6e8f0a2b3'
-down_revision = 'b3c5e7f9a1d2'
+down_revision = '0e462c6dacd5'
 branch_labels = None
 depends_on = None
 
