@@ -165,22 +165,28 @@ def check_in():
         errors["token"] = _l("This field is required.")
     if errors:
         raise ValidationError(errors)
-    event = db.session.get(Event, event_id) if event_id is not None else None
-    if event_id is not None and event is None:
-        raise ValidationError({"event_id": _l("There is no such event.")})
     number = services.printed_number(token) if token is not None else None
-    if number is not None:
+    if number is None:
+        if token is not None:
+            registration = services.find_by_token(token, for_door=True)
+        else:
+            registration = db.session.get(Registration, registration_id)
+        # The event comes with the ticket (one query), unless the ticket is unknown or another's.
+        if event_id is None:
+            event = None
+        elif registration is not None and registration.event_id == event_id:
+            event = registration.event
+        else:
+            event = _event_or_422(event_id)
+    else:
         # The number printed on a ticket counts only at its own event's door, for whoever
         # may work that door: without event_id it stands for nothing.
+        event = _event_or_422(event_id) if event_id is not None else None
         if event is None:
             raise services.RegistrationError("invalid_ticket", _l("This is not a valid ticket."), status=404)
         if not services.may_work_door(current_user, event):
             abort(403)
         registration = services.find_for_door(event, token)
-    elif token is not None:
-        registration = services.find_by_token(token)
-    else:
-        registration = db.session.get(Registration, registration_id)
     door = event or (registration.event if registration else None)
     if door is None:  # an unknown ticket and no event: answered below, to door staff only
         if not has_role(current_user, "staff", "volunteer"):
@@ -201,6 +207,13 @@ def check_in():
     }
     db.session.commit()
     return jsonify(body)
+
+
+def _event_or_422(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise ValidationError({"event_id": _l("There is no such event.")})
+    return event
 
 
 @bp.delete("/checkins/<int:checkin_id>")

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, func, or_, select, union
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from outreach import clock
 from outreach.accounts.permissions import has_role
@@ -30,7 +30,7 @@ from outreach.errors import OutreachError, ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db, limiter
 from outreach.phone import check_phone, normalise_phone, phone_digest
-from outreach.platform.closing import YearClosedError, guard_attendance
+from outreach.platform.closing import guard_attendance, year_is_closed, year_is_open
 from outreach.platform.services import record
 from outreach.registration import emails, tickets
 from outreach.registration.models import CheckIn, CheckInConflict, Registration, WalkIn
@@ -311,12 +311,27 @@ def _registration_by_digest():
     )
 
 
-def find_by_token(token: str) -> Registration | None:
-    """The registration a ticket token or ticket URL stands for; None for a forged or unknown one."""
+@cache
+def _door_registration_by_digest():
+    """The check-in API's look-up: only what admitting a ticket reads (``check_in``,
+    ``door_is_open``, the answer), not an event's description or a registration's answers."""
+    return select(Registration).options(
+        load_only(Registration.id, Registration.event_id, Registration.status, Registration.name,
+                  Registration.party_size),
+        joinedload(Registration.event).load_only(
+            Event.id, Event.status, Event.starts_at, Event.ends_at, Event.checkin_opens_minutes,
+            Event.daily_opens_at, Event.daily_closes_at,
+        ),
+    ).where(Registration.ticket_digest == bindparam("digest"))
+
+
+def find_by_token(token: str, *, for_door: bool = False) -> Registration | None:
+    """The registration a ticket token or ticket URL stands for; None for a forged or unknown
+    one. ``for_door``: loaded for ``check_in`` only (other columns load when first read)."""
     digest = tickets.verify(tickets.token_from_text(token))
     if digest is None:
         return None
-    return db.session.scalar(_registration_by_digest(), {"digest": digest})
+    return db.session.scalar(_door_registration_by_digest() if for_door else _registration_by_digest(), {"digest": digest})
 
 
 #: The number printed on a ticket (入场券编号, the registration's id), as a person types it:
@@ -592,7 +607,7 @@ def _checkin_insert(dialect: str):
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     return (
         insert(table)
-        .from_select(list(_CHECKIN_COLUMNS), rows.where(still_confirmed))
+        .from_select(list(_CHECKIN_COLUMNS), rows.where(still_confirmed, year_is_open(bindparam("year"))))
         .on_conflict_do_nothing()
         .returning(table.c.id)
     )
@@ -648,22 +663,26 @@ def check_in(
         raise RegistrationError("checkin_closed", _l("Check-in for this event is not open now."))
 
     day = event_day(event, when)
-    try:
+    # A closed year: an administrator's check-in goes in, audited (guard_attendance); anyone
+    # else's insert finds the year closed itself, and the query below says why it did not.
+    admin = getattr(actor, "role", None) == "admin"
+    if admin:
         guard_attendance(day, actor, "checkin", registration)
-    except YearClosedError:
-        earlier = db.session.execute(
-            select(CheckIn.id, CheckIn.checked_in_at).where(CheckIn.registration_id == registration.id, CheckIn.day == day)
-        ).first()
-        if earlier is None:
-            raise
-        return CheckInResult("already_checked_in", earlier.id, earlier.checked_in_at, registration)  # changes nothing
     columns = {
         "registration_id": registration.id, "event_id": event.id, "day": day, "checked_in_at": when, "recorded_at": now,
         "by_user_id": getattr(actor, "id", None), "client_key": client_key, "device_id": device_id, "source": source,
+        "year": 0 if admin else day.year,  # no year 0 is ever closed
     }
     inserted = db.session.execute(_checkin_insert(db.session.get_bind().dialect.name), columns).first()
     if inserted is not None:
         return CheckInResult("checked_in", inserted.id, when, registration)
+    if not admin and year_is_closed(day):
+        earlier = db.session.execute(
+            select(CheckIn.id, CheckIn.checked_in_at).where(CheckIn.registration_id == registration.id, CheckIn.day == day)
+        ).first()
+        if earlier is not None:
+            return CheckInResult("already_checked_in", earlier.id, earlier.checked_in_at, registration)  # changes nothing
+        guard_attendance(day, actor, "checkin", registration)  # the year is closed: raises YearClosedError
     first = db.session.execute(
         select(CheckIn.id, CheckIn.checked_in_at, CheckIn.device_id).where(
             CheckIn.registration_id == registration.id, CheckIn.day == day
