@@ -38,16 +38,27 @@ def init_app(app: Flask) -> None:
             return None
         return services.user_for_session(session_id)
 
-    @login_manager.request_loader
-    def load_from_bearer(request: Request) -> User | None:
-        token = bearer_token(request)
-        if token is None or not request.path.startswith("/api/"):
-            return None
-        return services.user_for_token(token)
+    login_manager.request_loader(user_from_bearer)
 
     @login_manager.unauthorized_handler
     def unauthorized():
         abort(401)
+
+
+def user_from_bearer(request: Request) -> User | None:
+    token = bearer_token(request)
+    if token is None or not request.path.startswith("/api/"):
+        return None
+    return services.user_for_token(token)
+
+
+def authenticate_bearer(request: Request) -> bool:
+    """For a request that carries a bearer token: its user (or nobody) becomes Flask-Login's
+    ``current_user`` at once, with no look at the session, which such a request does not
+    have (``TokenSessionInterface``); whether the token was valid."""
+    user = user_from_bearer(request)
+    login_manager._update_request_context_with_user(user)  # None: the anonymous user
+    return user is not None
 
 
 def carries_token(request: Request) -> bool:
