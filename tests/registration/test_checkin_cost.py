@@ -118,3 +118,47 @@ def test_an_admin_checks_in_in_a_closed_year_audited_and_a_second_scan_by_staff_
     assert again.status_code == 200 and again.get_json()["result"] == "already_checked_in"
     assert again.get_json()["checkin_id"] == first.get_json()["checkin_id"]
     assert db.session.scalar(select(func.count(CheckIn.id))) == 1
+
+
+def test_a_bearer_request_skips_flask_logins_session_checks(client, soon, make_user, api_token, monkeypatch):
+    from outreach.extensions import login_manager
+
+    def no_session_here(*args, **kwargs):
+        raise AssertionError("a bearer request has no session to check")
+
+    monkeypatch.setattr(type(login_manager), "_session_protection_failed", no_session_here)
+    monkeypatch.setattr(type(login_manager), "_load_user_from_remember_cookie", no_session_here)
+    staff = api_token(make_user("staff"))
+    answer = client.post("/api/v1/checkins", json={"token": ticket(soon), "event_id": soon.id}, headers=staff)
+    assert answer.status_code == 200
+    refused = client.post("/api/v1/checkins", json={"token": "x", "event_id": soon.id},
+                          headers={"Authorization": "Bearer nonsense"})
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token"
+
+
+def test_security_headers_are_worked_out_once_per_view_and_stay_the_same(client, soon, make_user, api_token, monkeypatch):
+    from flask_talisman import Talisman
+
+    worked_out = []
+    original = Talisman._get_local_options
+
+    def counting(self):
+        worked_out.append(1)
+        return original(self)
+
+    monkeypatch.setattr(Talisman, "_get_local_options", counting)
+    staff = api_token(make_user("staff"))
+    answers = [client.post("/api/v1/checkins", json={"token": ticket(soon), "event_id": soon.id}, headers=staff)
+               for _ in range(3)]
+    assert len(worked_out) <= 1  # the first request of the view, if no earlier test served it
+    page = client.get("/")
+    for answer in [*answers, page]:
+        assert answer.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["Referrer-Policy"] == "same-origin"
+        assert answer.headers["Permissions-Policy"] == "camera=(self), microphone=(), geolocation=()"
+    assert "Strict-Transport-Security" not in answers[0].headers  # set per request, and only with FORCE_HTTPS
+    secure = client.post("/api/v1/checkins", json={"token": ticket(soon), "event_id": soon.id},
+                         headers=staff, base_url="https://outreach.test")
+    assert secure.status_code == 200
