@@ -17,13 +17,13 @@ from outreach.extensions import login_manager
 
 
 class TokenSessionInterface(SecureCookieSessionInterface):
-    """A request that carries a bearer token is judged by it alone, so it has no use for the
-    session cookie: it gets Flask's null session (empty; writing to it fails loudly), and no
+    """An API request that carries a bearer token is judged by it alone, so it has no use for
+    the session cookie: it gets Flask's null session (empty; writing to it fails loudly), and no
     cookie is read, signed or set. The door's scanner calls the API thousands of times an
     hour: this spares each call building the cookie's serializer and saving the session."""
 
     def open_session(self, app, request):
-        if carries_token(request):
+        if request.path.startswith("/api/") and carries_token(request):  # a page keeps its session
             return self.make_null_session(app)
         return super().open_session(app, request)
 

@@ -74,6 +74,13 @@ def test_a_bearer_request_gets_no_session(app, make_user, api_token):
         assert not isinstance(app.session_interface.open_session(app, request), NullSession)
 
 
+def test_a_page_asked_with_a_bearer_header_keeps_its_session(client, make_user, api_token):
+    """Only the API judges a request by its token: a page (which may remember ?lang=) does not."""
+    answer = client.get("/?lang=en", headers=api_token(make_user("staff")))
+    assert answer.status_code == 200
+    assert "session=" in answer.headers.get("Set-Cookie", "")
+
+
 def test_a_bearer_check_in_sets_no_cookie(client, soon, make_user, api_token):
     staff = api_token(make_user("staff"))
     answer = client.post("/api/v1/checkins", json={"token": ticket(soon), "event_id": soon.id},
