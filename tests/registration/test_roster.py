@@ -277,3 +277,18 @@ def test_the_roster_costs_the_same_statements_for_5_and_50_tickets(client, make_
         assert answer.status_code == 200 and len(answer.get_json()["entries"]) == n
         counts.append(counted.n)
     assert counts[0] == counts[1]
+
+
+def test_any_change_to_a_registration_row_stamps_it(client, door, staff, moment):
+    """A name or party size changed by any future path (no edit form exists yet) reaches the
+    scanners too: ``changed_at`` is set on every flush of a changed row."""
+    ticket = register(client, door, name="王一", party_size=1)
+    moment.tick(minutes=10)
+    cursor = roster(client, door, staff).get_json()["next_since"]
+    moment.tick(minutes=1)
+    registration = db.session.get(Registration, ticket["id"])
+    registration.name, registration.party_size = "王一一", 2
+    db.session.commit()
+    assert registration.changed_at == moment.now
+    (entry,) = roster(client, door, staff, since=cursor).get_json()["entries"]
+    assert (entry["name"], entry["party_size"]) == ("王一一", 2)
