@@ -50,7 +50,13 @@ def main() -> int:
                         help="the WSGI app gunicorn serves for the check-in run (default wsgi:app); "
                              "with --pythonpath, a variant of the app to try a change before making it")
     parser.add_argument("--pythonpath", help="a directory gunicorn adds to sys.path for --target")
+    parser.add_argument("--profile", type=int, metavar="N", default=0,
+                        help="no servers, no wrk: serve N check-ins and N baseline inserts in this process, one "
+                             "at a time, and print the CPU ms of each and the check-in's busiest functions "
+                             "(cProfile): a measure the machine's other load hardly moves")
     args = parser.parse_args()
+    if args.profile:
+        return profile(args)
 
     wrk = ensure_wrk()
     tmp = Path(tempfile.mkdtemp(prefix="outreach-bench-"))
@@ -107,6 +113,80 @@ def main() -> int:
         print(f"temp dir kept: {tmp}")
     ok = verify["checkin"]["ok"] and verify["baseline"]["ok"]
     return 0 if ok else 1
+
+
+# --- in-process profile -------------------------------------------------------------------
+
+
+def profile(args) -> int:
+    """``--profile N``: the check-in and the baseline, each N requests through its WSGI app in
+    this process (no sockets, no gunicorn, no other request at the same time), timed by the
+    process's CPU clock, best of three rounds; then a cProfile of N more check-ins."""
+    import cProfile
+    import pstats
+
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    tmp = Path(tempfile.mkdtemp(prefix="outreach-profile-"))
+    try:
+        env = outreach_env(tmp)
+        n = args.profile
+        setup = build_database(tmp, env, 4 * n + 10)
+        tokens = setup["tokens"].read_text().split()
+        headers = {"Authorization": f"Bearer {setup['api_token']}"}
+
+        def environs(batch):
+            return [EnvironBuilder(path="/api/v1/checkins", method="POST", headers=headers,
+                                   json={"token": token, "event_id": setup["event_id"]}).get_environ()
+                    for token in batch]
+
+        def serve(app, batch) -> float:
+            prepared = environs(batch)
+            start = time.process_time()
+            for environ in prepared:
+                app_iter, status, _headers = run_wsgi_app(app, environ, buffered=True)
+                if not status.startswith("200"):
+                    raise RuntimeError(f"{status}: {b''.join(app_iter)[:500]!r}")
+            return (time.process_time() - start) * 1000 / len(prepared)
+
+        os.environ["BENCH_BASELINE_DB"] = str(tmp / "baseline.db")
+        sys.path.insert(0, str(BENCH))
+        import baseline_app
+
+        with baseline_app.app.app_context():
+            baseline_app.db.create_all()
+        app = setup["app"]
+        serve(app, tokens[:10])  # warm: the first request builds statements and caches
+        serve(baseline_app.app, tokens[:10])
+        used = 10
+        checkin_ms, baseline_ms = [], []
+        for _round in range(3):
+            checkin_ms.append(serve(app, tokens[used:used + n // 3 or 1]))
+            used += n // 3 or 1
+            baseline_ms.append(serve(baseline_app.app, tokens[:n // 3 or 1]))
+        # Python function calls per request: unlike time, the same on a busy machine.
+        calls = {}
+        for label, target, batch in (("baseline", baseline_app.app, tokens[:n]), ("check-in", app, tokens[used:used + n])):
+            profiler = cProfile.Profile()
+            profiler.enable()
+            serve(target, batch)
+            profiler.disable()
+            calls[label] = pstats.Stats(profiler).total_calls / len(batch)
+        print(f"\nCPU per request in one process, best of 3 rounds of {n // 3 or 1}: "
+              f"check-in {min(checkin_ms):.3f} ms, baseline {min(baseline_ms):.3f} ms "
+              f"({min(checkin_ms) / min(baseline_ms):.2f}x)")
+        print(f"Python function calls per request (cProfile): check-in {calls['check-in']:.0f}, "
+              f"baseline {calls['baseline']:.0f} ({calls['check-in'] / calls['baseline']:.2f}x)")
+        print(f"\ncProfile of {n} check-ins (cumulative, then own time):")
+        out = BENCH / "results"
+        out.mkdir(exist_ok=True)
+        profiler.dump_stats(out / "checkin-profile.pstats")  # for pstats / snakeviz
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(35)
+        stats.sort_stats("tottime").print_stats(25)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
 
 
 # --- set-up -------------------------------------------------------------------------------

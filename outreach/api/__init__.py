@@ -12,7 +12,7 @@ from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from outreach.accounts.auth import carries_token
+from outreach.accounts.auth import authenticate_bearer, carries_token
 from outreach.api.helpers import ApiError
 from outreach.extensions import csrf
 
@@ -31,7 +31,7 @@ def authenticate():
     request skips the CSRF check. Browser calls that ride on the session cookie (the scanner
     page) must carry the CSRF token in ``X-CSRFToken`` for every write."""
     if carries_token(request):
-        if not current_user.is_authenticated:
+        if not authenticate_bearer(request):
             raise ApiError("invalid_token", _l("The API token is not valid."), status=401)
         return
     if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated:

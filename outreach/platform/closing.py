@@ -34,6 +34,14 @@ def year_is_closed(day: date) -> bool:
     return db.session.scalar(select(ClosedYear.year).where(ClosedYear.year == day.year)) is not None
 
 
+def year_is_open(year):
+    """The rule of ``year_is_closed`` as a SQL condition on ``year`` (a bind parameter or a
+    column), for a statement that changes attendance only while its year is open: the door's
+    check-in asks it inside its insert instead of in a query of its own (``guard_attendance``
+    then runs only when nothing was inserted, to say why)."""
+    return ~select(ClosedYear.year).where(ClosedYear.year == year).exists()
+
+
 def close_year(year: int, actor, *, now: datetime | None = None) -> ClosedYear:
     """Close ``year`` (an admin's act; the caller checks the role). Closing a closed year
     changes nothing and answers the first closing."""

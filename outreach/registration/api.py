@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import date, datetime, timedelta, timezone
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from itsdangerous import BadData, URLSafeSerializer
 
 from outreach import clock
 from outreach.accounts.permissions import has_role, role_required
@@ -156,9 +159,10 @@ def cancel_ticket(token: str):
 @bp.post("/checkins")
 @reads_first
 def check_in():
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # the door's busiest request: once, not through the proxy each time
+    if not user.is_authenticated:
         abort(401)
-    if not services.may_work_a_door(current_user):  # before the body: nothing to learn here
+    if not services.may_work_a_door(user):  # before the body: nothing to learn here
         abort(403)
     data = json_body()
     errors: dict = {}
@@ -172,30 +176,36 @@ def check_in():
         errors["token"] = _l("This field is required.")
     if errors:
         raise ValidationError(errors)
-    event = db.session.get(Event, event_id) if event_id is not None else None
-    if event_id is not None and event is None:
-        raise ValidationError({"event_id": _l("There is no such event.")})
     number = services.printed_number(token) if token is not None else None
-    if number is not None:
+    if number is None:
+        if token is not None:
+            registration = services.find_by_token(token, for_door=True)
+        else:
+            registration = db.session.get(Registration, registration_id)
+        # The event comes with the ticket (one query), unless the ticket is unknown or another's.
+        if event_id is None:
+            event = None
+        elif registration is not None and registration.event_id == event_id:
+            event = registration.event
+        else:
+            event = _event_or_422(event_id)
+    else:
         # The number printed on a ticket counts only at its own event's door, for whoever
         # may work that door: without event_id it stands for nothing.
+        event = _event_or_422(event_id) if event_id is not None else None
         if event is None:
             raise services.RegistrationError("invalid_ticket", _l("This is not a valid ticket."), status=404)
-        if not services.may_work_door(current_user, event):
+        if not services.may_work_door(user, event):
             abort(403)
         registration = services.find_for_door(event, token)
-    elif token is not None:
-        registration = services.find_by_token(token)
-    else:
-        registration = db.session.get(Registration, registration_id)
     door = event or (registration.event if registration else None)
     if door is None:  # an unknown ticket and no event: answered below, to door staff only
-        if not has_role(current_user, "staff", "volunteer"):
+        if not has_role(user, "staff", "volunteer"):
             abort(403)
-    elif not services.may_work_door(current_user, door):
+    elif not services.may_work_door(user, door):
         abort(403)
     outcome = services.check_in(
-        registration, event=event, actor=current_user, client_key=client_key, device_id=device_id,
+        registration, event=event, actor=user, client_key=client_key, device_id=device_id,
         scanned_at=scanned_at, source="sync" if scanned_at else "door",
     )
     # The answer is built before the commit, which expires what it would read.
@@ -208,6 +218,13 @@ def check_in():
     }
     db.session.commit()
     return jsonify(body)
+
+
+def _event_or_422(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise ValidationError({"event_id": _l("There is no such event.")})
+    return event
 
 
 @bp.delete("/checkins/<int:checkin_id>")
@@ -250,33 +267,79 @@ def attendance(event_id: int):
     return jsonify(services.attendance(event).as_dict())
 
 
+#: A roster cursor older than this gets the whole roster again (a device that slept).
+ROSTER_CURSOR_MAX_AGE = timedelta(hours=6)
+
+
+def _roster_cursors() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="roster-since")
+
+
+def _roster_cursor(event: Event, day: date, now: datetime) -> str:
+    """Opaque to the device: the event, the day and the time of this answer, signed."""
+    return _roster_cursors().dumps([event.id, day.isoformat(), int(now.timestamp() * 1_000_000)])
+
+
+def _roster_since(raw: str, event: Event, day: date, now: datetime) -> datetime | None:
+    """The time a cursor stands for, or None when the device should take the whole roster
+    again (another event's or another day's cursor, one too old, or from the future). A
+    cursor the roster never gave: 422."""
+    try:
+        event_id, day_text, micros = _roster_cursors().loads(raw)
+        at = datetime.fromtimestamp(micros / 1_000_000, timezone.utc)
+    except (BadData, TypeError, ValueError, OverflowError, OSError):
+        raise ValidationError({"since": _l("This cursor is not one the roster gave: ask again without it.")}) from None
+    if event_id != event.id or day_text != day.isoformat():
+        return None
+    if not now - ROSTER_CURSOR_MAX_AGE <= at <= now + services.ROSTER_OVERLAP:
+        return None
+    return at
+
+
 @bp.get("/events/<int:event_id>/roster")
 def roster(event_id: int):
     """What a scanner needs to keep admitting people offline: the digest of every valid
-    ticket (never the token), the name and party size, and who is in already today."""
+    ticket (never the token), the name and party size, and who is in already today.
+
+    With ``since`` (the ``next_since`` of an earlier answer), only the entries changed since
+    then (``full`` false): new and changed tickets, cancelled ones (status ``cancelled``, to
+    drop) and today's check-ins. ``entries_total`` and ``entries_id_sum`` describe the whole
+    roster, for the device to check what it merged. The ``ETag`` covers everything but the
+    time and the cursor: an ``If-None-Match`` with it answers 304 when nothing changed."""
     event = door_event(event_id)
     now = clock.now()
     today = services.event_day(event, now)
-    rows = db.session.execute(
-        select(Registration, CheckIn.checked_in_at)
-        .outerjoin(CheckIn, (CheckIn.registration_id == Registration.id) & (CheckIn.day == today))
-        .where(Registration.event_id == event.id, Registration.status != "cancelled")
-        .order_by(Registration.id)
-    ).all()
-    return jsonify({
+    raw = request.args.get("since")
+    since = _roster_since(raw, event, today, now) if raw is not None else None
+    if since is None:
+        rows = services.roster_entries(event, today)
+        total, id_sum = len(rows), sum(row.id for row in rows)
+    else:
+        rows = services.roster_entries(event, today, changed_since=since - services.ROSTER_OVERLAP)
+        total, id_sum = services.roster_size(event)
+    body = {
         "event_id": event.id,
         "day": today.isoformat(),
-        "generated_at": iso(now),
+        "full": since is None,
         "door_open": services.door_is_open(event, now),
         "entries": [
             {
-                "id": r.id, "digest": r.ticket_digest, "name": r.name, "party_size": r.party_size,
-                "status": r.status, "checked_in_at": iso(at),
+                "id": row.id, "digest": row.ticket_digest, "name": row.name, "party_size": row.party_size,
+                "status": row.status, "checked_in_at": iso(row.checked_in_at),
             }
-            for r, at in rows
+            for row in rows
         ],
+        "entries_total": total,
+        "entries_id_sum": id_sum,
         "attendance": services.attendance(event, now).as_dict(),
-    })
+    }
+    etag = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:32]
+    if request.if_none_match.contains(etag):
+        response = current_app.response_class(status=304)
+    else:
+        response = jsonify({**body, "generated_at": iso(now), "next_since": _roster_cursor(event, today, now)})
+    response.set_etag(etag)
+    return response
 
 
 #: The query arguments that ask for the staff list (paged) rather than the door's search.

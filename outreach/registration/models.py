@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.events.models import Event
-from outreach.models import Base, TimestampMixin, UTCDateTime, one_of
+from outreach.models import Base, TimestampMixin, UTCDateTime, one_of, utcnow
 from outreach.text import NAME_MAX
 
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
@@ -26,6 +26,8 @@ class Registration(TimestampMixin, Base):
         # Check-ins joined to their registration for the party size (attendance, the door, the
         # reports): read from the index alone, not from the whole table.
         Index("ix_registrations_id_party_size", "id", "party_size"),
+        # The scanner's roster asks for an event's entries changed since its last answer.
+        Index("ix_registrations_event_id_changed_at", "event_id", "changed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +67,12 @@ class Registration(TimestampMixin, Base):
     advanced_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="SET NULL"), unique=True
     )
+    #: When anything of the row last changed (``clock.now()``, on every ORM flush and every
+    #: Core ``update()`` of the table): what the scanner's roster sends a device that has
+    #: the rest. A change the row does not hold itself (a check-in taken back) sets it by hand.
+    changed_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
 
     event: Mapped[Event] = relationship()
     checkins: Mapped[list[CheckIn]] = relationship(back_populates="registration", cascade="all, delete-orphan")
@@ -92,6 +100,9 @@ class CheckIn(Base):
     #: The library-time date of the check-in.
     day: Mapped[date] = mapped_column(Date, nullable=False)
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    #: When the server stored it (``checked_in_at`` is the scanner's time for an offline
+    #: admission, which may be long before): the scanner's roster sends what came since.
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow, server_default=func.now())
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: A scanner's idempotency key, so that a re-sent offline check-in counts once.
     client_key: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -146,11 +146,30 @@ def paths() -> dict:
         "/events/{event_id}/roster": {
             "get": {
                 "summary": "What a scanner needs to keep working offline",
-                "description": "The SHA-256 digest of every valid ticket (never the token), names, party sizes and today's check-ins.",
+                "description": "The SHA-256 digest of every valid ticket (never the token), names, party sizes and "
+                "today's check-ins. Without `since`: the whole roster (`full` true). With `since`, the `next_since` "
+                "of an earlier answer: only the entries changed since then (`full` false): new tickets, changed "
+                "ones, cancelled ones (status `cancelled`: drop them) and today's check-ins, each as a whole entry "
+                "to put in place of the one held (by `id`); the changes of the two minutes before the cursor come "
+                "again, so that none committed late is missed. A cursor of another event or day, or older than six "
+                "hours, gets the whole roster (`full` true). `entries_total` and `entries_id_sum` describe the "
+                "whole roster: when the list a device holds after merging does not match them (a ticket moved to "
+                "another event), it asks again without `since`. Every answer has an `ETag` (of everything but "
+                "`generated_at` and `next_since`): sent back in `If-None-Match`, it answers 304 with no body while "
+                "nothing changed; the device then keeps its cursor.",
                 "tags": ["check-in"],
                 "security": STAFF,
-                "parameters": [EVENT_ID],
-                "responses": {"200": json_response(ref("Roster"), "The roster"), **errors(401, 403, 404)},
+                "parameters": [
+                    EVENT_ID,
+                    {"name": "since", "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": "The opaque `next_since` of an earlier answer; one the roster never gave: 422."},
+                    {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": json_response(ref("Roster"), "The roster, or the changes since the cursor"),
+                    "304": {"description": "Nothing changed since the answer with this ETag", "headers": {"ETag": {"schema": {"type": "string"}}}},
+                    **errors(401, 403, 404, 422),
+                },
             }
         },
     }
@@ -288,6 +307,10 @@ def schemas() -> dict:
             "type": "object",
             "properties": {
                 "event_id": integer, "day": {"type": "string", "format": "date"}, "generated_at": time, "door_open": {"type": "boolean"},
+                "full": {"type": "boolean", "description": "True: the whole roster, to replace the one held; false: changes to merge."},
+                "next_since": {"type": "string", "description": "The cursor to send as `since` next time."},
+                "entries_total": {"type": "integer", "description": "Tickets in the whole roster (not cancelled)."},
+                "entries_id_sum": {"type": "integer", "description": "The sum of their `id`s."},
                 "entries": {"type": "array", "items": {"type": "object", "properties": {
                     "id": integer, "digest": {"type": "string", "description": "SHA-256 (hex) of the ticket token."},
                     "name": string, "party_size": integer, "status": string,

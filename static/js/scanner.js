@@ -163,7 +163,7 @@
 
   function NetworkError(message) { this.message = message; }
 
-  function api(method, url, body) {
+  function api(method, url, body, extraHeaders) {
     if (navigator.onLine === false) {
       unreachable = true;
       return Promise.reject(new NetworkError("offline"));
@@ -176,6 +176,7 @@
       headers["Content-Type"] = "application/json";
       headers["X-CSRFToken"] = config.csrfToken;
     }
+    Object.keys(extraHeaders || {}).forEach(function (name) { headers[name] = extraHeaders[name]; });
     return fetch(url, {
       method: method,
       credentials: "same-origin",
@@ -187,7 +188,7 @@
       if (timer) clearTimeout(timer);
       unreachable = false;
       return response.json().catch(function () { return null; }).then(function (data) {
-        return { status: response.status, ok: response.ok, data: data };
+        return { status: response.status, ok: response.ok, data: data, etag: response.headers.get("ETag") };
       });
     }, function (error) {
       if (timer) clearTimeout(timer);
@@ -364,12 +365,53 @@
     if (roster) document.getElementById("scanner").dataset.rosterAt = roster.generated_at || "";
   }
 
-  function refreshRoster() {
-    return api("GET", URLS.roster).then(function (answer) {
-      if (answer.ok && answer.data && Array.isArray(answer.data.entries)) {
-        save(KEY_ROSTER, answer.data);
+  /** The changes since the last answer merged into the saved roster (each entry whole, in
+   * place of the one held; a cancelled one dropped), or null when the result does not match
+   * the server's count and sum of ticket numbers (a ticket moved away): then the whole list. */
+  function mergeRoster(roster, delta) {
+    var byId = {};
+    roster.entries.forEach(function (entry) { byId[entry.id] = entry; });
+    delta.entries.forEach(function (entry) {
+      if (entry.status === "cancelled") delete byId[entry.id];
+      else byId[entry.id] = entry;
+    });
+    var entries = Object.keys(byId).map(function (id) { return byId[id]; });
+    entries.sort(function (a, b) { return a.id - b.id; });
+    var sum = entries.reduce(function (total, entry) { return total + entry.id; }, 0);
+    if (entries.length !== delta.entries_total || sum !== delta.entries_id_sum) return null;
+    var merged = {};
+    Object.keys(delta).forEach(function (key) { merged[key] = delta[key]; });
+    merged.entries = entries;
+    return merged;
+  }
+
+  /** The roster, fetched by changes: the whole list once, then what changed since the last
+   * answer (its cursor), or nothing at all (304) when nothing did. A new day, another event
+   * or a cursor the server finds too old gets the whole list again. */
+  function refreshRoster(whole) {
+    var held = whole ? null : loadRoster();
+    var since = held && held.next_since && held.event_id === EVENT_ID && held.day === libraryDay() ? held : null;
+    var url = URLS.roster;
+    var headers;
+    if (since) {
+      url += (url.indexOf("?") < 0 ? "?" : "&") + "since=" + encodeURIComponent(since.next_since);
+      if (since.etag) headers = { "If-None-Match": since.etag };
+    }
+    return api("GET", url, undefined, headers).then(function (answer) {
+      if (answer.status === 304) {
+        updateBanner();
+        return;
+      }
+      var data = answer.data;
+      if (answer.ok && data && Array.isArray(data.entries)) {
+        var roster = data.full || !since ? data : mergeRoster(since, data);
+        if (!roster) return refreshRoster(true);
+        roster.etag = answer.etag || null;
+        save(KEY_ROSTER, roster);
         showRosterStatus();
-        if (answer.data.attendance) showTotals(answer.data.attendance);
+        if (data.attendance) showTotals(data.attendance);
+      } else if (answer.status === 422 && since) {
+        return refreshRoster(true);  // a cursor the server does not know: start again
       }
       updateBanner();
     }, function () { updateBanner(); });

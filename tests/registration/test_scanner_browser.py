@@ -460,6 +460,47 @@ def test_offline_the_roster_knows_who_is_in_already(scanner, live_server, door):
     assert scanner.evaluate("localStorage.getItem('outreach.scanner.queue')") is None  # nothing queued, ever
 
 
+def test_the_roster_is_refreshed_by_its_changes_and_they_count_offline(scanner, live_server, door):
+    """After the whole list, the page asks for what changed since (new, cancelled, admitted
+    elsewhere), merges it, and then hears 304 while nothing changes."""
+    cancelled = register(door.event, name="周红", phone="13812345671")
+    admitted = register(door.event, name="孙丽", phone="13812345672")
+    open_scanner(scanner, live_server, door.event_id)
+    status = scanner.locator("#roster-status")
+    expect(status).to_have_text("2 tickets saved on this device for offline checking.")
+    answers = []
+    scanner.on("response", lambda r: answers.append(r) if "/roster" in r.url else None)
+
+    services.cancel(cancelled.registration)
+    services.check_in(admitted.registration, event=door.event, device_id="other")
+    new = [register(door.event, name=name, phone=phone) for name, phone in (("钱七", "13812345673"), ("郑八", "13812345674"))]
+    db.session.commit()
+    scanner.evaluate("window.dispatchEvent(new Event('online'))")  # as when the line returns
+    expect(status).to_have_text("3 tickets saved on this device for offline checking.", timeout=ANSWER)
+    (delta,) = answers
+    assert "since=" in delta.url and delta.status == 200
+    body = delta.json()
+    assert body["full"] is False
+    assert sorted(e["id"] for e in body["entries"]) == sorted([cancelled.id, admitted.id, new[0].id, new[1].id])
+    saved = scanner.evaluate(f"JSON.parse(localStorage.getItem('outreach.scanner.roster.{door.event_id}'))")
+    assert [e["id"] for e in saved["entries"]] == [admitted.id, new[0].id, new[1].id]
+    assert saved["next_since"] == body["next_since"] and saved["etag"] == delta.headers["etag"]
+
+    scanner.evaluate("window.dispatchEvent(new Event('online'))")
+    deadline = time.monotonic() + ANSWER / 1000
+    while len(answers) < 2 and time.monotonic() < deadline:
+        scanner.wait_for_timeout(50)
+    assert answers[1].status == 304  # nothing changed: no body
+
+    scanner.context.set_offline(True)
+    enter_code(scanner, new[0].token)
+    expect_result(scanner, "ok", "Welcome, 钱七 (offline).")
+    enter_code(scanner, cancelled.token)
+    expect_result(scanner, "error", "Not a valid ticket for this event.")
+    enter_code(scanner, admitted.token)
+    expect_result(scanner, "warn", "Already checked in at", "孙丽")
+
+
 def test_offline_walk_ins_are_queued_and_synced(scanner, live_server, door):
     open_scanner(scanner, live_server, door.event_id)
     scanner.context.set_offline(True)
