@@ -916,6 +916,17 @@ def with_place():
     return joinedload(Shift.event).joinedload(Event.venue)
 
 
+def shifts_between(start: datetime, end: datetime, *, upcoming_only: bool = False):
+    """The statement of the shifts that overlap ``start``..``end`` (unordered: the caller pages
+    it), with their places; ``upcoming_only`` leaves out the shifts of cancelled events."""
+    stmt = select(Shift).where(Shift.ends_at > start, Shift.starts_at < end).options(with_place())
+    if upcoming_only:
+        stmt = stmt.outerjoin(Event, Event.id == Shift.event_id).where(
+            or_(Event.id.is_(None), Event.status != "cancelled")
+        )
+    return stmt
+
+
 def upcoming_shifts(now: datetime | None = None, *, days: int = 60) -> list[Shift]:
     now = now or clock.now()
     return list(db.session.scalars(
