@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -267,24 +268,33 @@ def certificate():
 
 @bp.get("/volunteer/<int:volunteer_id>/shifts.ics")
 def shift_feed(volunteer_id: int):
-    """A volunteer's shifts for calendar apps, which cannot sign in: the token is the credential."""
+    """A volunteer's shifts for calendar apps, which cannot sign in: the token is the credential.
+    Those of the last 90 days and the next 366, as the programme's feeds; with an ETag of its
+    bytes, so that an app asking again with it gets 304 and no body."""
     volunteer = services.volunteer_for_calendar_token(volunteer_id, request.args.get("token", ""))
     if volunteer is None:
         abort(404)
     locale = current_locale()
-    since = clock.now() - timedelta(days=FEED_PAST_DAYS)
+    now = clock.now()
     rows = db.session.execute(
         select(ShiftSignup, Shift)
         .join(Shift, Shift.id == ShiftSignup.shift_id)
         .where(
             ShiftSignup.volunteer_id == volunteer.id,
             ShiftSignup.status.in_(("confirmed", "waitlisted", "completed")),
-            Shift.ends_at > since,
+            Shift.ends_at > now - timedelta(days=FEED_PAST_DAYS),
+            Shift.starts_at < now + timedelta(days=FEED_AHEAD_DAYS),
         )
-        .order_by(Shift.starts_at)
+        .options(services.with_place())
+        .order_by(Shift.starts_at, Shift.id)
     ).all()
     body = shift_calendar(rows, locale=locale, name=_("My volunteer shifts"))
-    return Response(body, mimetype=ICS, headers={"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"})
+    response = Response(body, mimetype=ICS, headers={"X-Robots-Tag": "noindex"})
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    # Personal: kept by no shared cache, but the app may keep it and ask again each time.
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
 
 
 def shift_uid(shift: Shift) -> str:
