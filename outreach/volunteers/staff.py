@@ -180,25 +180,35 @@ def index():
 
 def _profile_page(volunteer: VolunteerProfile, *, review_form=None, hours_form=None, certificate_form=None,
                   status: int = 200):
-    lines = services.hours_lines(volunteer)
-    start, end = this_year()
-    year_lines = [line for line in lines if start <= line.day <= end]
-    years = services.certificate_years(volunteer)
+    """The volunteer's profile, review, hours of one year (this year unless ``year`` names
+    another year with hours) and their shifts, newest first, in pages (``shifts_page``)."""
+    by_year = services.hours_by_year(volunteer)
+    this = current_year()
+    ledger_years = sorted(set(by_year) | {this}, reverse=True)
+    year = whole_number(request.args.get("year"))
+    if year not in ledger_years:
+        year = this
+    start, end = year_bounds(year)
+    lines = services.hours_lines(volunteer, start=start, end=end)
+    years = services.certificate_years(volunteer, by_year)
     if certificate_form is None:
         certificate_form = CertificateForm(formdata=None, year=years[0] if years else None, language=current_locale())
     certificate_form.year.choices = options((year, str(year)) for year in years)
-    signups = db.session.scalars(
+    signups = page_of(
         select(ShiftSignup)
         .join(Shift, Shift.id == ShiftSignup.shift_id)
-        .where(ShiftSignup.volunteer_id == volunteer.id, Shift.ends_at > clock.now() - timedelta(days=30))
-        .order_by(Shift.starts_at)
-    ).all()
+        .where(ShiftSignup.volunteer_id == volunteer.id)
+        .options(contains_eager(ShiftSignup.shift).joinedload(Shift.event))
+        .order_by(Shift.starts_at.desc(), ShiftSignup.id.desc()),
+        request.args.get("shifts_page"), PER_PAGE,
+    )
     reviewer = db.session.get(User, volunteer.reviewed_by_id) if volunteer.reviewed_by_id else None
     call = db.session.get(RecruitmentCall, volunteer.call_id) if volunteer.call_id else None
     actions = [action for action, (allowed, _new) in services.REVIEW_MOVES.items() if volunteer.status in allowed]
     return render_template(
-        "volunteers/staff/profile.html", volunteer=volunteer, lines=lines, total=services.total_hours(lines),
-        year_total=services.total_hours(year_lines), year=start.year, signups=signups, reviewer=reviewer, call=call,
+        "volunteers/staff/profile.html", volunteer=volunteer, lines=lines, total=services.all_hours(by_year),
+        year_total=by_year.get(year, Decimal("0.00")), year=year, ledger_years=ledger_years, signups=signups,
+        reviewer=reviewer, call=call,
         trainings=documents.trainings_attended(volunteer), actions=actions, day_names=day_names(),
         period_labels=PERIOD_LABELS, weekdays=WEEKDAYS, mail_configured=mail.configured(),
         review_form=review_form or ReviewForm(formdata=None),
