@@ -527,6 +527,7 @@ def _attendance_form(shift: Shift, signups: list[ShiftSignup], form=None) -> Shi
     others = db.session.scalars(
         select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id)
         .where(VolunteerProfile.status == "active", VolunteerProfile.id.not_in(listed or [0]))
+        .options(contains_eager(VolunteerProfile.user))
         .order_by(User.name, VolunteerProfile.id)
     ).all()
     form.volunteer.choices = options([
@@ -547,10 +548,18 @@ def _shift_page(shift: Shift, *, attendance_form=None, status: int = 200):
     ), status
 
 
+def _roster_shift(shift_id: int) -> Shift:
+    """The shift with its sign-ups, their volunteers' names and its place (404 if none)."""
+    found = db.session.scalar(select(Shift).where(Shift.id == shift_id).options(*services.with_roster()))
+    if found is None:
+        abort(404)
+    return found
+
+
 @bp.get("/shifts/<int:shift_id>")
 @role_required("staff")
 def shift(shift_id: int):
-    return _shift_page(db.get_or_404(Shift, shift_id))
+    return _shift_page(_roster_shift(shift_id))
 
 
 @bp.post("/shifts/<int:shift_id>/attendance")
@@ -558,7 +567,7 @@ def shift(shift_id: int):
 def shift_attendance(shift_id: int):
     """Staff mark a volunteer as served (with hours) or absent; a change of an earlier
     entry needs a reason, which the audit log keeps with both entries."""
-    shift = db.get_or_404(Shift, shift_id)
+    shift = _roster_shift(shift_id)
     ((_shift, signups),) = services.roster([shift])
     form = _attendance_form(shift, signups, ShiftAttendanceForm())
     if not form.validate_on_submit():
