@@ -15,7 +15,7 @@ from sqlalchemy import select
 from outreach.extensions import db
 from outreach.volunteers import services
 from outreach.volunteers.models import RecruitmentCall, Shift, ShiftSignup, Training, TrainingAttendance
-from tests.helpers import assert_valid_html, count_statements, local, text_of
+from tests.helpers import assert_valid_html, axe_violations, count_statements, local, sign_in, text_of
 
 pytestmark = pytest.mark.usefixtures("frozen")  # Monday 2 March 2026, 10:00 in the library
 
@@ -493,3 +493,41 @@ def test_a_shifts_page_costs_the_same_with_5_and_50_volunteers(staff_client, mak
 
     add(5)
     same_cost(staff_client, [f"{BASE}/shifts/{shift.id}"], lambda: add(45))
+
+
+# --- what a person sees ---------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+def test_a_volunteer_goes_to_next_month_on_a_phone(live_server, page, make_volunteer, make_shift, open_shifts, lang):
+    me = make_volunteer("陈静")
+    april = make_shift(start=local(2026, 4, 2, 9), role="四月值班", signup_opens_at=local(2026, 3, 1))
+    services.sign_up(april, me)
+    db.session.commit()
+    open_shifts(26)
+    sign_in(page, live_server, me.user, lang, lands_on="/volunteer/me")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(page) == []
+    assert page.locator("#open-heading ~ article").count() == 25
+    page.click("nav.pager[aria-label] a[rel=next] >> nth=-1")  # the shifts' next page
+    assert "open_page=2" in page.url and page.locator("#open-heading ~ article").count() == 1
+    page.click("nav.period-nav a[rel=next]")
+    assert "month=2026-04" in page.url
+    assert page.locator(f"#shift-{april.id}").is_visible()
+    assert axe_violations(page) == []
+
+
+@pytest.mark.browser
+def test_staff_go_to_next_week_on_a_phone(live_server, page, staff, make_shift):
+    make_shift(start=local(2026, 3, 9, 9), role="下周一值班")
+    sign_in(page, live_server, staff, "zh_Hans")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/staff/volunteers/shifts")
+    assert page.locator("text=下周一值班").count() == 0
+    assert axe_violations(page) == []
+    page.click("nav.period-nav a[rel=next]")
+    assert "week=2026-03-09" in page.url and page.locator("text=下周一值班").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
