@@ -169,7 +169,8 @@ def me():
     return render_template(
         "volunteers/me.html", volunteer=volunteer, mine=mine, positions=positions, open_shifts=open_shifts,
         offered=offered, following=following, first=first,
-        following_month=local_date(following.shift.starts_at).replace(day=1) if following else None, bad_month=asked if status == 400 else None,
+        following_month=local_date(following.shift.starts_at).replace(day=1) if following else None,
+        bad_month=asked if status == 400 else None,
         month_title=lambda day: calendar.month_title(day, locale),
         previous=calendar.add_months(first, -1), next=calendar.add_months(first, 1),
         past_month=high <= now,
@@ -294,6 +295,7 @@ def shift_feed(volunteer_id: int):
     # Personal: kept by no shared cache, but the app may keep it and ask again each time.
     response.cache_control.private = True
     response.cache_control.no_cache = True
+    response.vary.add("Accept-Language")
     return response.make_conditional(request)
 
 

@@ -635,7 +635,8 @@ def _day_shifts(day: date) -> list[Shift]:
 def _event_shifts(event: Event) -> list[Shift]:
     """The event's shifts with what their roster shows, in a constant number of queries."""
     return list(db.session.scalars(
-        select(Shift).where(Shift.event_id == event.id).options(*services.with_roster()).order_by(Shift.starts_at, Shift.id)
+        select(Shift).where(Shift.event_id == event.id)
+        .options(*services.with_roster()).order_by(Shift.starts_at, Shift.id)
     ))
 
 
