@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from outreach import clock
 from outreach.accounts.permissions import has_role, role_required
-from outreach.api.helpers import created, iso, json_body, read_date_arg, read_datetime, read_int, read_str
+from outreach.api.helpers import created, iso, json_body, read_date_arg, read_datetime, read_int, read_str, window
 from outreach.errors import ValidationError
 from outreach.events.models import Event
 from outreach.extensions import db
@@ -30,6 +30,11 @@ bp = Blueprint("volunteers_api", __name__)
 
 #: The longest period ``GET /shifts`` lists at once.
 MAX_RANGE_DAYS = 366
+#: The days ahead ``GET /shifts`` lists without ``from`` and ``to``.
+UPCOMING_DAYS = 60
+#: The shifts in one window of ``GET /shifts`` unless ``limit`` says otherwise: more than a
+#: branch plans in its 60 days, so that an ordinary client sees everything in the first window.
+DEFAULT_LIMIT = 200
 
 
 # --- shapes ---------------------------------------------------------------------------------------
@@ -133,7 +138,8 @@ def create_shift(event_id: int):
 
 @bp.get("/shifts")
 def list_shifts():
-    """Upcoming shifts (or those of ``from``..``to``); a volunteer sees their state in each."""
+    """Upcoming shifts (or those of ``from``..``to``), in windows of ``limit`` (``cursor`` for
+    the next); a volunteer sees their state in each."""
     if not current_user.is_authenticated:
         abort(401)
     volunteer = services.profile_of(current_user)
@@ -146,19 +152,16 @@ def list_shifts():
         errors["to"] = _l("The end must come after the start.")
     elif (last or local_date(clock.now())) - (first or local_date(clock.now())) > timedelta(days=MAX_RANGE_DAYS):
         errors["to"] = _l("Ask for at most %(n)d days at once.", n=MAX_RANGE_DAYS)
-    if errors:
-        raise ValidationError(errors)
     now = clock.now()
     if first is None and last is None:
-        shifts = services.upcoming_shifts(now)
+        stmt = services.shifts_between(now, now + timedelta(days=UPCOMING_DAYS), upcoming_only=True)
     else:
         tz = library_tz()
         start = datetime.combine(first, time.min, tzinfo=tz) if first else now
-        end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz) if last else start + timedelta(days=60)
-        shifts = list(db.session.scalars(
-            select(Shift).where(Shift.ends_at > start, Shift.starts_at < end)
-            .options(services.with_place()).order_by(Shift.starts_at, Shift.id)
-        ))
+        end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz) if last else start + timedelta(days=UPCOMING_DAYS)
+        stmt = services.shifts_between(start, end)
+    found = window(stmt, [Shift.starts_at, Shift.id], default_limit=DEFAULT_LIMIT, errors=errors)
+    shifts = found.items
     items = []
     if volunteer is not None:
         states = services.shift_states(shifts, volunteer, now)
@@ -167,7 +170,7 @@ def list_shifts():
     else:
         taken = services.slots_taken_by_shift([shift.id for shift in shifts])
         items = [shift_json(shift, taken=taken.get(shift.id, 0)) for shift in shifts]
-    return jsonify({"shifts": items})
+    return jsonify({"shifts": items, "next_cursor": found.next_cursor})
 
 
 @bp.post("/shifts/<int:shift_id>/signups")
@@ -265,7 +268,8 @@ def me_json(volunteer: VolunteerProfile) -> dict:
 
 @bp.get("/volunteers/me/hours")
 def my_hours():
-    """The year's hours: each completed shift and each staff correction; ``hours`` is their sum."""
+    """The year's hours: each completed shift and each staff correction; ``hours`` is their sum.
+    The year bounds the list (the ledger is read for that year only, in the database)."""
     volunteer = current_volunteer()
     year = parse_year(request.args.get("year"))
     start, end = year_bounds(year)
@@ -282,7 +286,7 @@ def my_hours():
             {"date": line.day.isoformat(), "hours": _number(line.hours), "reason": line.note}
             for line in lines if line.kind == "adjustment"
         ],
-        "total_hours": _number(services.total_hours(services.hours_lines(volunteer))),
+        "total_hours": _number(services.all_hours(services.hours_by_year(volunteer))),
     })
 
 

@@ -90,7 +90,8 @@ def roster_pdf(shifts: list[Shift], *, title: str, locale: str) -> bytes:
         html = render_template(
             "volunteers/roster_pdf.html", roster=services.roster(shifts), title=title, locale=locale,
             library=library_name(locale), printed_at=clock.now(), shift_activity=shift_activity,
-            shift_place=shift_place, slots_taken=services.slots_taken, status_labels=SIGNUP_STATUS_LABELS,
+            shift_place=shift_place, taken=services.slots_taken_by_shift([shift.id for shift in shifts]),
+            status_labels=SIGNUP_STATUS_LABELS,
         )
     return render_pdf(html)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outreach.api.schema import DATE_QUERY, EVENT_ID, STAFF, errors, json_response, ref
+from outreach.api.schema import DATE_QUERY, EVENT_ID, NEXT_CURSOR, STAFF, errors, json_response, ref, window_parameters
 
 SHIFT_ID = {"name": "shift_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 YEAR_QUERY = {
@@ -28,15 +28,20 @@ def paths() -> dict:
         "/shifts": {
             "get": {
                 "summary": "Upcoming shifts",
-                "description": "Volunteers and staff. Without dates: the shifts of the next 60 days that have not ended. "
+                "description": "Volunteers and staff. Without dates: the shifts of the next 60 days that have not ended "
+                "(those of cancelled events left out); with `from` only, the 60 days from it; at most 366 days at once. "
+                "The shifts come by start time in windows of `limit` (200 unless said): give `next_cursor` as `cursor` "
+                "for the next window. "
                 "A volunteer also gets each shift's `state` for them: `free`, `full` (signing up joins the waiting "
                 "list), `overlap`, `not_open`, `needs_training`, `needs_skill`, `not_active`, `started`, `signed_up`, "
                 "`waitlisted`.",
                 "tags": ["volunteers"],
                 "security": VOLUNTEER,
-                "parameters": DATE_QUERY,
+                "parameters": [*DATE_QUERY, *window_parameters(200)],
                 "responses": {
-                    "200": json_response({"type": "object", "properties": {"shifts": {"type": "array", "items": ref("Shift")}}}, "The shifts, by start time"),
+                    "200": json_response({"type": "object", "required": ["shifts", "next_cursor"], "properties": {
+                        "shifts": {"type": "array", "items": ref("Shift")}, "next_cursor": NEXT_CURSOR,
+                    }}, "The shifts, by start time"),
                     **errors(401, 403, 422),
                 },
             }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
+from decimal import Decimal
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
@@ -18,8 +20,9 @@ from outreach.events import calendar
 from outreach.extensions import db, limiter
 from outreach.forms import ActionForm, attach_errors
 from outreach.i18n import current_locale, localized
+from outreach.paging import page_of
 from outreach.timezone import library_tz, local_date
-from outreach.years import parse_year, year_bounds
+from outreach.years import parse_year
 from outreach.volunteers import documents, services
 from outreach.volunteers.access import current_volunteer
 from outreach.volunteers.display import shift_place, shift_title
@@ -40,7 +43,11 @@ bp = Blueprint("volunteers", __name__)
 
 ICS = "text/calendar"  # Flask adds "; charset=utf-8" to a text/ mimetype
 #: How far back a volunteer's shift feed reaches.
-FEED_PAST_DAYS = 90
+FEED_PAST_DAYS = calendar.PAST_DAYS
+#: How far ahead it reaches (as the programme's feeds).
+FEED_AHEAD_DAYS = calendar.AHEAD_DAYS
+#: Shifts to take on one page of the volunteer's month.
+OPEN_PER_PAGE = 25
 
 
 # --- helpers: read-only ----------------------------------------------------------------------
@@ -133,31 +140,49 @@ def _day_names() -> dict[str, str]:
 
 @bp.get("/volunteer/me")
 def me():
+    """A month of the volunteer's volunteering (this month unless ``month=YYYY-MM``): their
+    shifts in it, the shifts they can take (in pages), and the hours served in it; the totals
+    of the year and of all years. A ``month`` that is not YYYY-MM shows this month, with 400."""
     volunteer = current_volunteer()
     now = clock.now()
     locale = current_locale()
     today = local_date(now)
-    signups = services.my_signups(volunteer, now)
-    held = {signup.shift_id for signup in signups}
-    offered = []
+    asked = request.args.get("month")
+    first = calendar.parse_month(asked, today)
+    status = 200
+    if first is None:
+        first, status = today.replace(day=1), 400
+    last = calendar.month_end(first)
+    low, high = services.day_span(first, last)
+    signups = services.my_signups(volunteer, now, start=low, end=high)
+    following = services.next_signup_from(volunteer, max(high, now)) if high > now else None
+    offered = None
     if volunteer.status == "active":
-        offered = [shift for shift in services.upcoming_shifts(now) if shift.id not in held and shift.starts_at > now]
-    states = services.shift_states([signup.shift for signup in signups] + offered, volunteer, now)
+        offered = page_of(services.offered_shifts(volunteer, now, start=low, end=high),
+                          request.args.get("open_page"), OPEN_PER_PAGE)
+    states = services.shift_states([signup.shift for signup in signups] + (offered.items if offered else []),
+                                   volunteer, now)
     mine = [(signup.shift, states[signup.shift_id]) for signup in signups]
     positions = services.waiting_positions(signups)
-    open_shifts = [(shift, states[shift.id]) for shift in offered]
-    start, end = year_bounds(today.year)
-    year_lines = services.hours_lines(volunteer, start=start, end=end)
+    open_shifts = [(shift, states[shift.id]) for shift in offered.items] if offered else []
+    by_year = services.hours_by_year(volunteer)
     return render_template(
         "volunteers/me.html", volunteer=volunteer, mine=mine, positions=positions, open_shifts=open_shifts,
-        year=today.year, year_lines=year_lines, year_hours=services.total_hours(year_lines),
-        certificate_years=services.certificate_years(volunteer),
-        all_hours=services.total_hours(services.hours_lines(volunteer)),
+        offered=offered, following=following, first=first,
+        following_month=local_date(following.shift.starts_at).replace(day=1) if following else None,
+        bad_month=asked if status == 400 else None,
+        month_title=lambda day: calendar.month_title(day, locale),
+        previous=calendar.add_months(first, -1), next=calendar.add_months(first, 1),
+        past_month=high <= now,
+        year=today.year, month_lines=services.hours_lines(volunteer, start=first, end=last),
+        year_hours=by_year.get(today.year, Decimal("0.00")),
+        certificate_years=services.certificate_years(volunteer, by_year),
+        all_hours=services.all_hours(by_year),
         feed_url=url_for("volunteers.shift_feed", volunteer_id=volunteer.id, token=services.calendar_token(volunteer),
                          lang=locale, _external=True),
         form=ActionForm(), shift_title=shift_title, shift_place=shift_place, localized=localized,
         day_names=_day_names(), period_labels=PERIOD_LABELS, weekdays=WEEKDAYS,
-    )
+    ), status
 
 
 @bp.route("/volunteer/me/profile", methods=["GET", "POST"])
@@ -244,24 +269,34 @@ def certificate():
 
 @bp.get("/volunteer/<int:volunteer_id>/shifts.ics")
 def shift_feed(volunteer_id: int):
-    """A volunteer's shifts for calendar apps, which cannot sign in: the token is the credential."""
+    """A volunteer's shifts for calendar apps, which cannot sign in: the token is the credential.
+    Those of the last 90 days and the next 366, as the programme's feeds; with an ETag of its
+    bytes, so that an app asking again with it gets 304 and no body."""
     volunteer = services.volunteer_for_calendar_token(volunteer_id, request.args.get("token", ""))
     if volunteer is None:
         abort(404)
     locale = current_locale()
-    since = clock.now() - timedelta(days=FEED_PAST_DAYS)
+    now = clock.now()
     rows = db.session.execute(
         select(ShiftSignup, Shift)
         .join(Shift, Shift.id == ShiftSignup.shift_id)
         .where(
             ShiftSignup.volunteer_id == volunteer.id,
             ShiftSignup.status.in_(("confirmed", "waitlisted", "completed")),
-            Shift.ends_at > since,
+            Shift.ends_at > now - timedelta(days=FEED_PAST_DAYS),
+            Shift.starts_at < now + timedelta(days=FEED_AHEAD_DAYS),
         )
-        .order_by(Shift.starts_at)
+        .options(services.with_place())
+        .order_by(Shift.starts_at, Shift.id)
     ).all()
     body = shift_calendar(rows, locale=locale, name=_("My volunteer shifts"))
-    return Response(body, mimetype=ICS, headers={"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"})
+    response = Response(body, mimetype=ICS, headers={"X-Robots-Tag": "noindex"})
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    # Personal: kept by no shared cache, but the app may keep it and ask again each time.
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    response.vary.add("Accept-Language")
+    return response.make_conditional(request)
 
 
 def shift_uid(shift: Shift) -> str:

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.exc import IntegrityError
 
 from outreach import clock
@@ -785,29 +785,37 @@ class HoursLine:
         return self.event.display_title(locale) if self.event is not None else self.activity
 
 
+def day_span(start: date, end: date) -> tuple[datetime, datetime]:
+    """The library days ``start``..``end`` (both included) as a half-open range of aware datetimes."""
+    tz = library_tz()
+    return (datetime.combine(start, time.min, tzinfo=tz),
+            datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
+
+
 def hours_lines(volunteer: VolunteerProfile, *, start: date | None = None, end: date | None = None) -> list[HoursLine]:
-    """Each completed shift and each correction, by day: the ledger a certificate prints."""
+    """Each completed shift and each correction, by day: the ledger a certificate prints.
+    ``start``/``end`` bound it in the database (two queries, whatever the period)."""
     lines = []
-    rows = db.session.execute(
+    stmt = (
         select(ShiftSignup, Shift, Event)
         .join(Shift, Shift.id == ShiftSignup.shift_id)
         .outerjoin(Event, Event.id == Shift.event_id)
         .where(ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.status == "completed")
-        .order_by(Shift.starts_at)
-    ).all()
-    for signup, shift, event in rows:
-        day = local_date(shift.starts_at)
-        if (start and day < start) or (end and day > end):
-            continue
+        .order_by(Shift.starts_at, Shift.id)
+    )
+    adjustments = select(HoursAdjustment).where(HoursAdjustment.volunteer_id == volunteer.id)
+    if start is not None:
+        stmt = stmt.where(Shift.starts_at >= day_span(start, start)[0])
+        adjustments = adjustments.where(HoursAdjustment.day >= start)
+    if end is not None:
+        stmt = stmt.where(Shift.starts_at < day_span(end, end)[1])
+        adjustments = adjustments.where(HoursAdjustment.day <= end)
+    for signup, shift, event in db.session.execute(stmt).all():
         lines.append(HoursLine(
-            day, event.title if event else shift.role, shift.role, signup.hours or Decimal(0), "shift", shift_id=shift.id,
-            event=event,
+            local_date(shift.starts_at), event.title if event else shift.role, shift.role, signup.hours or Decimal(0),
+            "shift", shift_id=shift.id, event=event,
         ))
-    for adjustment in db.session.scalars(
-        select(HoursAdjustment).where(HoursAdjustment.volunteer_id == volunteer.id).order_by(HoursAdjustment.day)
-    ):
-        if (start and adjustment.day < start) or (end and adjustment.day > end):
-            continue
+    for adjustment in db.session.scalars(adjustments.order_by(HoursAdjustment.day, HoursAdjustment.id)):
         lines.append(HoursLine(adjustment.day, adjustment.reason, "", adjustment.hours, "adjustment", adjustment.reason))
     return sorted(lines, key=lambda line: (line.day, line.kind))
 
@@ -817,16 +825,31 @@ def total_hours(lines: list[HoursLine]) -> Decimal:
 
 
 def hours_by_year(volunteer: VolunteerProfile) -> dict[int, Decimal]:
-    """The volunteer's hours in each year that has a line in their ledger."""
-    totals: dict[int, list[HoursLine]] = {}
-    for line in hours_lines(volunteer):
-        totals.setdefault(line.day.year, []).append(line)
-    return {year: total_hours(lines) for year, lines in totals.items()}
+    """The volunteer's hours in each year that has a line in their ledger: read as bare
+    (time, hours) pairs, not as the ledger's lines with their shifts and events."""
+    totals: dict[int, Decimal] = {}
+    shift_hours = db.session.execute(
+        select(Shift.starts_at, ShiftSignup.hours)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.status == "completed")
+    ).all()
+    adjustments = db.session.execute(
+        select(HoursAdjustment.day, HoursAdjustment.hours).where(HoursAdjustment.volunteer_id == volunteer.id)
+    ).all()
+    for when, hours in [*((local_date(starts_at), hours) for starts_at, hours in shift_hours), *adjustments]:
+        totals[when.year] = totals.get(when.year, Decimal(0)) + Decimal(str(hours or 0))
+    return {year: hours.quantize(Decimal("0.01")) for year, hours in totals.items()}
 
 
-def certificate_years(volunteer: VolunteerProfile) -> list[int]:
+def all_hours(by_year: dict[int, Decimal]) -> Decimal:
+    """The total of ``hours_by_year``: every year's hours."""
+    return sum(by_year.values(), Decimal("0.00")).quantize(Decimal("0.01"))
+
+
+def certificate_years(volunteer: VolunteerProfile, by_year: dict[int, Decimal] | None = None) -> list[int]:
     """The years a certificate can be made for, newest first: those with hours served."""
-    return sorted((year for year, hours in hours_by_year(volunteer).items() if hours > 0), reverse=True)
+    by_year = hours_by_year(volunteer) if by_year is None else by_year
+    return sorted((year for year, hours in by_year.items() if hours > 0), reverse=True)
 
 
 def issue_certificate(volunteer: VolunteerProfile, *, start: date, end: date, now: datetime | None = None) -> Certificate:
@@ -893,6 +916,17 @@ def with_place():
     return joinedload(Shift.event).joinedload(Event.venue)
 
 
+def shifts_between(start: datetime, end: datetime, *, upcoming_only: bool = False):
+    """The statement of the shifts that overlap ``start``..``end`` (unordered: the caller pages
+    it), with their places; ``upcoming_only`` leaves out the shifts of cancelled events."""
+    stmt = select(Shift).where(Shift.ends_at > start, Shift.starts_at < end).options(with_place())
+    if upcoming_only:
+        stmt = stmt.outerjoin(Event, Event.id == Shift.event_id).where(
+            or_(Event.id.is_(None), Event.status != "cancelled")
+        )
+    return stmt
+
+
 def upcoming_shifts(now: datetime | None = None, *, days: int = 60) -> list[Shift]:
     now = now or clock.now()
     return list(db.session.scalars(
@@ -907,15 +941,56 @@ def upcoming_shifts(now: datetime | None = None, *, days: int = 60) -> list[Shif
     ))
 
 
-def my_signups(volunteer: VolunteerProfile, now: datetime | None = None) -> list[ShiftSignup]:
+def my_signups(volunteer: VolunteerProfile, now: datetime | None = None, *, start: datetime | None = None,
+               end: datetime | None = None) -> list[ShiftSignup]:
+    """The volunteer's confirmed and waiting sign-ups for shifts that have not ended (those
+    starting in ``start``..``end`` when given), with their shifts, events and venues."""
     now = now or clock.now()
-    return list(db.session.scalars(
+    stmt = (
         select(ShiftSignup)
         .join(Shift, Shift.id == ShiftSignup.shift_id)
         .where(ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.status.in_(("confirmed", "waitlisted")), Shift.ends_at > now)
         .options(joinedload(ShiftSignup.shift).joinedload(Shift.event).joinedload(Event.venue))
-        .order_by(Shift.starts_at)
-    ))
+        .order_by(Shift.starts_at, Shift.id)
+    )
+    if start is not None:
+        stmt = stmt.where(Shift.starts_at >= start)
+    if end is not None:
+        stmt = stmt.where(Shift.starts_at < end)
+    return list(db.session.scalars(stmt))
+
+
+def next_signup_from(volunteer: VolunteerProfile, when: datetime) -> ShiftSignup | None:
+    """The volunteer's first confirmed or waiting sign-up for a shift starting at ``when`` or later."""
+    return db.session.scalar(
+        select(ShiftSignup)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.status.in_(("confirmed", "waitlisted")),
+               Shift.starts_at >= when)
+        .options(joinedload(ShiftSignup.shift).joinedload(Shift.event).joinedload(Event.venue))
+        .order_by(Shift.starts_at, Shift.id)
+        .limit(1)
+    )
+
+
+def offered_shifts(volunteer: VolunteerProfile, now: datetime, *, start: datetime, end: datetime):
+    """The statement of the shifts starting in ``start``..``end`` that ``volunteer`` could
+    still take: not started, their event not cancelled, not already theirs (confirmed or
+    waiting). Ordered to the shift's id, for paging."""
+    held = select(ShiftSignup.shift_id).where(
+        ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.status.in_(("confirmed", "waitlisted"))
+    )
+    return (
+        select(Shift)
+        .outerjoin(Event, Event.id == Shift.event_id)
+        .where(
+            Shift.starts_at >= start, Shift.starts_at < end, Shift.starts_at > now,
+            or_(Event.id.is_(None), Event.status != "cancelled"),
+            Shift.id.not_in(held),
+        )
+        .options(with_place())
+        .order_by(Shift.starts_at, Shift.id)
+    )
 
 
 def waiting_positions(signups: list[ShiftSignup]) -> dict[int, int]:
@@ -944,6 +1019,15 @@ def volunteer_for_calendar_token(volunteer_id: int, token: str) -> VolunteerProf
     if volunteer is None or not hmac.compare_digest(calendar_token(volunteer), token or ""):
         return None
     return volunteer
+
+
+def with_roster():
+    """What a roster reads of each shift: its place, and its sign-ups with each volunteer's
+    name and phone, in three queries for any number of shifts (not one per shift or person)."""
+    return (
+        with_place(),
+        selectinload(Shift.signups).joinedload(ShiftSignup.volunteer).joinedload(VolunteerProfile.user),
+    )
 
 
 def roster(shifts: list[Shift]) -> list[tuple[Shift, list[ShiftSignup]]]:

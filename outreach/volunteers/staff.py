@@ -17,7 +17,7 @@ from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from outreach import clock
@@ -28,6 +28,7 @@ from outreach.forms import ActionForm, attach_errors
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale, sentences
+from outreach.paging import page_of
 from outreach.pdf import pdf_response
 from outreach.platform import mail
 from outreach.years import this_year as current_year
@@ -41,6 +42,7 @@ from outreach.volunteers.models import (
     Shift,
     ShiftSignup,
     Training,
+    TrainingAttendance,
     VolunteerProfile,
 )
 from outreach.volunteers.staff_forms import (
@@ -63,12 +65,12 @@ from outreach.volunteers.staff_forms import (
     TrainingForm,
 )
 from outreach.views import attempt, flash_outcome, refused, see_other
-from outreach.years import parse_date, whole_number
+from outreach.years import in_date_range, parse_date, whole_number
 
 bp = Blueprint("volunteers_staff", __name__, url_prefix="/staff/volunteers")
 
-#: How far ahead the shift list looks.
-SHIFT_LIST_DAYS = 60
+#: Rows on one page of a staff list.
+PER_PAGE = 25
 
 
 @bp.context_processor
@@ -94,21 +96,26 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return datetime.combine(day, time.min, tzinfo=tz), datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
 
 
-def hours_by_volunteer(start: date, end: date) -> dict[int, Decimal]:
+def hours_by_volunteer(start: date, end: date, volunteer_ids: list[int] | None = None) -> dict[int, Decimal]:
     """Each volunteer's hours in ``start``..``end`` (library days), summed in the database:
-    the same figure as ``total_hours(hours_lines(...))``, for a whole list at once."""
+    the same figure as ``total_hours(hours_lines(...))``, for a page at once (only the
+    volunteers of ``volunteer_ids`` when given)."""
+    if volunteer_ids is not None and not volunteer_ids:
+        return {}
+    chosen = [] if volunteer_ids is None else [ShiftSignup.volunteer_id.in_(volunteer_ids)]
+    adjusted = [] if volunteer_ids is None else [HoursAdjustment.volunteer_id.in_(volunteer_ids)]
     low, _ = day_bounds(start)
     _, high = day_bounds(end)
     totals: dict[int, Decimal] = defaultdict(Decimal)
     shift_hours = db.session.execute(
         select(ShiftSignup.volunteer_id, func.sum(ShiftSignup.hours))
         .join(Shift, Shift.id == ShiftSignup.shift_id)
-        .where(ShiftSignup.status == "completed", Shift.starts_at >= low, Shift.starts_at < high)
+        .where(ShiftSignup.status == "completed", Shift.starts_at >= low, Shift.starts_at < high, *chosen)
         .group_by(ShiftSignup.volunteer_id)
     )
     adjustments = db.session.execute(
         select(HoursAdjustment.volunteer_id, func.sum(HoursAdjustment.hours))
-        .where(HoursAdjustment.day >= start, HoursAdjustment.day <= end)
+        .where(HoursAdjustment.day >= start, HoursAdjustment.day <= end, *adjusted)
         .group_by(HoursAdjustment.volunteer_id)
     )
     for volunteer_id, hours in [*shift_hours, *adjustments]:
@@ -146,46 +153,62 @@ def day_names() -> dict[str, str]:
 @bp.get("/")
 @role_required("staff")
 def index():
-    """Applicants waiting for review first, then every volunteer by status."""
-    volunteers = db.session.scalars(
-        select(VolunteerProfile)
-        .join(User, User.id == VolunteerProfile.user_id)
-        .options(contains_eager(VolunteerProfile.user))  # each row's name, in the same query
-        .order_by(User.name, VolunteerProfile.id)
-    ).all()
-    by_status: dict[str, list[VolunteerProfile]] = {status: [] for status in VOLUNTEER_STATUS_LABELS}
-    for volunteer in volunteers:
-        by_status.setdefault(volunteer.status, []).append(volunteer)
-    by_status["applicant"].sort(key=lambda v: (v.created_at, v.id))
+    """Applicants waiting for review first (oldest first), then the volunteers of each status
+    by name: each list in pages of its own (``applicant_page``, ``active_page`` …)."""
+    sections: dict[str, object] = {}
+    for status in VOLUNTEER_STATUS_LABELS:
+        stmt = (
+            select(VolunteerProfile)
+            .join(User, User.id == VolunteerProfile.user_id)
+            .options(contains_eager(VolunteerProfile.user))  # each row's name, in the same query
+            .where(VolunteerProfile.status == status)
+        )
+        stmt = stmt.order_by(*((VolunteerProfile.created_at, VolunteerProfile.id) if status == "applicant"
+                               else (User.name, VolunteerProfile.id)))
+        sections[status] = page_of(stmt, request.args.get(f"{status}_page"), PER_PAGE)
+    shown = [volunteer for pagination in sections.values() for volunteer in pagination.items]
+    call_ids = {volunteer.call_id for volunteer in sections["applicant"].items if volunteer.call_id}
+    calls = {call.id: call for call in db.session.scalars(
+        select(RecruitmentCall).where(RecruitmentCall.id.in_(call_ids))
+    )} if call_ids else {}
     start, end = this_year()
-    calls = {call.id: call for call in db.session.scalars(select(RecruitmentCall))}
     return render_template(
-        "volunteers/staff/index.html", by_status=by_status, hours=hours_by_volunteer(start, end), year=start.year,
-        calls=calls,
+        "volunteers/staff/index.html", sections=sections, year=start.year, calls=calls,
+        hours=hours_by_volunteer(start, end, [volunteer.id for volunteer in shown]),
     )
 
 
 def _profile_page(volunteer: VolunteerProfile, *, review_form=None, hours_form=None, certificate_form=None,
                   status: int = 200):
-    lines = services.hours_lines(volunteer)
-    start, end = this_year()
-    year_lines = [line for line in lines if start <= line.day <= end]
-    years = services.certificate_years(volunteer)
+    """The volunteer's profile, review, hours of one year (this year unless ``year`` names
+    another year with hours) and their shifts, newest first, in pages (``shifts_page``)."""
+    by_year = services.hours_by_year(volunteer)
+    this = current_year()
+    ledger_years = sorted(set(by_year) | {this}, reverse=True)
+    year = whole_number(request.args.get("year"))
+    if year not in ledger_years:
+        year = this
+    start, end = year_bounds(year)
+    lines = services.hours_lines(volunteer, start=start, end=end)
+    years = services.certificate_years(volunteer, by_year)
     if certificate_form is None:
         certificate_form = CertificateForm(formdata=None, year=years[0] if years else None, language=current_locale())
     certificate_form.year.choices = options((year, str(year)) for year in years)
-    signups = db.session.scalars(
+    signups = page_of(
         select(ShiftSignup)
         .join(Shift, Shift.id == ShiftSignup.shift_id)
-        .where(ShiftSignup.volunteer_id == volunteer.id, Shift.ends_at > clock.now() - timedelta(days=30))
-        .order_by(Shift.starts_at)
-    ).all()
+        .where(ShiftSignup.volunteer_id == volunteer.id)
+        .options(contains_eager(ShiftSignup.shift).joinedload(Shift.event))
+        .order_by(Shift.starts_at.desc(), ShiftSignup.id.desc()),
+        request.args.get("shifts_page"), PER_PAGE,
+    )
     reviewer = db.session.get(User, volunteer.reviewed_by_id) if volunteer.reviewed_by_id else None
     call = db.session.get(RecruitmentCall, volunteer.call_id) if volunteer.call_id else None
     actions = [action for action, (allowed, _new) in services.REVIEW_MOVES.items() if volunteer.status in allowed]
     return render_template(
-        "volunteers/staff/profile.html", volunteer=volunteer, lines=lines, total=services.total_hours(lines),
-        year_total=services.total_hours(year_lines), year=start.year, signups=signups, reviewer=reviewer, call=call,
+        "volunteers/staff/profile.html", volunteer=volunteer, lines=lines, total=services.all_hours(by_year),
+        year_total=by_year.get(year, Decimal("0.00")), year=year, ledger_years=ledger_years, signups=signups,
+        reviewer=reviewer, call=call,
         trainings=documents.trainings_attended(volunteer), actions=actions, day_names=day_names(),
         period_labels=PERIOD_LABELS, weekdays=WEEKDAYS, mail_configured=mail.configured(),
         review_form=review_form or ReviewForm(formdata=None),
@@ -266,17 +289,19 @@ def certificate(volunteer_id: int):
 @bp.get("/calls")
 @role_required("staff")
 def calls():
-    rows = db.session.scalars(
+    pagination = page_of(
         select(RecruitmentCall).order_by(RecruitmentCall.status.desc(), RecruitmentCall.deadline.is_(None),
-                                         RecruitmentCall.deadline.desc(), RecruitmentCall.id.desc())
-    ).all()
+                                         RecruitmentCall.deadline.desc(), RecruitmentCall.id.desc()),
+        request.args.get("page"), PER_PAGE,
+    )
+    ids = [call.id for call in pagination.items]
     applicants = dict(db.session.execute(
-        select(VolunteerProfile.call_id, func.count(VolunteerProfile.id)).where(VolunteerProfile.call_id.is_not(None))
+        select(VolunteerProfile.call_id, func.count(VolunteerProfile.id)).where(VolunteerProfile.call_id.in_(ids))
         .group_by(VolunteerProfile.call_id)
-    ).all())
+    ).all()) if ids else {}
     return render_template(
-        "volunteers/staff/calls.html", calls=rows, applicants=applicants, action_form=ActionForm(),
-        today=local_date(clock.now()),
+        "volunteers/staff/calls.html", calls=pagination.items, pagination=pagination, applicants=applicants,
+        action_form=ActionForm(), today=local_date(clock.now()),
     )
 
 
@@ -341,20 +366,30 @@ def trainings():
             db.session.commit()
             flash(_("The training “%(title)s” is added. Now tick who attended.", title=training.title), "success")
             return see_other("volunteers_staff.training", training_id=training.id)
-    rows = db.session.scalars(select(Training).order_by(Training.starts_at.desc(), Training.id.desc())).all()
+    pagination = page_of(select(Training).order_by(Training.starts_at.desc(), Training.id.desc()),
+                         request.args.get("page"), PER_PAGE)
+    ids = [training.id for training in pagination.items]
     counts = dict(db.session.execute(
-        select(Training.id, func.count()).join(Training.attendees).group_by(Training.id)
-    ).all())
+        select(Training.id, func.count()).join(Training.attendees).where(Training.id.in_(ids)).group_by(Training.id)
+    ).all()) if ids else {}
     status = 422 if request.method == "POST" else 200
-    return render_template("volunteers/staff/trainings.html", trainings=rows, counts=counts, form=form), status
+    return render_template("volunteers/staff/trainings.html", trainings=pagination.items, pagination=pagination,
+                           counts=counts, form=form), status
 
 
 def _training_page(training: Training, form=None, status: int = 200):
-    attended = sorted((a.volunteer for a in training.attendees), key=lambda v: (v.user.name, v.id))
+    # Who attended and who could be ticked, each with their name, in one query each.
+    attended = list(db.session.scalars(
+        select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id)
+        .join(TrainingAttendance, TrainingAttendance.volunteer_id == VolunteerProfile.id)
+        .where(TrainingAttendance.training_id == training.id)
+        .options(contains_eager(VolunteerProfile.user)).order_by(User.name, VolunteerProfile.id)
+    ))
     known = {v.id for v in attended}
     candidates = db.session.scalars(
         select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id)
-        .where(VolunteerProfile.status == "active").order_by(User.name, VolunteerProfile.id)
+        .where(VolunteerProfile.status == "active").options(contains_eager(VolunteerProfile.user))
+        .order_by(User.name, VolunteerProfile.id)
     ).all()
     form = form or TrainingAttendanceForm(formdata=None)
     form.volunteers.choices = options((v.id, v.user.name) for v in candidates if v.id not in known)
@@ -373,7 +408,10 @@ def training_attendance(training_id: int):
     training = db.get_or_404(Training, training_id)
     form = TrainingAttendanceForm()
     known = {a.volunteer_id for a in training.attendees}
-    active = db.session.scalars(select(VolunteerProfile).where(VolunteerProfile.status == "active"))
+    active = db.session.scalars(
+        select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id)
+        .where(VolunteerProfile.status == "active").options(contains_eager(VolunteerProfile.user))
+    )
     form.volunteers.choices = options((v.id, v.user.name) for v in active if v.id not in known)
     if not form.validate_on_submit():
         return _training_page(training, form, 422)
@@ -410,14 +448,35 @@ def _chosen_event(form) -> Event | None:
 @bp.get("/shifts")
 @role_required("staff")
 def shifts():
-    """Upcoming shifts by day, with the slots taken."""
-    upcoming = services.upcoming_shifts(days=SHIFT_LIST_DAYS)
-    counts = slot_counts([shift.id for shift in upcoming])
-    days = [(day, list(group)) for day, group in groupby(upcoming, key=lambda s: local_date(s.starts_at))]
+    """A week's shifts (Monday to Sunday; this week unless ``week`` names a day of another)
+    by day, with the slots taken. A ``week`` that is not a date shows this week, with 400."""
+    today = local_date(clock.now())
+    asked = request.args.get("week")
+    day = parse_date(asked) if asked else today
+    status = 200
+    if day is None:
+        day, status = today, 400
+    monday = day - timedelta(days=day.weekday())
+    sunday = monday + timedelta(days=6)
+    low, _ = day_bounds(monday)
+    _, high = day_bounds(sunday)
+    week = list(db.session.scalars(
+        select(Shift)
+        .outerjoin(Event, Event.id == Shift.event_id)
+        .where(Shift.starts_at >= low, Shift.starts_at < high, or_(Event.id.is_(None), Event.status != "cancelled"))
+        .options(services.with_place())
+        .order_by(Shift.starts_at, Shift.id)
+    ))
+    counts = slot_counts([shift.id for shift in week])
+    days = [(day, list(group)) for day, group in groupby(week, key=lambda s: local_date(s.starts_at))]
+    previous, following = monday - timedelta(days=7), monday + timedelta(days=7)
     return render_template(
         "volunteers/staff/shifts.html", days=days, counts=counts, day_form=RosterDayForm(formdata=None),
-        horizon=SHIFT_LIST_DAYS,
-    )
+        monday=monday, sunday=sunday, today=today, bad_week=asked if status == 400 else None,
+        previous=previous if in_date_range(previous) else None,
+        following=following if in_date_range(following + timedelta(days=6)) else None,
+        this_monday=today - timedelta(days=today.weekday()),
+    ), status
 
 
 @bp.route("/shifts/new", methods=["GET", "POST"])
@@ -468,6 +527,7 @@ def _attendance_form(shift: Shift, signups: list[ShiftSignup], form=None) -> Shi
     others = db.session.scalars(
         select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id)
         .where(VolunteerProfile.status == "active", VolunteerProfile.id.not_in(listed or [0]))
+        .options(contains_eager(VolunteerProfile.user))
         .order_by(User.name, VolunteerProfile.id)
     ).all()
     form.volunteer.choices = options([
@@ -488,10 +548,18 @@ def _shift_page(shift: Shift, *, attendance_form=None, status: int = 200):
     ), status
 
 
+def _roster_shift(shift_id: int) -> Shift:
+    """The shift with its sign-ups, their volunteers' names and its place (404 if none)."""
+    found = db.session.scalar(select(Shift).where(Shift.id == shift_id).options(*services.with_roster()))
+    if found is None:
+        abort(404)
+    return found
+
+
 @bp.get("/shifts/<int:shift_id>")
 @role_required("staff")
 def shift(shift_id: int):
-    return _shift_page(db.get_or_404(Shift, shift_id))
+    return _shift_page(_roster_shift(shift_id))
 
 
 @bp.post("/shifts/<int:shift_id>/attendance")
@@ -499,7 +567,7 @@ def shift(shift_id: int):
 def shift_attendance(shift_id: int):
     """Staff mark a volunteer as served (with hours) or absent; a change of an earlier
     entry needs a reason, which the audit log keeps with both entries."""
-    shift = db.get_or_404(Shift, shift_id)
+    shift = _roster_shift(shift_id)
     ((_shift, signups),) = services.roster([shift])
     form = _attendance_form(shift, signups, ShiftAttendanceForm())
     if not form.validate_on_submit():
@@ -555,14 +623,21 @@ def _parse_day(value: str) -> date:
 
 
 def _day_shifts(day: date) -> list[Shift]:
+    """The day's shifts with what their roster shows (sign-ups, names, phones, places), in a
+    constant number of queries: a roster is one day, shown whole."""
     low, high = day_bounds(day)
     return list(db.session.scalars(
-        select(Shift).where(Shift.starts_at >= low, Shift.starts_at < high).order_by(Shift.starts_at, Shift.id)
+        select(Shift).where(Shift.starts_at >= low, Shift.starts_at < high)
+        .options(*services.with_roster()).order_by(Shift.starts_at, Shift.id)
     ))
 
 
 def _event_shifts(event: Event) -> list[Shift]:
-    return list(db.session.scalars(select(Shift).where(Shift.event_id == event.id).order_by(Shift.starts_at, Shift.id)))
+    """The event's shifts with what their roster shows, in a constant number of queries."""
+    return list(db.session.scalars(
+        select(Shift).where(Shift.event_id == event.id)
+        .options(*services.with_roster()).order_by(Shift.starts_at, Shift.id)
+    ))
 
 
 def _roster_page(shifts_: list[Shift], *, title: str, pdf_url: str, csv_url: str, day: date | None = None,

@@ -16,6 +16,7 @@ from outreach import clock
 from outreach.accounts.models import User
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
+from outreach.timezone import local_date
 from outreach.volunteers import services
 from outreach.volunteers.models import Certificate, RecruitmentCall, ShiftSignup, Training, TrainingAttendance, VolunteerProfile
 from tests.helpers import PASSWORD, IsolatedClient, assert_valid_html, csrf_token_from, in_days
@@ -41,6 +42,13 @@ def post_form(client, path, data=None, *, form_page="/volunteer/me"):
 def shift_states(html: str) -> dict[int, str]:
     """Each shift on the page, by id, with the state its card shows."""
     return {int(i): state for state, i in re.findall(r'<article class="event-card shift shift-(\w+)" id="shift-(\d+)"', html)}
+
+
+def my_months(client, *shifts, query: str = "lang=en") -> str:
+    """The volunteer's page of each month in which one of ``shifts`` starts, one after the other
+    (the page shows a month; shifts a few days ahead may be in the next one)."""
+    months = sorted({local_date(shift.starts_at).strftime("%Y-%m") for shift in shifts})
+    return "".join(client.get(f"/volunteer/me?{query}&month={month}").get_data(as_text=True) for month in months)
 
 
 def text_of(pdf: bytes, tmp_path) -> str:
@@ -296,7 +304,8 @@ def test_each_shift_shows_its_state(client, login, make_volunteer, make_event_sh
     response = client.get("/volunteer/me?lang=en")
     assert response.status_code == 200
     assert_valid_html(response)
-    html = response.get_data(as_text=True)
+    # The page shows a month: the shift in 40 days is on its month's page (so may others be, near a month's end).
+    html = my_months(client, free, later, waiting)
     states = shift_states(html)
     assert states == {
         mine.id: "signed_up", waiting.id: "waitlisted", free.id: "free", full.id: "full", overlapping.id: "overlap",
@@ -319,7 +328,7 @@ def test_each_shift_shows_its_state(client, login, make_volunteer, make_event_sh
     db.session.add(TrainingAttendance(training_id=course.id, volunteer_id=me.id))
     me.skills = "讲故事, 书法"
     db.session.commit()
-    states = shift_states(client.get("/volunteer/me").get_data(as_text=True))
+    states = shift_states(my_months(client, training, skill))
     assert states[training.id] == "free" and states[skill.id] == "free"
 
 
@@ -345,7 +354,7 @@ def test_sign_up_join_the_waiting_list_and_be_promoted(app, client, login, make_
     db.session.expire_all()
     statuses = dict(db.session.execute(select(ShiftSignup.volunteer_id, ShiftSignup.status)).all())
     assert statuses == {first.id: "cancelled", second.id: "confirmed"}
-    assert shift_states(other.get("/volunteer/me").get_data(as_text=True))[shift.id] == "signed_up"
+    assert shift_states(my_months(other, shift))[shift.id] == "signed_up"
 
 
 def test_an_overlapping_sign_up_is_refused_with_a_message(client, login, make_volunteer, make_event_shift):
@@ -366,7 +375,7 @@ def test_no_cancelling_after_the_cut_off(client, login, make_volunteer, make_eve
     services.sign_up(soon, me)
     db.session.commit()
     login(me.user)
-    html = client.get("/volunteer/me?lang=en").get_data(as_text=True)
+    html = my_months(client, soon)
     assert shift_states(html) == {soon.id: "signed_up"}
     assert "Cancel my place" not in html
     assert "It is too late to cancel this shift yourself." in html
@@ -454,7 +463,11 @@ def test_hours_this_year_and_in_total(client, login, served):
     totals = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html)
     assert ("This year (2026)", "3.5") in totals
     assert ("In total", "6.5") in totals
-    assert "Correction: 签到记录更正" in html and "场地引导" in html and "1.75" in html
+    # The services of this month (June 2026), and May's on May's page.
+    assert "Correction: 签到记录更正" in html and "场地引导" not in html
+    may = client.get("/volunteer/me?lang=en&month=2026-05").get_data(as_text=True)
+    assert "场地引导" in may and "1.75" in may and "Correction" not in may
+    assert ("This year (2026)", "3.5") in re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", may)
     assert 'href="/volunteer/me/certificate.pdf?year=2026&amp;lang=en"' in html
     assert 'href="/volunteer/me/certificate.pdf?year=2025&amp;lang=en"' in html
 

@@ -408,7 +408,10 @@ def test_create_a_shift_for_an_event_and_a_standing_duty(client, as_staff, make_
     listing = client.get(f"{BASE}/shifts?lang=en")
     assert_valid_html(listing)
     html = text_of(listing)
-    assert "展厅引导" in html and "少儿美术展" in html and "0 of 3" in html and "Standing duty" in html
+    assert "展厅引导" in html and "少儿美术展" in html and "0 of 3" in html and "Standing duty" not in html
+    html = text_of(client.get(f"{BASE}/shifts?lang=en&week=2026-03-09"))  # the list shows a week: Monday's desk is next week's
+    assert "Standing duty" in html and "展厅引导" not in html
+    html = text_of(listing)
     assert "Training: 消防安全" in html
 
 
