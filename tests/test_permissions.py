@@ -42,6 +42,7 @@ from outreach.events import services as events
 from outreach.extensions import db
 from outreach.places import services as places
 from outreach.places.models import Branch, Venue
+from outreach.platform import mail
 from outreach.recurrences.services import add_exception, create_recurrence
 from outreach.registration import services as registration
 from outreach.registration.documents import start_ticket_export
@@ -126,6 +127,7 @@ def build() -> dict:
     db.session.flush()
     skipped = first + timedelta(days=1)
     add_exception(recurrence, skipped, "馆内活动", actor=staff)
+    message = mail.queue(db.session, mail.Message("reader@example.org", "活动提醒", "正文", event_id=event.id))
     db.session.commit()
     token_id = db.session.scalar(select(ApiToken.id).limit(1)) or MISSING
     return {
@@ -137,6 +139,7 @@ def build() -> dict:
             "competition_id": competition.id, "round_id": round_.id, "judge_id": judge.id,
             "series_id": series.id, "branch_id": branch.id, "venue_id": venue.id, "partner_id": partner.id,
             "recurrence_id": recurrence.id, "user_id": staff.id, "token_id": token_id, "job_id": job.id,
+            "message_id": message.id,
             "year": now.year, "section": "summary", "kind": "csv", "key": event.cover_key, "width": 480,
             "day": shift.starts_at.date().isoformat(),
         },

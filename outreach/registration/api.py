@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 from itsdangerous import BadData, URLSafeSerializer
 
 from outreach import clock
