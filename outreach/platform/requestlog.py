@@ -47,10 +47,7 @@ def _log(response):
     if log.isEnabledFor(logging.INFO):
         started = g.get("request_started")
         elapsed = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
-        path = loggable_path()
-        log.info(
-            "%s %s %s %sms %sB", request.method, path, response.status_code, elapsed, response.calculate_content_length(),
-            extra={"method": request.method, "path": path, "status": response.status_code, "ms": elapsed,
-                   "bytes": response.calculate_content_length()},
-        )
+        path, size, method, status = loggable_path(), response.calculate_content_length(), request.method, response.status_code
+        log.info("%s %s %s %sms %sB", method, path, status, elapsed, size,
+                 extra={"method": method, "path": path, "status": status, "ms": elapsed, "bytes": size})
     return response
