@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from babel import dates as babel_dates
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, case, distinct, exists, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from outreach import clock
@@ -332,7 +332,9 @@ def _aggregate(query: ReportQuery, now: datetime, *, event_ids=None,
             figures.events += 1
             figures.capacity += e.capacity or 0
 
-    never_admitted = Registration.id.not_in(select(CheckIn.registration_id))
+    # NOT EXISTS, an anti-join on the check-ins' (registration, day) key: NOT IN over every
+    # check-in ever made would read them all for each year's report (docs/index-plan.md).
+    never_admitted = ~exists().where(CheckIn.registration_id == Registration.id)
     for event_id, registered, not_admitted in db.session.execute(
         select(Registration.event_id, func.sum(Registration.party_size),
                func.sum(case((never_admitted, Registration.party_size), else_=0)))
