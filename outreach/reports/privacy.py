@@ -5,17 +5,23 @@ people apart in the reports without being a number anyone can call), and so do p
 statuses, check-ins and walk-ins: every figure of every report stays exactly the same. Walk-in
 and check-in records hold no personal fields. A registration is anonymised once:
 ``anonymised_at`` marks it, and a second run changes nothing.
+
+The outbox goes with them: the messages about those events, and every message written before
+the date (a password link, ticket links sent again), keep their kind, subject and times for
+staff's history but lose their address and body (whose ticket links are credentials); one that
+was never sent is marked failed, so that it is never sent.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from outreach import clock
 from outreach.events.models import Event
 from outreach.extensions import db
+from outreach.platform.models import OutboxMessage
 from outreach.platform.services import record
 from outreach.registration.models import Registration
 from outreach.reports import settings
@@ -47,7 +53,20 @@ def anonymise(before: date, *, actor=None, now: datetime | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     changed = result.rowcount or 0
+    cutoff = localize(datetime.combine(before, time.min))
+    told = or_(OutboxMessage.event_id.in_(ended), OutboxMessage.created_at < cutoff)
+    unsent = OutboxMessage.status.in_(("queued", "sending", "held"))
+    db.session.execute(
+        update(OutboxMessage).where(told, unsent).values(status="failed").execution_options(synchronize_session=False)
+    )
+    erased = db.session.execute(
+        update(OutboxMessage)
+        .where(told, OutboxMessage.recipient != PLACEHOLDER_NAME)
+        .values(recipient=PLACEHOLDER_NAME, body="")
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0
     db.session.expire_all()
-    record("privacy.anonymise", None, actor=actor, data={"before": before.isoformat(), "registrations": changed})
+    record("privacy.anonymise", None, actor=actor,
+           data={"before": before.isoformat(), "registrations": changed, "messages": erased})
     db.session.flush()
     return changed

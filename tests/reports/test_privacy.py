@@ -9,10 +9,12 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from outreach import clock
 from outreach.events.services import create_event
 from outreach.extensions import db
 from outreach.i18n import LOCALES
-from outreach.platform.models import AuditEntry
+from outreach.platform import mail
+from outreach.platform.models import AuditEntry, OutboxMessage
 from outreach.registration import services as registration
 from outreach.registration.models import Registration
 from outreach.registration.tickets import new_ticket
@@ -83,8 +85,8 @@ def test_every_figure_stays_the_same(year):
     assert privacy.anonymise(date(2019, 1, 1)) == 0
     db.session.commit()
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "privacy.anonymise")).all()
-    assert [e.data for e in entries] == [{"before": "2019-01-01", "registrations": 15},
-                                         {"before": "2019-01-01", "registrations": 0}]
+    assert [e.data for e in entries] == [{"before": "2019-01-01", "registrations": 15, "messages": 0},
+                                         {"before": "2019-01-01", "registrations": 0, "messages": 0}]
 
 
 def test_the_command(year, runner):
@@ -116,3 +118,28 @@ def test_tickets_and_api_show_no_name_or_phone(year, client, make_user, api_toke
     staff = api_token(make_user("staff"))
     listed = client.get(f"/api/v1/events/{keeper.event_id}/registrations", headers=staff).get_data(as_text=True)
     assert "李四" not in listed and "13912345678" not in listed
+
+
+def test_the_outbox_of_those_events_and_of_before_then_is_erased(app, make_event, monkeypatch):
+    """A message about an event that ended before the date, and any message written before it,
+    keep their kind, subject and times but lose address and body; one never sent is never sent."""
+    old = make_event(title="旧讲座", starts_at=datetime(2018, 6, 1, 2, tzinfo=timezone.utc))
+    recent = make_event(title="新讲座", starts_at=datetime(2019, 3, 1, 2, tzinfo=timezone.utc))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2018, 5, 1, tzinfo=timezone.utc))
+    mail.queue(db.session, mail.Message("lin@example.org", "提醒", "入场券：https://x/t/SECRET", kind="registration.reminder",
+                                        event_id=old.id))
+    mail.queue(db.session, mail.Message("wang@example.org", "入场券链接", "https://x/t/SECRET2", kind="registration.ticket_links"))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2019, 2, 1, tzinfo=timezone.utc))
+    mail.queue(db.session, mail.Message("li@example.org", "报名成功", "https://x/t/KEEP", event_id=recent.id))
+    db.session.commit()  # no mail server in the tests: all three held
+    privacy.anonymise(date(2019, 1, 1))
+    db.session.commit()
+    rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(m.recipient, m.subject, m.body, m.status) for m in rows] == [
+        ("—", "提醒", "", "failed"), ("—", "入场券链接", "", "failed"), ("li@example.org", "报名成功", "https://x/t/KEEP", "held"),
+    ]
+    (entry,) = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "privacy.anonymise")).all()
+    assert entry.data == {"before": "2019-01-01", "registrations": 0, "messages": 2}
+    privacy.anonymise(date(2019, 1, 1))  # a second run changes nothing
+    assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "privacy.anonymise")).all()[-1].data[
+        "messages"] == 0
