@@ -132,15 +132,6 @@ class Page:
         return (self.page - 1) * self.per_page + len(self.items)
 
 
-def page_number(value) -> int:
-    """A page number from a query string: anything but a positive whole number is page 1."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return number if 1 <= number <= 1_000_000 else 1
-
-
 def registration_page(event: Event, wanted: RegistrationFilter, page: int, per_page: int = PER_PAGE) -> Page:
     """One page of ``filtered``, with each row's check-ins: two queries and one for the
     check-ins, whatever the number of rows. A page past the last shows the last."""

@@ -36,7 +36,8 @@ from outreach.platform.models import ExportJob
 from outreach.registration import documents, exports, listing, services
 from outreach.forms import ActionForm
 from outreach.registration.forms import ConfirmForm, HeadcountForm, MoveForm
-from outreach.registration.listing import RegistrationFilter, page_number
+from outreach.paging import page_number
+from outreach.registration.listing import RegistrationFilter
 from outreach.registration.models import REGISTRATION_STATUSES, CheckIn, CheckInConflict, Registration
 from outreach.timezone import local_date
 from outreach import pdf
