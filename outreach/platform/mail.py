@@ -140,12 +140,28 @@ def sweep() -> int:
     return len(ids)
 
 
+#: Messages staff may send again.
+RETRYABLE = ("failed", "held")
+
+
+def outbox(*, event_id: int | None = None, volunteer_id: int | None = None, statuses=None):
+    """The outbox's messages about an event, to a volunteer, of these statuses (each optional)."""
+    stmt = select(OutboxMessage)
+    if event_id:
+        stmt = stmt.where(OutboxMessage.event_id == event_id)
+    if volunteer_id:
+        stmt = stmt.where(OutboxMessage.volunteer_id == volunteer_id)
+    if statuses:
+        stmt = stmt.where(OutboxMessage.status.in_(statuses))
+    return stmt
+
+
 def try_again(ids: list[int]) -> int:
     """Staff's "try again" for failed and held messages: due now, and kept three more days.
     In the caller's transaction; the messages go after its commit. How many were queued."""
     now = clock.now()
     rows = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_(["failed", "held"]))
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_(RETRYABLE))
     ).all()
     for row in rows:
         row.status, row.next_attempt_at, row.give_up_at = "queued", now, now + KEEP_TRYING

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func
 
 from outreach.accounts.permissions import role_required
 from outreach.events.models import Event
@@ -41,8 +41,6 @@ KIND_LABELS = {
     "volunteer.address_taken": _l("Application with an address in use"),
     "volunteer.shift_promoted": _l("Place on a shift"), "volunteer.shift_reminder": _l("Shift reminder"),
 }
-#: Messages staff may send again.
-RETRYABLE = ("failed", "held")
 
 
 def _whole_number(value) -> int | None:
@@ -60,14 +58,7 @@ def _filters(args) -> dict:
 
 
 def _matching(filters: dict, *, statuses=None):
-    stmt = select(OutboxMessage)
-    if filters["event"]:
-        stmt = stmt.where(OutboxMessage.event_id == filters["event"])
-    if filters["volunteer"]:
-        stmt = stmt.where(OutboxMessage.volunteer_id == filters["volunteer"])
-    if statuses:
-        stmt = stmt.where(OutboxMessage.status.in_(statuses))
-    return stmt
+    return mail.outbox(event_id=filters["event"], volunteer_id=filters["volunteer"], statuses=statuses)
 
 
 @bp.get("/")
@@ -84,7 +75,7 @@ def index():
                    request.args.get("page"), PER_PAGE)
     return render_template(
         "staff/messages.html", page=page, filters=filters, event=event, volunteer=volunteer, counts=counts,
-        statuses=MESSAGE_STATUSES, status_labels=STATUS_LABELS, kind_labels=KIND_LABELS, retryable=RETRYABLE,
+        statuses=MESSAGE_STATUSES, status_labels=STATUS_LABELS, kind_labels=KIND_LABELS, retryable=mail.RETRYABLE,
         form=Form(),
     )
 
@@ -107,7 +98,7 @@ def retry_all():
     if not form.validate_on_submit():
         abort(400)
     filters = _filters(request.form)
-    ids = db.session.scalars(_matching(filters, statuses=RETRYABLE).with_only_columns(OutboxMessage.id)).all()
+    ids = db.session.scalars(_matching(filters, statuses=mail.RETRYABLE).with_only_columns(OutboxMessage.id)).all()
     return _retry(list(ids), filters)
 
 
