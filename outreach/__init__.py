@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from flask import Flask, Response
@@ -46,10 +47,15 @@ class BoundedIntegerConverter(IntegerConverter):
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """The application factory. ``config`` overrides everything else (tests pass a dict)."""
+    """The application factory. ``config`` overrides everything else (tests pass a dict).
+
+    The instance folder (SQLite database, secret key, uploaded covers, exports) is
+    ``instance/`` in the repository, or ``OUTREACH_INSTANCE_PATH`` when set: a deployment keeps
+    it outside the code (docs/deploy.md)."""
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("OUTREACH_INSTANCE_PATH") or None
     app = Flask(
         __name__,
-        instance_path=(config or {}).get("INSTANCE_PATH"),
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
         instance_relative_config=True,
         template_folder=str(TEMPLATES),
         static_folder=str(STATIC),
