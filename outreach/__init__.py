@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
 import sys
@@ -74,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     _register_blueprints(app)
     _register_favicon(app)
+    _version_static_urls(app)
     _register_cli(app)
 
     from outreach.errors import register_error_handlers
@@ -251,6 +254,33 @@ def _register_favicon(app: Flask) -> None:
 
     app.add_url_rule("/favicon.ico", "favicon", icon, defaults={"name": "favicon.ico"})
     app.add_url_rule("/favicon.svg", "favicon_svg", icon, defaults={"name": "favicon.svg"})
+
+
+@functools.cache
+def static_version(filename: str) -> str | None:
+    """The first 12 hex digits of a static file's SHA-256 (read once per process), or None."""
+    path = STATIC / filename
+    if not path.is_file():
+        return None
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def _version_static_urls(app: Flask) -> None:
+    """Our own stylesheets and scripts are linked as ``/static/css/outreach.css?v=<digest>``:
+    a new version has a new address, so that a proxy in front (docs/deploy.md) may let
+    browsers keep them for a year and an upgrade still reaches every browser at once. Vendored
+    files carry their version in their folder's name (``vendor/pico-2.1.1/``); images keep
+    their plain address."""
+
+    @app.url_defaults
+    def add_version(endpoint: str | None, values: dict) -> None:
+        if endpoint != "static" or "v" in values:
+            return
+        filename = values.get("filename") or ""
+        if filename.endswith((".css", ".js")) and not filename.startswith("vendor/"):
+            version = static_version(filename)
+            if version:
+                values["v"] = version
 
 
 def _register_cli(app: Flask) -> None:
