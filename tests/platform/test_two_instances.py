@@ -2,7 +2,9 @@
 port with its own instance folder, behind a "proxy" that sets X-Forwarded-For) and two job
 consumers (``flask jobs worker``), all on one PostgreSQL and one Redis, with a real SMTP server.
 
-Patrons register from both instances at once for the same small events: no event is overbooked,
+A member of staff signs in on one instance and is signed in on the other (sessions are cookies
+signed with the one OUTREACH_SECRET_KEY; the form's CSRF token too). Patrons register from both
+instances at once for the same small events: no event is overbooked,
 the rest wait, and a person who sends the same registration to both gets one place. Two doors
 check in the same tickets at once, one through each instance: each check-in is stored once and
 the other door is told "already checked in". One address asking both instances shares one rate
@@ -14,8 +16,10 @@ missing one fails the test instead of skipping it."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -23,6 +27,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -38,7 +43,7 @@ from outreach import clock
 from outreach.extensions import db
 from outreach.platform.models import OutboxMessage
 from outreach.registration.models import CheckIn, Registration
-from tests.helpers import free_port
+from tests.helpers import PASSWORD, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DB_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
@@ -147,7 +152,8 @@ def test_two_instances_and_two_consumers_share_one_database_and_one_redis(
     now = clock.now()
     events = [make_event(title=f"星海讲坛 {n}", capacity=CAPACITY, starts_at=now - timedelta(minutes=10),
                          ends_at=now + timedelta(hours=3)) for n in range(EVENTS)]
-    staff = api_token(make_user("staff"))
+    staff_user = make_user("staff")
+    staff_email, staff = staff_user.email, api_token(staff_user)
     event_ids = [event.id for event in events]
 
     inbox = Inbox()
@@ -185,6 +191,16 @@ def test_two_instances_and_two_consumers_share_one_database_and_one_redis(
         for base in bases.values():
             wait_for(lambda base=base: healthy(base), 90, f"{base}/healthz", processes)
         ready = time.monotonic()
+
+        # 0. One session on both: the form from a, signed in on b, the staff pages open on a.
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        form = browser.open(bases["a"] + "/login", timeout=60).read().decode()
+        csrf = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', form).group(1)
+        fields = urllib.parse.urlencode({"email": staff_email, "password": PASSWORD, "csrf_token": csrf}).encode()
+        signed_in = browser.open(bases["b"] + "/login", data=fields, timeout=60)  # follows the redirect (on b)
+        assert (signed_in.status, urllib.parse.urlsplit(signed_in.url).path) == (200, "/staff/")
+        staff_page = browser.open(bases["a"] + "/staff/", timeout=60)
+        assert (staff_page.status, urllib.parse.urlsplit(staff_page.url).path) == (200, "/staff/")
 
         # 1. Registrations from both instances at once.
         def register(event_index: int, patron: int, instance: str):
@@ -279,6 +295,7 @@ def test_two_instances_and_two_consumers_share_one_database_and_one_redis(
         print(
             f"\ntwo instances, two consumers, one PostgreSQL, one Redis ({finished - started:.1f} s, "
             f"{ready - started:.1f} s of it starting):\n"
+            f"  session: signed in on b with a's form, staff pages open on a\n"
             f"  registrations: {len(attempts)} requests ({EVENTS * TWICE} of them the same person on the other instance) -> "
             f"{len(created)} created, {len(again)} answered with the place already held; per event "
             f"{CAPACITY} confirmed of capacity {CAPACITY}, {PATRONS - CAPACITY} waitlisted\n"
