@@ -44,8 +44,9 @@ mkdir -p "$scratch/tls"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$host" -addext "subjectAltName=DNS:$host" \
   -keyout "$scratch/tls/privkey.pem" -out "$scratch/tls/fullchain.pem" 2>/dev/null
 
-echo "== deploy/nginx/outreach.conf with this checkout's paths and free ports"
-sed -e "s#/etc/outreach/tls/#$scratch/tls/#" -e "s#/srv/outreach/current/#$repo/#" \
+echo "== deploy/nginx/outreach.conf with this checkout as the release in use (current -> it) and free ports"
+ln -sfn "$repo" "$scratch/current"
+sed -e "s#/etc/outreach/tls/#$scratch/tls/#" -e "s#/srv/outreach/current/#$scratch/current/#" \
     -e "s#127.0.0.1:8001#127.0.0.1:$web_a#" -e "s#127.0.0.1:8002#127.0.0.1:$web_b#" \
     -e "s#listen 80;#listen 127.0.0.1:$http_port;#" -e "s#listen 443 ssl http2;#listen 127.0.0.1:$https_port ssl http2;#" \
     -e '/listen \[::\]/d' deploy/nginx/outreach.conf > "$scratch/outreach.conf"
@@ -82,7 +83,7 @@ sed -e "s#^OUTREACH_SECRET_KEY=.*#OUTREACH_SECRET_KEY=$secret#" \
 
 echo "== the systemd units with the same paths: systemd-analyze verify"
 for unit in outreach-web@.service outreach-worker@.service; do
-  sed -e "s#/srv/outreach/current/.venv#$venv#g" -e "s#/srv/outreach/current#$repo#g" \
+  sed -e "s#/srv/outreach/current/.venv#$venv#g" -e "s#/srv/outreach/current#$scratch/current#g" \
       -e "s#/etc/outreach/outreach.env#$scratch/outreach.env#" -e "s#/var/lib/outreach#$scratch/instance#g" \
       "deploy/systemd/$unit" > "$scratch/$unit"
 done
@@ -99,12 +100,13 @@ mkdir -p "$scratch/instance/cache"
 export XDG_CACHE_HOME=$scratch/instance/cache MPLCONFIGDIR=$scratch/instance/cache/matplotlib
 "$venv/bin/flask" --app outreach db upgrade 2>&1 | tail -1
 exec_start() { sed -n 's/^ExecStart=//p' "$scratch/$1" | sed "s/%i/$2/g"; }
+# As systemd runs them: in WorkingDirectory (the release in use), the settings exported.
 start_web() {
-  setsid bash -c "eval \"$(exec_start outreach-web@.service "$1")\"" >> "$scratch/web-$1.log" 2>&1 & pids+=($!); signals+=(TERM)
+  setsid bash -c "cd '$scratch/current' && eval \"$(exec_start outreach-web@.service "$1")\"" >> "$scratch/web-$1.log" 2>&1 & pids+=($!); signals+=(TERM)
 }
 start_web "$web_a"; start_web "$web_b"
 for n in 1 2; do
-  setsid bash -c "eval \"$(exec_start outreach-worker@.service "$n")\"" > "$scratch/worker-$n.log" 2>&1 & pids+=($!); signals+=(INT)
+  setsid bash -c "cd '$scratch/current' && eval \"$(exec_start outreach-worker@.service "$n")\"" > "$scratch/worker-$n.log" 2>&1 & pids+=($!); signals+=(INT)
 done
 ready() {
   for _ in $(seq 1 120); do
