@@ -48,14 +48,10 @@ from tests.helpers import PASSWORD, free_port
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DB_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not TEST_DB_URL,
-        reason="several instances need a database server: runs on PostgreSQL (OUTREACH_TEST_DATABASE_URL), "
-               "not on a SQLite file",
-    ),
-]
+ON_POSTGRESQL = pytest.mark.skipif(
+    not TEST_DB_URL,
+    reason="several instances need a database server: runs on PostgreSQL (OUTREACH_TEST_DATABASE_URL), not on a SQLite file",
+)
 
 EVENTS = 3
 CAPACITY = 5
@@ -145,6 +141,18 @@ def healthy(base: str) -> bool:
         return False
 
 
+def test_without_redis_server_ci_fails_and_elsewhere_skips(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="redis-server is missing"):
+        redis_server()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="redis-server is not installed"):
+        redis_server()
+
+
+@pytest.mark.slow
+@ON_POSTGRESQL
 def test_two_instances_and_two_consumers_share_one_database_and_one_redis(
     app, base_config, make_event, make_user, api_token, tmp_path, capsys
 ):
