@@ -205,7 +205,9 @@ def edit_event(event_id: int):
     if form.validate_on_submit():
         saved = _save(form, lambda values: services.update_event(event, actor=current_user, **values))
         if not refused(saved):
-            flash(_("The event “%(title)s” is saved.", title=saved.display_title(current_locale())), "success")
+            # A new time or place is told to the registrants: what happened to those messages.
+            flash(sentences(_("The event “%(title)s” is saved.", title=saved.display_title(current_locale())),
+                            mail.report(db.session)), "success")
             return see_other("registration_staff.manage", event_id=saved.id)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/event_form.html", form=form, event=event), status
