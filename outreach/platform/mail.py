@@ -217,7 +217,8 @@ def _deliver_one(session: Session, message_id: int) -> str:
     except Exception as error:  # noqa: BLE001 - a mail server or SMS provider down must not lose the message
         # The kind of error only: a refusal's text and traceback may hold whole addresses.
         code = error.code if isinstance(error, sms.SmsError) else type(error).__name__
-        log.error("message to %s could not be sent (%s), subject %r", _masked(row), code, row.subject)
+        log.error("%s to %s could not be sent (%s), subject %r", "text message" if row.channel == "sms" else "mail",
+                  _masked(row), code, row.subject)
         row.last_error = code[:200]
         if now >= row.give_up_at:
             row.status = "failed"
