@@ -210,6 +210,17 @@ def cancellation_audience(event) -> tuple[int, int]:
     return told, db.session.scalar(active) - told
 
 
+def texted_on_cancellation(event) -> int:
+    """Of the registrants cancelling ``event`` tells, how many are told by text message (a
+    mobile number and no e-mail address, texts on)."""
+    if not sms.template_for("event.cancelled", None):
+        return 0
+    return db.session.scalar(select(func.count(Registration.id)).where(
+        Registration.event_id == event.id, Registration.status != "cancelled", Registration.email.is_(None),
+        Registration.phone.like("1" + "_" * 10),
+    ))
+
+
 @event_cancel_audience.connect
 def count_registrants_to_tell(event, **_extra) -> int:
     """How many registrants of ``event`` its cancellation would tell."""

@@ -32,7 +32,7 @@ from outreach.forms import ActionForm
 from outreach.i18n import current_locale, sentences
 from outreach.paging import page_of
 from outreach.platform import mail
-from outreach.registration.emails import cancellation_audience
+from outreach.registration.emails import cancellation_audience, texted_on_cancellation
 from outreach.timezone import local, local_date, localize
 from outreach.volunteers.models import Shift
 from outreach.views import accepts_upload, attempt, refused, see_other
@@ -246,7 +246,7 @@ def _cancel_page(event: Event, form: CancelEventForm, status: int = 200):
     told, not_told = cancellation_audience(event)
     return render_template(
         "staff/cancel_event.html", event=event, form=form, told=told, not_told=not_told,
-        mail_configured=mail.configured(),
+        texted=texted_on_cancellation(event), mail_configured=mail.configured(),
     ), status
 
 

@@ -247,6 +247,20 @@ def test_cancelling_texts_the_reason(aliyun, app, make_event):
     assert cancelled[0].body == "很抱歉，原定于2026-12-11 14:00举行的“星海讲坛”已取消，原因：讲师因病无法到场。您无需任何操作。"
 
 
+def test_the_cancel_page_says_who_is_texted(aliyun, client, login, make_user, make_event):
+    login(make_user("staff"))
+    event = make_event(title="星海讲坛")
+    register(event)
+    register(event, phone="13800138001", email="lin@example.org")
+    register(event, phone="0731-84567890")  # a landline: cannot be texted
+    html = client.get(f"/staff/events/{event.id}/cancel?lang=en").get_data(as_text=True)
+    assert "1 registrant who gave an e-mail address will be told by e-mail, with your reason." in html
+    assert "1 registrant who gave only a mobile number will be told by text message, with your reason." in html
+    assert "1 registrant gave no e-mail address and will not be told" in html
+    zh = client.get(f"/staff/events/{event.id}/cancel?lang=zh_Hans").get_data(as_text=True)
+    assert "1 位只留了手机号码的报名者将收到短信通知，附上您填写的原因。" in zh
+
+
 def test_the_reminder_by_text(aliyun, monkeypatch, make_event, make_venue):
     from outreach.registration import jobs
 
