@@ -188,10 +188,12 @@ def test_the_pages_meet_wcag_aa_at_phone_size(live_server, page, make_user, make
     event = make_event(title="星海讲坛")
     outbox("failed", n=2, event_id=event.id)
     outbox("sent", event_id=event.id)
+    sms_row("held", event_id=event.id)
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server, make_user("staff"), lang)
     page.goto(f"{live_server}/staff/messages/?event={event.id}")
-    expect(page.locator("table.messages tbody tr")).to_have_count(3)
+    expect(page.locator("table.messages tbody tr")).to_have_count(4)
+    expect(page.locator("table.messages tbody tr").first.locator("td.recipient")).to_contain_text("138****8000")
     assert axe_violations(page) == []
     page.locator("table.messages button").first.click()
     expect(page.locator(".flash")).to_have_count(1)
