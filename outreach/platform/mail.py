@@ -46,6 +46,9 @@ from outreach.platform.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 _OUTBOX = "outreach_outbox"
+#: The rows of ``_OUTBOX`` that are text messages (by ``id()``): known without loading an
+#: expired row after the commit.
+_TEXTS = "outreach_outbox_texts"
 _OUTCOMES = "outreach_mail_outcomes"
 
 #: What happened to a message after the commit.
@@ -92,8 +95,15 @@ def queue(session: Session, message: Message) -> OutboxMessage:
         status="queued", created_at=now, next_attempt_at=now, give_up_at=now + KEEP_TRYING,
     )
     session.add(row)
-    session.info.setdefault(_OUTBOX, []).append(row)
+    _hand_over(session, row, message.channel)
     return row
+
+
+def _hand_over(session: Session, row: OutboxMessage, channel: str) -> None:
+    """Deliver ``row`` after ``session``'s commit."""
+    session.info.setdefault(_OUTBOX, []).append(row)
+    if channel == "sms":
+        session.info.setdefault(_TEXTS, set()).add(id(row))
 
 
 @event.listens_for(Session, "after_commit")
@@ -101,6 +111,7 @@ def _deliver_after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint released: the transaction around it may still roll back
         return
     rows = [row for row in session.info.pop(_OUTBOX, []) if inspect(row).identity]
+    texts = session.info.pop(_TEXTS, set())
     ids = [inspect(row).identity[0] for row in rows]
     if not ids:
         return
@@ -108,7 +119,7 @@ def _deliver_after_commit(session: Session) -> None:
     if job_queue.immediate:
         outcomes.extend(deliver.call_local(ids))
         return
-    channels = [row.channel for row in rows]  # read before the hand-over: the rows may be expired after it
+    channels = ["sms" if id(row) in texts else "email" for row in rows]
     try:
         deliver(ids)
     except Exception as error:  # noqa: BLE001 - the queue down: the sweep sends them within a minute
@@ -120,6 +131,7 @@ def _deliver_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_after_rollback(session: Session) -> None:
     session.info.pop(_OUTBOX, None)
+    session.info.pop(_TEXTS, None)
 
 
 def configured() -> bool:
@@ -186,7 +198,7 @@ def try_again(ids: list[int]) -> int:
     ).all()
     for row in rows:
         row.status, row.next_attempt_at, row.give_up_at = "queued", now, now + KEEP_TRYING
-        db.session.info.setdefault(_OUTBOX, []).append(row)
+        _hand_over(db.session, row, row.channel)
     return len(rows)
 
 

@@ -16,12 +16,13 @@ from sqlalchemy import select
 
 from outreach import clock
 from outreach.events import services as events
+from outreach.events.models import Event
 from outreach.extensions import db
-from outreach.platform import mail, sms
+from outreach.platform import jobs, mail, sms
 from outreach.platform.models import OutboxMessage
 from outreach.registration import services as registration
 from tests.helpers import local
-from tests.platform.aliyun import SECRET, aliyun  # noqa: F401 - the fixture
+from tests.platform.aliyun import SECRET, aliyun, sms_config  # noqa: F401 - the fixture
 
 T0 = clock.now().replace(microsecond=0)
 PHONE = "13800138000"
@@ -147,6 +148,25 @@ def test_a_rolled_back_change_sends_nothing(aliyun, make_event):
     db.session.flush()
     db.session.rollback()
     assert rows() == [] and aliyun.requests == []
+
+
+def test_through_the_queue_when_a_worker_runs_the_jobs(aliyun, make_app, tmp_path, make_event):
+    """Not immediate: the commit hands the text to the huey queue and the page says a text
+    message is being sent; the worker's job then sends it."""
+    event = make_event()
+    app = make_app(JOBS_IMMEDIATE=False, JOBS_STORAGE=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+                   **sms_config(aliyun))
+    try:
+        with app.app_context():
+            registration.register(db.session.get(Event, event.id), name="林小明", phone=PHONE)
+            db.session.commit()
+            with force_locale("en"):
+                assert mail.report(db.session) == "1 text message is being sent."
+            assert aliyun.requests == [] and jobs.queue.pending_count() == 1
+            jobs.queue.execute(jobs.queue.dequeue())
+            assert [(r.channel, r.status) for r in rows()] == [("sms", "sent")] and len(aliyun.calls) == 1
+    finally:
+        make_app()
 
 
 # --- a busy provider, a refusal ------------------------------------------------------------------
