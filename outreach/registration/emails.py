@@ -79,7 +79,7 @@ def _queue_text(registration, kind: str, template: tuple[str, str], values: dict
         text = str(SMS_TEXTS[kind])
         label = _("Text message")
     for name, value in params.items():
-        text = text.replace("${%s}" % name, value)
+        text = text.replace("${" + name + "}", value)
     mail.queue(db.session, mail.Message(
         registration.phone, label, text, kind=kind, event_id=registration.event_id, locale=locale,
         channel="sms", sms_template=code, sms_params=params,

@@ -40,7 +40,7 @@ VARIABLES = {
 def _encode(value: str) -> str:
     # Written apart from the application's own: RFC 3986 unreserved characters kept, the rest %XX.
     return "".join(
-        chr(byte) if chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) in "-_.~") else "%%%02X" % byte
+        chr(byte) if chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) in "-_.~") else f"%{byte:02X}"
         for byte in value.encode("utf-8")
     )
 
@@ -102,7 +102,7 @@ class FakeAliyun:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 params = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode("utf-8"), keep_blank_values=True))
                 fake.requests.append(params)
@@ -142,8 +142,8 @@ def sms_config(fake: FakeAliyun) -> dict:
             "SMS_SIGN_NAME": SIGN_NAME, "SMS_ENDPOINT": fake.url, **TEMPLATES}
 
 
-@pytest.fixture
-def aliyun(app, monkeypatch):
+@pytest.fixture(name="aliyun")
+def aliyun_fixture(app, monkeypatch):
     """Texts switched on, through a fake Alibaba Cloud SMS on a local port."""
     fake = FakeAliyun()
     for name, value in sms_config(fake).items():

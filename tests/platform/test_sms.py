@@ -22,7 +22,7 @@ from outreach.platform import jobs, mail, sms
 from outreach.platform.models import OutboxMessage
 from outreach.registration import services as registration
 from tests.helpers import local
-from tests.platform.aliyun import SECRET, aliyun, sms_config  # noqa: F401 - the fixture
+from tests.platform.aliyun import SECRET, aliyun_fixture, sms_config  # noqa: F401 - the fixture
 
 T0 = clock.now().replace(microsecond=0)
 PHONE = "13800138000"

@@ -14,7 +14,7 @@ from outreach.platform.models import AuditEntry, OutboxMessage
 from outreach.registration import services as registration
 from tests.events.helpers import event_data
 from tests.helpers import csrf_token_from, local
-from tests.platform.aliyun import aliyun  # noqa: F401 - the fixture
+from tests.platform.aliyun import aliyun_fixture  # noqa: F401 - the fixture
 
 
 def changed_messages():
@@ -97,7 +97,7 @@ def test_a_change_rolled_back_tells_no_one(app, make_event, make_venue):
     assert changed_messages() == []
 
 
-def test_a_phone_only_registrant_is_texted_when_texts_are_on(aliyun, make_event, make_venue):  # noqa: F811
+def test_a_phone_only_registrant_is_texted_when_texts_are_on(aliyun, make_event, make_venue):
     event = lecture(make_event, make_venue)
     events.update_event(event, starts_at=local(2026, 12, 11, 15), ends_at=local(2026, 12, 11, 17))
     db.session.commit()

@@ -14,7 +14,7 @@ from outreach.extensions import db
 from outreach.platform import mail
 from outreach.platform.models import AuditEntry, OutboxMessage
 from tests.helpers import assert_valid_html, axe_violations, count_statements, csrf_token_from, sign_in, text_of
-from tests.platform.aliyun import aliyun  # noqa: F401 - the fixture
+from tests.platform.aliyun import aliyun_fixture  # noqa: F401 - the fixture
 
 
 def outbox(status: str, *, n: int = 1, event_id=None, volunteer_id=None, to="lin@example.org", subject="主题"):
@@ -158,7 +158,7 @@ def test_text_messages_are_listed_with_the_number_masked(staff, make_event):
     assert "138****8000" in zh and "未发送：短信未开通" in zh and "短信未开通：只留了电话号码的报名者不会收到短信通知" in zh
 
 
-def test_a_text_message_is_sent_again(staff, app, aliyun, make_event):  # noqa: F811
+def test_a_text_message_is_sent_again(staff, app, aliyun, make_event):
     event = make_event()
     failed = sms_row("failed", event_id=event.id, error="isv.BUSINESS_LIMIT_CONTROL")
     page = text_of(staff.get(f"/staff/messages/?event={event.id}&lang=en"))
