@@ -28,6 +28,24 @@ DEFAULTS = {
     "REMINDERS_FROM_HOUR": 18,
     #: A message a worker took but did not finish in this time (the worker died) is queued again.
     "MAIL_STALE_CLAIM_SECONDS": 600,
+    #: Text messages (SMS) to patrons who gave a mobile number and no e-mail address: ``aliyun``
+    #: (Alibaba Cloud SMS) switches them on; unset, none are written. The README's "Text
+    #: messages" section gives the templates to apply for.
+    "SMS_PROVIDER": None,
+    "SMS_ACCESS_KEY_ID": None,
+    "SMS_ACCESS_KEY_SECRET": None,
+    #: The approved signature (签名), without its 【】.
+    "SMS_SIGN_NAME": None,
+    "SMS_ENDPOINT": "https://dysmsapi.aliyuncs.com/",
+    #: The approved template code (SMS_…) of each kind of text; a kind without one is not texted.
+    #: ``…_EN`` settings (e.g. ``SMS_TEMPLATE_CONFIRMED_EN``) name English templates of the same texts.
+    "SMS_TEMPLATE_CONFIRMED": None,
+    "SMS_TEMPLATE_WAITLISTED": None,
+    "SMS_TEMPLATE_PROMOTED": None,
+    "SMS_TEMPLATE_MOVED": None,
+    "SMS_TEMPLATE_REMINDER": None,
+    "SMS_TEMPLATE_CANCELLED": None,
+    "SMS_TEMPLATE_CHANGED": None,
     #: Threads of one ``flask jobs worker``.
     "JOBS_WORKERS": 2,
     #: ``json``: one JSON object per log line (for a log collector); else plain text lines.

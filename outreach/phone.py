@@ -92,3 +92,13 @@ def phone_digest(phone: str | None, key: str | None = None) -> str | None:
         return None
     secret = (key if key is not None else current_app.config["SECRET_KEY"]).encode()
     return hmac.new(secret, normal.encode(), hashlib.sha256).hexdigest()
+
+
+def masked_phone(phone: str | None) -> str:
+    """A phone number as a sheet at the door or a list of messages may show it: 138****5678;
+    a short one keeps its last four digits only."""
+    if not phone:
+        return ""
+    if len(phone) >= 11:
+        return phone[:3] + "****" + phone[-4:]
+    return "*" * max(len(phone) - 4, 0) + phone[-4:]

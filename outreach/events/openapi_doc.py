@@ -78,7 +78,9 @@ def paths() -> dict:
             "patch": {
                 "summary": "Change an event's details",
                 "description": "Only the fields given change. A new room or time is checked for double-booking "
-                "(409 `room_booked` unless `booking_override_reason` is given).",
+                "(409 `room_booked` unless `booking_override_reason` is given). When a published event's time "
+                "(`starts_at`, `ends_at`) or place (`venue_id`) changes, each confirmed and waitlisted registrant is "
+                "told once, by e-mail or text message, what it was and what it is now.",
                 "tags": ["events"],
                 "security": STAFF,
                 "parameters": [EVENT_ID],

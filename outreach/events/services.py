@@ -622,6 +622,7 @@ def update_event(event: Event, *, actor=None, **fields) -> Event:
         changed.append("venue")
     if (series.id if series is not None else None) != event.series_id:
         changed.append("series")
+    before = {"starts_at": event.starts_at, "ends_at": event.ends_at, "venue": event.venue}
     try:
         with db.session.begin_nested():
             for name, value in values.items():
@@ -633,7 +634,12 @@ def update_event(event: Event, *, actor=None, **fields) -> Event:
     except IntegrityError:
         raise _session_taken() from None
     db.session.expire(event, ["venue", "series"])
-    record("event.update", event, actor=actor, data={"fields": sorted(changed)})
+    data = {"fields": sorted(changed)}
+    if event.status == "published" and {"starts_at", "ends_at", "venue"} & set(changed):
+        # Registration tells the registrants what changed, in this transaction.
+        answers = signals.event_changed.send(event, before=before, actor=actor)
+        data["told"] = sum(told for _receiver, told in answers if isinstance(told, int))
+    record("event.update", event, actor=actor, data=data)
     _record_override(event, found, actor)
     return event
 

@@ -1,7 +1,8 @@
 """What happens to an event that other areas act on.
 
 Events are the foundation that registration and volunteers build on, so they must not import
-them. Instead they announce: registration tells the registrants of a cancelled event, and
+them. Instead they announce: registration tells the registrants of a cancelled event or of a
+published event whose time or place changed, and
 volunteers copy a duplicated event's shifts. Both are sent inside the transaction of the
 change, so what the receivers do is committed or rolled back with it.
 """
@@ -22,3 +23,9 @@ event_cancel_audience = _signals.signal("event-cancel-audience")
 
 #: Sent when an event has been duplicated as a draft, as ``send(original, copy=..., actor=...)``.
 event_duplicated = _signals.signal("event-duplicated")
+
+#: Sent when a published event's time (start or end) or place (venue) has been changed, as
+#: ``send(event, before={"starts_at": ..., "ends_at": ..., "venue": ...}, actor=...)`` (the old
+#: values; the event holds the new ones). A receiver returns how many people it told, which the
+#: audit entry keeps as ``told``.
+event_changed = _signals.signal("event-changed")

@@ -14,10 +14,15 @@ body, whose ticket links are credentials), and goes out once a server is set. Wh
 the messages of a request (``SENT``, ``NOT_SENT``, ``FAILED``, or ``QUEUED`` for the worker) is
 kept in the session until a page takes it (``take_outcomes``) to tell staff the truth
 (``report``); with ``OUTREACH_JOBS_IMMEDIATE`` the delivery happens before the page answers.
+
+A row's ``channel`` is ``email`` or ``sms``: a text message (``outreach.platform.sms``) is
+written, delivered, tried again and given up the same way; a refusal that trying again cannot
+change (a number or template the provider will not take) fails it at once, its code kept.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -28,21 +33,29 @@ from email.utils import make_msgid
 from flask import current_app
 from flask_babel import ngettext
 from huey import crontab
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import and_, event, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from outreach import clock
 from outreach.extensions import db
 from outreach.i18n import sentences
+from outreach.phone import masked_phone
+from outreach.platform import sms
 from outreach.platform.jobs import job, periodic, queue as job_queue
 from outreach.platform.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 _OUTBOX = "outreach_outbox"
+#: The rows of ``_OUTBOX`` that are text messages (by ``id()``): known without loading an
+#: expired row after the commit.
+_TEXTS = "outreach_outbox_texts"
 _OUTCOMES = "outreach_mail_outcomes"
 
 #: What happened to a message after the commit.
 SENT, NOT_SENT, FAILED, QUEUED = "sent", "not_sent", "failed", "queued"
+#: The same for a text message.
+SMS_SENT, SMS_NOT_SENT, SMS_FAILED, SMS_QUEUED = "sms_sent", "sms_not_sent", "sms_failed", "sms_queued"
+_SMS_OUTCOMES = {SENT: SMS_SENT, NOT_SENT: SMS_NOT_SENT, FAILED: SMS_FAILED, QUEUED: SMS_QUEUED}
 
 #: How long a message is tried before it is given up.
 KEEP_TRYING = timedelta(days=3)
@@ -64,44 +77,61 @@ class Message:
     volunteer_id: int | None = None
     #: The language it is written in.
     locale: str | None = None
+    #: ``email``, or ``sms``: ``to`` is then a mobile number, the template code and its
+    #: variables are what the provider is sent, and ``body`` the text filled in, for staff.
+    channel: str = "email"
+    sms_template: str | None = None
+    sms_params: dict | None = None
 
 
 def queue(session: Session, message: Message) -> OutboxMessage:
     """Write ``message`` to the outbox in ``session``'s transaction; it is delivered after the commit."""
     now = clock.now()
+    params = json.dumps(message.sms_params, ensure_ascii=False, sort_keys=True) if message.sms_params else None
     row = OutboxMessage(
         kind=message.kind[:48], recipient=message.to, subject=str(message.subject)[:300], body=str(message.body),
+        channel=message.channel, sms_template=message.sms_template, sms_params=params,
         locale=message.locale, event_id=message.event_id, volunteer_id=message.volunteer_id,
         status="queued", created_at=now, next_attempt_at=now, give_up_at=now + KEEP_TRYING,
     )
     session.add(row)
-    session.info.setdefault(_OUTBOX, []).append(row)
+    _hand_over(session, row, message.channel)
     return row
+
+
+def _hand_over(session: Session, row: OutboxMessage, channel: str) -> None:
+    """Deliver ``row`` after ``session``'s commit."""
+    session.info.setdefault(_OUTBOX, []).append(row)
+    if channel == "sms":
+        session.info.setdefault(_TEXTS, set()).add(id(row))
 
 
 @event.listens_for(Session, "after_commit")
 def _deliver_after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint released: the transaction around it may still roll back
         return
-    rows = session.info.pop(_OUTBOX, [])
-    ids = [identity[0] for identity in (inspect(row).identity for row in rows) if identity]
+    rows = [row for row in session.info.pop(_OUTBOX, []) if inspect(row).identity]
+    texts = session.info.pop(_TEXTS, set())
+    ids = [inspect(row).identity[0] for row in rows]
     if not ids:
         return
     outcomes = session.info.setdefault(_OUTCOMES, [])
     if job_queue.immediate:
         outcomes.extend(deliver.call_local(ids))
         return
+    channels = ["sms" if id(row) in texts else "email" for row in rows]
     try:
         deliver(ids)
     except Exception as error:  # noqa: BLE001 - the queue down: the sweep sends them within a minute
         log.error("the job queue did not take %d message(s) (%s); the next sweep sends them", len(ids),
                   type(error).__name__)
-    outcomes.extend([QUEUED] * len(ids))
+    outcomes.extend(SMS_QUEUED if channel == "sms" else QUEUED for channel in channels)
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_after_rollback(session: Session) -> None:
     session.info.pop(_OUTBOX, None)
+    session.info.pop(_TEXTS, None)
 
 
 def configured() -> bool:
@@ -128,10 +158,13 @@ def sweep() -> int:
             .values(status="queued", next_attempt_at=now)
         )
         session.commit()
-        waiting = ["queued", "held"] if configured() else ["queued"]
+        # Held messages wait for their channel to be set up.
+        held = [channel for channel, on in (("email", configured()), ("sms", sms.configured())) if on]
+        waiting = or_(OutboxMessage.status == "queued",
+                      and_(OutboxMessage.status == "held", OutboxMessage.channel.in_(held)))
         ids = session.scalars(
             select(OutboxMessage.id)
-            .where(OutboxMessage.status.in_(waiting), OutboxMessage.next_attempt_at <= now)
+            .where(waiting, OutboxMessage.next_attempt_at <= now)
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(SWEEP_BATCH)
         ).all()
@@ -165,7 +198,7 @@ def try_again(ids: list[int]) -> int:
     ).all()
     for row in rows:
         row.status, row.next_attempt_at, row.give_up_at = "queued", now, now + KEEP_TRYING
-        db.session.info.setdefault(_OUTBOX, []).append(row)
+        _hand_over(db.session, row, row.channel)
     return len(rows)
 
 
@@ -179,32 +212,52 @@ def _deliver_one(session: Session, message_id: int) -> str:
         .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
     ).rowcount
     session.commit()
-    if not claimed:
-        return SENT if session.get(OutboxMessage, message_id, populate_existing=True).status == "sent" else QUEUED
     row = session.get(OutboxMessage, message_id, populate_existing=True)
+    told = (lambda outcome: _SMS_OUTCOMES[outcome]) if row.channel == "sms" else (lambda outcome: outcome)
+    if not claimed:
+        return told(SENT if row.status == "sent" else QUEUED)
     try:
-        taken = send(Message(row.recipient, row.subject, row.body), message_id=_message_id(row))
-    except Exception as error:  # noqa: BLE001 - a mail server down must not lose the message
+        if row.channel == "sms":
+            taken = sms.send(row.recipient, row.sms_template or "", row.sms_params or "{}", _out_id(row))
+        else:
+            taken = send(Message(row.recipient, row.subject, row.body), message_id=_message_id(row))
+    except sms.SmsRefused as refusal:
+        # The provider's code (no personal data): a number or template it will not take fails at once.
+        row.status, row.last_error = "failed", refusal.code[:200]
+        session.commit()
+        return told(FAILED)
+    except Exception as error:  # noqa: BLE001 - a mail server or SMS provider down must not lose the message
         # The kind of error only: a refusal's text and traceback may hold whole addresses.
-        log.error("mail to %s could not be sent (%s), subject %r", mask(row.recipient), type(error).__name__,
-                  row.subject)
-        row.last_error = type(error).__name__[:200]
+        code = error.code if isinstance(error, sms.SmsError) else type(error).__name__
+        log.error("%s to %s could not be sent (%s), subject %r", "text message" if row.channel == "sms" else "mail",
+                  _masked(row), code, row.subject)
+        row.last_error = code[:200]
         if now >= row.give_up_at:
             row.status = "failed"
         else:
             row.status, row.next_attempt_at = "queued", now + retry_wait(row.attempts)
         session.commit()
-        return FAILED
+        return told(FAILED)
     row.status = "sent" if taken else "held"
     row.sent_at = now if taken else None
     row.last_error = None
     session.commit()
-    return SENT if taken else NOT_SENT
+    return told(SENT if taken else NOT_SENT)
 
 
 def retry_wait(attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed try: 30 s, 1, 2, 4, 8 minutes, then 15."""
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+
+
+def _out_id(row: OutboxMessage) -> str:
+    """The same ``OutId`` on every try of one text message: the provider's records and
+    delivery receipts name the outbox row."""
+    return f"outbox-{row.id}"
+
+
+def _masked(row: OutboxMessage) -> str:
+    return masked_phone(row.recipient) if row.channel == "sms" else mask(row.recipient)
 
 
 def _message_id(row: OutboxMessage) -> str:
@@ -255,6 +308,8 @@ def report(session: Session) -> str | None:
     outcomes = take_outcomes(session)
     parts = []
     sent, queued, not_sent, failed = (outcomes.count(kind) for kind in (SENT, QUEUED, NOT_SENT, FAILED))
+    sms_sent, sms_queued, sms_not_sent, sms_failed = (
+        outcomes.count(kind) for kind in (SMS_SENT, SMS_QUEUED, SMS_NOT_SENT, SMS_FAILED))
     if sent:
         parts.append(ngettext("%(num)d e-mail was sent.", "%(num)d e-mails were sent.", sent))
     if queued:
@@ -270,6 +325,23 @@ def report(session: Session) -> str | None:
             "%(num)d e-mail could not be sent yet: the mail server did not take it. It will be tried again.",
             "%(num)d e-mails could not be sent yet: the mail server did not take them. They will be tried again.",
             failed,
+        ))
+    if sms_sent:
+        parts.append(ngettext("%(num)d text message was sent.", "%(num)d text messages were sent.", sms_sent))
+    if sms_queued:
+        parts.append(ngettext("%(num)d text message is being sent.", "%(num)d text messages are being sent.",
+                              sms_queued))
+    if sms_not_sent:
+        parts.append(ngettext(
+            "Text messages are switched off: %(num)d text message was not sent.",
+            "Text messages are switched off: %(num)d text messages were not sent.",
+            sms_not_sent,
+        ))
+    if sms_failed:
+        parts.append(ngettext(
+            "%(num)d text message was not taken by the SMS service: the Messages page says why.",
+            "%(num)d text messages were not taken by the SMS service: the Messages page says why.",
+            sms_failed,
         ))
     return sentences(*parts) or None
 

@@ -20,6 +20,9 @@ EXPORT_STATUSES = ("queued", "running", "done", "failed")
 #: it), ``sent`` (the mail server took it), ``held`` (no mail server is configured: kept, and
 #: sent once one is), ``failed`` (tried for three days; staff may try again).
 MESSAGE_STATUSES = ("queued", "sending", "sent", "held", "failed")
+#: How a message goes: ``email`` (through the mail server) or ``sms`` (a text message through
+#: the SMS provider, to a patron who gave only a mobile number).
+MESSAGE_CHANNELS = ("email", "sms")
 
 
 class AuditEntry(Base):
@@ -106,15 +109,22 @@ class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         CheckConstraint(one_of("status", MESSAGE_STATUSES), name="status_known"),
+        CheckConstraint(one_of("channel", MESSAGE_CHANNELS), name="channel_known"),
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: What kind of message, e.g. "registration.confirmed", "volunteer.reminder".
     kind: Mapped[str] = mapped_column(String(48), nullable=False, default="", server_default="")
+    channel: Mapped[str] = mapped_column(String(8), nullable=False, default="email", server_default="email")
+    #: An e-mail address, or for an SMS the normalised mobile number.
     recipient: Mapped[str] = mapped_column(String(254), nullable=False)
     subject: Mapped[str] = mapped_column(String(300), nullable=False)
+    #: The text as the person reads it (for an SMS: the template filled in, for staff to read).
     body: Mapped[str] = mapped_column(Text, nullable=False)
+    #: An SMS's template code and variables, as JSON text: what the provider is sent.
+    sms_template: Mapped[str | None] = mapped_column(String(32))
+    sms_params: Mapped[str | None] = mapped_column(Text)
     #: The language it is written in.
     locale: Mapped[str | None] = mapped_column(String(8))
     event_id: Mapped[int | None] = mapped_column(Integer, index=True)

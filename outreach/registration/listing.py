@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from outreach.events.models import Event
 from outreach.extensions import db
-from outreach.phone import normalise_phone, phone_digest
+from outreach.phone import masked_phone, normalise_phone, phone_digest  # noqa: F401 - masked_phone: the sheets use it from here
 from outreach.registration.models import REGISTRATION_STATUSES, Registration
 from outreach.registration.services import duplicate_groups, load_groups, printed_number
 from outreach.text import clean_text
@@ -168,16 +168,6 @@ def sign_in_rows(event: Event) -> list[Registration]:
         .where(Registration.event_id == event.id, Registration.status == "confirmed")
         .order_by(Registration.name, Registration.id)
     ))
-
-
-def masked_phone(phone: str | None) -> str:
-    """A phone number as a sheet at the door may show it: 138****5678; a short one keeps
-    its last four digits only."""
-    if not phone:
-        return ""
-    if len(phone) >= 11:
-        return phone[:3] + "****" + phone[-4:]
-    return "*" * max(len(phone) - 4, 0) + phone[-4:]
 
 
 # --- where a registration may move to ---------------------------------------------------------

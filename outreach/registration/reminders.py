@@ -1,6 +1,7 @@
 """The day-before reminders to registrants, written by a periodic job (``registration.jobs``).
 
-Each confirmed registration with an e-mail address whose event starts tomorrow (library time)
+Each confirmed registration with an e-mail address (or a mobile number, when text messages
+are on) whose event starts tomorrow (library time)
 gets one reminder, from ``REMINDERS_FROM_HOUR`` (18:00) the day before: a registration is
 claimed by one conditional update of its ``reminded_at``, so that two workers (or two
 machines) running the job at once never remind anyone twice."""
@@ -36,7 +37,8 @@ def due(now: datetime, limit: int = BATCH) -> list[int]:
         .join(Event, Event.id == Registration.event_id)
         .where(
             Event.starts_at >= start, Event.starts_at < end, Event.status == "published",
-            Registration.status == "confirmed", Registration.email.is_not(None), Registration.reminded_at.is_(None),
+            Registration.status == "confirmed", emails.reached("registration.reminder"),
+            Registration.reminded_at.is_(None),
         )
         .order_by(Registration.id)
         .limit(limit)

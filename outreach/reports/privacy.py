@@ -62,7 +62,7 @@ def anonymise(before: date, *, actor=None, now: datetime | None = None) -> int:
     erased = db.session.execute(
         update(OutboxMessage)
         .where(told, OutboxMessage.recipient != PLACEHOLDER_NAME)
-        .values(recipient=PLACEHOLDER_NAME, body="")
+        .values(recipient=PLACEHOLDER_NAME, body="", sms_params=None)  # a text's variables hold staff's reason
         .execution_options(synchronize_session=False)
     ).rowcount or 0
     db.session.expire_all()

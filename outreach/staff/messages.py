@@ -16,7 +16,8 @@ from outreach.extensions import db
 from outreach.forms import Form
 from outreach.i18n import sentences
 from outreach.paging import page_of
-from outreach.platform import mail
+from outreach.phone import masked_phone
+from outreach.platform import mail, sms
 from outreach.platform.models import MESSAGE_STATUSES, OutboxMessage
 from outreach.platform.services import record
 from outreach.views import see_other
@@ -31,11 +32,20 @@ STATUS_LABELS = {
     "queued": _l("Waiting to be sent"), "sending": _l("Being sent"), "sent": _l("Sent"),
     "held": _l("Not sent: no mail server"), "failed": _l("Failed"),
 }
+#: A text message held is one written while texts were on, kept now they are off.
+SMS_HELD_LABEL = _l("Not sent: text messages are off")
+CHANNEL_LABELS = {"email": _l("E-mail message"), "sms": _l("Text message")}
+
+
+def recipient(message: OutboxMessage) -> str:
+    """Whom a message went to, as the list shows it: an address, or a mobile number masked."""
+    return masked_phone(message.recipient) if message.channel == "sms" else message.recipient
 KIND_LABELS = {
     "registration.confirmed": _l("Place confirmed"), "registration.waitlisted": _l("On the waiting list"),
     "registration.promoted": _l("Place from the waiting list"), "registration.moved": _l("Registration moved"),
     "registration.ticket_links": _l("Ticket links sent again"), "registration.reminder": _l("Reminder the day before"),
-    "event.cancelled": _l("Event cancelled"), "event.message": _l("Message from staff"),
+    "event.cancelled": _l("Event cancelled"), "event.changed": _l("Event time or place changed"),
+    "event.message": _l("Message from staff"),
     "competition.advanced": _l("Through to the next round"), "account.password_reset": _l("New password link"),
     "volunteer.review": _l("Volunteer application reviewed"), "volunteer.application": _l("Volunteer application received"),
     "volunteer.address_taken": _l("Application with an address in use"),
@@ -76,7 +86,8 @@ def index():
     return render_template(
         "staff/messages.html", page=page, filters=filters, event=event, volunteer=volunteer, counts=counts,
         statuses=MESSAGE_STATUSES, status_labels=STATUS_LABELS, kind_labels=KIND_LABELS, retryable=mail.RETRYABLE,
-        form=Form(),
+        form=Form(), channel_labels=CHANNEL_LABELS, sms_held_label=SMS_HELD_LABEL, recipient=recipient,
+        texts_on=sms.configured(),
     )
 
 

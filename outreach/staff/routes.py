@@ -32,7 +32,7 @@ from outreach.forms import ActionForm
 from outreach.i18n import current_locale, sentences
 from outreach.paging import page_of
 from outreach.platform import mail
-from outreach.registration.emails import cancellation_audience
+from outreach.registration.emails import cancellation_audience, texted_on_cancellation
 from outreach.timezone import local, local_date, localize
 from outreach.volunteers.models import Shift
 from outreach.views import accepts_upload, attempt, refused, see_other
@@ -205,7 +205,9 @@ def edit_event(event_id: int):
     if form.validate_on_submit():
         saved = _save(form, lambda values: services.update_event(event, actor=current_user, **values))
         if not refused(saved):
-            flash(_("The event “%(title)s” is saved.", title=saved.display_title(current_locale())), "success")
+            # A new time or place is told to the registrants: what happened to those messages.
+            flash(sentences(_("The event “%(title)s” is saved.", title=saved.display_title(current_locale())),
+                            mail.report(db.session)), "success")
             return see_other("registration_staff.manage", event_id=saved.id)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/event_form.html", form=form, event=event), status
@@ -244,7 +246,7 @@ def _cancel_page(event: Event, form: CancelEventForm, status: int = 200):
     told, not_told = cancellation_audience(event)
     return render_template(
         "staff/cancel_event.html", event=event, form=form, told=told, not_told=not_told,
-        mail_configured=mail.configured(),
+        texted=texted_on_cancellation(event), mail_configured=mail.configured(),
     ), status
 
 

@@ -143,3 +143,17 @@ def test_the_outbox_of_those_events_and_of_before_then_is_erased(app, make_event
     privacy.anonymise(date(2019, 1, 1))  # a second run changes nothing
     assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "privacy.anonymise")).all()[-1].data[
         "messages"] == 0
+
+
+def test_a_text_message_loses_its_number_and_variables(app, make_event, monkeypatch):
+    old = make_event(title="旧讲座", starts_at=datetime(2018, 6, 1, 2, tzinfo=timezone.utc))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2018, 5, 1, tzinfo=timezone.utc))
+    mail.queue(db.session, mail.Message("13800138000", "短信", "很抱歉，“旧讲座”已取消，原因：王老师生病。",
+                                        kind="event.cancelled", event_id=old.id, channel="sms",
+                                        sms_template="SMS_100006", sms_params={"reason": "王老师生病", "title": "旧讲座"}))
+    db.session.commit()
+    privacy.anonymise(date(2019, 1, 1))
+    db.session.commit()
+    (row,) = db.session.scalars(select(OutboxMessage)).all()
+    assert (row.channel, row.recipient, row.body, row.sms_template, row.sms_params, row.status) == (
+        "sms", "—", "", "SMS_100006", None, "failed")

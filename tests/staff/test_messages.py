@@ -14,6 +14,7 @@ from outreach.extensions import db
 from outreach.platform import mail
 from outreach.platform.models import AuditEntry, OutboxMessage
 from tests.helpers import assert_valid_html, axe_violations, count_statements, csrf_token_from, sign_in, text_of
+from tests.platform.aliyun import aliyun_fixture  # noqa: F401 - the fixture
 
 
 def outbox(status: str, *, n: int = 1, event_id=None, volunteer_id=None, to="lin@example.org", subject="主题"):
@@ -125,6 +126,53 @@ def test_sending_all_failed_again_with_a_mail_server(staff, app, make_event, mon
     assert "3 messages are sent again. 3 e-mails were sent." in text_of(staff.get(response.headers["Location"] + "&lang=en"))
 
 
+def sms_row(status: str, *, event_id=None, phone="13800138000", error=None) -> OutboxMessage:
+    now = clock.now()
+    row = OutboxMessage(kind="registration.confirmed", channel="sms", recipient=phone, subject="短信",
+                        body="您报名的“星海讲坛”（2026-12-11 14:00）已确认。", sms_template="SMS_100001",
+                        sms_params='{"time": "2026-12-11 14:00", "title": "星海讲坛"}', status=status,
+                        event_id=event_id, attempts=1, created_at=now, next_attempt_at=now,
+                        give_up_at=now + timedelta(days=3), last_error=error)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def test_text_messages_are_listed_with_the_number_masked(staff, make_event):
+    event = make_event(title="星海讲坛")
+    sms_row("failed", event_id=event.id, error="isv.MOBILE_NUMBER_ILLEGAL")
+    sms_row("held", event_id=event.id, phone="13900139000")
+    outbox("sent", event_id=event.id)
+    response = staff.get(f"/staff/messages/?event={event.id}&lang=en")
+    assert_valid_html(response)
+    html = text_of(response)
+    assert "138****8000" in html and "139****9000" in html
+    assert "13800138000" not in html and "13900139000" not in html
+    assert html.count("<br><span class=\"muted\">Text message</span>") == 2
+    assert html.count("<br><span class=\"muted\">E-mail message</span>") == 1
+    assert "Last error: isv.MOBILE_NUMBER_ILLEGAL" in html and "Not sent: text messages are off" in html
+    assert "Send again<span class=\"visually-hidden\">: 138****8000</span>" in html
+    assert ("Text messages are off: registrants who gave only a phone number are not told by text "
+            "(OUTREACH_SMS_PROVIDER is not set).") in html
+    zh = text_of(staff.get(f"/staff/messages/?event={event.id}&lang=zh_Hans"))
+    assert "138****8000" in zh and "未发送：短信未开通" in zh and "短信未开通：只留了电话号码的报名者不会收到短信通知" in zh
+
+
+def test_a_text_message_is_sent_again(staff, app, aliyun, make_event):
+    event = make_event()
+    failed = sms_row("failed", event_id=event.id, error="isv.BUSINESS_LIMIT_CONTROL")
+    page = text_of(staff.get(f"/staff/messages/?event={event.id}&lang=en"))
+    assert "Text messages are on: registrants who gave a mobile number and no e-mail address get them" in page
+    token = csrf_token_from(staff, f"/staff/messages/?event={event.id}")
+    response = staff.post(f"/staff/messages/{failed.id}/retry?lang=en", data={"csrf_token": token, "event": event.id})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, failed.id).status == "sent"
+    assert aliyun.texts() == [("13800138000", "SMS_100001", {"title": "星海讲坛", "time": "2026-12-11 14:00"})]
+    assert "1 message is sent again. 1 text message was sent." in text_of(
+        staff.get(response.headers["Location"] + "&lang=en"))
+
+
 def test_without_the_form_token_nothing_is_sent(staff, make_event):
     (failed,) = outbox("failed")
     assert staff.post(f"/staff/messages/{failed.id}/retry", data={}).status_code == 400
@@ -140,10 +188,12 @@ def test_the_pages_meet_wcag_aa_at_phone_size(live_server, page, make_user, make
     event = make_event(title="星海讲坛")
     outbox("failed", n=2, event_id=event.id)
     outbox("sent", event_id=event.id)
+    sms_row("held", event_id=event.id)
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server, make_user("staff"), lang)
     page.goto(f"{live_server}/staff/messages/?event={event.id}")
-    expect(page.locator("table.messages tbody tr")).to_have_count(3)
+    expect(page.locator("table.messages tbody tr")).to_have_count(4)
+    expect(page.locator("table.messages tbody tr").first.locator("td.recipient")).to_contain_text("138****8000")
     assert axe_violations(page) == []
     page.locator("table.messages button").first.click()
     expect(page.locator(".flash")).to_have_count(1)
