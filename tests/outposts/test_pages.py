@@ -163,3 +163,18 @@ def test_the_command_line_opens_a_keeper_account(runner, village):
     refused = runner.invoke(args=["outposts", "keeper", "w@example.org", "--place", "Nowhere", "--name", "王",
                                   "--password", PASSWORD])
     assert refused.exit_code == 1 and "branch_id: Choose a village reading room or the book bus." in refused.output
+
+
+def test_the_reports_show_the_visitors_per_place(client, login, village, bus, keeper, make_user):
+    services.set_visitors(village, date(2026, 8, 30), 17, actor=keeper)
+    services.set_visitors(village, date(2026, 8, 31), 8, actor=keeper)
+    db.session.commit()
+    login(make_user("staff"))
+    response = client.get("/reports?from=2026-08-01&to=2026-08-31&lang=en")
+    assert response.status_code == 200
+    html = text_of(response)
+    section = html[html.index('id="place-visits-heading"'):]
+    rows = re.findall(r'<th scope="row"><a href="/outposts/(\d+)">[^<]+</a></th><td class="num">(\d+)</td><td class="num">(\d+)</td>', section)
+    assert rows == [(str(village.id), "2", "25"), (str(bus.id), "0", "0")]  # by name
+    assert '<td class="num">2</td><td class="num">25</td></tr></tfoot>' in section
+    assert_valid_html(response)
