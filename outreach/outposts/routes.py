@@ -27,8 +27,9 @@ from outreach.views import accepts_upload, attempt, refused, see_other
 
 bp = Blueprint("outposts", __name__)
 
-#: Rows on a page of activities, and of counted days.
+#: Rows on a page of activities; days counted on a page of a place's (two weeks: a phone's screenful).
 PER_PAGE = 20
+DAYS_PER_PAGE = 14
 
 
 def _today() -> date:
@@ -77,7 +78,7 @@ def place(branch_id: int):
 
 def _place_page(branch, form: VisitorsForm, status: int = 200):
     activities = page_of(services.activities_query(branch.id), request.args.get("page"), PER_PAGE)
-    days = page_of(services.visitors_query(branch.id), request.args.get("days"), PER_PAGE)
+    days = page_of(services.visitors_query(branch.id), request.args.get("days"), DAYS_PER_PAGE)
     return render_template(
         "outposts/place.html", branch=branch, form=form, activities=services.activity_rows(activities.items),
         pagination=activities, days=days.items, days_pagination=days, is_keeper=services.is_keeper(current_user),
@@ -94,7 +95,7 @@ def visitors(branch_id: int):
         row = attempt(form, lambda: services.set_visitors(branch, form.day.data, form.count.data, actor=current_user))
         if not refused(row):
             flash(_("%(count)d visitors on %(day)s saved.", count=row.count, day=_day_label(row.day)), "success")
-            return see_other("outposts.place", branch_id=branch.id, _anchor="visitors-heading")
+            return see_other("outposts.place", branch_id=branch.id, _anchor="days-heading")
         return _place_page(branch, form, row.status)
     return _place_page(branch, form, 422)
 

@@ -41,8 +41,8 @@ def test_a_keeper_on_a_phone(live_server, page, keeper, village, tmp_path, lang)
 
     page.get_by_label(words["count"]).fill("18")
     page.get_by_role("button", name=words["save"]).click()
-    page.wait_for_url(f"{live_server}/outposts/{village.id}#visitors-heading")
-    assert page.locator("td.num").first.inner_text() == "18"
+    page.wait_for_url(f"{live_server}/outposts/{village.id}#days-heading")
+    assert page.locator("table.visitor-days td.num").first.inner_text() == "18"
 
     page.get_by_role("link", name=words["record"]).click()
     assert axe_violations(page) == []
