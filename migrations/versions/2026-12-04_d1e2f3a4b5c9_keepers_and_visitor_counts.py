@@ -2,7 +2,7 @@
 counts a day.
 
 Revision ID: d1e2f3a4b5c9
-Revises: c4d6e8f0a2b4
+Revises: d1e2f3a4b5c6
 Create Date: 2026-12-04 20:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd1e2f3a4b5c9'
-down_revision = 'c4d6e8f0a2b4'
+down_revision = 'd1e2f3a4b5c6'
 branch_labels = None
 depends_on = None
 
