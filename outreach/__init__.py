@@ -122,6 +122,7 @@ def _import_models() -> None:
     from outreach.accounts import models as _accounts  # noqa: F401
     from outreach.competitions import models as _competitions  # noqa: F401
     from outreach.events import models as _events  # noqa: F401
+    from outreach.outposts import models as _outposts  # noqa: F401
     from outreach.platform import models as _platform  # noqa: F401
     from outreach.recurrences import models as _recurrences  # noqa: F401
     from outreach.registration import models as _registration  # noqa: F401
@@ -188,6 +189,8 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.events.api import bp as events_api
     from outreach.events.routes import bp as events_bp
     from outreach.extensions import csrf
+    from outreach.outposts.api import bp as outposts_api
+    from outreach.outposts.routes import bp as outposts_bp
     from outreach.places.api import bp as places_api
     from outreach.places.routes import bp as places_bp
     from outreach.platform.health import bp as health_bp
@@ -226,13 +229,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(announce_bp)
+    app.register_blueprint(outposts_bp)
 
     # The JSON API: a parent made for this app, so that apps share no registration state.
     api_bp = api_blueprint()
     csrf.exempt(api_bp)
     for child in (
         events_api, registration_api, volunteers_api, competitions_api, places_api, recurrences_api,
-        reports_api, annual_reports_api, audit_api, openapi_bp,
+        reports_api, annual_reports_api, audit_api, outposts_api, openapi_bp,
     ):
         csrf.exempt(child)  # nested blueprints are not covered by the parent's exemption
         api_bp.register_blueprint(child)
@@ -286,6 +290,7 @@ def _version_static_urls(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from outreach.accounts.cli import users_cli
     from outreach.demo.cli import demo_cli
+    from outreach.outposts.cli import outposts_cli
     from outreach.platform.cli import backup_command, jobs_cli
     from outreach.reports.cli import privacy_cli
     from outreach.volunteers.cli import volunteers_cli
@@ -296,3 +301,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(volunteers_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(outposts_cli)

@@ -11,42 +11,49 @@ The answers:
 
 The people (``ROLES``): ``anonymous``; ``ticket_holder`` (a patron with the ticket link of a
 registration, no account); ``volunteer``; ``on_shift`` (a volunteer signed up for a shift of the
-event that is on now); ``staff``; ``admin``. There are no branch-scoped staff in the app.
+event that is on now); ``staff``; ``admin``; ``keeper`` (the keeper of a village reading room,
+who may change that place's records and nothing else). There are no branch-scoped staff in the app.
 
 A new route must be added here, with its policy, or the matrix test fails.
 """
 
 from __future__ import annotations
 
-ROLES = ("anonymous", "ticket_holder", "volunteer", "on_shift", "staff", "admin")
+ROLES = ("anonymous", "ticket_holder", "volunteer", "on_shift", "staff", "admin", "keeper")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def policy(anonymous, ticket_holder, volunteer, on_shift, staff, admin) -> dict[str, str]:
-    return dict(zip(ROLES, (anonymous, ticket_holder, volunteer, on_shift, staff, admin)))
+def policy(anonymous, ticket_holder, volunteer, on_shift, staff, admin, keeper) -> dict[str, str]:
+    return dict(zip(ROLES, (anonymous, ticket_holder, volunteer, on_shift, staff, admin, keeper), strict=True))
 
 
 #: Anyone.
-PUBLIC = policy("ok", "ok", "ok", "ok", "ok", "ok")
+PUBLIC = policy("ok", "ok", "ok", "ok", "ok", "ok", "ok")
 #: Staff and admins (``role_required("staff")``).
-STAFF = policy("login", "login", "403", "403", "ok", "ok")
+STAFF = policy("login", "login", "403", "403", "ok", "ok", "403")
 #: Admins only (``role_required("admin")``).
-ADMIN = policy("login", "login", "403", "403", "403", "ok")
+ADMIN = policy("login", "login", "403", "403", "403", "ok", "403")
 #: Any signed-in account.
-SIGNED_IN = policy("login", "login", "ok", "ok", "ok", "ok")
+SIGNED_IN = policy("login", "login", "ok", "ok", "ok", "ok", "ok")
 #: A volunteer's own pages (``current_volunteer``): staff and admins have no profile.
-VOLUNTEER = policy("login", "login", "ok", "ok", "403", "403")
+VOLUNTEER = policy("login", "login", "ok", "ok", "403", "403", "403")
 #: The door of the event (``door_event``): staff, or a volunteer on its shift now.
-DOOR = policy("login", "login", "403", "ok", "ok", "ok")
+DOOR = policy("login", "login", "403", "ok", "ok", "ok", "403")
 #: A ticket link: only who holds it (everyone else asks with a link they do not hold).
-TICKET = policy("404", "ok", "404", "404", "404", "404")
+TICKET = policy("404", "ok", "404", "404", "404", "404", "404")
 #: The scanner page's form sent without a code: the door's people learn there is no such ticket (404).
-DOOR_FORM = policy("login", "login", "403", "404", "404", "404")
+DOOR_FORM = policy("login", "login", "403", "404", "404", "404", "403")
 #: A volunteer's calendar feed: only its owner (the volunteer on the shift) holds its token.
-OWN_FEED = policy("404", "404", "404", "ok", "404", "404")
+OWN_FEED = policy("404", "404", "404", "ok", "404", "404", "404")
 #: Staff documents the data have none of (a certificate needs a prize, a download a finished
 #: export): the role check still answers first.
-STAFF_NOTHING = policy("login", "login", "403", "403", "404", "404")
+STAFF_NOTHING = policy("login", "login", "403", "403", "404", "404", "403")
+#: The shifts' list: volunteers (their own) and staff; a keeper has no shifts.
+SHIFT_READERS = policy("login", "login", "ok", "ok", "ok", "ok", "403")
+#: A village reading room's records (``outposts.services.place_for``): its keeper, staff and admins.
+PLACE = policy("login", "login", "403", "403", "ok", "ok", "ok")
+#: The keeper's own address, which leads to their place.
+KEEPER = policy("login", "login", "403", "403", "403", "403", "ok")
 
 TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/"): PUBLIC,
@@ -60,6 +67,23 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/accounts/<int:user_id>/tokens/revoke"): ADMIN,
     ("GET", "/admin/accounts/new"): ADMIN,
     ("POST", "/admin/accounts/new"): ADMIN,
+    ("GET", "/keeper"): KEEPER,
+    ("GET", "/outposts/<int:branch_id>"): PLACE,
+    ("POST", "/outposts/<int:branch_id>/visitors"): PLACE,
+    ("GET", "/outposts/<int:branch_id>/activities/new"): PLACE,
+    ("POST", "/outposts/<int:branch_id>/activities/new"): PLACE,
+    ("GET", "/outposts/activities/<int:event_id>"): PLACE,
+    ("POST", "/outposts/activities/<int:event_id>"): PLACE,
+    ("GET", "/staff/outposts/"): STAFF,
+    ("GET", "/staff/outposts/keepers/new"): ADMIN,
+    ("POST", "/staff/outposts/keepers/new"): ADMIN,
+    ("GET", "/api/v1/outposts"): PLACE,
+    ("GET", "/api/v1/outposts/<int:branch_id>/activities"): PLACE,
+    ("POST", "/api/v1/outposts/<int:branch_id>/activities"): PLACE,
+    ("PUT", "/api/v1/outposts/activities/<int:event_id>/headcount"): PLACE,
+    ("GET", "/api/v1/outposts/<int:branch_id>/visitors"): PLACE,
+    ("PUT", "/api/v1/outposts/<int:branch_id>/visitors/<day>"): PLACE,
+    ("GET", "/api/v1/outposts/visits"): STAFF,
     ("GET", "/api/v1/audit"): ADMIN,
     ("POST", "/api/v1/branches"): ADMIN,
     ("GET", "/api/v1/branches"): PUBLIC,
@@ -106,7 +130,7 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("DELETE", "/api/v1/series/<int:series_id>/cover"): STAFF,
     ("GET", "/api/v1/series"): PUBLIC,
     ("GET", "/api/v1/series/<int:series_id>"): PUBLIC,
-    ("GET", "/api/v1/shifts"): SIGNED_IN,
+    ("GET", "/api/v1/shifts"): SHIFT_READERS,
     ("POST", "/api/v1/shifts/<int:shift_id>/attendance"): STAFF,
     ("POST", "/api/v1/shifts/<int:shift_id>/signups"): VOLUNTEER,
     ("DELETE", "/api/v1/shifts/<int:shift_id>/signups/mine"): VOLUNTEER,
@@ -304,7 +328,7 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
 }
 
 #: A draft event, asked for through the routes the public may use: only staff may see it.
-DRAFT = policy("404", "404", "404", "404", "ok", "ok")
+DRAFT = policy("404", "404", "404", "404", "ok", "ok", "404")
 DRAFT_TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/events/<int:event_id>"): DRAFT,
     ("POST", "/api/v1/events/<int:event_id>/registrations"): DRAFT,

@@ -2,9 +2,9 @@
 every kind of person, answers exactly as tests/permissions_table.py declares.
 
 The people: anonymous; a ticket holder (a patron with a ticket link, no account); a volunteer;
-a volunteer on a shift of the event now (the door may let them in); staff; an admin. The app
-has no branch-scoped staff (outreach/accounts/permissions.py knows only admin, staff and
-volunteer), so there is no such row.
+a volunteer on a shift of the event now (the door may let them in); staff; an admin; the keeper of
+a village reading room (whose place and activity the outposts routes are asked about). The app
+has no branch-scoped staff yet, so there is no such row.
 
 Pages are asked with the person's session (signed in through the log-in form), the API with
 their bearer token. Writes carry no valid data (pages: a valid CSRF token and nothing else; the
@@ -40,6 +40,7 @@ from outreach.accounts.services import create_user, issue_token
 from outreach.competitions import services as competitions
 from outreach.events import services as events
 from outreach.extensions import db
+from outreach.outposts import services as outposts
 from outreach.places import services as places
 from outreach.places.models import Branch, Venue
 from outreach.platform import mail
@@ -128,10 +129,17 @@ def build() -> dict:
     skipped = first + timedelta(days=1)
     add_exception(recurrence, skipped, "馆内活动", actor=staff)
     message = mail.queue(db.session, mail.Message("reader@example.org", "活动提醒", "正文", event_id=event.id))
+    village = Branch(name="东岗农家书屋", name_en="Donggang Village Reading Room", kind="village")
+    db.session.add(village)
+    db.session.flush()
+    keeper = create_user("keeper@example.org", role="keeper", password=PASSWORD, name="书屋管理员", branch_id=village.id)
+    activity = outposts.record_activity(village, actor=keeper, type="activity", title="暑期阅读", day=local_date(now),
+                                        starts=time(0, 0), ends=time(0, 30), headcount=12)
     db.session.commit()
     token_id = db.session.scalar(select(ApiToken.id).limit(1)) or MISSING
     return {
-        "users": {"staff": staff.email, "admin": admin.email, "volunteer": helper.email, "on_shift": on_shift.email},
+        "users": {"staff": staff.email, "admin": admin.email, "volunteer": helper.email, "on_shift": on_shift.email,
+                  "keeper": keeper.email},
         "params": {
             "event_id": event.id, "registration_id": made.registration.id, "checkin_id": checkin.id,
             "exhibit_id": exhibit.id, "shift_id": shift.id, "signup_id": signup.id,
@@ -144,6 +152,11 @@ def build() -> dict:
             "day": shift.starts_at.date().isoformat(),
         },
         "by_endpoint": {
+            **{endpoint: {"branch_id": village.id} for endpoint in (
+                "outposts.place", "outposts.visitors", "outposts.new_activity", "api.outposts_api.list_activities",
+                "api.outposts_api.record_activity", "api.outposts_api.list_visitors", "api.outposts_api.set_visitors")},
+            **{endpoint: {"event_id": activity.id} for endpoint in (
+                "outposts.activity", "api.outposts_api.correct_headcount")},
             "recurrences.remove_exception": {"day": skipped.isoformat()},
             "staff.exhibits": {"event_id": show.id},
             "staff.edit_exhibit": {"event_id": show.id},
@@ -239,7 +252,8 @@ class World:
         for role in ("anonymous", "ticket_holder"):  # a CSRF token is easy to come by
             client = self.app.test_client()
             self.sessions[role] = (client, csrf_token_from(client, "/tickets/find"))
-        for role, who in (("volunteer", "volunteer"), ("on_shift", "on_shift"), ("staff", "staff"), ("admin", "admin")):
+        for role, who in (("volunteer", "volunteer"), ("on_shift", "on_shift"), ("staff", "staff"), ("admin", "admin"),
+                          ("keeper", "keeper")):
             email = self.data["users"][who]
             client = self.app.test_client()
             token = csrf_token_from(client)

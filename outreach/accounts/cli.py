@@ -17,7 +17,8 @@ users_cli = AppGroup("users", help="Manage accounts.")
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+# A keeper is tied to a place: ``flask outposts keeper`` opens their account.
+@click.option("--role", type=click.Choice([role for role in ROLES if role != "keeper"]), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", default=None, help="The person's name as shown in the application.")
 def create(email: str, role: str, password: str, name: str | None) -> None:

@@ -23,6 +23,9 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
     STAFF = "staff"
     VOLUNTEER = "volunteer"
+    #: The keeper (管理员) of one village reading room or of the book bus: records what happens
+    #: there (``User.branch_id`` names the place) and nothing else.
+    KEEPER = "keeper"
 
 
 ROLES = tuple(r.value for r in Role)
@@ -43,7 +46,7 @@ class User(UserMixin, TimestampMixin, Base):
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     #: The interface language this person chose; None follows the browser.
     locale: Mapped[str | None] = mapped_column(String(8))
-    #: Staff may be scoped to one branch; None means the whole library.
+    #: Staff may be scoped to one branch; None means the whole library. A keeper's place.
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id", ondelete="SET NULL"))
     is_active_account: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=True, server_default=text("true")

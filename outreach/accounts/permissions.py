@@ -12,6 +12,7 @@ SATISFIES = {
     "admin": {"admin"},
     "staff": {"admin", "staff"},
     "volunteer": {"volunteer"},
+    "keeper": {"keeper"},
 }
 
 

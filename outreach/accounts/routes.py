@@ -47,7 +47,8 @@ bp = Blueprint("accounts", __name__)
 #: Accounts on a page of the admins' list, and the longest text it searches for.
 ACCOUNTS_PER_PAGE = 50
 SEARCH_MAX = 100
-ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Staff"), "volunteer": _l("Volunteer")}
+ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Staff"), "volunteer": _l("Volunteer"),
+               "keeper": _l("Reading-room keeper")}
 
 
 @bp.context_processor
@@ -66,11 +67,14 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def home_for(user) -> str:
-    """Where a person lands after signing in: staff on their home, a volunteer on their own page."""
+    """Where a person lands after signing in: staff on their home, a volunteer on their own
+    page, a keeper on their place's page."""
     if has_role(user, "staff"):
         return url_for("staff.home")
     if has_role(user, "volunteer"):
         return url_for("volunteers.me")
+    if has_role(user, "keeper"):
+        return url_for("outposts.home")
     return url_for("events.programme")
 
 

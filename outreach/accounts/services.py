@@ -39,9 +39,14 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(email: str, *, role: str, password: str, name: str | None = None, actor: User | None = None) -> User:
+def create_user(
+    email: str, *, role: str, password: str, name: str | None = None, actor: User | None = None,
+    branch_id: int | None = None,
+) -> User:
     """Create an account. Raises ``ValidationError`` for a bad role or a weak password and
-    ``AccountError("email_taken")`` when the address already has an account.
+    ``AccountError("email_taken")`` when the address already has an account. A keeper needs
+    ``branch_id``, the place they keep (``outreach.outposts.services.open_keeper_account``
+    checks that it is a reading room or the book bus); for staff it scopes them to a branch.
 
     Announces ``signals.user_created``: a volunteer made here gets an active profile at once
     (approved, no training required) from the volunteers area."""
@@ -54,12 +59,15 @@ def create_user(email: str, *, role: str, password: str, name: str | None = None
         errors["password"] = problem
     if "@" not in email or len(email) > 254:
         errors["email"] = _l("Enter a valid e-mail address.")
+    if role == "keeper" and branch_id is None:
+        errors["branch_id"] = _l("Choose the place this keeper looks after.")
     if errors:
         raise ValidationError(errors)
 
     user = User(
         email=email,
         role=role,
+        branch_id=branch_id if role in ("keeper", "staff") else None,
         name=(name or email.split("@")[0])[:100],
         password_hash=generate_password_hash(password),
     )

@@ -15,6 +15,7 @@ from outreach.api.schema import PUBLIC, error_schema, errors, standard_responses
 from outreach.audit import openapi_doc as audit_doc
 from outreach.competitions import openapi_doc as competitions_doc
 from outreach.events import openapi_doc as events_doc
+from outreach.outposts import openapi_doc as outposts_doc
 from outreach.places import openapi_doc as places_doc
 from outreach.recurrences import openapi_doc as recurrences_doc
 from outreach.registration import openapi_doc as registration_doc
@@ -26,7 +27,7 @@ bp = Blueprint("openapi", __name__)
 
 AREA_DOCS = (
     events_doc, registration_doc, volunteers_doc, competitions_doc, places_doc, recurrences_doc, reports_doc,
-    annual_reports_doc, audit_doc,
+    annual_reports_doc, audit_doc, outposts_doc,
 )
 
 OWN_PATHS = {

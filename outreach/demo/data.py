@@ -311,7 +311,8 @@ EVENTS_2018 = [
         attendance={"regs": 96, "party": {1: 1}, "show": 0.92, "online": True},
     ),
     dict(
-        key="summer_reading", type="activity", audience="children", registration="none",
+        # Recorded by the reading room's keeper from a phone (outreach.outposts), not by staff.
+        key="summer_reading", type="activity", audience="children", registration="none", by_keeper=True,
         title="“书香湖南·阅行者”暨“我的书屋我的梦”暑期少儿阅读实践活动",
         title_en="Summer reading at the Donggang village reading room",
         description=(

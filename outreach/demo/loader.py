@@ -29,6 +29,7 @@ from outreach.events.models import Event, EventPartner
 from outreach.places.models import Branch, Partner, Series, Venue
 from outreach.events.services import create_event, create_venue
 from outreach.extensions import db
+from outreach.outposts import services as outposts
 from outreach.platform.models import Setting
 from outreach.phone import phone_digest
 from outreach.recurrences.models import Recurrence
@@ -54,8 +55,14 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
     ("admin@example.org", "demo-admin-2026", "admin"),
     ("staff@example.org", "demo-staff-2026", "staff"),
     ("volunteer@example.org", "demo-volunteer-2026", "volunteer"),
+    ("keeper@example.org", "demo-keeper-2026", "keeper"),
 ]
-_DEMO_NAMES = {"admin@example.org": "王志强", "staff@example.org": "李晓梅", "volunteer@example.org": "陈雨萱"}
+_DEMO_NAMES = {"admin@example.org": "王志强", "staff@example.org": "李晓梅", "volunteer@example.org": "陈雨萱",
+               "keeper@example.org": "刘桂兰"}
+#: The village reading room the demo's keeper looks after (a key of ``data.BRANCHES``).
+KEEPER_PLACE = "donggang"
+#: Days before today whose visitors the keeper counted.
+VISITOR_DAYS = 21
 
 _PRIMARY_GRADES = ("一年级", "二年级", "三年级", "四年级", "五年级", "六年级")
 _MIDDLE_GRADES = ("七年级", "八年级", "九年级")
@@ -148,7 +155,9 @@ class _Builder:
     def build(self) -> None:
         self.accounts()
         self.places()
+        self.keeper_account()
         self.history()
+        self.visitors()
         self.programme()
         self.recruitment_and_training()
         self.story_contest_2018()
@@ -188,7 +197,7 @@ class _Builder:
     # --- accounts -----------------------------------------------------------------------
 
     def accounts(self) -> None:
-        emails = [e for e, _, _ in DEMO_LOGINS]
+        emails = [e for e, _, role in DEMO_LOGINS if role != "keeper"]  # a keeper needs their place first
         emails += [f"volunteer{n:02d}@example.org" for n in range(1, len(data.VOLUNTEER_SKILLS) + 1)]
         emails += [f"applicant{n}@example.org" for n in range(1, len(data.APPLICANTS) + 1)]
         existing = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
@@ -199,7 +208,8 @@ class _Builder:
             self.summary.accounts += 1
             return create_user(email, role=role, password=password or secrets.token_urlsafe(16), name=name)
 
-        users = {email: account(email, role, password, _DEMO_NAMES[email]) for email, password, role in DEMO_LOGINS}
+        users = {email: account(email, role, password, _DEMO_NAMES[email])
+                 for email, password, role in DEMO_LOGINS if role != "keeper"}
         self.admin = users["admin@example.org"]
         self.staff = users["staff@example.org"]
 
@@ -241,6 +251,42 @@ class _Builder:
             profile.consent_at = profile.created_at = profile.user.created_at = applied
             self.summary.applicants += 1
         db.session.flush()
+
+    def keeper_account(self) -> None:
+        """The keeper of the Donggang village reading room, who recorded its 2018 summer reading
+        activity and counts its visitors."""
+        email, password = next((e, p) for e, p, role in DEMO_LOGINS if role == "keeper")
+        self.keeper = db.session.scalar(select(User).where(User.email == email))
+        if self.keeper is None:
+            self.keeper = create_user(email, role="keeper", password=password, name=_DEMO_NAMES[email],
+                                      branch_id=self.branches[KEEPER_PLACE].id)
+            self.summary.accounts += 1
+
+    def visitors(self) -> None:
+        """The keeper's daily visitor counts of the last three weeks (more at weekends)."""
+        place = self.branches[KEEPER_PLACE]
+        for back in range(VISITOR_DAYS, 0, -1):
+            day = self.today - timedelta(days=back)
+            count = self.rng.randint(14, 30) if day.weekday() >= 5 else self.rng.randint(3, 12)
+            outposts.set_visitors(place, day, count, actor=self.keeper, today=self.today)
+
+    def keeper_activity(self, spec: dict, day: date, opens: tuple[int, int], closes: tuple[int, int]) -> Event:
+        """An activity of the keeper's place, recorded by the keeper as a keeper records one."""
+        headcount = spec["attendance"]["headcount"]
+        event = outposts.record_activity(
+            self.branches[KEEPER_PLACE], actor=self.keeper, type=spec["type"], title=spec["title"], day=day,
+            starts=time(*opens), ends=time(*closes), headcount=headcount, audience=spec["audience"],
+            description=spec["description"], today=day,
+        )
+        event.title_en, event.description_en = spec["title_en"], spec["description_en"]
+        event.created_at = event.ends_at + timedelta(hours=2)
+        for partner_key, role in spec.get("partners", ()):
+            self.rows.append(EventPartner(event_id=event.id, partner_id=self.partners[partner_key].id, role=role))
+        self.summary.events += 1
+        self.summary.events_history += 1
+        self.reader_events_2018.append(event)
+        self.tally[event.id] += headcount
+        return event
 
     # --- branches, venues, partners, series -------------------------------------------
 
@@ -491,6 +537,11 @@ class _Builder:
             else:
                 first, last, opens, closes = when
                 daily = {"daily_opens_at": time(*opens), "daily_closes_at": time(*closes)}
+            if spec.get("by_keeper"):
+                event = self.keeper_activity(spec, first, opens, closes)
+                self.complete(event)
+                events[spec["key"]] = event
+                continue
             event = self.event(
                 type=spec["type"], title=spec["title"], title_en=spec["title_en"],
                 description=spec["description"], description_en=spec["description_en"],

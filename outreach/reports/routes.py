@@ -20,6 +20,7 @@ from outreach.extensions import db
 from outreach.forms import attach_errors
 from outreach.i18n import current_locale
 from outreach.reports import charts, services
+from outreach.outposts import services as outposts
 from outreach.reports.annual import statistics_return
 from outreach.reports.query import DashboardForm, read_report_args
 from outreach.reports.settings import retention_months
@@ -127,6 +128,8 @@ def dashboard():
         charts=_charts(reports, last), statistics=statistics_return(reports[services.READER_TYPE]),
         retention=retention_months(),
         export_args=_args_of(query),
+        place_visits=[row for row in outposts.visits_by_place(query.start, query.end)
+                      if query.branch_id is None or row.branch.id == query.branch_id],
     )
 
 
