@@ -221,6 +221,7 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/staff/events/<int:event_id>/tickets-export/<int:job_id>/again"): STAFF,
     ("GET", "/staff/exports/<int:export_id>"): STAFF,
     ("GET", "/staff/exports/<int:export_id>/download"): STAFF_NOTHING,
+    ("GET", "/staff/exports/<int:export_id>/progress.json"): STAFF,
     ("POST", "/staff/exports/<int:export_id>/again"): STAFF,
     ("GET", "/staff/events/new"): STAFF,
     ("POST", "/staff/events/new"): STAFF,

@@ -4,7 +4,7 @@ any member of staff may see and download any export."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from outreach.accounts.permissions import role_required
@@ -34,6 +34,7 @@ def status_page(export: ExportJob, *, download_url: str, again_url: str, error: 
     return render_template(
         "exports/status.html", export=export, kind=exports.kind_of(export), download_url=download_url,
         again_url=again_url, expired=exports.is_expired(export), again_form=ActionForm(), error=error,
+        progress_url=url_for("exports.progress", export_id=export.id),
     ), status
 
 
@@ -69,6 +70,23 @@ def show(export_id: int):
         export, download_url=url_for("exports.download", export_id=export.id),
         again_url=url_for("exports.make", export_id=export.id),
     )
+
+
+@bp.get("/<int:export_id>/progress.json")
+@role_required("staff")
+def progress(export_id: int):
+    """How far it has got, for the page's script (static/js/export-progress.js), which shows
+    it in place and reloads the page once it is made: ``status``, ``done``, ``total`` and the
+    progress sentence in the reader's language."""
+    export = export_or_404(export_id)
+    exports.check_stale(export)
+    db.session.commit()
+    response = jsonify({
+        "status": "expired" if exports.is_expired(export) else export.status, "done": export.done,
+        "total": export.total, "label": exports.kind_of(export).progress_text(export.done, export.total),
+    })
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/<int:export_id>/download")

@@ -113,9 +113,14 @@ def test_the_same_roster_asked_twice_while_it_is_made_is_one_export(client, as_s
     assert first.headers["Location"] == again.headers["Location"]
     assert len(queued) == 1 and db.session.scalar(select(func.count(ExportJob.id))) == 1
     html = text_of(client.get(first.headers["Location"] + "?lang=en"))
-    assert 'http-equiv="refresh" content="2"' in html and "<progress" in html
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html and "<progress" in html
+    assert "/static/js/export-progress.js" in html
     assert "The roster of 2 shifts is being made." in html and "Download the PDF" not in html
     assert client.get(first.headers["Location"] + "/download").status_code == 404  # not made yet
+    progress = client.get(first.headers["Location"] + "/progress.json?lang=zh_Hans")
+    assert progress.get_json() == {"status": "queued", "done": 0, "total": 2,
+                                   "label": "正在生成共 2 个班次的排班表。"}
+    assert progress.headers["Cache-Control"] == "no-store"
     # another language, another day, another event: other exports
     chinese = press_print(client, f"{BASE}/rosters/days/{DAY}", "zh_Hans")
     friday = press_print(client, f"{BASE}/rosters/days/2026-03-06")
