@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -48,6 +49,8 @@ KEEP = timedelta(days=7)
 GRACE = timedelta(hours=1)
 #: An export still queued or running after this has lost its worker: it is failed, not reused.
 STALE = timedelta(minutes=30)
+#: A file that no export names is removed this long after it was written.
+ORPHAN_AGE = timedelta(days=1)
 #: The folder of the files, under the instance folder.
 FOLDER = "exports"
 
@@ -270,6 +273,24 @@ def expire_exports() -> int:
     ):
         fail(export, "timed out")
     db.session.commit()
-    if due:
-        log.info("removed %d expired export files", len(due))
+    orphans = _remove_orphans()
+    if due or orphans:
+        log.info("removed %d expired export files and %d without an export", len(due), orphans)
     return len(due)
+
+
+def _remove_orphans() -> int:
+    """Files no export names any more (their event was deleted, and its exports with it), a day
+    after they were written (by the file's own time: a file being written is never taken)."""
+    folder = Path(current_app.instance_path) / FOLDER
+    if not folder.is_dir():
+        return 0
+    named = set(db.session.scalars(select(ExportJob.path).where(ExportJob.path.is_not(None))))
+    before = time.time() - ORPHAN_AGE.total_seconds()
+    removed = 0
+    for file in folder.iterdir():
+        if file.is_file() and str(file.relative_to(current_app.instance_path)) not in named \
+                and file.stat().st_mtime < before:
+            file.unlink(missing_ok=True)
+            removed += 1
+    return removed
