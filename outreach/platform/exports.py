@@ -164,8 +164,10 @@ def run_export(export_id: int, base_url: str) -> None:
         except Exception as error:  # noqa: BLE001 - the export must not stay "running" for ever
             log.exception("export %s failed", export_id)
             db.session.rollback()
-            fail(db.session.get(ExportJob, export_id), type(error).__name__ + (f": {error}" if str(error) else ""))
-            db.session.commit()
+            export = db.session.get(ExportJob, export_id)
+            if export is not None:  # (gone with its event while it was made)
+                fail(export, type(error).__name__ + (f": {error}" if str(error) else ""))
+                db.session.commit()
 
 
 def fail(export: ExportJob, error: str) -> None:
