@@ -21,6 +21,7 @@ who prints the day's roster is not always who asked for it); nobody else may.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import time
@@ -248,7 +249,9 @@ def download(export: ExportJob, path: Path):
     declared = kind_of(export)
     with force_locale(export.locale or "zh_Hans"):
         name = declared.filename(export)
-    response = send_file(path, mimetype=declared.mimetype, download_name=name, as_attachment=True)
+    # Read whole (a PDF of a few megabytes): no open file is left to a client that drops the answer.
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype=declared.mimetype, download_name=name,
+                         as_attachment=True)
     response.headers["Cache-Control"] = "no-store"
     return response
 

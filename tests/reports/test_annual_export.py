@@ -104,3 +104,49 @@ def test_a_volunteer_may_not_print_the_report(client, year, make_user, login):
     login(make_user(role="volunteer"))
     token = csrf_token_from(client, "/")
     assert client.post("/reports/annual/2018/pdf", data={"csrf_token": token, "locale": "en"}).status_code == 403
+
+
+# --- the JSON API ------------------------------------------------------------------------------
+
+
+def test_the_api_starts_polls_and_fetches_the_pdf(client, year, make_user, api_token, monkeypatch):
+    headers = api_token(make_user())
+    queued = []
+    monkeypatch.setattr(exports, "run_export", lambda export_id, base_url: queued.append(export_id))
+    response = client.post("/api/v1/reports/annual/exports", json={"year": 2018, "lang": "en"}, headers=headers)
+    assert response.status_code == 202
+    body = response.get_json()
+    location = response.headers["Location"]
+    assert location == f"/api/v1/reports/annual/exports/{body['id']}"
+    assert {k: body[k] for k in ("year", "lang", "status", "done", "total", "expires_at", "file")} == {
+        "year": 2018, "lang": "en", "status": "queued", "done": 0, "total": 3, "expires_at": None, "file": None}
+    again = client.post("/api/v1/reports/annual/exports", json={"year": 2018, "lang": "en"}, headers=headers)
+    assert again.get_json()["id"] == body["id"] and len(queued) == 1
+    waiting = client.get(f"{location}/file?lang=en", headers=headers)
+    assert waiting.status_code == 409 and waiting.get_json()["error"]["code"] == "export_not_ready"
+    exports.build(queued[0])
+    made = client.get(location, headers=headers).get_json()
+    assert made["status"] == "done" and made["done"] == 3 and made["file"] == f"{location}/file"
+    pdf = client.get(made["file"], headers=headers)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "71person-visits" in pdf_text(pdf.data)
+    pdf.close()
+    export = db.session.get(ExportJob, body["id"])
+    export.expires_at = export.downloaded_at  # an hour later
+    db.session.commit()
+    gone = client.get(made["file"] + "?lang=zh_Hans", headers=headers)
+    assert gone.status_code == 409 and gone.get_json()["error"] == {
+        "code": "export_expired", "message": "此文件已不再保留，请重新生成。"}
+    assert client.get(location, headers=headers).get_json()["status"] == "expired"
+
+
+def test_the_api_refuses_what_is_not_a_year_or_a_language(client, year, make_user, api_token):
+    headers = api_token(make_user())
+    bad = client.post("/api/v1/reports/annual/exports", json={"year": 1800, "lang": "fr"}, headers=headers)
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"year", "lang"}
+    assert client.post("/api/v1/reports/annual/exports", json={"year": "2018"}, headers=headers).status_code == 422
+    assert db.session.scalar(select(func.count(ExportJob.id))) == 0
+    volunteer = api_token(make_user(role="volunteer"))
+    assert client.post("/api/v1/reports/annual/exports", json={}, headers=volunteer).status_code == 403
+    assert client.post("/api/v1/reports/annual/exports", json={}).status_code == 401
+    assert client.get("/api/v1/reports/annual/exports/987654", headers=headers).status_code == 404
