@@ -3,7 +3,7 @@ export is reused while it is being made, and made again once expired), when they
 downloaded and when their file is removed; the status ``expired``.
 
 Revision ID: d1e2f3a4b5c7
-Revises: c4d6e8f0a2b4
+Revises: d1e2f3a4b5c9
 Create Date: 2026-12-04 20:30:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd1e2f3a4b5c7'
-down_revision = 'c4d6e8f0a2b4'
+down_revision = 'd1e2f3a4b5c9'
 branch_labels = None
 depends_on = None
 
