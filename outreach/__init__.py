@@ -132,7 +132,7 @@ def _import_models() -> None:
 
 def _import_jobs() -> None:
     """Every job by name, in the web workers (which queue them) as in the consumer (which runs them)."""
-    from outreach.platform import mail  # noqa: F401
+    from outreach.platform import exports, mail  # noqa: F401
     from outreach.registration import jobs as _registration  # noqa: F401
     from outreach.volunteers import jobs as _volunteers  # noqa: F401
 
@@ -193,6 +193,7 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.outposts.routes import bp as outposts_bp
     from outreach.places.api import bp as places_api
     from outreach.places.routes import bp as places_bp
+    from outreach.platform.export_routes import bp as exports_bp
     from outreach.platform.health import bp as health_bp
     from outreach.recurrences.api import bp as recurrences_api
     from outreach.recurrences.routes import bp as recurrences_bp
@@ -226,6 +227,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(annual_reports_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(announce_bp)

@@ -146,7 +146,7 @@ def build() -> dict:
             "volunteer_id": volunteers.profile_of(on_shift).id, "training_id": training.id, "call_id": call.id,
             "competition_id": competition.id, "round_id": round_.id, "judge_id": judge.id,
             "series_id": series.id, "branch_id": branch.id, "venue_id": venue.id, "partner_id": partner.id,
-            "recurrence_id": recurrence.id, "user_id": staff.id, "token_id": token_id, "job_id": job.id,
+            "recurrence_id": recurrence.id, "user_id": staff.id, "token_id": token_id, "job_id": job.id, "export_id": job.id,
             "message_id": message.id,
             "year": now.year, "section": "summary", "kind": "csv", "key": event.cover_key, "width": 480,
             "day": shift.starts_at.date().isoformat(),

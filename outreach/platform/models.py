@@ -15,7 +15,9 @@ from outreach.years import REPORT_YEARS
 if TYPE_CHECKING:  # a relationship to an area above: named here for the type only
     from outreach.accounts.models import User
 
-EXPORT_STATUSES = ("queued", "running", "done", "failed")
+#: An export: ``queued``, ``running``, ``done`` (its file is kept), ``failed``, ``expired``
+#: (its file was removed: downloaded and past the grace, or never downloaded in time).
+EXPORT_STATUSES = ("queued", "running", "done", "failed", "expired")
 #: A message in the outbox: ``queued`` (waiting for its next try), ``sending`` (a worker has
 #: it), ``sent`` (the mail server took it), ``held`` (no mail server is configured: kept, and
 #: sent once one is), ``failed`` (tried for three days; staff may try again).
@@ -61,18 +63,29 @@ class Setting(Base):
 
 
 class ExportJob(Base):
-    """A long-running export made in the background (all tickets of an event as one PDF),
-    with its progress, so that any worker can show it while it is made."""
+    """A long-running export made in the background (all tickets of an event, a roster, the
+    annual report) with its progress, so that any worker can show it while it is made; its file
+    is kept until downloaded (and a short grace after) or until it expires
+    (``outreach.platform.exports``)."""
 
     __tablename__ = "export_jobs"
     __table_args__ = (
         CheckConstraint(one_of("status", EXPORT_STATUSES), name="status_known"),
+        Index("ix_export_jobs_status_expires_at", "status", "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: What is made, e.g. "tickets", "roster_day", "annual_report" (see ``exports.KINDS``).
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: What the kind needs to make it again (a day, a year): ids and dates, never personal data.
+    params: Mapped[dict | None] = mapped_column(JSON)
+    #: The language it is made in.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    #: Kind, parameters and language in one string: the same export asked for twice while the
+    #: first is still queued or running is that first one.
+    key: Mapped[str | None] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="queued", server_default="queued")
     done: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     total: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
@@ -81,6 +94,12 @@ class ExportJob(Base):
     error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The first download: the file is kept a short grace after it (a broken download is repeated).
+    downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the file is removed (by the periodic ``expire_exports``).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_by: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<ExportJob {self.id} {self.kind} {self.status}>"

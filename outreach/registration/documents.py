@@ -4,30 +4,28 @@ and the sign-in sheet of an event."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-from pathlib import Path
 
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask import render_template, url_for
+from flask_babel import force_locale, format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from outreach import clock, pdf, qr
 from outreach.events.models import Event
 from outreach.extensions import db
-from outreach.i18n import library_name
+from outreach.i18n import current_locale, library_name
 from outreach.places.models import Venue
-from outreach.platform import jobs
+from outreach.platform import exports
 from outreach.platform.models import ExportJob
 from outreach.registration.listing import masked_phone, sign_in_rows
 from outreach.registration.models import Registration
-from outreach.registration.services import ticket_token
+from outreach.registration.services import RegistrationError, has_ended, ticket_token
 
 log = logging.getLogger(__name__)
 #: Tickets rendered per part of a long export (the PDF lock is let go between parts).
 PART_SIZE = 40
-#: How often a long export writes how far it has got (the status page reloads every 2 s).
-PROGRESS_EVERY = timedelta(seconds=2)
 
 
 def ticket_filename(registration: Registration) -> str:
@@ -65,75 +63,78 @@ def sign_in_sheet_pdf(event, *, locale: str) -> bytes:
 # --- all tickets of an event, in the background -------------------------------------------
 
 
-def start_ticket_export(event, *, actor, locale: str) -> ExportJob:
-    """Record the export of every confirmed ticket of ``event``; the caller commits, then
-    queues ``export_tickets_job`` for the job worker."""
-    total = db.session.scalar(
+def _ticket_event(params: dict) -> Event:
+    event = db.session.get(Event, params["event_id"])
+    if event is None:
+        raise RegistrationError("event_not_found", _l("This event no longer exists."), status=404)
+    return event
+
+
+def _tickets_may_start(params: dict) -> None:
+    """Staff print the tickets of an event that has not ended."""
+    if has_ended(_ticket_event(params), clock.now()):
+        raise RegistrationError("event_ended", _l("This event has ended: its tickets are no longer printed."))
+
+
+def _ticket_count(params: dict) -> int:
+    """The confirmed tickets of the event."""
+    event = _ticket_event(params)
+    return db.session.scalar(
         select(db.func.count(Registration.id)).where(Registration.event_id == event.id, Registration.status == "confirmed")
     )
-    job = ExportJob(kind=f"tickets:{locale}", event_id=event.id, created_by_id=actor.id, total=total, status="queued")
-    db.session.add(job)
-    db.session.flush()
-    return job
 
 
-@jobs.job()
-def export_tickets_job(job_id: int, base_url: str) -> None:
-    """The export, run by the job worker (so that it survives the web worker that asked for
-    it); ``base_url`` is the address staff used, for the tickets' links."""
-    # A request context gives url_for its host and the templates their helpers.
-    with current_app.test_request_context(base_url=base_url):
-        try:
-            export_tickets(job_id)
-        except Exception as error:  # noqa: BLE001 - the export must not stay "running" for ever
-            log.exception("ticket export %s failed", job_id)
-            db.session.rollback()
-            export = db.session.get(ExportJob, job_id)
-            export.status, export.error, export.finished_at = "failed", str(error)[:500], clock.now()
-            db.session.commit()
+def start_ticket_export(event, *, actor, locale: str) -> ExportJob:
+    """Record the export of every confirmed ticket of ``event`` (or answer the same export
+    already on its way); the caller commits, then queues ``exports.run_export``."""
+    return exports.start("tickets", {"event_id": event.id}, actor=actor, locale=locale)[0]
 
 
 def export_tickets(job_id: int) -> None:
-    """Render every confirmed ticket of the job's event into one PDF under ``instance/exports``.
+    """Make the job's file here and now (the job worker calls ``exports.run_export``)."""
+    exports.build(job_id)
+
+
+def _build_tickets(job: ExportJob, progress) -> bytes:
+    """Render every confirmed ticket of the job's event into one PDF.
 
     The event (with its venue and branch) and its tickets are read in three queries whatever
-    their number; the rest is QR codes and WeasyPrint. Progress is written at most every
-    ``PROGRESS_EVERY`` (not after each part), and the session keeps what it read across those
-    commits, so that a long export costs a constant number of statements."""
-    job = db.session.get(ExportJob, job_id)
-    locale = job.kind.split(":", 1)[1]
+    their number; the rest is QR codes and WeasyPrint, in parts of ``PART_SIZE`` (progress
+    after each)."""
+    locale = job.locale
     event = db.session.get(Event, job.event_id, options=[selectinload(Event.venue).selectinload(Venue.branch)])
     registrations = db.session.scalars(
         select(Registration)
         .where(Registration.event_id == event.id, Registration.status == "confirmed")
         .order_by(Registration.name, Registration.id)
     ).all()
-    total = len(registrations)
+    job.total = total = len(registrations)
     items = [(r, ticket_token(r)) for r in registrations]  # each ``r.event`` is ``event``: no query
-    parts = [items[i : i + PART_SIZE] for i in range(0, len(items), PART_SIZE)] or [[]]
-    session = db.session()
-    expiring = session.expire_on_commit
-    session.expire_on_commit = False  # the tickets read above stay usable after each progress commit
-    try:
-        job.status, job.total, job.done = "running", total, 0
-        db.session.commit()
-        reported = clock.now()
+    size = PART_SIZE
+    parts = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+    return pdf.render_pages(
+        (_tickets_html(part, locale) for part in parts),
+        progress=lambda parts_done: progress(min(parts_done * size, total)),
+    )
 
-        def progress(parts_done: int) -> None:
-            nonlocal reported
-            now = clock.now()
-            if parts_done < len(parts) and now - reported >= PROGRESS_EVERY:
-                reported = now
-                job.done = min(parts_done * PART_SIZE, total)
-                db.session.commit()
 
-        document = pdf.render_pages((_tickets_html(part, locale) for part in parts), progress=progress)
-        folder = Path(current_app.instance_path) / "exports"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"tickets-{job.event_id}-{job.id}.pdf"
-        path.write_bytes(document)
-        job.path = str(path.relative_to(current_app.instance_path))
-        job.status, job.done, job.finished_at = "done", total, clock.now()
-        db.session.commit()
-    finally:
-        session.expire_on_commit = expiring
+def _event_title(job: ExportJob) -> str | None:
+    event = db.session.get(Event, job.event_id) if job.event_id else None
+    return event.display_title(current_locale()) if event else None
+
+
+exports.register(exports.ExportKind(
+    name="tickets",
+    count=_ticket_count,
+    may_start=_tickets_may_start,
+    build=_build_tickets,
+    filename=lambda job: f"tickets-{job.event_id}.pdf",
+    title=lambda job: _("Printing tickets"),
+    lead=_event_title,
+    progress_text=lambda done, total: _("%(done)s of %(total)s tickets ready", done=format_decimal(done),
+                                        total=format_decimal(total)),
+    ready_text=lambda total: ngettext("%(num)s ticket is ready.", "%(num)s tickets are ready.", total),
+    failed_text=lambda: _("The tickets could not be made. Please try again."),
+    back=lambda job: (url_for("registration_staff.manage", event_id=job.event_id), _("Back to the registrations")),
+    event_param="event_id",
+))

@@ -3,18 +3,15 @@ undoing a check-in, conflicts, the door poster and the printed tickets."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -31,7 +28,8 @@ from outreach.events.forms import DuplicateForm
 from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale, library_name, sentences
-from outreach.platform import mail
+from outreach.platform import export_routes, mail
+from outreach.platform import exports as background
 from outreach.platform.models import ExportJob
 from outreach.registration import documents, exports, listing, services
 from outreach.forms import ActionForm
@@ -81,7 +79,8 @@ def manage(event_id: int):
         select(CheckInConflict).where(CheckInConflict.event_id == event.id).order_by(CheckInConflict.reported_at)
     ).all()
     jobs = db.session.scalars(
-        select(ExportJob).where(ExportJob.event_id == event.id).order_by(ExportJob.id.desc()).limit(3)
+        select(ExportJob).where(ExportJob.event_id == event.id, ExportJob.kind == "tickets")
+        .order_by(ExportJob.id.desc()).limit(3)
     ).all()
     duplicates = listing.duplicates_page(event, page_number(request.args.get("dpage")), DUPLICATE_GROUPS_PER_PAGE)
     return render_template(
@@ -355,22 +354,30 @@ def door_poster(event_id: int):
 @bp.post("/<int:event_id>/tickets-export")
 @role_required("staff")
 def export_tickets(event_id: int):
+    """Every confirmed ticket as one PDF, made by the job worker (``platform.exports``); the
+    same export asked for while it is being made is that one."""
     event = _event_or_404(event_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     if services.has_ended(event, clock.now()):
         return _ended(event, _("This event has ended: its tickets are no longer printed."))
-    job = documents.start_ticket_export(event, actor=current_user, locale=current_locale())
-    db.session.commit()
-    documents.export_tickets_job(job.id, request.host_url)
+    job = background.launch("tickets", {"event_id": event.id}, actor=current_user, locale=current_locale(),
+                            base_url=request.host_url)
     return see_other("registration_staff.export_status", event_id=event.id, job_id=job.id)
 
 
 def _job_of(event: Event, job_id: int) -> ExportJob:
     job = db.session.get(ExportJob, job_id)
-    if job is None or job.event_id != event.id:
+    if job is None or job.event_id != event.id or job.kind != "tickets":
         abort(404)
     return job
+
+
+def _ticket_status_page(event: Event, job: ExportJob, **kwargs):
+    return export_routes.status_page(
+        job, download_url=url_for("registration_staff.export_download", event_id=event.id, job_id=job.id),
+        again_url=url_for("registration_staff.export_again", event_id=event.id, job_id=job.id), **kwargs,
+    )
 
 
 @bp.get("/<int:event_id>/tickets-export/<int:job_id>")
@@ -378,11 +385,7 @@ def _job_of(event: Event, job_id: int) -> ExportJob:
 def export_status(event_id: int, job_id: int):
     """The progress page: it reloads itself every two seconds (no JavaScript needed)."""
     event = _event_or_404(event_id)
-    job = _job_of(event, job_id)
-    if job.status in ("queued", "running") and clock.now() - job.created_at > timedelta(minutes=30):
-        job.status, job.error = "failed", "timed out"  # its worker went away
-        db.session.commit()
-    return render_template("registration/export_status.html", event=event, job=job)
+    return _ticket_status_page(event, _job_of(event, job_id))
 
 
 @bp.get("/<int:event_id>/tickets-export/<int:job_id>/download")
@@ -390,11 +393,16 @@ def export_status(event_id: int, job_id: int):
 def export_download(event_id: int, job_id: int):
     event = _event_or_404(event_id)
     job = _job_of(event, job_id)
-    if job.status != "done" or not job.path:
-        abort(404)
-    path = Path(current_app.instance_path) / job.path
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype="application/pdf", download_name=f"tickets-{event.id}.pdf", as_attachment=True)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return export_routes.download_or_page(job, "registration_staff.export_status", event_id=event.id, job_id=job.id)
+
+
+@bp.post("/<int:event_id>/tickets-export/<int:job_id>/again")
+@role_required("staff")
+def export_again(event_id: int, job_id: int):
+    """An expired or failed export made anew; an event that has ended is said on the page."""
+    event = _event_or_404(event_id)
+    job = _job_of(event, job_id)
+    answer, error = export_routes.make_again(
+        job, "registration_staff.export_status", lambda fresh: {"event_id": event.id, "job_id": fresh.id}
+    )
+    return answer if answer is not None else _ticket_status_page(event, job, error=error, status=409)

@@ -6,6 +6,7 @@ from outreach.api.schema import STAFF, errors, json_response, ref
 from outreach.years import REPORT_YEARS
 
 RETURN_ROWS = ["lectures", "exhibitions", "trainings", "all_activities"]
+EXPORT_ID = {"name": "export_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
 def paths() -> dict:
@@ -38,6 +39,51 @@ def paths() -> dict:
                               **errors(401, 403, 422)},
             }
         },
+        "/reports/annual/exports": {
+            "post": {
+                "summary": "Start the annual report's PDF in the background",
+                "description": "The job worker makes the PDF; the answer (202) is the export, and its `Location` "
+                "is polled until `file` is given. The same year and language asked for while one is queued or "
+                "running answers that one. The file is kept until an hour after its first fetch, or a week.",
+                "tags": ["reports"],
+                "security": STAFF,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {
+                        "year": {"type": "integer", "minimum": REPORT_YEARS[0], "maximum": REPORT_YEARS[1],
+                                 "description": "This year when absent."},
+                        "lang": {"type": "string", "enum": ["zh_Hans", "en"],
+                                 "description": "The request's language when absent."},
+                    },
+                }}}},
+                "responses": {
+                    "202": {**json_response(ref("AnnualExport"), "The export, queued (or already made)"),
+                            "headers": {"Location": {"schema": {"type": "string"}, "description": "The export."}}},
+                    **errors(400, 401, 403, 413, 415, 422),
+                },
+            }
+        },
+        "/reports/annual/exports/{export_id}": {
+            "get": {
+                "summary": "An export of the annual report: its progress and, once made, its file",
+                "tags": ["reports"],
+                "security": STAFF,
+                "parameters": [EXPORT_ID],
+                "responses": {"200": json_response(ref("AnnualExport"), "The export"), **errors(401, 403, 404)},
+            }
+        },
+        "/reports/annual/exports/{export_id}/file": {
+            "get": {
+                "summary": "The made PDF of an export of the annual report",
+                "description": "409 `export_not_ready` while it is made, `export_failed` when it failed, "
+                "`export_expired` once it is no longer kept (start it again).",
+                "tags": ["reports"],
+                "security": STAFF,
+                "parameters": [EXPORT_ID],
+                "responses": {"200": {"description": "An A4 PDF", "content": {"application/pdf": {}}},
+                              **errors(401, 403, 404, 409)},
+            }
+        },
         "/reports/years/{year}/close": {
             "post": {
                 "summary": "Close a year (admin)",
@@ -60,6 +106,22 @@ def schemas() -> dict:
     integer = {"type": "integer"}
     counts = {"events": integer, "attendance": integer}
     return {
+        "AnnualExport": {
+            "type": "object",
+            "required": ["id", "year", "lang", "status", "done", "total", "created_at", "expires_at", "file"],
+            "properties": {
+                "id": integer,
+                "year": integer,
+                "lang": {"type": "string", "enum": ["zh_Hans", "en"]},
+                "status": {"type": "string", "enum": ["queued", "running", "done", "failed", "expired"]},
+                "done": {**integer, "description": "Steps done (of `total`)."},
+                "total": integer,
+                "created_at": {"type": "string", "format": "date-time"},
+                "expires_at": {"type": ["string", "null"], "format": "date-time",
+                               "description": "When the made file is removed."},
+                "file": {"type": ["string", "null"], "description": "Where to fetch the PDF, once made."},
+            },
+        },
         "AnnualReport": {
             "type": "object",
             "required": ["year", "events", "attendance", "by_type", "volunteer_hours", "volunteers",

@@ -9,8 +9,9 @@ from flask_login import current_user
 from outreach.accounts.permissions import role_required
 from outreach.events.models import EVENT_TYPES
 from outreach.extensions import db
-from outreach.i18n import current_locale
-from outreach.platform import closing
+from outreach.forms import ActionForm
+from outreach.i18n import LOCALES, current_locale
+from outreach.platform import closing, exports
 from outreach.platform.services import record
 from outreach.reports import annual, documents, settings
 from outreach.reports.forms import CloseYearForm, NoteForm, settings_form
@@ -39,8 +40,22 @@ def show(year: int):
     note_forms = {section: NoteForm(formdata=None) for section in annual.SECTIONS}
     return render_template(
         "reports/annual.html", **documents.report_context(report), note_forms=note_forms,
-        close_form=CloseYearForm(formdata=None), is_admin=current_user.role == "admin",
+        close_form=CloseYearForm(formdata=None), is_admin=current_user.role == "admin", print_form=ActionForm(),
     )
+
+
+@bp.post("/annual/<int:year>/pdf")
+@role_required("staff")
+def print_pdf(year: int):
+    """The button of a language: the report's PDF is made by the job worker; its page shows
+    the progress, then the download. (The JSON API's ``annual.pdf`` still answers the file.)"""
+    _year_or_404(year)
+    locale = request.form.get("locale")
+    if not ActionForm().validate_on_submit() or locale not in LOCALES:
+        abort(400)
+    export = exports.launch("annual_report", {"year": year}, actor=current_user, locale=locale,
+                            base_url=request.host_url)
+    return see_other("exports.show", export_id=export.id)
 
 
 @bp.post("/annual/<int:year>/notes/<section>")

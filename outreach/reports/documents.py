@@ -9,17 +9,21 @@ Noto Sans SC (``outreach.pdf``); the charts are inline SVG, which WeasyPrint dra
 from __future__ import annotations
 
 from babel.numbers import format_decimal
-from flask import render_template
+from flask import render_template, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from outreach import clock
+from outreach.errors import ValidationError
 from outreach.events.labels import BRANCH_KIND_LABELS
 from outreach.i18n import LOCALE_NAMES, library_name
 from outreach.pdf import render_pdf
+from outreach.platform.exports import ExportKind, register
 from outreach.reports import annual, charts
 from outreach.reports.annual import AnnualReport
 from outreach.timezone import local_date
+from outreach.years import REPORT_YEARS, is_report_year
 
 SECTION_TITLES = {
     "overview": _l("Reader activities and reading promotion"),
@@ -77,12 +81,50 @@ def pdf_filename(year: int, locale: str) -> str:
     return f"{year}年度统计报告.pdf" if locale == "zh_Hans" else f"annual-report-{year}.pdf"
 
 
-def annual_pdf(year: int, locale: str) -> bytes:
-    """The year's annual report as an A4 PDF in ``locale`` ("zh_Hans" or "en")."""
+def annual_pdf(year: int, locale: str, progress=None) -> bytes:
+    """The year's annual report as an A4 PDF in ``locale`` ("zh_Hans" or "en");
+    ``progress(step)`` after its figures (1) and its page (2) (``ANNUAL_STEPS`` in all)."""
     with force_locale(locale):
         report = annual.annual_report(year, locale)
+        if progress is not None:
+            progress(1)
         html = render_template(
             "reports/annual_pdf.html", **report_context(report), locale=locale,
             printed_on=local_date(clock.now()), note_forms=None,
         )
+        if progress is not None:
+            progress(2)
     return render_pdf(html)
+
+
+# --- the PDF made by the job worker (``outreach.platform.exports``) -----------------------------
+
+#: The figures, the page, the PDF.
+ANNUAL_STEPS = 3
+
+
+def _report_year(params: dict) -> int:
+    year = params.get("year")
+    if not isinstance(year, int) or not is_report_year(year):
+        raise ValidationError({"year": _l("Give a year from %(first)s to %(last)s.", first=REPORT_YEARS[0],
+                                          last=REPORT_YEARS[1])})
+    return year
+
+
+def _count_annual(params: dict) -> int:
+    _report_year(params)
+    return ANNUAL_STEPS
+
+
+register(ExportKind(
+    name="annual_report",
+    count=_count_annual,
+    build=lambda export, progress: annual_pdf(_report_year(export.params), export.locale, progress),
+    filename=lambda export: pdf_filename(export.params["year"], export.locale),
+    title=lambda export: _("Annual report %(year)s", year=export.params["year"]),
+    lead=lambda export: _("PDF in Chinese") if export.locale == "zh_Hans" else _("PDF in English"),
+    progress_text=lambda done, total: _("%(done)s of %(total)s steps done", done=done, total=total),
+    ready_text=lambda total: _("The annual report is ready."),
+    failed_text=lambda: _("The annual report could not be made. Please try again."),
+    back=lambda export: (url_for("annual_reports.annual", year=export.params["year"]), _("Back to the annual report")),
+))

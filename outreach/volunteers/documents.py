@@ -12,18 +12,23 @@ import io
 from datetime import date, datetime, time, timedelta
 
 from flask import Response, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from outreach import clock, qr
+from outreach.errors import ValidationError
+from outreach.events.models import Event
 from outreach.extensions import db
-from outreach.i18n import library_name
+from outreach.i18n import current_locale, library_name
 from outreach.pdf import pdf_response, render_pdf
 from outreach.timezone import library_tz, local, local_date
-from outreach.years import year_bounds
+from outreach.platform.exports import ExportKind, register
+from outreach.years import parse_date, year_bounds
 from outreach.volunteers import services
+from outreach.volunteers.services import VolunteerError
 from outreach.volunteers.display import shift_activity, shift_place
 from outreach.volunteers.models import Shift, Training, TrainingAttendance, VolunteerProfile
 from outreach.volunteers.staff_forms import SIGNUP_STATUS_LABELS
@@ -94,6 +99,114 @@ def roster_pdf(shifts: list[Shift], *, title: str, locale: str) -> bytes:
             status_labels=SIGNUP_STATUS_LABELS,
         )
     return render_pdf(html)
+
+
+def day_shifts(day: date) -> list[Shift]:
+    """The day's shifts with what their roster shows (sign-ups, names, phones, places), in a
+    constant number of queries: a roster is one day, shown whole."""
+    tz = library_tz()
+    low, high = datetime.combine(day, time.min, tzinfo=tz), datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return list(db.session.scalars(
+        select(Shift).where(Shift.starts_at >= low, Shift.starts_at < high)
+        .options(*services.with_roster()).order_by(Shift.starts_at, Shift.id)
+    ))
+
+
+def event_shifts(event_id: int) -> list[Shift]:
+    """The event's shifts with what their roster shows, in a constant number of queries."""
+    return list(db.session.scalars(
+        select(Shift).where(Shift.event_id == event_id)
+        .options(*services.with_roster()).order_by(Shift.starts_at, Shift.id)
+    ))
+
+
+def day_title(day: date) -> str:
+    return format_date(day, "full")
+
+
+# --- rosters made by the job worker (``outreach.platform.exports``) -----------------------------
+
+
+def _roster_day(params: dict) -> date:
+    day = parse_date(params.get("day"))
+    if day is None:
+        raise ValidationError({"day": _l("Enter a date such as 2026-03-05.")})
+    return day
+
+
+def _roster_event(params: dict) -> Event:
+    event = db.session.get(Event, params.get("event_id"))
+    if event is None:
+        raise VolunteerError("event_not_found", _l("This event no longer exists."), status=404)
+    return event
+
+
+def _count_shifts(*conditions) -> int:
+    return db.session.scalar(select(func.count(Shift.id)).where(*conditions))
+
+
+def _count_day(params: dict) -> int:
+    tz = library_tz()
+    day = _roster_day(params)
+    low, high = datetime.combine(day, time.min, tzinfo=tz), datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return _count_shifts(Shift.starts_at >= low, Shift.starts_at < high)
+
+
+def _count_event(params: dict) -> int:
+    return _count_shifts(Shift.event_id == _roster_event(params).id)
+
+
+def _build_day(export, progress) -> bytes:
+    day = _roster_day(export.params)
+    shifts = day_shifts(day)
+    export.total = len(shifts)
+    return roster_pdf(shifts, title=day_title(day), locale=export.locale)
+
+
+def _build_event(export, progress) -> bytes:
+    event = _roster_event(export.params)
+    shifts = event_shifts(event.id)
+    export.total = len(shifts)
+    return roster_pdf(shifts, title=event.display_title(export.locale), locale=export.locale)
+
+
+def _progress_text(done: int, total: int) -> str:
+    return ngettext("The roster of %(num)s shift is being made.", "The roster of %(num)s shifts is being made.", total)
+
+
+def _day_lead(export) -> str | None:
+    day = parse_date((export.params or {}).get("day"))
+    return day_title(day) if day else None
+
+
+def _event_lead(export) -> str | None:
+    event = db.session.get(Event, (export.params or {}).get("event_id"))
+    return event.display_title(current_locale()) if event else None
+
+
+def _roster_kind(name: str, **kwargs) -> None:
+    register(ExportKind(
+        name=name,
+        title=lambda export: _("Printing the roster"),
+        progress_text=_progress_text,
+        ready_text=lambda total: _("The roster is ready."),
+        failed_text=lambda: _("The roster could not be made. Please try again."),
+        **kwargs,
+    ))
+
+
+_roster_kind(
+    "roster_day", count=_count_day, build=_build_day, lead=_day_lead,
+    filename=lambda export: f"roster-{export.params['day']}.pdf",
+    back=lambda export: (url_for("volunteers_staff.roster_day", day=export.params["day"]), _("Back to the roster")),
+)
+_roster_kind(
+    "roster_event", count=_count_event, build=_build_event, lead=_event_lead,
+    filename=lambda export: f"roster-event-{export.params['event_id']}.pdf",
+    back=lambda export: (url_for("volunteers_staff.roster_event", event_id=export.params["event_id"]),
+                         _("Back to the roster")),
+    event_param="event_id",
+)
 
 
 def roster_rows(shifts: list[Shift], *, locale: str) -> list[list[str]]:

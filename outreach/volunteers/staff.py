@@ -13,7 +13,7 @@ from itertools import groupby
 
 from babel.dates import get_day_names
 from flask import Blueprint, Response, abort, flash, render_template, request, url_for
-from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -30,7 +30,7 @@ from outreach.extensions import db
 from outreach.i18n import current_locale, sentences
 from outreach.paging import page_of
 from outreach.pdf import pdf_response
-from outreach.platform import mail
+from outreach.platform import exports, mail
 from outreach.years import this_year as current_year
 from outreach.years import year_bounds
 from outreach.timezone import library_tz, local_date, localize
@@ -623,29 +623,20 @@ def _parse_day(value: str) -> date:
 
 
 def _day_shifts(day: date) -> list[Shift]:
-    """The day's shifts with what their roster shows (sign-ups, names, phones, places), in a
-    constant number of queries: a roster is one day, shown whole."""
-    low, high = day_bounds(day)
-    return list(db.session.scalars(
-        select(Shift).where(Shift.starts_at >= low, Shift.starts_at < high)
-        .options(*services.with_roster()).order_by(Shift.starts_at, Shift.id)
-    ))
+    return documents.day_shifts(day)
 
 
 def _event_shifts(event: Event) -> list[Shift]:
-    """The event's shifts with what their roster shows, in a constant number of queries."""
-    return list(db.session.scalars(
-        select(Shift).where(Shift.event_id == event.id)
-        .options(*services.with_roster()).order_by(Shift.starts_at, Shift.id)
-    ))
+    return documents.event_shifts(event.id)
 
 
 def _roster_page(shifts_: list[Shift], *, title: str, pdf_url: str, csv_url: str, day: date | None = None,
                  event: Event | None = None, day_form=None, status: int = 200):
+    """The roster on the page; ``pdf_url`` is where its print button starts the PDF's export."""
     return render_template(
         "volunteers/staff/roster.html", roster=services.roster(shifts_), title=title, pdf_url=pdf_url,
         csv_url=csv_url, day=day, event=event, counts=slot_counts([s.id for s in shifts_]),
-        day_form=day_form or RosterDayForm(formdata=None, day=day), timedelta=timedelta,
+        day_form=day_form or RosterDayForm(formdata=None, day=day), timedelta=timedelta, action_form=ActionForm(),
     ), status
 
 
@@ -670,7 +661,16 @@ def rosters():
 
 
 def _day_title(day: date) -> str:
-    return format_date(day, "full")
+    return documents.day_title(day)
+
+
+def _print_roster(kind: str, params: dict):
+    """The print button: the roster's PDF is made by the job worker; its page shows the
+    progress, then the download."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    export = exports.launch(kind, params, actor=current_user, locale=current_locale(), base_url=request.host_url)
+    return see_other("exports.show", export_id=export.id)
 
 
 @bp.get("/rosters/days/<day>")
@@ -679,17 +679,15 @@ def roster_day(day: str):
     chosen = _parse_day(day)
     return _roster_page(
         _day_shifts(chosen), title=_day_title(chosen), day=chosen,
-        pdf_url=url_for("volunteers_staff.roster_day_pdf", day=chosen.isoformat()),
+        pdf_url=url_for("volunteers_staff.print_roster_day", day=chosen.isoformat()),
         csv_url=url_for("volunteers_staff.roster_day_csv", day=chosen.isoformat()),
     )
 
 
-@bp.get("/rosters/days/<day>/roster.pdf")
+@bp.post("/rosters/days/<day>/print")
 @role_required("staff")
-def roster_day_pdf(day: str):
-    chosen = _parse_day(day)
-    pdf = documents.roster_pdf(_day_shifts(chosen), title=_day_title(chosen), locale=current_locale())
-    return pdf_response(pdf, f"roster-{chosen.isoformat()}.pdf")
+def print_roster_day(day: str):
+    return _print_roster("roster_day", {"day": _parse_day(day).isoformat()})
 
 
 @bp.get("/rosters/days/<day>/roster.csv")
@@ -706,18 +704,15 @@ def roster_event(event_id: int):
     event = db.get_or_404(Event, event_id)
     return _roster_page(
         _event_shifts(event), title=event.display_title(current_locale()), event=event,
-        pdf_url=url_for("volunteers_staff.roster_event_pdf", event_id=event.id),
+        pdf_url=url_for("volunteers_staff.print_roster_event", event_id=event.id),
         csv_url=url_for("volunteers_staff.roster_event_csv", event_id=event.id),
     )
 
 
-@bp.get("/rosters/events/<int:event_id>/roster.pdf")
+@bp.post("/rosters/events/<int:event_id>/print")
 @role_required("staff")
-def roster_event_pdf(event_id: int):
-    event = db.get_or_404(Event, event_id)
-    locale = current_locale()
-    pdf = documents.roster_pdf(_event_shifts(event), title=event.display_title(locale), locale=locale)
-    return pdf_response(pdf, f"roster-event-{event.id}.pdf")
+def print_roster_event(event_id: int):
+    return _print_roster("roster_event", {"event_id": db.get_or_404(Event, event_id).id})
 
 
 @bp.get("/rosters/events/<int:event_id>/roster.csv")

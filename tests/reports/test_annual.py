@@ -197,7 +197,8 @@ def test_page_in_chinese(client, year, make_user, login):
     assert "决赛：共有2名选手参加，共计流通10人次。" in text
     assert 'role="img"' in text and "<title>" in text
     assert "关闭本年度" not in text  # staff, not admin
-    assert "/api/v1/reports/annual.pdf?year=2018&amp;lang=en" in text
+    assert 'action="/reports/annual/2018/pdf?lang=zh_Hans"' in text  # the PDF is made by the job worker
+    assert 'name="locale" value="en"' in text and 'name="locale" value="zh_Hans"' in text
 
 
 def test_page_in_english_for_an_admin(client, year, make_user, login):

@@ -1,6 +1,6 @@
 """Every list of volunteering is bounded and costs the same number of SQL statements with 5 rows
 as with 50: the volunteer's month, the shifts API's windows, the staff's lists in pages, the
-shifts by week, rosters (pages, CSV and PDF) and the shift feed's window (issue 13)."""
+shifts by week, rosters (pages, CSV, and the PDF made by the job worker) and the shift feed's window (issue 13)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from outreach.extensions import db
+from outreach.platform import exports
+from outreach.platform.models import ExportJob
 from outreach.volunteers import services
 from outreach.volunteers.models import RecruitmentCall, Shift, ShiftSignup, Training, TrainingAttendance
 from tests.helpers import assert_valid_html, axe_violations, count_statements, local, sign_in, text_of
@@ -460,23 +462,36 @@ def busy_day(make_event, make_shift, make_volunteer):
     return add
 
 
-def test_the_day_roster_costs_the_same_with_5_and_50_shifts(staff_client, busy_day):
-    paths = [f"{BASE}/rosters", f"{BASE}/rosters/days/2026-03-05", f"{BASE}/rosters/days/2026-03-05/roster.csv",
-             f"{BASE}/rosters/days/2026-03-05/roster.pdf"]
+def roster_export_cost(app, kind: str, params: dict, staff) -> int:
+    """The statements of making a roster's PDF in the job worker (``exports.build``)."""
+    export, _new = exports.start(kind, params, actor=staff, locale="en")
+    db.session.commit()
+    with app.test_request_context(base_url="http://outreach.test/"), count_statements() as statements:
+        exports.build(export.id)
+    db.session.expire_all()
+    assert db.session.get(ExportJob, export.id).status == "done"
+    return statements.n
+
+
+def test_the_day_roster_costs_the_same_with_5_and_50_shifts(app, staff, staff_client, busy_day):
+    paths = [f"{BASE}/rosters", f"{BASE}/rosters/days/2026-03-05", f"{BASE}/rosters/days/2026-03-05/roster.csv"]
     busy_day(5)
     small = [counted(staff_client, path, status=303 if path.endswith("rosters") else 200) for path in paths]
+    small_pdf = roster_export_cost(app, "roster_day", {"day": "2026-03-05"}, staff)
     busy_day(45)
     assert [counted(staff_client, path, status=303 if path.endswith("rosters") else 200) for path in paths] == small
+    assert roster_export_cost(app, "roster_day", {"day": "2026-03-05"}, staff) == small_pdf
     csv = staff_client.get(f"{BASE}/rosters/days/2026-03-05/roster.csv").data.decode("utf-8-sig")
     assert len(csv.strip().splitlines()) == 1 + 50 * 3  # the file is the whole day
 
 
-def test_an_events_roster_costs_the_same_with_5_and_60_shifts(staff_client, busy_day, make_event):
+def test_an_events_roster_costs_the_same_with_5_and_60_shifts(app, staff, staff_client, busy_day, make_event):
     event = make_event(title="少儿美术展", starts_at=local(2026, 3, 5, 8), ends_at=local(2026, 3, 5, 20))
-    paths = [f"{BASE}/rosters/events/{event.id}", f"{BASE}/rosters/events/{event.id}/roster.csv",
-             f"{BASE}/rosters/events/{event.id}/roster.pdf"]
+    paths = [f"{BASE}/rosters/events/{event.id}", f"{BASE}/rosters/events/{event.id}/roster.csv"]
     busy_day(5, event)
+    small_pdf = roster_export_cost(app, "roster_event", {"event_id": event.id}, staff)
     same_cost(staff_client, paths, lambda: busy_day(55, event))
+    assert roster_export_cost(app, "roster_event", {"event_id": event.id}, staff) == small_pdf
     csv = staff_client.get(f"{BASE}/rosters/events/{event.id}/roster.csv").data.decode("utf-8-sig")
     assert len(csv.strip().splitlines()) == 1 + 60 * 3
 

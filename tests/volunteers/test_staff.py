@@ -72,9 +72,8 @@ def page_urls(world) -> list[str]:
         f"{BASE}/calls/{world['call'].id}/edit", f"{BASE}/trainings", f"{BASE}/trainings/{world['training'].id}",
         f"{BASE}/shifts", f"{BASE}/shifts/new", f"{BASE}/shifts/pattern", f"{BASE}/shifts/{world['shift'].id}",
         f"{BASE}/shifts/{world['shift'].id}/desk-poster.pdf", f"{BASE}/rosters/days/{day}",
-        f"{BASE}/rosters/days/{day}/roster.pdf", f"{BASE}/rosters/days/{day}/roster.csv",
-        f"{BASE}/rosters/events/{world['event'].id}", f"{BASE}/rosters/events/{world['event'].id}/roster.pdf",
-        f"{BASE}/rosters/events/{world['event'].id}/roster.csv",
+        f"{BASE}/rosters/days/{day}/roster.csv",
+        f"{BASE}/rosters/events/{world['event'].id}", f"{BASE}/rosters/events/{world['event'].id}/roster.csv",
     ]
 
 
@@ -85,6 +84,7 @@ def post_urls(world) -> list[str]:
         f"{BASE}/calls/new", f"{BASE}/calls/{world['call'].id}/edit", f"{BASE}/calls/{world['call'].id}/close",
         f"{BASE}/trainings", f"{BASE}/trainings/{world['training'].id}/attendance", f"{BASE}/shifts/new",
         f"{BASE}/shifts/pattern", f"{BASE}/shifts/{shift.id}/attendance", f"{BASE}/shifts/{shift.id}/signups/1/remove",
+        f"{BASE}/rosters/days/2026-03-05/print", f"{BASE}/rosters/events/{world['event'].id}/print",
     ]
 
 
@@ -533,7 +533,8 @@ def test_rosters_by_day_and_by_event(client, as_staff, world, make_volunteer, ma
     assert "Thursday, March 5, 2026" in html
     assert "计分协助" in html and "服务台值班" in html and "明天的值班" not in html
     assert "13812345678" in html and "13912340002" in html and "1 of 2 places taken" in html
-    assert f"{BASE}/rosters/days/2026-03-05/roster.pdf" in html and f"{BASE}/rosters/days/2026-03-04" in html
+    assert f'action="{BASE}/rosters/days/2026-03-05/print"' in day.get_data(as_text=True)
+    assert f"{BASE}/rosters/days/2026-03-04" in html
     event = text_of(client.get(f"{BASE}/rosters/events/{world['event'].id}?lang=en"))
     assert "Storytelling contest, first round" in event and "计分协助" in event and "服务台值班" not in event
     assert client.get(f"{BASE}/rosters?day=2026-03-06").headers["Location"].endswith(f"{BASE}/rosters/days/2026-03-06")
