@@ -136,6 +136,19 @@ def stop_consumers(started) -> None:
             process.wait()
 
 
+def cpu_seconds(started) -> float:
+    """User + system CPU time the consumers have used so far (from /proc): the cost of the
+    work itself, which moves little when the machine is busy with other things."""
+    total = 0.0
+    for process, _log in started:
+        try:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def fresh_database(app, url: str) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import text
@@ -172,12 +185,13 @@ def check_delivered(arrivals, ids: list[int]) -> list[str]:
     return problems
 
 
-def throughput(inbox: Inbox, count: int, *, one_transaction: bool, timeout: float) -> dict:
+def throughput(inbox: Inbox, count: int, consumers, *, one_transaction: bool, timeout: float) -> dict:
     from outreach.extensions import db
     from outreach.platform import mail
 
     first = inbox.count()
     rows = []
+    cpu = cpu_seconds(consumers)
     began = time.perf_counter()
     if one_transaction:
         for n in range(count):
@@ -194,15 +208,17 @@ def throughput(inbox: Inbox, count: int, *, one_transaction: bool, timeout: floa
     wait_for(lambda: inbox.count() - first >= count, timeout, f"{count} messages")
     time.sleep(0.3)  # a message sent twice would arrive now
     arrivals = inbox.since(first)
+    cpu = cpu_seconds(consumers) - cpu
     last = max(t for t, _m in arrivals)
     seconds = last - began
     return {
         "messages": count, "queued_s": round(queued, 2), "seconds": round(seconds, 2),
-        "per_minute": round(count / seconds * 60), "problems": check_delivered(arrivals, ids),
+        "per_minute": round(count / seconds * 60), "consumer_cpu_ms_per_message": round(cpu * 1000 / count, 1),
+        "problems": check_delivered(arrivals, ids),
     }
 
 
-def cancellation(app, inbox: Inbox, registrants: int, timeout: float) -> dict:
+def cancellation(app, inbox: Inbox, consumers, registrants: int, timeout: float) -> dict:
     from sqlalchemy import func, insert, select
 
     from outreach.accounts.services import create_user, issue_token
@@ -243,6 +259,7 @@ def cancellation(app, inbox: Inbox, registrants: int, timeout: float) -> dict:
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     first = inbox.count()
+    cpu = cpu_seconds(consumers)
     began = time.perf_counter()
     response = client.post(f"/api/v1/events/{event_id}/status", headers=headers,
                            json={"status": "cancelled", "reason": "讲座嘉宾因病无法到场"})
@@ -261,12 +278,14 @@ def cancellation(app, inbox: Inbox, registrants: int, timeout: float) -> dict:
             problems.append(f"{error}; the outbox says {dict(statuses)}, {inbox.count() - first} received")
     time.sleep(0.3)
     arrivals = inbox.since(first)
+    cpu = cpu_seconds(consumers) - cpu
     last = max((t for t, _m in arrivals), default=began)
     ids = db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.event_id == event_id)).all()
     problems += check_delivered(arrivals, list(ids))
     return {
         "registrants": registrants, "request_s": round(answered, 3), "to_last_mail_s": round(last - began, 2),
-        "per_minute": round(len(arrivals) / (last - began) * 60) if arrivals else 0, "problems": problems,
+        "per_minute": round(len(arrivals) / (last - began) * 60) if arrivals else 0,
+        "consumer_cpu_ms_per_message": round(cpu * 1000 / max(len(arrivals), 1), 1), "problems": problems,
     }
 
 
@@ -293,12 +312,12 @@ def run(db_kind: str, url: str | None, args) -> dict:
                 db.engine.dispose()
                 consumers = start_consumers(config, args.consumers, args.workers, tmp)
                 result = {"database": db_kind, "consumers": args.consumers, "workers": args.workers}
-                result["one_transaction"] = throughput(inbox, args.messages, one_transaction=True, timeout=args.timeout)
+                result["one_transaction"] = throughput(inbox, args.messages, consumers, one_transaction=True, timeout=args.timeout)
                 print(f"  {db_kind}: {args.messages} messages in one transaction: {result['one_transaction']}", flush=True)
                 if args.one_each:
-                    result["one_each"] = throughput(inbox, args.messages, one_transaction=False, timeout=args.timeout)
+                    result["one_each"] = throughput(inbox, args.messages, consumers, one_transaction=False, timeout=args.timeout)
                     print(f"  {db_kind}: {args.messages} messages, one transaction each: {result['one_each']}", flush=True)
-                result["cancellation"] = cancellation(app, inbox, args.registrants, args.timeout)
+                result["cancellation"] = cancellation(app, inbox, consumers, args.registrants, args.timeout)
                 print(f"  {db_kind}: cancelling an event with {args.registrants} registrants: {result['cancellation']}",
                       flush=True)
                 db.session.remove()
@@ -344,16 +363,17 @@ def main() -> int:
         results.append(run(db_kind, url, args))
 
     print()
-    print(f"{'database':<11}{'run':<34}{'messages':>9}{'seconds':>9}{'msg/min':>9}{'request s':>11}")
+    print(f"{'database':<11}{'run':<28}{'messages':>9}{'seconds':>9}{'msg/min':>9}{'CPU ms/msg':>11}{'request s':>11}")
     for r in results:
-        for name, label in (("one_transaction", "queued in one transaction"), ("one_each", "one transaction each")):
+        for name, label in (("one_transaction", "one transaction"), ("one_each", "one transaction each")):
             if name not in r:
                 continue
             x = r[name]
-            print(f"{r['database']:<11}{label:<34}{x['messages']:>9}{x['seconds']:>9.2f}{x['per_minute']:>9}{'':>11}")
+            print(f"{r['database']:<11}{label:<28}{x['messages']:>9}{x['seconds']:>9.2f}{x['per_minute']:>9}"
+                  f"{x['consumer_cpu_ms_per_message']:>11.1f}{'':>11}")
         c = r["cancellation"]
-        print(f"{r['database']:<11}{'cancel -> last mail':<34}{c['registrants']:>9}{c['to_last_mail_s']:>9.2f}"
-              f"{c['per_minute']:>9}{c['request_s']:>11.3f}")
+        print(f"{r['database']:<11}{'cancel -> last mail':<28}{c['registrants']:>9}{c['to_last_mail_s']:>9.2f}"
+              f"{c['per_minute']:>9}{c['consumer_cpu_ms_per_message']:>11.1f}{c['request_s']:>11.3f}")
     problems = [f"{r['database']} {name}: {p}" for r in results for name in ("one_transaction", "one_each", "cancellation")
                 if name in r for p in r[name]["problems"]]
     RESULTS.mkdir(exist_ok=True)
