@@ -147,6 +147,8 @@ def restore_command(path: str, force: bool) -> None:
     else:
         check_postgresql_backup(source)
     db.session.remove()
+    if kind == "sqlite":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # the database file need not exist
     held = tables_with_rows()
     if held and not force:
         shown = ", ".join(held[:5]) + (", …" if len(held) > 5 else "")
