@@ -46,7 +46,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -66,7 +66,7 @@ class Inbox:
         self.lock = threading.Lock()
         self.arrivals: list[tuple[float, str]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name
         message_id = message_from_bytes(envelope.content, policy=policy.default)["Message-ID"]
         with self.lock:
             self.arrivals.append((time.perf_counter(), str(message_id)))
@@ -117,8 +117,8 @@ def start_consumers(config: dict, count: int, workers: int, tmp: Path) -> list[t
             )
         started.append((process, log))
     for process, log in started:
-        wait_for(lambda: "Consuming jobs" in log.read_text(errors="replace") or process.poll() is not None, 60,
-                 "a consumer to start")
+        wait_for(lambda log=log, process=process: "Consuming jobs" in log.read_text(errors="replace")
+                 or process.poll() is not None, 60, "a consumer to start")
         if process.poll() is not None:
             raise SystemExit(f"a consumer stopped at once:\n{log.read_text(errors='replace')[-2000:]}")
     return started
@@ -234,12 +234,12 @@ def cancellation(app, inbox: Inbox, consumers, registrants: int, timeout: float)
     branch = Branch(name="醴陵市图书馆（总馆）", name_en="Liling Library (central)", kind="central")
     db.session.add(branch)
     venue = create_venue(name="报告厅", name_en="Lecture hall", branch=branch)
-    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3)
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
     event = create_event(title="星海讲坛：醴陵瓷的故事", title_en="The story of Liling porcelain", type="lecture",
                          status="published", starts_at=start, ends_at=start + timedelta(hours=2), venue=venue,
                          capacity=registrants + 100)
     db.session.flush()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = []
     for n in range(registrants):
         seed, _token, digest = new_ticket()
@@ -377,8 +377,8 @@ def main() -> int:
     problems = [f"{r['database']} {name}: {p}" for r in results for name in ("one_transaction", "one_each", "cancellation")
                 if name in r for p in r[name]["problems"]]
     RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
     (RESULTS / f"outbox-{stamp}.json").write_text(json.dumps(
         {"commit": commit, "options": {k: v for k, v in vars(args).items() if k != "database_url"}, "results": results},
         indent=2))

@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 import click
+from alembic.runtime.migration import MigrationContext
 from flask import current_app
 from flask.cli import AppGroup
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, table, text
 from sqlalchemy.engine import make_url
 
@@ -97,7 +97,7 @@ def backup_postgresql(url, target: Path) -> None:
     partial = target.with_name(target.name + ".partial")
     command = [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}",
                *_pg_connection(url), url.database or ""]
-    result = subprocess.run(command, env=_pg_env(url), capture_output=True, text=True)
+    result = subprocess.run(command, env=_pg_env(url), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         partial.unlink(missing_ok=True)
         raise click.ClickException(f"pg_dump failed: {result.stderr.strip()}")
@@ -221,7 +221,7 @@ def restore_sqlite(source: Path, database: str) -> None:
 
 
 def check_postgresql_backup(source: Path) -> None:
-    result = subprocess.run([_program("pg_restore"), "--list", str(source)], capture_output=True, text=True)
+    result = subprocess.run([_program("pg_restore"), "--list", str(source)], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise click.ClickException(f"{source} cannot be read by pg_restore: {result.stderr.strip()}")
     if " alembic_version " not in result.stdout:
@@ -242,14 +242,14 @@ def restore_postgresql(url, source: Path) -> None:
         script = Path(folder) / "restore.sql"
         dumped = subprocess.run(
             [_program("pg_restore"), "--no-owner", "--no-privileges", f"--file={script}", str(source)],
-            capture_output=True, text=True,
+            capture_output=True, text=True, check=False,
         )
         if dumped.returncode != 0:
             raise click.ClickException(f"{source} cannot be restored (nothing was changed): {dumped.stderr.strip()}")
         loaded = subprocess.run(
             [_program("psql"), "--quiet", "--no-psqlrc", "--single-transaction", "--set=ON_ERROR_STOP=1",
              *_pg_connection(url), f"--dbname={url.database or ''}", f"--command={_PG_PROLOGUE}", f"--file={script}"],
-            stdin=subprocess.DEVNULL, env=_pg_env(url), capture_output=True, text=True,
+            stdin=subprocess.DEVNULL, env=_pg_env(url), capture_output=True, text=True, check=False,
         )
     if loaded.returncode != 0:
         raise click.ClickException(f"The restore failed and was rolled back: {loaded.stderr.strip() or loaded.stdout.strip()}")
