@@ -40,9 +40,14 @@ test: install-test
 
 # Benchmarks (not part of CI; see bench/README.md): every route's statements, time and size on a
 # busy year and on ten (SQLite; PostgreSQL too when OUTREACH_BENCH_DATABASE_URL is set), then the
-# check-in throughput. BENCH_ARGS are passed to bench/scale.py (e.g. BENCH_ARGS="--reuse --strict").
+# check-in throughput, then the outbox's messages a minute and a cancellation's time to the last
+# mail (PostgreSQL too, on that URL's database + _outbox). BENCH_ARGS are passed to bench/scale.py
+# (e.g. BENCH_ARGS="--reuse --strict"). The exit status is non-zero when any of them failed.
 bench: install-test
-	$(BIN)/python bench/scale.py $(BENCH_ARGS); status=$$?; $(BIN)/python bench/checkin.py && exit $$status
+	$(BIN)/python bench/scale.py $(BENCH_ARGS); status=$$?; \
+	$(BIN)/python bench/checkin.py || status=$$?; \
+	$(BIN)/python bench/outbox.py || status=$$?; \
+	exit $$status
 
 # For translators: pull new messages out of the code and templates, then merge them into the catalogues.
 extract-messages: $(VENV)/.installed

@@ -293,13 +293,14 @@ def _register_cli(app: Flask) -> None:
     from outreach.accounts.cli import users_cli
     from outreach.demo.cli import demo_cli
     from outreach.outposts.cli import outposts_cli
-    from outreach.platform.cli import backup_command, jobs_cli
+    from outreach.platform.cli import backup_command, jobs_cli, restore_command
     from outreach.reports.cli import privacy_cli
     from outreach.volunteers.cli import volunteers_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(volunteers_cli)
     app.cli.add_command(privacy_cli)

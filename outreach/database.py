@@ -47,6 +47,24 @@ def _sqlite_begin_immediate(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(connection, name) -> None:
+    """On SQLite, a savepoint is always nested in a transaction that has begun.
+
+    pysqlite begins a transaction only before a write. A ``begin_nested()`` whose transaction
+    has only read so far (outside a request that began IMMEDIATE: a job, a command, a service
+    called after a read) would send SAVEPOINT with none begun; SQLite then begins one for the
+    savepoint, and RELEASE commits it: the savepoint's rows would be committed on their own,
+    before the rest of the transaction (a backup or another reader saw a registration without
+    its audit entry and its message), and stay if the rest rolled back. Begin the transaction
+    first, taking the write lock that the savepoint's writes need.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def reads_first(view):
     """Mark a view whose writes are single statements that settle races themselves (an
     insert guarded by a condition and a UNIQUE constraint, like a check-in). Its reads then

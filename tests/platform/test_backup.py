@@ -48,6 +48,10 @@ def test_backup_is_a_consistent_copy_while_writes_go_on(app, runner, make_user, 
         assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         copy.close()
         assert 3 <= copied <= live
+        # One self-contained file in rollback-journal mode (header bytes 18-19 are 1, not WAL's
+        # 2): it opens read-only and nothing needs to be copied beside it.
+        assert target.read_bytes()[18:20] == b"\x01\x01"
+        assert sorted(p.name for p in target.parent.iterdir()) == ["outreach.backup"]
     else:
         assert target.read_bytes()[:5] == b"PGDMP"
     assert not (tmp_path / "backups" / "outreach.backup.partial").exists()
