@@ -34,9 +34,10 @@ jobs_cli = AppGroup("jobs", help="The background-job queue.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Threads running jobs (default: OUTREACH_JOBS_WORKERS, 2).")
 def worker_command(workers: int | None) -> None:
-    """Run jobs from the queue, and the periodic ones on time, until stopped (Ctrl-C or SIGTERM:
-    the jobs running finish first). Several workers may consume one queue; on several machines,
-    point them all at one Redis (OUTREACH_REDIS_URL)."""
+    """Run jobs from the queue, and the periodic ones on time, until stopped: Ctrl-C (SIGINT) lets
+    the jobs running finish first (deploy/systemd's unit stops it so); SIGTERM stops at once, and a
+    message being sent then is sent again by the sweep, with its same Message-ID. Several workers
+    may consume one queue; on several machines, point them all at one Redis (OUTREACH_REDIS_URL)."""
     if queue.immediate:
         raise click.ClickException("OUTREACH_JOBS_IMMEDIATE is on: jobs run where they are queued, there is nothing to consume.")
     count = workers or current_app.config["JOBS_WORKERS"]

@@ -64,6 +64,9 @@ FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(minutes=15)
 #: Messages one sweep sends at most (the next sweep, a minute later, takes the rest).
 SWEEP_BATCH = 500
+#: Messages one delivery job sends, over one connection to the mail server: a cancellation's
+#: 800 go as 16 jobs that the consumers' threads share, rather than one job sending all 800.
+DELIVER_BATCH = 50
 
 
 @dataclass
@@ -116,12 +119,15 @@ def _deliver_after_commit(session: Session) -> None:
     if not ids:
         return
     outcomes = session.info.setdefault(_OUTCOMES, [])
+    batches = [ids[start:start + DELIVER_BATCH] for start in range(0, len(ids), DELIVER_BATCH)]
     if job_queue.immediate:
-        outcomes.extend(deliver.call_local(ids))
+        for batch in batches:
+            outcomes.extend(deliver.call_local(batch))
         return
     channels = ["sms" if id(row) in texts else "email" for row in rows]
     try:
-        deliver(ids)
+        for batch in batches:
+            deliver(batch)
     except Exception as error:  # noqa: BLE001 - the queue down: the sweep sends them within a minute
         log.error("the job queue did not take %d message(s) (%s); the next sweep sends them", len(ids),
                   type(error).__name__)
@@ -141,9 +147,10 @@ def configured() -> bool:
 
 @job()
 def deliver(ids: list[int]) -> list[str]:
-    """Send the outbox messages ``ids`` that are due; what happened to each, in order."""
-    with Session(db.engine) as session:
-        return [_deliver_one(session, message_id) for message_id in ids]
+    """Send the outbox messages ``ids`` that are due, over one connection to the mail server;
+    what happened to each, in order."""
+    with Session(db.engine) as session, MailConnection() as connection:
+        return [_deliver_one(session, message_id, connection) for message_id in ids]
 
 
 @periodic(crontab(minute="*"))
@@ -168,8 +175,9 @@ def sweep() -> int:
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(SWEEP_BATCH)
         ).all()
-        for message_id in ids:
-            _deliver_one(session, message_id)
+        with MailConnection() as connection:
+            for message_id in ids:
+                _deliver_one(session, message_id, connection)
     return len(ids)
 
 
@@ -202,7 +210,7 @@ def try_again(ids: list[int]) -> int:
     return len(rows)
 
 
-def _deliver_one(session: Session, message_id: int) -> str:
+def _deliver_one(session: Session, message_id: int, connection: MailConnection | None = None) -> str:
     now = clock.now()
     # Claimed by one conditional update: of two workers given the same message, one sends it.
     claimed = session.execute(
@@ -220,7 +228,8 @@ def _deliver_one(session: Session, message_id: int) -> str:
         if row.channel == "sms":
             taken = sms.send(row.recipient, row.sms_template or "", row.sms_params or "{}", _out_id(row))
         else:
-            taken = send(Message(row.recipient, row.subject, row.body), message_id=_message_id(row))
+            taken = send(Message(row.recipient, row.subject, row.body), message_id=_message_id(row),
+                         connection=connection)
     except sms.SmsRefused as refusal:
         # The provider's code (no personal data): a number or template it will not take fails at once.
         row.status, row.last_error = "failed", refusal.code[:200]
@@ -267,9 +276,62 @@ def _message_id(row: OutboxMessage) -> str:
     return f"<outbox-{row.id}.{int(row.created_at.timestamp())}@{domain}>"
 
 
-def send(message: Message, *, message_id: str | None = None) -> bool:
-    """Send ``message`` now; returns whether it went out (False: no mail server is set, and
-    the log says so). Raises what the mail server raises."""
+class MailConnection:
+    """One connection to the mail server, opened for the first message that needs it and kept for
+    the next ones (a delivery job's batch): one greeting, TLS and log-in for fifty messages. After
+    an error it is closed, and the next message opens a new one."""
+
+    def __init__(self) -> None:
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> MailConnection:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def send(self, email: EmailMessage) -> None:
+        """Send ``email``; a kept connection the server has since closed is opened again once."""
+        reused = self._smtp is not None
+        try:
+            self._open().send_message(email)
+        except smtplib.SMTPServerDisconnected:
+            self.close()
+            if not reused:
+                raise
+            self._open().send_message(email)
+        except Exception:
+            self.close()
+            raise
+
+    def _open(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            config = current_app.config
+            smtp = smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=10)
+            try:
+                if config.get("SMTP_STARTTLS"):
+                    smtp.starttls()
+                if config.get("SMTP_USERNAME"):
+                    smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+            except Exception:
+                smtp.close()
+                raise
+            self._smtp = smtp
+        return self._smtp
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            smtp, self._smtp = self._smtp, None
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):  # already gone: nothing to say goodbye to
+                smtp.close()
+
+
+def send(message: Message, *, message_id: str | None = None, connection: MailConnection | None = None) -> bool:
+    """Send ``message`` now, over ``connection`` when given (else a connection of its own);
+    returns whether it went out (False: no mail server is set, and the log says so). Raises
+    what the mail server raises."""
     config = current_app.config
     host = config.get("SMTP_HOST")
     if current_app.testing:  # what tests read back; never kept in memory in production
@@ -286,12 +348,11 @@ def send(message: Message, *, message_id: str | None = None) -> bool:
     email["Subject"] = message.subject
     email["Message-ID"] = message_id or make_msgid()
     email.set_content(message.body)
-    with smtplib.SMTP(host, int(config.get("SMTP_PORT") or 25), timeout=10) as smtp:
-        if config.get("SMTP_STARTTLS"):
-            smtp.starttls()
-        if config.get("SMTP_USERNAME"):
-            smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
-        smtp.send_message(email)
+    if connection is not None:
+        connection.send(email)
+    else:
+        with MailConnection() as own:
+            own.send(email)
     log.info("mail to %s sent, subject %r", mask(message.to), message.subject)
     return True
 

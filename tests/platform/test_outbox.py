@@ -5,6 +5,7 @@ while sending, or two workers given one message, never lose it nor send it twice
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -26,6 +27,12 @@ T0 = clock.now().replace(microsecond=0)
 class Inbox:
     def __init__(self):
         self.messages = []
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802 - aiosmtpd's name
+        self.connections += 1  # one greeting a connection
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
@@ -221,3 +228,33 @@ def test_nothing_leaves_before_the_whole_transaction_commits(smtp, app):
         mail.queue(db.session, mail.Message("wang@example.org", "Subject", "Body"))
     db.session.commit()
     assert sorted(m["To"] for m in smtp.inbox.messages) == ["lin@example.org", "wang@example.org"]
+
+
+def test_a_big_commit_goes_out_in_batches_each_over_one_connection(app, smtp, make_event):
+    """A cancellation's worth of messages: jobs of ``DELIVER_BATCH``, each one connection to the server."""
+    event = make_event(title="星海讲坛", starts_at=in_days(7))
+    for n in range(mail.DELIVER_BATCH * 2 + 7):
+        mail.queue(db.session, mail.Message(f"reader{n}@example.org", "活动取消", "正文", event_id=event.id))
+    db.session.commit()
+    assert len(smtp.inbox.messages) == mail.DELIVER_BATCH * 2 + 7
+    assert len({m["Message-ID"] for m in smtp.inbox.messages}) == mail.DELIVER_BATCH * 2 + 7
+    assert smtp.inbox.connections == 3
+    statuses = db.session.scalars(select(OutboxMessage.status)).all()
+    assert statuses == ["sent"] * (mail.DELIVER_BATCH * 2 + 7)
+
+
+def test_a_connection_the_server_closed_is_opened_again(app, smtp, make_event, monkeypatch):
+    """The server drops a kept connection between two messages: the second still goes, at once."""
+    event = make_event(title="星海讲坛", starts_at=in_days(7))
+    monkeypatch.setitem(app.config, "SMTP_HOST", None)  # written and held; delivered below by hand
+    first, second = (mail.queue(db.session, mail.Message(f"r{n}@example.org", "提醒", "正文", event_id=event.id))
+                     for n in range(2))
+    db.session.commit()
+    assert [first.status, second.status] == ["held", "held"]
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    with mail.MailConnection() as connection:
+        with mail.Session(db.engine) as session:
+            assert mail._deliver_one(session, first.id, connection) == mail.SENT
+            connection._smtp.sock.shutdown(socket.SHUT_RDWR)  # the server's idle timeout, as the client sees it
+            assert mail._deliver_one(session, second.id, connection) == mail.SENT
+    assert len(smtp.inbox.messages) == 2 and smtp.inbox.connections == 2
