@@ -52,6 +52,15 @@ REGISTRATION_STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 
+#: An export's state (``outreach.platform.models.EXPORT_STATUSES``).
+EXPORT_STATUS_LABELS = {
+    "queued": lazy_pgettext("export", "Waiting to start"),
+    "running": lazy_pgettext("export", "Being made"),
+    "done": lazy_pgettext("export", "Ready to download"),
+    "failed": lazy_pgettext("export", "Failed"),
+    "expired": lazy_pgettext("export", "No longer kept"),
+}
+
 
 def register(app) -> None:
     @app.context_processor
@@ -63,4 +72,5 @@ def register(app) -> None:
             "BRANCH_KIND_LABELS": BRANCH_KIND_LABELS,
             "PARTNER_ROLE_LABELS": PARTNER_ROLE_LABELS,
             "REGISTRATION_STATUS_LABELS": REGISTRATION_STATUS_LABELS,
+            "EXPORT_STATUS_LABELS": EXPORT_STATUS_LABELS,
         }

@@ -47,6 +47,8 @@ def test_asking_twice_while_it_is_made_is_one_export(client, event, make_user, l
     assert "0 of 3 tickets ready" in html and "<progress" in html
     manage = text_of(client.get(f"/staff/events/{event.id}?lang=en"))
     assert manage.count("Ticket export of") == 1
+    assert re.search(r"Ticket export of [^<]+</a>: Waiting to start</p>", manage)  # its state in words, not a code
+    assert re.search(r"</a>: 等待开始</p>", text_of(client.get(f"/staff/events/{event.id}?lang=zh_Hans")))
 
 
 def test_an_expired_ticket_export_is_made_again(app, client, event, make_user, login, monkeypatch):
