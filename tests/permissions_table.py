@@ -131,6 +131,8 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/events/<int:event_id>/here"): PUBLIC,
     ("GET", "/events/<int:event_id>/poster.pdf"): PUBLIC,
     ("POST", "/events/<int:event_id>/register"): PUBLIC,
+    ("GET", "/events/<int:event_id>/group"): PUBLIC,
+    ("POST", "/events/<int:event_id>/group"): PUBLIC,
     ("GET", "/favicon.ico"): PUBLIC,
     ("GET", "/favicon.svg"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
@@ -314,6 +316,8 @@ DRAFT_TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/events/<int:event_id>/here"): DRAFT,
     ("GET", "/events/<int:event_id>/poster.pdf"): DRAFT,
     ("POST", "/events/<int:event_id>/register"): DRAFT,
+    ("GET", "/events/<int:event_id>/group"): DRAFT,
+    ("POST", "/events/<int:event_id>/group"): DRAFT,
 }
 
 

@@ -52,6 +52,14 @@ REGISTRATION_STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 
+#: What a group registration is (``registration.models.GROUP_KINDS``).
+GROUP_KIND_LABELS = {
+    "school_class": _l("School class"),
+    "kindergarten": _l("Kindergarten"),
+    "community": _l("Community group"),
+    "company": _l("Company or organisation"),
+}
+
 
 def register(app) -> None:
     @app.context_processor
@@ -63,4 +71,5 @@ def register(app) -> None:
             "BRANCH_KIND_LABELS": BRANCH_KIND_LABELS,
             "PARTNER_ROLE_LABELS": PARTNER_ROLE_LABELS,
             "REGISTRATION_STATUS_LABELS": REGISTRATION_STATUS_LABELS,
+            "GROUP_KIND_LABELS": GROUP_KIND_LABELS,
         }

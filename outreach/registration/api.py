@@ -42,6 +42,20 @@ def ticket_links(token: str) -> dict:
     }
 
 
+def group_json(registration: Registration) -> dict | None:
+    """A group registration's details (None for an individual's)."""
+    if not registration.is_group:
+        return None
+    return {
+        "kind": registration.group_kind,
+        "organisation": registration.group_organisation,
+        "children": registration.group_children,
+        "adults": registration.group_adults,
+        "needs": registration.group_needs,
+        "arrival": registration.group_arrival.strftime("%H:%M") if registration.group_arrival else None,
+    }
+
+
 def registration_json(registration: Registration) -> dict:
     return {
         "id": registration.id,
@@ -49,6 +63,7 @@ def registration_json(registration: Registration) -> dict:
         "status": registration.status,
         "name": registration.name,
         "party_size": registration.party_size,
+        "group": group_json(registration),
     }
 
 
@@ -61,7 +76,9 @@ def register(event_id: int):
     name = read_str(data, "name", errors, required=True, max_length=1000)
     phone = read_str(data, "phone", errors, required=True, max_length=40)
     email = read_str(data, "email", errors, max_length=254)
-    party_size = read_int(data, "party_size", errors, nullable=False, default=1)
+    group = data.get("group")
+    # A group's party is its children and adults: party_size is then optional (and must agree).
+    party_size = read_int(data, "party_size", errors, nullable=False, default=None if group is not None else 1)
     answers = data.get("answers") or {}
     if not isinstance(answers, dict):
         errors["answers"] = _l("Send the answers as an object.")
@@ -71,14 +88,15 @@ def register(event_id: int):
         errors["Idempotency-Key"] = _l("Use 8 to 64 characters.")
     if errors:
         # The service's rules for the fields that passed, so that every problem is told at once.
-        _clean, rule_errors = services.check_registrant(
-            event, name=name, phone=phone, party_size=party_size, email=email, answers=answers, consent=True
+        _clean, rule_errors = services.check_registrant_or_group(
+            event, name=name, phone=phone, party_size=party_size, email=email, answers=answers, consent=True,
+            group=group,
         )
         raise ValidationError({**rule_errors, **errors})
     outcome = services.register(
         event, name=name, phone=phone, party_size=party_size, email=email, answers=answers,
         client_key=f"api:{key}" if key else None, source="api", actor=current_user if current_user.is_authenticated else None,
-        locale=current_locale(),
+        locale=current_locale(), group=group,
     )
     db.session.commit()
     registration = outcome.registration
@@ -215,7 +233,11 @@ def check_in():
         "checked_in_at": iso(outcome.checked_in_at),
         "checkin_id": outcome.checkin_id,
         "conflict": outcome.conflict is not None,
-        "registration": {k: v for k, v in registration_json(outcome.registration).items() if k != "status"},
+        # The contract's four fields, and a group's details for a group's ticket.
+        "registration": {
+            k: v for k, v in registration_json(outcome.registration).items()
+            if k != "status" and not (k == "group" and v is None)
+        },
     }
     db.session.commit()
     return jsonify(body)
