@@ -191,6 +191,7 @@ def check_in():
     client_key = read_str(data, "client_key", errors, max_length=64)
     device_id = read_str(data, "device_id", errors, max_length=64)
     scanned_at = read_datetime(data, "scanned_at", errors, required=False)
+    headcount = read_int(data, "headcount", errors, minimum=1)
     if token is None and registration_id is None and "token" not in errors:
         errors["token"] = _l("This field is required.")
     if errors:
@@ -225,7 +226,7 @@ def check_in():
         abort(403)
     outcome = services.check_in(
         registration, event=event, actor=user, client_key=client_key, device_id=device_id,
-        scanned_at=scanned_at, source="sync" if scanned_at else "door",
+        scanned_at=scanned_at, source="sync" if scanned_at else "door", headcount=headcount,
     )
     # The answer is built before the commit, which expires what it would read.
     body = {
@@ -233,6 +234,7 @@ def check_in():
         "checked_in_at": iso(outcome.checked_in_at),
         "checkin_id": outcome.checkin_id,
         "conflict": outcome.conflict is not None,
+        "headcount": outcome.headcount,
         # The contract's four fields, and a group's details for a group's ticket.
         "registration": {
             k: v for k, v in registration_json(outcome.registration).items()

@@ -176,6 +176,12 @@ class MoveForm(Form):
     submit = SubmitField(_l("Move"))
 
 
+class CameForm(Form):
+    """Staff correct how many of a party came on a day it was checked in (a group)."""
+
+    came = IntegerField(_l("People who came"), validators=[InputRequired(_l("Enter how many came."))])
+
+
 class HeadcountForm(Form):
     """The visitors counted on one day of an event without tickets (an exhibition)."""
 

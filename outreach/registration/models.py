@@ -147,6 +147,12 @@ class CheckIn(Base):
         return f"<CheckIn {self.id} reg={self.registration_id} {self.day}>"
 
 
+def people_admitted():
+    """The SQL of the people a check-in counts: its ``headcount`` when the door recorded how
+    many came, else the whole party (a query joins ``CheckIn`` to its ``Registration``)."""
+    return func.coalesce(CheckIn.headcount, Registration.party_size)
+
+
 class CheckInConflict(Base):
     """A ticket admitted offline on one device after another device had admitted it:
     the door let a party in twice, and staff should know."""

@@ -303,6 +303,12 @@ def schemas() -> dict:
                 "client_key": {"type": "string", "maxLength": 64, "description": "Idempotency key: a re-sent check-in counts once."},
                 "device_id": {"type": "string", "maxLength": 64},
                 "scanned_at": {**time, "description": "When an offline scanner admitted the party."},
+                "headcount": {
+                    "type": "integer", "minimum": 1,
+                    "description": "How many of the party actually came (a group of 45 of whom 42 came: 42), from 1 to "
+                    "the party booked (more: 422 on `headcount`; count anyone more as walk-ins). Absent: the whole "
+                    "party. The reports' `checked_in` counts it. Ignored when the ticket was already admitted that day.",
+                },
             },
         },
         "CheckInResult": {
@@ -313,7 +319,11 @@ def schemas() -> dict:
                 "checked_in_at": time,
                 "checkin_id": integer,
                 "conflict": {"type": "boolean", "description": "An offline admission of a ticket another device had admitted."},
-                "registration": {"type": "object", "properties": {"id": integer, "name": string, "party_size": integer, "event_id": integer}},
+                "headcount": {**integer, "description": "The people this check-in counts: the headcount recorded, else the whole party."},
+                "registration": {"type": "object", "properties": {
+                    "id": integer, "name": string, "party_size": integer, "event_id": integer,
+                    "group": {**ref("Group"), "description": "Only for a group's ticket."},
+                }},
             },
         },
         "WalkInIn": {

@@ -346,7 +346,12 @@ def scan(event_id: int):
                     else:
                         result_at = "code"
                         registration = services.find_for_door(event, request.form.get("code", ""))
-                    outcome = services.check_in(registration, event=event, actor=current_user)
+                    # How many came (a group's ticket); empty: the whole party booked.
+                    came = (request.form.get("headcount") or "").strip()
+                    headcount = whole_number(came, minimum=1) if came else None
+                    if came and headcount is None:
+                        raise ValidationError({"headcount": _("Enter how many came.")})
+                    outcome = services.check_in(registration, event=event, actor=current_user, headcount=headcount)
             except OutreachError as failure:
                 db.session.rollback()
                 error, status = failure, failure.status

@@ -41,6 +41,7 @@ from outreach.registration.models import (
     CheckInConflict,
     Registration,
     WalkIn,
+    people_admitted,
 )
 from outreach.text import check_name, clean_text
 from outreach.timezone import library_tz, local, local_date
@@ -725,6 +726,7 @@ def door_is_open(event: Event, when: datetime) -> bool:
 
 _CHECKIN_COLUMNS = (
     "registration_id", "event_id", "day", "checked_in_at", "recorded_at", "by_user_id", "client_key", "device_id", "source",
+    "headcount",
 )
 
 
@@ -757,6 +759,12 @@ class CheckInResult:
     checked_in_at: datetime
     registration: Registration
     conflict: CheckInConflict | None = None
+    #: How many this check-in counts (the headcount recorded, else the whole party).
+    headcount: int | None = None
+
+    def __post_init__(self):
+        if self.headcount is None:
+            self.headcount = self.registration.party_size
 
     @property
     def checkin(self) -> CheckIn:
@@ -766,9 +774,15 @@ class CheckInResult:
 def check_in(
     registration: Registration | None, *, event: Event | None = None, actor=None, now: datetime | None = None,
     client_key: str | None = None, device_id: str | None = None, scanned_at: datetime | None = None,
-    source: str = "door",
+    source: str = "door", headcount: int | None = None,
 ) -> CheckInResult:
     """Admit a registration's whole party, once per day of the event.
+
+    ``headcount``: how many of the party actually came (a class of 45 of whom 42 came), from
+    1 to the party booked (``check_headcount``); None: the whole party. It is what the
+    counts count. More people than booked are not admitted on the ticket: the door counts
+    the extra ones as walk-ins (so the seats booked stay what they were, and nobody is lost
+    from the reports).
 
     ``scanned_at`` is when an offline scanner admitted the party (its own clock); the door
     must have been open then, and it may not lie in the future. Raises ``RegistrationError``
@@ -783,7 +797,7 @@ def check_in(
     if client_key:
         earlier = db.session.scalar(select(CheckIn).where(CheckIn.client_key == client_key))
         if earlier is not None and earlier.registration_id == registration.id:
-            return CheckInResult("checked_in", earlier.id, earlier.checked_in_at, registration)
+            return CheckInResult("checked_in", earlier.id, earlier.checked_in_at, registration, headcount=earlier.headcount)
     if event is not None and registration.event_id != event.id:
         raise RegistrationError("wrong_event", _l("This ticket is for another event."))
     event = registration.event
@@ -791,6 +805,8 @@ def check_in(
         raise RegistrationError("cancelled", _l("This ticket has been cancelled."))
     if registration.status == "waitlisted":
         raise RegistrationError("waitlisted", _l("This ticket is still on the waiting list."))
+    if headcount is not None:
+        headcount = check_headcount(registration, headcount)
     when = now
     if scanned_at is not None:
         if scanned_at > now + timedelta(minutes=5):
@@ -808,20 +824,22 @@ def check_in(
     columns = {
         "registration_id": registration.id, "event_id": event.id, "day": day, "checked_in_at": when, "recorded_at": now,
         "by_user_id": getattr(actor, "id", None), "client_key": client_key, "device_id": device_id, "source": source,
+        "headcount": None if headcount == registration.party_size else headcount,
         "year": 0 if admin else day.year,  # no year 0 is ever closed
     }
     inserted = db.session.execute(_checkin_insert(db.session.get_bind().dialect.name), columns).first()
     if inserted is not None:
-        return CheckInResult("checked_in", inserted.id, when, registration)
+        return CheckInResult("checked_in", inserted.id, when, registration, headcount=headcount)
     if not admin and year_is_closed(day):
         earlier = db.session.execute(
-            select(CheckIn.id, CheckIn.checked_in_at).where(CheckIn.registration_id == registration.id, CheckIn.day == day)
+            select(CheckIn.id, CheckIn.checked_in_at, CheckIn.headcount)
+            .where(CheckIn.registration_id == registration.id, CheckIn.day == day)
         ).first()
-        if earlier is not None:
-            return CheckInResult("already_checked_in", earlier.id, earlier.checked_in_at, registration)  # changes nothing
+        if earlier is not None:  # changes nothing
+            return CheckInResult("already_checked_in", earlier.id, earlier.checked_in_at, registration, headcount=earlier.headcount)
         guard_attendance(day, actor, "checkin", registration)  # the year is closed: raises YearClosedError
     first = db.session.execute(
-        select(CheckIn.id, CheckIn.checked_in_at, CheckIn.device_id).where(
+        select(CheckIn.id, CheckIn.checked_in_at, CheckIn.device_id, CheckIn.headcount).where(
             CheckIn.registration_id == registration.id, CheckIn.day == day
         )
     ).first()
@@ -839,7 +857,37 @@ def check_in(
         )
         db.session.add(conflict)
         db.session.flush()
-    return CheckInResult("already_checked_in", first.id, first.checked_in_at, registration, conflict)
+    return CheckInResult("already_checked_in", first.id, first.checked_in_at, registration, conflict, headcount=first.headcount)
+
+
+def check_headcount(registration: Registration, headcount) -> int:
+    """How many of ``registration``'s party came: a whole number from 1 to the party booked,
+    else ``ValidationError`` on ``headcount``."""
+    if isinstance(headcount, bool) or not isinstance(headcount, int) or not 1 <= headcount <= registration.party_size:
+        raise ValidationError({"headcount": _l(
+            "Enter how many came, from 1 to the %(max)d booked; count anyone more as a walk-in.",
+            max=registration.party_size,
+        )})
+    return headcount
+
+
+def correct_headcount(checkin: CheckIn, headcount, *, actor, now: datetime | None = None) -> CheckIn:
+    """Staff correct how many of a party came on the day of ``checkin`` (a group counted at
+    the door): from 1 to the party booked. Refused in a closed year like any change of
+    attendance (``guard_attendance``); the audit log keeps the number before and after."""
+    now = now or clock.now()
+    registration = checkin.registration
+    headcount = check_headcount(registration, headcount)
+    guard_attendance(checkin.day, actor, "checkin.headcount", registration)
+    before = checkin.headcount or registration.party_size
+    checkin.headcount = None if headcount == registration.party_size else headcount
+    registration.changed_at = now  # the scanners' rosters hear of it
+    db.session.flush()
+    record(
+        "checkin.headcount", registration, actor=actor,
+        data={"event_id": checkin.event_id, "day": checkin.day.isoformat(), "from": before, "to": headcount},
+    )
+    return checkin
 
 
 def undo_check_in(checkin: CheckIn, *, actor) -> None:
@@ -953,7 +1001,8 @@ def event_days_so_far(event: Event, today: date) -> list[date]:
 
 def attendance(event: Event, now: datetime | None = None) -> Attendance:
     """Every count is people (party sizes summed). ``checked_in`` counts person-visits (a
-    party admitted on two days of an exhibition counts twice); ``no_shows`` are confirmed
+    party admitted on two days of an exhibition counts twice; a check-in that recorded how
+    many of the party came counts those); ``no_shows`` are confirmed
     people never admitted, counted once the event has ended."""
     now = now or clock.now()
     by_status = dict(
@@ -964,7 +1013,7 @@ def attendance(event: Event, now: datetime | None = None) -> Attendance:
         ).all()
     )
     checked_in = db.session.scalar(
-        select(func.coalesce(func.sum(Registration.party_size), 0))
+        select(func.coalesce(func.sum(people_admitted()), 0))
         .select_from(CheckIn)
         .join(Registration, Registration.id == CheckIn.registration_id)
         .where(CheckIn.event_id == event.id)

@@ -35,7 +35,7 @@ from outreach.platform import mail
 from outreach.platform.models import ExportJob
 from outreach.registration import documents, exports, listing, services
 from outreach.forms import ActionForm
-from outreach.registration.forms import ConfirmForm, HeadcountForm, MoveForm
+from outreach.registration.forms import CameForm, ConfirmForm, HeadcountForm, MoveForm
 from outreach.paging import page_number
 from outreach.registration.listing import RegistrationFilter
 from outreach.registration.models import REGISTRATION_STATUSES, CheckIn, CheckInConflict, Registration
@@ -274,6 +274,31 @@ def undo_check_in(event_id: int, checkin_id: int):
         return _("The check-in of %(name)s was undone.", name=name)
 
     return _act(event.id, action)
+
+
+@bp.post("/<int:event_id>/checkins/<int:checkin_id>/came")
+@role_required("staff")
+def correct_headcount(event_id: int, checkin_id: int):
+    """Staff correct how many of a party (a group) came on the day of a check-in: audited,
+    refused in a closed year as any change of attendance."""
+    event = _event_or_404(event_id)
+    checkin = db.session.get(CheckIn, checkin_id)
+    if checkin is None or checkin.event_id != event.id:
+        abort(404)
+    form = CameForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(" ".join(str(m) for m in form.came.errors), "error")
+        return see_other("registration_staff.manage", event_id=event.id, _anchor=f"registration-{checkin.registration_id}")
+    name = checkin.registration.name
+
+    def action():
+        services.correct_headcount(checkin, form.came.data, actor=current_user)
+        return _("%(name)s: %(n)d people came.", name=name, n=form.came.data)
+
+    flash_outcome(action)
+    return see_other("registration_staff.manage", event_id=event.id, _anchor=f"registration-{checkin.registration_id}")
 
 
 def _ended(event: Event, message: str):

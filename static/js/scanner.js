@@ -45,6 +45,7 @@
     rosterStatus: $("roster-status"),
     codeForm: $("code-form"),
     code: $("ticket-code"),
+    headcount: $("door-headcount"),
     searchForm: $("search-form"),
     searchQ: $("search-q"),
     searchStatus: $("search-status"),
@@ -550,7 +551,11 @@
     if (answer.ok && data && data.registration) {
       var registration = data.registration;
       if (data.result === "checked_in") {
-        showResult("ok", fill(T.welcome, { name: registration.name }), peopleOf(registration.party_size), where);
+        // A group's ticket: how many came of those booked, and the group's organisation.
+        var came = data.headcount && data.headcount !== registration.party_size
+          ? fill(T.cameOf, { came: data.headcount, booked: registration.party_size }) : peopleOf(registration.party_size);
+        if (registration.group) came += " · " + registration.group.organisation;
+        showResult("ok", fill(T.welcome, { name: registration.name }), came, where);
         beep("ok");
       } else {
         showResult("warn", fill(T.alreadyCheckedIn, { time: clockOf(data.checked_in_at) }),
@@ -631,9 +636,13 @@
     if (lookup.token !== undefined) body.token = lookup.token;
     else if (lookup.number !== undefined) body.token = String(lookup.number);
     else body.registration_id = lookup.registrationId;
+    // The door's "people who came" for a group's ticket: sent with the next check-in only.
+    var came = ui.headcount && ui.headcount.value.trim();
+    if (came) body.headcount = Number(came);
     showBusy(lookup.where);
     return api("POST", URLS.checkin, body).then(function (answer) {
       if (answer.status >= 500) return admitOffline(lookup, body).then(function (item) { return item && { at: deviceClockOf(item.scanned_at) }; });
+      if (answer.ok && ui.headcount) ui.headcount.value = "";
       showAnswer(answer, lookup.where);
       updateBanner();
       if (answer.ok && answer.data) return { at: clockOf(answer.data.checked_in_at) };
