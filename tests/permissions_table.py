@@ -195,6 +195,7 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/staff/events/<int:event_id>/cancel"): STAFF,
     ("POST", "/staff/events/<int:event_id>/checkins/<int:checkin_id>/undo"): STAFF,
     ("POST", "/staff/events/<int:event_id>/checkins/<int:checkin_id>/came"): STAFF,
+    ("GET", "/staff/events/<int:event_id>/groups.pdf"): STAFF,
     ("GET", "/staff/events/<int:event_id>/cover"): STAFF,
     ("POST", "/staff/events/<int:event_id>/cover"): STAFF,
     ("POST", "/staff/events/<int:event_id>/cover/remove"): STAFF,

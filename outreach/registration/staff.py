@@ -350,6 +350,18 @@ def sign_in_sheet(event_id: int):
     return pdf.pdf_response(body, f"sign-in-sheet-{event.id}.pdf")
 
 
+@bp.get("/<int:event_id>/groups.pdf")
+@role_required("staff")
+def group_list(event_id: int):
+    """The group list to print, in the page's language; recorded in the audit log, as it
+    lists the leaders' names and phone numbers."""
+    event = _event_or_404(event_id)
+    body = documents.group_list_pdf(event, locale=current_locale())
+    exports.record_export(event, None, "group_list", actor=current_user)
+    db.session.commit()
+    return pdf.pdf_response(body, f"groups-{event.id}.pdf")
+
+
 # --- the door poster for self check-in -------------------------------------------------------
 
 

@@ -300,3 +300,43 @@ def test_the_ticket_pdf_shows_the_group(client, visit):
     assert pdf.status_code == 200
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(pdf.data)).pages)
     assert "Nanmen School" in text and "25 children, 3 adults" in text
+
+
+# --- staff: groups apart, the group list ---------------------------------------------------------
+
+
+def test_staff_see_groups_apart_with_their_leaders_phones(client, visit, make_user, login):
+    reg(visit, "王老师", grp=group(25, 3), phone="13812345678")
+    reg(visit, "李四", 2, phone="13912345678")
+    login(make_user("staff"))
+    token = csrf_token_from(client, f"/staff/events/{visit.id}")
+    answer = client.post(f"/staff/events/{visit.id}/registrations/search?lang=en", data={"csrf_token": token, "who": "groups"})
+    assert answer.status_code == 303 and "who=groups" in answer.headers["Location"]
+    page = client.get(answer.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert "王老师" in html and "13812345678" in html and "南门中学 三年级二班" in html
+    assert "李四" not in html
+    html = client.get(f"/staff/events/{visit.id}?who=individuals").get_data(as_text=True)
+    assert "李四" in html and "王老师" not in html
+
+
+def test_the_group_list_pdf(client, visit, make_user, login):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    reg(visit, "Ms Wang", grp=group(25, 3, organisation="Nanmen Middle School", arrival="09:40", needs="Two wheelchairs"), phone="13812345678")
+    reg(visit, "Mr Li", grp=group(10, 2, kind="kindergarten", organisation="Xinghai Kindergarten"), phone="13912345678")
+    reg(visit, "Zhang", 2)
+    staff = make_user("staff")
+    login(staff)
+    answer = client.get(f"/staff/events/{visit.id}/groups.pdf?lang=en")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(answer.data)).pages)
+    assert "Group list" in text
+    assert "Nanmen Middle School School class Ms Wang 13812345678 25 3 28 09:40 Two wheelchairs Confirmed" in text
+    assert "Xinghai Kindergarten Kindergarten Mr Li 13912345678 10 2 12" in text
+    assert "Confirmed groups, in total 35 5 40" in text
+    assert "Zhang" not in text
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "registration.export")).one()
+    assert entry.data == {"format": "group_list"} and entry.actor_id == staff.id
