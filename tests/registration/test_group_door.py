@@ -81,7 +81,7 @@ def test_more_than_booked_is_refused_with_the_walk_in_advice(class_of_45):
     registration = class_of_45.registration
     with pytest.raises(ValidationError) as refused:
         services.check_in(registration, headcount=47)
-    assert str(refused.value.fields["headcount"]) == "请输入实到人数，范围为 1 至预约的 45 人；多出的人请按散客登记。"
+    assert str(refused.value.fields["headcount"]) == "请输入实到人数，范围为 1 至预约的 45 人；多出的人请按现场入场登记。"
 
 
 def test_staff_correct_the_count_afterwards_audited_and_the_reports_follow(client, class_of_45, visit, make_user, api_token, login):
