@@ -494,6 +494,7 @@
     }
     var body = { event_id: item.event_id, client_key: item.client_key, device_id: item.device_id, scanned_at: item.scanned_at };
     if (item.token) body.token = item.token; else body.registration_id = item.registration_id;
+    if (item.headcount) body.headcount = item.headcount;
     return { url: URLS.checkin, body: body };
   }
 
@@ -621,8 +622,11 @@
         digest: entry.digest
       };
       if (lookup.token !== undefined) item.token = lookup.token;
+      // How many of a group came (at most those booked): sent with the check-in when it syncs.
+      if (body.headcount && body.headcount <= entry.party_size) item.headcount = body.headcount;
       enqueue(item);
-      addToTotals(entry.party_size, 0);
+      if (ui.headcount) ui.headcount.value = "";
+      addToTotals(item.headcount || entry.party_size, 0);
       showResult("ok", fill(T.welcomeOffline, { name: entry.name }), peopleOf(entry.party_size) + " · " + T.offlineQueued, where);
       beep("ok");
       return item;
