@@ -56,3 +56,33 @@ def test_the_scanner_admits_a_group_with_the_number_who_came(browser, live_serve
     finally:
         context.close()
     assert problems == []
+
+
+def test_offline_the_number_who_came_is_kept_until_it_syncs(browser, live_server, make_event, make_user):
+    now = datetime.now(timezone.utc)
+    event = make_event(title="南门中学参观", type="visit", starts_at=now + timedelta(minutes=30),
+                       ends_at=now + timedelta(hours=2), capacity=100, max_group_size=50)
+    outcome = services.register(event, name="王老师", phone=new_phone(), party_size=None,
+                                group={"kind": "school_class", "organisation": "南门中学", "children": 42, "adults": 3})
+    db.session.commit()
+    context = browser.new_context(locale="en-GB", viewport=PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, make_user("staff"))
+        page.goto(f"{live_server}/scan/{event.id}?lang=en")
+        expect(page.locator("#roster-status")).to_contain_text("1 ticket saved", timeout=ANSWER)
+        context.set_offline(True)
+        page.fill("#door-headcount", "42")
+        page.fill("#ticket-code", outcome.token)
+        page.click("#code-form button[type=submit]")
+        expect(page.locator("#code-result")).to_contain_text("(offline)", timeout=ANSWER)
+        expect(page.locator('[data-total="checked_in"]')).to_have_text("42")
+        queue = page.evaluate("JSON.parse(localStorage.getItem('outreach.scanner.queue'))")
+        assert [q["headcount"] for q in queue] == [42]
+        context.set_offline(False)
+        expect(page.locator("#offline-banner")).to_be_hidden(timeout=15000)
+        db.session.rollback()
+        assert db.session.scalar(select(CheckIn.headcount)) == 42
+        db.session.rollback()
+    finally:
+        context.close()
