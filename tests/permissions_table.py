@@ -65,6 +65,7 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/branches"): PUBLIC,
     ("POST", "/api/v1/checkins"): DOOR,
     ("DELETE", "/api/v1/checkins/<int:checkin_id>"): STAFF,
+    ("PATCH", "/api/v1/checkins/<int:checkin_id>"): STAFF,
     ("POST", "/api/v1/competitions"): STAFF,
     ("GET", "/api/v1/competitions"): PUBLIC,
     ("GET", "/api/v1/competitions/<int:competition_id>"): PUBLIC,

@@ -261,6 +261,25 @@ def undo_check_in(checkin_id: int):
     return jsonify({"status": "undone"})
 
 
+@bp.patch("/checkins/<int:checkin_id>")
+@role_required("staff")
+def correct_check_in(checkin_id: int):
+    """Staff correct how many of a party came (``headcount``): audited, refused in a closed year."""
+    checkin = db.get_or_404(CheckIn, checkin_id)
+    data = json_body()
+    errors: dict = {}
+    headcount = read_int(data, "headcount", errors, required=True, nullable=False)
+    if errors:
+        raise ValidationError(errors)
+    services.correct_headcount(checkin, headcount, actor=current_user)
+    body = {
+        "id": checkin.id, "registration_id": checkin.registration_id, "event_id": checkin.event_id,
+        "day": checkin.day.isoformat(), "headcount": checkin.headcount or checkin.registration.party_size,
+    }
+    db.session.commit()
+    return jsonify(body)
+
+
 @bp.post("/events/<int:event_id>/walkins")
 def add_walkins(event_id: int):
     event = door_event(event_id)

@@ -128,7 +128,27 @@ def paths() -> dict:
                 "security": STAFF,
                 "parameters": [{"name": "checkin_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "responses": {"200": json_response({"type": "object", "properties": {"status": {"const": "undone"}}}, "Undone"), **errors(401, 403, 404)},
-            }
+            },
+            "patch": {
+                "summary": "Correct how many of a party came (audited)",
+                "description": "A group counted at the door (45 booked, 42 came): `headcount` from 1 to the party booked "
+                "(else 422 on `headcount`). The reports count it. In a closed year: 409 `year_closed` for staff; an "
+                "administrator's correction is accepted and audited.",
+                "tags": ["check-in"],
+                "security": STAFF,
+                "parameters": [{"name": "checkin_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["headcount"],
+                    "properties": {"headcount": {"type": "integer", "minimum": 1}},
+                }}}},
+                "responses": {
+                    "200": json_response({"type": "object", "required": ["id", "headcount"], "properties": {
+                        "id": {"type": "integer"}, "registration_id": {"type": "integer"}, "event_id": {"type": "integer"},
+                        "day": {"type": "string", "format": "date"}, "headcount": {"type": "integer", "minimum": 1},
+                    }}, "Corrected"),
+                    **errors(401, 403, 404, 409, 415, 422),
+                },
+            },
         },
         "/events/{event_id}/walkins": {
             "post": {

@@ -139,3 +139,25 @@ def test_the_scanner_page_takes_how_many_came_without_javascript(client, class_o
     html = answer.get_data(as_text=True)
     assert "42 of 45 people came · 南门中学" in html
     assert db.session.scalars(select(CheckIn)).one().headcount == 42
+
+
+def test_the_api_corrects_the_count_audited_and_refused_in_a_closed_year(client, class_of_45, visit, make_user, api_token):
+    staff, admin = make_user("staff"), make_user("admin")
+    headers = api_token(staff)
+    client.post("/api/v1/checkins", json={"token": class_of_45.token}, headers=headers)
+    checkin_id = db.session.scalar(select(CheckIn.id))
+    answer = client.patch(f"/api/v1/checkins/{checkin_id}", json={"headcount": 40}, headers=headers)
+    assert answer.status_code == 200
+    assert answer.get_json() == {
+        "id": checkin_id, "registration_id": class_of_45.registration.id, "event_id": visit.id, "day": "2026-12-05", "headcount": 40,
+    }
+    assert reports_attendance(client, headers) == (40, 40)
+    assert client.patch(f"/api/v1/checkins/{checkin_id}", json={"headcount": 46}, headers=headers).status_code == 422
+    assert client.patch(f"/api/v1/checkins/{checkin_id}", json={}, headers=headers).status_code == 422
+    closing.close_year(2026, admin)
+    db.session.commit()
+    refused = client.patch(f"/api/v1/checkins/{checkin_id}", json={"headcount": 41}, headers=headers)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (409, "year_closed")
+    assert reports_attendance(client, headers) == (40, 40)
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "checkin.headcount")).all()
+    assert [e.data["to"] for e in entries] == [40]
