@@ -3,7 +3,7 @@ adults, needs, arrival); an event may cap the seats of all groups and the size o
 check-in records how many of the party came.
 
 Revision ID: d1e2f3a4b5c8
-Revises: c4d6e8f0a2b4
+Revises: d1e2f3a4b5c7
 Create Date: 2026-12-04 20:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd1e2f3a4b5c8'
-down_revision = 'c4d6e8f0a2b4'
+down_revision = 'd1e2f3a4b5c7'
 branch_labels = None
 depends_on = None
 
