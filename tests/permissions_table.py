@@ -89,6 +89,7 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/branches"): PUBLIC,
     ("POST", "/api/v1/checkins"): DOOR,
     ("DELETE", "/api/v1/checkins/<int:checkin_id>"): STAFF,
+    ("PATCH", "/api/v1/checkins/<int:checkin_id>"): STAFF,
     ("POST", "/api/v1/competitions"): STAFF,
     ("GET", "/api/v1/competitions"): PUBLIC,
     ("GET", "/api/v1/competitions/<int:competition_id>"): PUBLIC,
@@ -158,6 +159,8 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/events/<int:event_id>/here"): PUBLIC,
     ("GET", "/events/<int:event_id>/poster.pdf"): PUBLIC,
     ("POST", "/events/<int:event_id>/register"): PUBLIC,
+    ("GET", "/events/<int:event_id>/group"): PUBLIC,
+    ("POST", "/events/<int:event_id>/group"): PUBLIC,
     ("GET", "/favicon.ico"): PUBLIC,
     ("GET", "/favicon.svg"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
@@ -220,6 +223,8 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/staff/events/<int:event_id>/cancel"): STAFF,
     ("POST", "/staff/events/<int:event_id>/cancel"): STAFF,
     ("POST", "/staff/events/<int:event_id>/checkins/<int:checkin_id>/undo"): STAFF,
+    ("POST", "/staff/events/<int:event_id>/checkins/<int:checkin_id>/came"): STAFF,
+    ("GET", "/staff/events/<int:event_id>/groups.pdf"): STAFF,
     ("GET", "/staff/events/<int:event_id>/cover"): STAFF,
     ("POST", "/staff/events/<int:event_id>/cover"): STAFF,
     ("POST", "/staff/events/<int:event_id>/cover/remove"): STAFF,
@@ -347,6 +352,8 @@ DRAFT_TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/events/<int:event_id>/here"): DRAFT,
     ("GET", "/events/<int:event_id>/poster.pdf"): DRAFT,
     ("POST", "/events/<int:event_id>/register"): DRAFT,
+    ("GET", "/events/<int:event_id>/group"): DRAFT,
+    ("POST", "/events/<int:event_id>/group"): DRAFT,
 }
 
 

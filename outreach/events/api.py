@@ -96,6 +96,8 @@ def event_json(event: Event) -> dict:
         "capacity": event.capacity,
         "registration": event.registration,
         "max_party_size": event.max_party_size,
+        "groups_capacity": event.groups_capacity,
+        "max_group_size": event.max_group_size,
         "checkin_opens_minutes": event.checkin_opens_minutes,
         "audience": event.audience,
         "series": {"id": event.series.id, "name": event.series.name, "name_en": event.series.name_en}
@@ -206,6 +208,8 @@ def read_event_fields(data: dict, errors: dict, *, creating: bool) -> dict:
     integers = {
         "capacity": {"minimum": 0},
         "session_number": {"minimum": 1},
+        "groups_capacity": {"minimum": 0},
+        "max_group_size": {"minimum": 1},
         "max_party_size": {"nullable": False, "default": EVENT_DEFAULTS["max_party_size"], "minimum": 1},
         "checkin_opens_minutes": {
             "nullable": False, "default": EVENT_DEFAULTS["checkin_opens_minutes"], "minimum": 0, "maximum": CHECKIN_OPENS_MAX,

@@ -207,6 +207,20 @@ class EventForm(ScheduleFields):
             NumberRange(min=1, message=_l("Enter a whole number of 1 or more.")),
         ],
     )
+    groups_capacity = IntegerField(
+        _l("Seats for groups (all groups together)"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, message=_l("Enter a whole number of 0 or more, or leave it empty for no limit.")),
+        ],
+    )
+    max_group_size = IntegerField(
+        _l("Largest group per registration"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, message=_l("Enter a whole number of 1 or more, or leave it empty for the largest party.")),
+        ],
+    )
     audience = SelectField(_l("Audience"), choices=choices(AUDIENCE_LABELS.items()), default="all")
     series_id = SelectField(_l("Series"), coerce=optional_int, choices=[], validate_choice=False)
     session_number = IntegerField(
@@ -244,7 +258,7 @@ class EventForm(ScheduleFields):
         by the view, the partners are ``partner_rows()``)."""
         names = (
             "type", "title", "title_en", "description", "description_en", "capacity", "registration",
-            "max_party_size", "audience", "session_number", "speaker", "speaker_bio", "speaker_bio_en",
+            "max_party_size", "groups_capacity", "max_group_size", "audience", "session_number", "speaker", "speaker_bio", "speaker_bio_en",
             "daily_opens_at", "daily_closes_at", "checkin_opens_minutes",
         )
         values = {name: getattr(self, name).data for name in names}

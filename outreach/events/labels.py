@@ -61,6 +61,14 @@ EXPORT_STATUS_LABELS = {
     "expired": lazy_pgettext("export", "No longer kept"),
 }
 
+#: What a group registration is (``registration.models.GROUP_KINDS``).
+GROUP_KIND_LABELS = {
+    "school_class": _l("School class"),
+    "kindergarten": _l("Kindergarten"),
+    "community": _l("Community group"),
+    "company": _l("Company or organisation"),
+}
+
 
 def register(app) -> None:
     @app.context_processor
@@ -73,4 +81,5 @@ def register(app) -> None:
             "PARTNER_ROLE_LABELS": PARTNER_ROLE_LABELS,
             "REGISTRATION_STATUS_LABELS": REGISTRATION_STATUS_LABELS,
             "EXPORT_STATUS_LABELS": EXPORT_STATUS_LABELS,
+            "GROUP_KIND_LABELS": GROUP_KIND_LABELS,
         }

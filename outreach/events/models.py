@@ -72,6 +72,8 @@ class Event(HasCover, LocalizedTitle, TimestampMixin, Base):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
         CheckConstraint("max_party_size >= 1", name="max_party_size_positive"),
+        CheckConstraint("groups_capacity IS NULL OR groups_capacity >= 0", name="groups_capacity_not_negative"),
+        CheckConstraint("max_group_size IS NULL OR max_group_size >= 1", name="max_group_size_positive"),
         CheckConstraint("checkin_opens_minutes >= 0", name="checkin_opens_not_negative"),
         CheckConstraint("session_number IS NULL OR session_number >= 1", name="session_number_positive"),
         CheckConstraint(f"setup_minutes BETWEEN 0 AND {BUFFER_MINUTES_MAX}", name="setup_minutes_range"),
@@ -102,6 +104,11 @@ class Event(HasCover, LocalizedTitle, TimestampMixin, Base):
     max_party_size: Mapped[int] = mapped_column(
         Integer, nullable=False, default=DEFAULT_MAX_PARTY_SIZE, server_default=str(DEFAULT_MAX_PARTY_SIZE)
     )
+    #: The seats all group registrations together may hold (e.g. half the capacity); None: no
+    #: cap of their own (the event's capacity still holds).
+    groups_capacity: Mapped[int | None] = mapped_column(Integer)
+    #: The largest party one group registration may bring; None: ``max_party_size``.
+    max_group_size: Mapped[int | None] = mapped_column(Integer)
     #: How long before the start the door opens for check-in.
     checkin_opens_minutes: Mapped[int] = mapped_column(
         Integer, nullable=False, default=CHECKIN_OPENS_DEFAULT, server_default=str(CHECKIN_OPENS_DEFAULT)
@@ -152,6 +159,17 @@ class Event(HasCover, LocalizedTitle, TimestampMixin, Base):
     @property
     def takes_registrations(self) -> bool:
         return self.registration == "open"
+
+    @property
+    def largest_group(self) -> int:
+        """The most people one group registration may bring: ``max_group_size`` (or else the
+        largest party), never more than the seats for groups or the event's capacity (a group
+        larger than those could only wait for ever). 0: the event takes no groups."""
+        largest = self.max_group_size or self.max_party_size
+        for cap in (self.groups_capacity, self.capacity):
+            if cap is not None:
+                largest = min(largest, cap)
+        return largest
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.type} {self.status}>"

@@ -221,6 +221,8 @@ def schemas() -> dict:
             "capacity": {"type": ["integer", "null"], "minimum": 0, "description": "People; null means no limit."},
             "registration": {"type": "string", "enum": list(REGISTRATION_MODES)},
             "max_party_size": {"type": "integer", "minimum": 1},
+            "groups_capacity": {"type": ["integer", "null"], "minimum": 0, "description": "Seats all group registrations together may hold; null: no cap of their own."},
+            "max_group_size": {"type": ["integer", "null"], "minimum": 1, "description": "The largest group one registration may bring; null: max_party_size."},
             "checkin_opens_minutes": {"type": "integer", "minimum": 0},
             "audience": {"type": "string", "enum": list(AUDIENCES)},
             "series": {
@@ -279,6 +281,14 @@ def schemas() -> dict:
             "registration": {"type": "string", "enum": list(REGISTRATION_MODES), "default": EVENT_DEFAULTS["registration"]},
             "status": {"type": "string", "enum": ["draft", "published"], "default": "draft"},
             "max_party_size": {"type": "integer", "minimum": 1, "default": 100},
+            "groups_capacity": {
+                "type": ["integer", "null"], "minimum": 0,
+                "description": "Seats all group registrations together may hold (at most the capacity); null or absent: no cap of their own.",
+            },
+            "max_group_size": {
+                "type": ["integer", "null"], "minimum": 1,
+                "description": "The largest group one registration may bring (at most groups_capacity); null or absent: max_party_size.",
+            },
             "checkin_opens_minutes": {"type": "integer", "minimum": 0, "maximum": CHECKIN_OPENS_MAX, "default": CHECKIN_OPENS_DEFAULT},
             "audience": {"type": "string", "default": "all"},
             "series_id": {"type": "integer"},

@@ -98,8 +98,8 @@ def list_venues(*, bookable_for: int | None = None) -> list[Venue]:
 
 _EDITABLE = {
     "type", "status", "title", "title_en", "description", "description_en", "starts_at", "ends_at",
-    "venue", "capacity", "registration", "max_party_size", "checkin_opens_minutes", "audience",
-    "series", "session_number", "speaker", "speaker_bio", "speaker_bio_en", "daily_opens_at", "daily_closes_at",
+    "venue", "capacity", "registration", "max_party_size", "groups_capacity", "max_group_size",
+    "checkin_opens_minutes", "audience", "series", "session_number", "speaker", "speaker_bio", "speaker_bio_en", "daily_opens_at", "daily_closes_at",
     "registration_opens_at", "registration_closes_at", "questions", "setup_minutes", "teardown_minutes",
     "booking_override_reason",
 }
@@ -150,6 +150,16 @@ def check_event(values: dict) -> dict:
     party = values.get("max_party_size")
     if not isinstance(party, int) or party < 1:
         errors["max_party_size"] = _l("Enter a whole number of 1 or more.")
+    groups_capacity = values.get("groups_capacity")
+    if groups_capacity is not None and (isinstance(groups_capacity, bool) or not isinstance(groups_capacity, int) or groups_capacity < 0):
+        errors["groups_capacity"] = _l("Enter a whole number of 0 or more, or leave it empty for no limit.")
+    elif groups_capacity is not None and isinstance(capacity, int) and groups_capacity > capacity:
+        errors["groups_capacity"] = _l("Groups cannot take more seats than the event has (%(n)d).", n=capacity)
+    group = values.get("max_group_size")
+    if group is not None and (isinstance(group, bool) or not isinstance(group, int) or group < 1):
+        errors["max_group_size"] = _l("Enter a whole number of 1 or more, or leave it empty for the largest party.")
+    elif group is not None and isinstance(groups_capacity, int) and group > groups_capacity:
+        errors["max_group_size"] = _l("One group cannot be larger than the seats for groups (%(n)d).", n=groups_capacity)
     opens = values.get("checkin_opens_minutes")
     if not isinstance(opens, int) or not 0 <= opens <= CHECKIN_OPENS_MAX:
         errors["checkin_opens_minutes"] = minutes_message(CHECKIN_OPENS_MAX)
@@ -389,8 +399,8 @@ def list_branches() -> list[Branch]:
 
 _COPIED = (
     "type", "title", "title_en", "description", "description_en", "daily_opens_at", "daily_closes_at",
-    "venue_id", "capacity", "registration", "max_party_size", "checkin_opens_minutes", "audience",
-    "series_id", "speaker", "speaker_bio", "speaker_bio_en", "questions", "setup_minutes", "teardown_minutes",
+    "venue_id", "capacity", "registration", "max_party_size", "groups_capacity", "max_group_size",
+    "checkin_opens_minutes", "audience", "series_id", "speaker", "speaker_bio", "speaker_bio_en", "questions", "setup_minutes", "teardown_minutes",
 )
 
 

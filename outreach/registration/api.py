@@ -42,6 +42,20 @@ def ticket_links(token: str) -> dict:
     }
 
 
+def group_json(registration: Registration) -> dict | None:
+    """A group registration's details (None for an individual's)."""
+    if not registration.is_group:
+        return None
+    return {
+        "kind": registration.group_kind,
+        "organisation": registration.group_organisation,
+        "children": registration.group_children,
+        "adults": registration.group_adults,
+        "needs": registration.group_needs,
+        "arrival": registration.group_arrival.strftime("%H:%M") if registration.group_arrival else None,
+    }
+
+
 def registration_json(registration: Registration) -> dict:
     return {
         "id": registration.id,
@@ -49,6 +63,7 @@ def registration_json(registration: Registration) -> dict:
         "status": registration.status,
         "name": registration.name,
         "party_size": registration.party_size,
+        "group": group_json(registration),
     }
 
 
@@ -61,7 +76,9 @@ def register(event_id: int):
     name = read_str(data, "name", errors, required=True, max_length=1000)
     phone = read_str(data, "phone", errors, required=True, max_length=40)
     email = read_str(data, "email", errors, max_length=254)
-    party_size = read_int(data, "party_size", errors, nullable=False, default=1)
+    group = data.get("group")
+    # A group's party is its children and adults: party_size is then optional (and must agree).
+    party_size = read_int(data, "party_size", errors, nullable=False, default=None if group is not None else 1)
     answers = data.get("answers") or {}
     if not isinstance(answers, dict):
         errors["answers"] = _l("Send the answers as an object.")
@@ -71,14 +88,15 @@ def register(event_id: int):
         errors["Idempotency-Key"] = _l("Use 8 to 64 characters.")
     if errors:
         # The service's rules for the fields that passed, so that every problem is told at once.
-        _clean, rule_errors = services.check_registrant(
-            event, name=name, phone=phone, party_size=party_size, email=email, answers=answers, consent=True
+        _clean, rule_errors = services.check_registrant_or_group(
+            event, name=name, phone=phone, party_size=party_size, email=email, answers=answers, consent=True,
+            group=group,
         )
         raise ValidationError({**rule_errors, **errors})
     outcome = services.register(
         event, name=name, phone=phone, party_size=party_size, email=email, answers=answers,
         client_key=f"api:{key}" if key else None, source="api", actor=current_user if current_user.is_authenticated else None,
-        locale=current_locale(),
+        locale=current_locale(), group=group,
     )
     db.session.commit()
     registration = outcome.registration
@@ -173,6 +191,7 @@ def check_in():
     client_key = read_str(data, "client_key", errors, max_length=64)
     device_id = read_str(data, "device_id", errors, max_length=64)
     scanned_at = read_datetime(data, "scanned_at", errors, required=False)
+    headcount = read_int(data, "headcount", errors, minimum=1)
     if token is None and registration_id is None and "token" not in errors:
         errors["token"] = _l("This field is required.")
     if errors:
@@ -207,7 +226,7 @@ def check_in():
         abort(403)
     outcome = services.check_in(
         registration, event=event, actor=user, client_key=client_key, device_id=device_id,
-        scanned_at=scanned_at, source="sync" if scanned_at else "door",
+        scanned_at=scanned_at, source="sync" if scanned_at else "door", headcount=headcount,
     )
     # The answer is built before the commit, which expires what it would read.
     body = {
@@ -215,7 +234,12 @@ def check_in():
         "checked_in_at": iso(outcome.checked_in_at),
         "checkin_id": outcome.checkin_id,
         "conflict": outcome.conflict is not None,
-        "registration": {k: v for k, v in registration_json(outcome.registration).items() if k != "status"},
+        "headcount": outcome.headcount,
+        # The contract's four fields, and a group's details for a group's ticket.
+        "registration": {
+            k: v for k, v in registration_json(outcome.registration).items()
+            if k != "status" and not (k == "group" and v is None)
+        },
     }
     db.session.commit()
     return jsonify(body)
@@ -235,6 +259,25 @@ def undo_check_in(checkin_id: int):
     services.undo_check_in(checkin, actor=current_user)
     db.session.commit()
     return jsonify({"status": "undone"})
+
+
+@bp.patch("/checkins/<int:checkin_id>")
+@role_required("staff")
+def correct_check_in(checkin_id: int):
+    """Staff correct how many of a party came (``headcount``): audited, refused in a closed year."""
+    checkin = db.get_or_404(CheckIn, checkin_id)
+    data = json_body()
+    errors: dict = {}
+    headcount = read_int(data, "headcount", errors, required=True, nullable=False)
+    if errors:
+        raise ValidationError(errors)
+    services.correct_headcount(checkin, headcount, actor=current_user)
+    body = {
+        "id": checkin.id, "registration_id": checkin.registration_id, "event_id": checkin.event_id,
+        "day": checkin.day.isoformat(), "headcount": checkin.headcount or checkin.registration.party_size,
+    }
+    db.session.commit()
+    return jsonify(body)
 
 
 @bp.post("/events/<int:event_id>/walkins")

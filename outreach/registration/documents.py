@@ -19,7 +19,7 @@ from outreach.i18n import current_locale, library_name
 from outreach.places.models import Venue
 from outreach.platform import exports
 from outreach.platform.models import ExportJob
-from outreach.registration.listing import masked_phone, sign_in_rows
+from outreach.registration.listing import group_rows, masked_phone, sign_in_rows
 from outreach.registration.models import Registration
 from outreach.registration.services import RegistrationError, has_ended, ticket_token
 
@@ -56,6 +56,24 @@ def sign_in_sheet_pdf(event, *, locale: str) -> bytes:
         html = render_template(
             "registration/sign_in_sheet_pdf.html", event=event, rows=sign_in_rows(event), locale=locale,
             library=library_name(locale), masked_phone=masked_phone,
+        )
+    return pdf.render_pdf(html)
+
+
+def group_list_pdf(event, *, locale: str) -> bytes:
+    """The group list (团体名单) for staff: each confirmed or waiting group with its kind and
+    organisation, leader and leader's phone (in full: staff call them), children, adults,
+    expected arrival and needs, and a box for how many came; totals at the end."""
+    rows = group_rows(event)
+    confirmed = [r for r in rows if r.status == "confirmed"]
+    totals = {
+        "children": sum(r.group_children for r in confirmed), "adults": sum(r.group_adults for r in confirmed),
+        "people": sum(r.party_size for r in confirmed),
+    }
+    with force_locale(locale):
+        html = render_template(
+            "registration/group_list_pdf.html", event=event, rows=rows, totals=totals, locale=locale,
+            library=library_name(locale),
         )
     return pdf.render_pdf(html)
 

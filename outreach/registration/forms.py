@@ -3,11 +3,24 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from outreach.forms import Form, name_field, phone_field
+from outreach.events.labels import GROUP_KIND_LABELS
+from outreach.forms import Form, choices, name_field, phone_field
+from outreach.registration.models import GROUP_NEEDS_MAX, ORGANISATION_MAX
+from outreach.registration.services import GROUP_NUMBER_MAX
 from outreach.text import NAME_MAX
 
 
@@ -33,7 +46,68 @@ class RegistrationForm(Form):
         return [getattr(self, name) for name in self._question_names]
 
 
+def _number(label):
+    message = _l("Enter a whole number from %(min)d to %(max)d.", min=0, max=GROUP_NUMBER_MAX)
+    return IntegerField(
+        label, default=0,
+        validators=[InputRequired(message), NumberRange(min=0, max=GROUP_NUMBER_MAX, message=message)],
+        render_kw={"inputmode": "numeric", "min": 0},
+    )
+
+
+class GroupRegistrationForm(Form):
+    """The "Register a group" page's form: the group, then its leader (whose name and phone
+    the registration holds). Extra questions are added per event as on the event page."""
+
+    kind = SelectField(_l("The group is a"), choices=choices(GROUP_KIND_LABELS.items()), default="school_class")
+    organisation = StringField(
+        _l("School or organisation"),
+        validators=[DataRequired(_l("Give the school or organisation's name (up to %(n)d characters).", n=ORGANISATION_MAX)),
+                    Length(max=ORGANISATION_MAX)],
+        render_kw={"autocomplete": "organization"},
+    )
+    children = _number(_l("Number of children"))
+    adults = _number(_l("Number of adults (teachers, carers)"))
+    name = name_field(_l("Group leader's name"))
+    phone = phone_field(_l("Group leader's mobile phone"))
+    email = EmailField(
+        _l("E-mail (optional)"), validators=[Optional(), Length(max=254)], render_kw={"autocomplete": "email"}
+    )
+    arrival = TimeField(_l("Expected arrival time (optional)"), validators=[Optional()])
+    needs = TextAreaField(
+        _l("Accessibility and other needs (optional)"), validators=[Optional(), Length(max=GROUP_NEEDS_MAX)],
+        render_kw={"maxlength": GROUP_NEEDS_MAX, "rows": 3},
+    )
+    consent = BooleanField(_l("I agree that the library keeps these details to run this event."))
+    client_key = HiddenField()
+    submit = SubmitField(_l("Register the group"))
+
+    def question_fields(self):
+        return [getattr(self, name) for name in self._question_names]
+
+    def group(self) -> dict:
+        """The group's details as the services take them."""
+        return {
+            "kind": self.kind.data, "organisation": self.organisation.data, "children": self.children.data,
+            "adults": self.adults.data, "needs": self.needs.data, "arrival": self.arrival.data,
+        }
+
+
+def group_form_for(event, locale: str, formdata=None) -> GroupRegistrationForm:
+    form = _with_questions(GroupRegistrationForm, event, locale, formdata)
+    for name in ("children", "adults"):
+        field = getattr(form, name)
+        field.render_kw = {**field.render_kw, "max": event.largest_group}
+    return form
+
+
 def registration_form_for(event, locale: str, formdata=None) -> RegistrationForm:
+    form = _with_questions(RegistrationForm, event, locale, formdata)
+    form.party_size.render_kw = {**form.party_size.render_kw, "max": event.max_party_size}
+    return form
+
+
+def _with_questions(base, event, locale: str, formdata=None):
     attrs, names = {}, []
     for question in event.questions or []:
         label = question.get("label_en") if locale == "en" and question.get("label_en") else question["label"]
@@ -45,10 +119,9 @@ def registration_form_for(event, locale: str, formdata=None) -> RegistrationForm
         else:
             attrs[name] = StringField(label, validators=validators + [Length(max=200)])
         names.append(name)
-    form_class = type("EventRegistrationForm", (RegistrationForm,), attrs)
+    form_class = type("Event" + base.__name__, (base,), attrs)
     form_class._question_names = names
     form = form_class(formdata) if formdata is not None else form_class()
-    form.party_size.render_kw = {**form.party_size.render_kw, "max": event.max_party_size}
     if not form.client_key.data:
         form.client_key.data = secrets.token_urlsafe(24)
     return form
@@ -101,6 +174,12 @@ class MoveForm(Form):
     reason = StringField(_l("Reason (sent to the registrant)"), validators=[Optional(), Length(max=500)])
     confirmed = HiddenField()
     submit = SubmitField(_l("Move"))
+
+
+class CameForm(Form):
+    """Staff correct how many of a party came on a day it was checked in (a group)."""
+
+    came = IntegerField(_l("People who came"), validators=[InputRequired(_l("Enter how many came."))])
 
 
 class HeadcountForm(Form):

@@ -36,6 +36,8 @@ SORTS = {
     "party": Registration.party_size,
 }
 DEFAULT_SORT = "created"
+#: Whom the list shows: every registration, the groups' or the individuals'.
+WHO = ("groups", "individuals")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class RegistrationFilter:
     status: str = ""
     sort: str = DEFAULT_SORT
     descending: bool = False
+    #: "groups", "individuals" (``WHO``) or "" for both.
+    who: str = ""
 
     @classmethod
     def from_args(cls, args) -> RegistrationFilter:
@@ -60,7 +64,10 @@ class RegistrationFilter:
         sort = sort.lstrip("-")
         if sort not in SORTS:
             sort, descending = DEFAULT_SORT, False
-        return cls(text=text, status=status, sort=sort, descending=descending)
+        who = args.get("who") or ""
+        if who not in WHO:
+            who = ""
+        return cls(text=text, status=status, sort=sort, descending=descending, who=who)
 
     @property
     def sort_arg(self) -> str:
@@ -68,7 +75,7 @@ class RegistrationFilter:
 
     def args(self, **changes) -> dict:
         """The query arguments that ask for this filter again (defaults left out)."""
-        values = {"q": self.text, "status": self.status, "sort": self.sort_arg, **changes}
+        values = {"q": self.text, "status": self.status, "sort": self.sort_arg, "who": self.who, **changes}
         if values["sort"] == DEFAULT_SORT:
             values["sort"] = ""
         return {key: value for key, value in values.items() if value not in ("", None)}
@@ -106,6 +113,10 @@ def filtered(event: Event, wanted: RegistrationFilter) -> Select:
         stmt = stmt.where(_search(wanted.text))
     if wanted.status:
         stmt = stmt.where(Registration.status == wanted.status)
+    if wanted.who == "groups":
+        stmt = stmt.where(Registration.group_kind.is_not(None))
+    elif wanted.who == "individuals":
+        stmt = stmt.where(Registration.group_kind.is_(None))
     key = SORTS[wanted.sort]
     if wanted.descending:
         return stmt.order_by(key.desc(), Registration.id.desc())
@@ -167,6 +178,22 @@ def sign_in_rows(event: Event) -> list[Registration]:
         select(Registration)
         .where(Registration.event_id == event.id, Registration.status == "confirmed")
         .order_by(Registration.name, Registration.id)
+    ))
+
+
+def group_rows(event: Event) -> list[Registration]:
+    """The confirmed and waiting group registrations of ``event`` for the group list: the
+    confirmed first, then by expected arrival (those without one last), organisation and number."""
+    return list(db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id, Registration.group_kind.is_not(None),
+            Registration.status.in_(("confirmed", "waitlisted")),
+        )
+        .order_by(
+            _STATUS_ORDER, Registration.group_arrival.is_(None), Registration.group_arrival,
+            Registration.group_organisation, Registration.id,
+        )
     ))
 
 

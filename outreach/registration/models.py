@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, func
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.events.models import Event
@@ -13,6 +13,11 @@ from outreach.text import NAME_MAX
 
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 WALKIN_SOURCES = ("door", "self", "headcount")
+#: What a group registration is: a school class, a kindergarten, a community or a company group.
+GROUP_KINDS = ("school_class", "kindergarten", "community", "company")
+#: The longest organisation name and description of needs a group may give.
+ORGANISATION_MAX = 200
+GROUP_NEEDS_MAX = 500
 
 
 class Registration(TimestampMixin, Base):
@@ -20,6 +25,13 @@ class Registration(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(one_of("status", REGISTRATION_STATUSES), name="status_known"),
         CheckConstraint("party_size >= 1", name="party_size_positive"),
+        CheckConstraint(one_of("group_kind", GROUP_KINDS, nullable=True), name="group_kind_known"),
+        # A group's party is its children and adults: never two numbers that disagree.
+        CheckConstraint(
+            "group_kind IS NULL OR (group_children >= 0 AND group_adults >= 0"
+            " AND group_children + group_adults = party_size)",
+            name="group_numbers_add_up",
+        ),
         # An event's registrations in the order its staff page and the API list them: a page of
         # 50 of 5,000 reads 50 rows (and it serves every look-up by event).
         Index("ix_registrations_event_id_created_at", "event_id", "created_at", "id"),
@@ -46,6 +58,16 @@ class Registration(TimestampMixin, Base):
     email: Mapped[str | None] = mapped_column(String(254))
     #: People this one ticket admits (a parent and child, a school class).
     party_size: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    #: Set for a group registration (``GROUP_KINDS``): the name and phone are its leader's, and
+    #: the party is ``group_children`` + ``group_adults``. None for an individual's.
+    group_kind: Mapped[str | None] = mapped_column(String(16))
+    group_organisation: Mapped[str | None] = mapped_column(String(ORGANISATION_MAX))
+    group_children: Mapped[int | None] = mapped_column(Integer)
+    group_adults: Mapped[int | None] = mapped_column(Integer)
+    #: Accessibility and other needs, as the leader wrote them (personal: erased with the rest).
+    group_needs: Mapped[str | None] = mapped_column(String(GROUP_NEEDS_MAX))
+    #: When the group expects to arrive (library time).
+    group_arrival: Mapped[time | None] = mapped_column(Time)
     #: Answers to the event's extra questions (school, grade, age group ...).
     answers: Mapped[dict | None] = mapped_column(JSON)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -77,6 +99,10 @@ class Registration(TimestampMixin, Base):
     event: Mapped[Event] = relationship()
     checkins: Mapped[list[CheckIn]] = relationship(back_populates="registration", cascade="all, delete-orphan")
 
+    @property
+    def is_group(self) -> bool:
+        return self.group_kind is not None
+
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} {self.status}>"
 
@@ -87,6 +113,7 @@ class CheckIn(Base):
     __tablename__ = "checkins"
     __table_args__ = (
         UniqueConstraint("registration_id", "day", name="uq_checkins_registration_id_day"),
+        CheckConstraint("headcount IS NULL OR headcount >= 1", name="headcount_positive"),
         # A day's check-ins: at the door of a multi-day event (event and day) and in the
         # reports (a range of days).
         Index("ix_checkins_day_event_id", "day", "event_id"),
@@ -110,11 +137,20 @@ class CheckIn(Base):
     source: Mapped[str] = mapped_column(String(16), nullable=False, default="door", server_default="door")
     #: The scanner device (a random id each scanner page keeps), to tell devices apart.
     device_id: Mapped[str | None] = mapped_column(String(64))
+    #: How many of the party actually came (a group of 45 of whom 42 came); None: the whole
+    #: party. What the counts count (``counted``), never more than the party.
+    headcount: Mapped[int | None] = mapped_column(Integer)
 
     registration: Mapped[Registration] = relationship(back_populates="checkins")
 
     def __repr__(self) -> str:
         return f"<CheckIn {self.id} reg={self.registration_id} {self.day}>"
+
+
+def people_admitted():
+    """The SQL of the people a check-in counts: its ``headcount`` when the door recorded how
+    many came, else the whole party (a query joins ``CheckIn`` to its ``Registration``)."""
+    return func.coalesce(CheckIn.headcount, Registration.party_size)
 
 
 class CheckInConflict(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from outreach.api.schema import EVENT_ID, PUBLIC, STAFF, TOKEN, errors, json_response, ref
+from outreach.registration.models import GROUP_KINDS, GROUP_NEEDS_MAX, ORGANISATION_MAX
 
 
 def paths() -> dict:
@@ -15,7 +16,13 @@ def paths() -> dict:
                 "with the first registration. One active (confirmed or waitlisted) registration per phone number "
                 "and event: a second attempt with the same phone (normalised: +86 and full-width digits allowed) "
                 "answers 200 with the registration it already holds and takes no places. Where the event's "
-                "`max_party_size` is 1, it is one per phone number and name (a parent may register each child).",
+                "`max_party_size` is 1, it is one per phone number and name (a parent may register each child). "
+                "With `group` it is a group registration (a school class, a kindergarten, a community or company "
+                "group): `name` and `phone` are the leader's, the party is the group's children and adults (from 1 "
+                "to the event's `max_group_size`, else `max_party_size`, and never more than `groups_capacity` or "
+                "`capacity`; beyond: 422 on `group.children`), and it is confirmed only while the whole group fits "
+                "both the event's seats and the seats left for groups (`groups_capacity`): else the whole group "
+                "waits, and it is promoted as a whole, never split. One ticket admits the group.",
                 "tags": ["registrations"],
                 "security": PUBLIC,
                 "parameters": [EVENT_ID, {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 8, "maxLength": 64}}],
@@ -121,7 +128,27 @@ def paths() -> dict:
                 "security": STAFF,
                 "parameters": [{"name": "checkin_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "responses": {"200": json_response({"type": "object", "properties": {"status": {"const": "undone"}}}, "Undone"), **errors(401, 403, 404)},
-            }
+            },
+            "patch": {
+                "summary": "Correct how many of a party came (audited)",
+                "description": "A group counted at the door (45 booked, 42 came): `headcount` from 1 to the party booked "
+                "(else 422 on `headcount`). The reports count it. In a closed year: 409 `year_closed` for staff; an "
+                "administrator's correction is accepted and audited.",
+                "tags": ["check-in"],
+                "security": STAFF,
+                "parameters": [{"name": "checkin_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["headcount"],
+                    "properties": {"headcount": {"type": "integer", "minimum": 1}},
+                }}}},
+                "responses": {
+                    "200": json_response({"type": "object", "required": ["id", "headcount"], "properties": {
+                        "id": {"type": "integer"}, "registration_id": {"type": "integer"}, "event_id": {"type": "integer"},
+                        "day": {"type": "string", "format": "date"}, "headcount": {"type": "integer", "minimum": 1},
+                    }}, "Corrected"),
+                    **errors(401, 403, 404, 409, 415, 422),
+                },
+            },
         },
         "/events/{event_id}/walkins": {
             "post": {
@@ -188,6 +215,7 @@ def schemas() -> dict:
             "checked_in_at": {"type": ["string", "null"], "format": "date-time"},
             "registered_at": {"type": "string", "format": "date-time", "description": "In the staff list: when it was made (or moved here)."},
             "event": ref("Event"),
+            "group": {"oneOf": [{"type": "null"}, ref("Group")], "description": "A group registration's details; null for an individual's."},
         },
     }
     return {
@@ -213,6 +241,32 @@ def schemas() -> dict:
                 "party_size": {"type": "integer", "minimum": 1, "default": 1, "description": "Up to the event's max_party_size."},
                 "email": {"type": "string", "format": "email"},
                 "answers": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Answers to the event's extra questions, by key."},
+                "group": ref("GroupIn"),
+            },
+        },
+        "GroupIn": {
+            "type": "object",
+            "required": ["kind", "organisation"],
+            "description": "Makes the registration a group's; `party_size`, when sent too, must be children + adults.",
+            "properties": {
+                "kind": {"type": "string", "enum": list(GROUP_KINDS)},
+                "organisation": {"type": "string", "minLength": 1, "maxLength": ORGANISATION_MAX, "description": "The school, kindergarten, community or company."},
+                "children": {"type": "integer", "minimum": 0, "maximum": 10000, "default": 0},
+                "adults": {"type": "integer", "minimum": 0, "maximum": 10000, "default": 0, "description": "Teachers, carers, parents."},
+                "needs": {"type": "string", "maxLength": GROUP_NEEDS_MAX, "description": "Accessibility and other needs."},
+                "arrival": {"type": ["string", "null"], "examples": ["09:30"], "description": "Expected arrival time (library time, HH:MM)."},
+            },
+        },
+        "Group": {
+            "type": "object",
+            "required": ["kind", "organisation", "children", "adults"],
+            "properties": {
+                "kind": {"type": "string", "enum": list(GROUP_KINDS)},
+                "organisation": {"type": "string"},
+                "children": {"type": "integer", "minimum": 0},
+                "adults": {"type": "integer", "minimum": 0},
+                "needs": {"type": ["string", "null"]},
+                "arrival": {"type": ["string", "null"], "examples": ["09:30"]},
             },
         },
         "RegistrationCreated": {
@@ -269,6 +323,12 @@ def schemas() -> dict:
                 "client_key": {"type": "string", "maxLength": 64, "description": "Idempotency key: a re-sent check-in counts once."},
                 "device_id": {"type": "string", "maxLength": 64},
                 "scanned_at": {**time, "description": "When an offline scanner admitted the party."},
+                "headcount": {
+                    "type": "integer", "minimum": 1,
+                    "description": "How many of the party actually came (a group of 45 of whom 42 came: 42), from 1 to "
+                    "the party booked (more: 422 on `headcount`; count anyone more as walk-ins). Absent: the whole "
+                    "party. The reports' `checked_in` counts it. Ignored when the ticket was already admitted that day.",
+                },
             },
         },
         "CheckInResult": {
@@ -279,7 +339,11 @@ def schemas() -> dict:
                 "checked_in_at": time,
                 "checkin_id": integer,
                 "conflict": {"type": "boolean", "description": "An offline admission of a ticket another device had admitted."},
-                "registration": {"type": "object", "properties": {"id": integer, "name": string, "party_size": integer, "event_id": integer}},
+                "headcount": {**integer, "description": "The people this check-in counts: the headcount recorded, else the whole party."},
+                "registration": {"type": "object", "properties": {
+                    "id": integer, "name": string, "party_size": integer, "event_id": integer,
+                    "group": {**ref("Group"), "description": "Only for a group's ticket."},
+                }},
             },
         },
         "WalkInIn": {

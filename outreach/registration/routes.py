@@ -23,6 +23,7 @@ from outreach.registration.forms import (
     MyTicketCheckInForm,
     PhoneCheckInForm,
     SelfWalkInForm,
+    group_form_for,
     registration_form_for,
 )
 from outreach.registration.models import Registration
@@ -105,6 +106,67 @@ def register(event_id: int):
                 flash(_("The event is full: you are on the waiting list. This page shows when a place frees up for you."), "warning")
             return see_other("registration.ticket", token=outcome.token)
     return render_template("events/detail.html", event=event, form=form, **event_page_context(event)), 422
+
+
+def _group_page(event: Event, form, status: int = 200):
+    return render_template("registration/group.html", event=event, form=form, **event_page_context(event)), status
+
+
+@bp.get("/events/<int:event_id>/group")
+def group_page(event_id: int):
+    """"Register a group": a school class, a kindergarten, a community or company group."""
+    event = public_event(event_id)
+    return _group_page(event, group_form_for(event, current_locale()))
+
+
+@bp.post("/events/<int:event_id>/group")
+@limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_WRITE"])
+def register_group(event_id: int):
+    event = public_event(event_id)
+    locale = current_locale()
+    form = group_form_for(event, locale, request.form)
+    answers = {name[2:]: getattr(form, name).data for name in form._question_names}
+    if not form.validate():
+        _clean, rule_errors = services.check_registrant_or_group(
+            event, name=form.name.data, phone=form.phone.data, party_size=None, email=form.email.data,
+            answers=answers, consent=form.consent.data, group=form.group(),
+        )
+        attach_errors(form, rule_errors, mapping=_group_field_name, only_empty=True)
+        return _group_page(event, form, 422)
+    try:
+        outcome = services.register(
+            event, name=form.name.data, phone=form.phone.data, email=form.email.data, party_size=None,
+            answers=answers, consent=form.consent.data, group=form.group(),
+            client_key=f"web:{form.client_key.data}" if form.client_key.data else None, source="web",
+            actor=current_user if current_user.is_authenticated else None, locale=locale,
+        )
+    except ValidationError as error:
+        db.session.rollback()
+        attach_errors(form, error.fields or {}, mapping=_group_field_name)
+        return _group_page(event, form, 422)
+    except OutreachError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error.message))
+        return _group_page(event, form, 422)
+    db.session.commit()
+    _remember_ticket(outcome.token)
+    if outcome.already:
+        flash(_("This phone number is already registered for this event: here is its ticket. No second place was taken."), "warning")
+    elif outcome.registration.status == "confirmed":
+        flash(_("Your group is registered. This one ticket admits the whole group: show it at the door."), "success")
+    else:
+        flash(_("There are not enough places for the whole group now: it is on the waiting list as a whole. This page shows when places free up for all of it."), "warning")
+    return see_other("registration.ticket", token=outcome.token)
+
+
+def _group_field_name(key: str) -> str:
+    """The group form's field of a service's key: ``group.children`` is ``children``, a
+    question's answer its ``q_`` field, a wrong party the children's field."""
+    if key.startswith("group."):
+        return key.split(".", 1)[1]
+    if key in ("group", "party_size"):
+        return "children"
+    return _field_name(key)
 
 
 @bp.app_template_global()
@@ -284,7 +346,12 @@ def scan(event_id: int):
                     else:
                         result_at = "code"
                         registration = services.find_for_door(event, request.form.get("code", ""))
-                    outcome = services.check_in(registration, event=event, actor=current_user)
+                    # How many came (a group's ticket); empty: the whole party booked.
+                    came = (request.form.get("headcount") or "").strip()
+                    headcount = whole_number(came, minimum=1) if came else None
+                    if came and headcount is None:
+                        raise ValidationError({"headcount": _("Enter how many came.")})
+                    outcome = services.check_in(registration, event=event, actor=current_user, headcount=headcount)
             except OutreachError as failure:
                 db.session.rollback()
                 error, status = failure, failure.status

@@ -11,7 +11,7 @@ import hmac
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from flask import current_app
@@ -33,7 +33,16 @@ from outreach.phone import check_phone, normalise_phone, phone_digest
 from outreach.platform.closing import guard_attendance, year_is_closed, year_is_open
 from outreach.platform.services import record
 from outreach.registration import emails, tickets
-from outreach.registration.models import CheckIn, CheckInConflict, Registration, WalkIn
+from outreach.registration.models import (
+    GROUP_KINDS,
+    GROUP_NEEDS_MAX,
+    ORGANISATION_MAX,
+    CheckIn,
+    CheckInConflict,
+    Registration,
+    WalkIn,
+    people_admitted,
+)
 from outreach.text import check_name, clean_text
 from outreach.timezone import library_tz, local, local_date
 from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
@@ -65,6 +74,65 @@ def check_registrant(event: Event, *, name, phone, party_size, email, answers, c
         errors["consent"] = _l("Please agree to the privacy notice to register.")
     clean["answers"], answer_errors = check_answers(event, answers or {})
     errors.update(answer_errors)
+    return clean, errors
+
+
+#: The most children, or adults, one group may give (before the event's own limits).
+GROUP_NUMBER_MAX = 10000
+
+
+def _count(value, errors: dict, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= GROUP_NUMBER_MAX:
+        errors[key] = _l("Enter a whole number from %(min)d to %(max)d.", min=0, max=GROUP_NUMBER_MAX)
+        return 0
+    return value
+
+
+def check_group(event: Event, group) -> tuple[dict, dict]:
+    """A group's details (kind, organisation, children, adults, needs, arrival) cleaned, and a
+    message per field (keyed ``group.<field>``) that is wrong. The party is children plus
+    adults: from 1 to the event's largest group (``Event.largest_group``)."""
+    errors: dict = {}
+    if not isinstance(group, dict):
+        return {}, {"group": _l("Give the group as an object.")}
+    if event.largest_group < 1:
+        return {}, {"group": _l("This event takes no group registrations.")}
+    clean: dict = {}
+    kind = group.get("kind")
+    if kind not in GROUP_KINDS:
+        errors["group.kind"] = _l("Choose one of: %(choices)s.", choices=", ".join(GROUP_KINDS))
+    clean["kind"] = kind
+    organisation = clean_text(group.get("organisation")) if isinstance(group.get("organisation"), str) else ""
+    if not organisation or len(organisation) > ORGANISATION_MAX:
+        errors["group.organisation"] = _l("Give the school or organisation's name (up to %(n)d characters).", n=ORGANISATION_MAX)
+    clean["organisation"] = organisation
+    children = _count(group.get("children", 0), errors, "group.children")
+    adults = _count(group.get("adults", 0), errors, "group.adults")
+    clean["children"], clean["adults"] = children, adults
+    if "group.children" not in errors and "group.adults" not in errors:
+        if children + adults < 1:
+            errors["group.children"] = _l("A group brings at least one person.")
+        elif children + adults > event.largest_group:
+            errors["group.children"] = _l(
+                "A group may bring at most %(max)d people (children and adults together).", max=event.largest_group
+            )
+    needs = group.get("needs")
+    needs = clean_text(needs) if isinstance(needs, str) else ""
+    if len(needs) > GROUP_NEEDS_MAX:
+        errors["group.needs"] = _l("Keep it to %(n)d characters.", n=GROUP_NEEDS_MAX)
+    clean["needs"] = needs or None
+    arrival = group.get("arrival")
+    if isinstance(arrival, str) and arrival.strip():
+        try:
+            arrival = time.fromisoformat(arrival.strip())
+        except ValueError:
+            arrival = False
+    if arrival in (None, ""):
+        arrival = None
+    elif not isinstance(arrival, time):
+        errors["group.arrival"] = _l("Give a time as HH:MM.")
+        arrival = None
+    clean["arrival"] = arrival.replace(second=0, microsecond=0, tzinfo=None) if arrival else None
     return clean, errors
 
 
@@ -110,6 +178,26 @@ def seats_taken(event_id: int) -> int:
             Registration.event_id == event_id, Registration.status == "confirmed"
         )
     )
+
+
+def group_seats_taken(event_id: int) -> int:
+    """People of confirmed group registrations: what ``Event.groups_capacity`` caps."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Registration.party_size), 0)).where(
+            Registration.event_id == event_id, Registration.status == "confirmed", Registration.group_kind.is_not(None)
+        )
+    )
+
+
+def fits(event: Event, party_size: int, *, group: bool) -> bool:
+    """A party of ``party_size`` may be confirmed now: the event's seats hold it, and, for a
+    group, the seats all groups together may take (``groups_capacity``) too. A group is never
+    split: its whole party fits or it waits. The caller holds the event's lock."""
+    if event.capacity is not None and seats_taken(event.id) + party_size > event.capacity:
+        return False
+    if group and event.groups_capacity is not None:
+        return group_seats_taken(event.id) + party_size <= event.groups_capacity
+    return True
 
 
 def seats_left(event: Event) -> int | None:
@@ -158,9 +246,14 @@ def ticket_token(registration: Registration) -> str:
 def register(
     event: Event, *, name, phone, party_size=1, email=None, answers=None, consent=True,
     client_key: str | None = None, source: str = "web", actor=None, now: datetime | None = None,
-    locale: str | None = None,
+    locale: str | None = None, group: dict | None = None,
 ) -> NewRegistration:
     """Register a party for ``event``: confirmed while its whole party fits, else waitlisted.
+
+    With ``group`` (``check_group``'s fields) it is a group registration: ``name`` and
+    ``phone`` are its leader's, the party is its children and adults (``party_size``, when
+    given, must be that sum), up to ``Event.largest_group``, and it must fit the seats left
+    for groups (``Event.groups_capacity``) as well; else the whole group waits.
 
     Raises ``RegistrationError`` ``registration_closed`` (no registration, not published,
     ended, or past its closing time) or ``registration_not_open`` (before its opening), and
@@ -183,23 +276,25 @@ def register(
         raise RegistrationError("registration_not_open", _l("Registration opens on %(when)s.", when=opens.strftime("%Y-%m-%d %H:%M")))
     if state != "open":
         raise RegistrationError("registration_closed", _l("This event is not taking registrations."))
-    clean, errors = check_registrant(
-        event, name=name, phone=phone, party_size=party_size, email=email, answers=answers, consent=consent
+    clean, errors = check_registrant_or_group(
+        event, name=name, phone=phone, party_size=party_size, email=email, answers=answers, consent=consent,
+        group=group,
     )
     if errors:
         raise ValidationError(errors)
+    details = clean.get("group")
     # Under the event's lock, as the seats are: two attempts at once find each other.
     held = active_registration_for(event, clean["phone"], clean["name"])
     if held is not None:
         return NewRegistration(held, ticket_token(held), created=False, already=True)
 
-    fits = event.capacity is None or seats_taken(event.id) + clean["party_size"] <= event.capacity
+    place = fits(event, clean["party_size"], group=details is not None)
     seed, token, digest = tickets.new_ticket()
     registration = Registration(
         event_id=event.id,
         ticket_digest=digest,
         ticket_seed=seed,
-        status="confirmed" if fits else "waitlisted",
+        status="confirmed" if place else "waitlisted",
         name=clean["name"],
         phone=clean["phone"],
         phone_digest=phone_digest(clean["phone"]),
@@ -207,11 +302,16 @@ def register(
         party_size=clean["party_size"],
         answers=clean["answers"] or None,
         consent_at=now if consent else None,
-        confirmed_at=now if fits else None,
+        confirmed_at=now if place else None,
         client_key=client_key,
         source=source,
         locale=locale,
         created_at=now,
+        **({
+            "group_kind": details["kind"], "group_organisation": details["organisation"],
+            "group_children": details["children"], "group_adults": details["adults"],
+            "group_needs": details["needs"], "group_arrival": details["arrival"],
+        } if details else {}),
     )
     try:
         with db.session.begin_nested():
@@ -222,9 +322,34 @@ def register(
         if earlier is None:
             raise
         return earlier
-    record("registration.create", registration, actor=actor, data={"event_id": event.id, "status": registration.status})
-    emails.queue_registration_message(registration, "confirmed" if fits else "waitlisted")
+    data = {"event_id": event.id, "status": registration.status}
+    if details:
+        data["group"] = {"kind": details["kind"], "party_size": registration.party_size}
+    record("registration.create", registration, actor=actor, data=data)
+    emails.queue_registration_message(registration, "confirmed" if place else "waitlisted")
     return NewRegistration(registration, token)
+
+
+def check_registrant_or_group(
+    event: Event, *, name, phone, party_size, email, answers, consent, group=None,
+) -> tuple[dict, dict]:
+    """``check_registrant``, or for a group (``group`` given) its leader and ``check_group``:
+    the party is then the group's children and adults (``clean["group"]`` holds the details)."""
+    if group is None:
+        return check_registrant(
+            event, name=name, phone=phone, party_size=party_size, email=email, answers=answers, consent=consent
+        )
+    details, errors = check_group(event, group)
+    size = details.get("children", 0) + details.get("adults", 0)
+    clean, leader_errors = check_registrant(
+        event, name=name, phone=phone, party_size=1, email=email, answers=answers, consent=consent
+    )
+    errors.update(leader_errors)
+    if party_size is not None and party_size != size and "group.children" not in errors:
+        errors["party_size"] = _l("A group's number of people is its children and adults (%(n)d).", n=size)
+    clean["party_size"] = size
+    clean["group"] = details
+    return clean, errors
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
@@ -319,7 +444,9 @@ def _door_registration_by_digest():
     ``door_is_open``, the answer), not an event's description or a registration's answers."""
     return select(Registration).options(
         load_only(Registration.id, Registration.event_id, Registration.status, Registration.name,
-                  Registration.party_size),
+                  Registration.party_size, Registration.group_kind, Registration.group_organisation,
+                  Registration.group_children, Registration.group_adults, Registration.group_needs,
+                  Registration.group_arrival),
         joinedload(Registration.event).load_only(
             Event.id, Event.status, Event.starts_at, Event.ends_at, Event.checkin_opens_minutes,
             Event.daily_opens_at, Event.daily_closes_at,
@@ -475,7 +602,10 @@ def cancel(registration: Registration, *, actor=None, now: datetime | None = Non
 def promote_waiting(event: Event, *, now: datetime | None = None, actor=None) -> list[Registration]:
     """Give free seats to the waiting list, in order of registration: each party is promoted
     when its whole party fits; one that does not fit keeps its place at the head while
-    smaller parties behind it may be seated. The caller holds the event's lock."""
+    smaller parties behind it may be seated. A group is promoted as a whole, never split: it
+    needs its whole party's seats and, under ``groups_capacity``, as many seats left for
+    groups; until then it is skipped (it does not block the smaller parties behind it) and it
+    is the first asked again whenever seats free. The caller holds the event's lock."""
     now = now or clock.now()
     if registration_state(event, now) in ("closed", "none") and event.status != "published":
         return []
@@ -487,14 +617,19 @@ def promote_waiting(event: Event, *, now: datetime | None = None, actor=None) ->
     if not waiting:
         return []
     free = None if event.capacity is None else event.capacity - seats_taken(event.id)
+    free_for_groups = None if event.groups_capacity is None else event.groups_capacity - group_seats_taken(event.id)
     promoted = []
     for registration in waiting:
         if free is not None and registration.party_size > free:
+            continue
+        if registration.is_group and free_for_groups is not None and registration.party_size > free_for_groups:
             continue
         registration.status = "confirmed"
         registration.confirmed_at = registration.promoted_at = now
         if free is not None:
             free -= registration.party_size
+        if registration.is_group and free_for_groups is not None:
+            free_for_groups -= registration.party_size
         promoted.append(registration)
         emails.queue_registration_message(registration, "promoted")
     if promoted:
@@ -543,13 +678,14 @@ def move(
         raise RegistrationError(
             "already_registered", _l("This phone number is already registered for that event.")
         )
-    if registration.party_size > target.max_party_size:
-        raise ValidationError({"party_size": _l("Enter a number of people from 1 to %(max)d.", max=target.max_party_size)})
+    largest = target.largest_group if registration.is_group else target.max_party_size
+    if registration.party_size > largest:
+        raise ValidationError({"party_size": _l("Enter a number of people from 1 to %(max)d.", max=largest)})
     was_confirmed = registration.status == "confirmed"
-    fits = target.capacity is None or seats_taken(target.id) + registration.party_size <= target.capacity
+    place = fits(target, registration.party_size, group=registration.is_group)
     registration.event_id = target.id
-    registration.status = "confirmed" if fits else "waitlisted"
-    registration.confirmed_at = now if fits else None
+    registration.status = "confirmed" if place else "waitlisted"
+    registration.confirmed_at = now if place else None
     registration.created_at = now  # its place in the new event's queue
     db.session.flush()
     record("registration.move", registration, actor=actor, data={"from": old_event.id, "to": target.id})
@@ -590,6 +726,7 @@ def door_is_open(event: Event, when: datetime) -> bool:
 
 _CHECKIN_COLUMNS = (
     "registration_id", "event_id", "day", "checked_in_at", "recorded_at", "by_user_id", "client_key", "device_id", "source",
+    "headcount",
 )
 
 
@@ -622,6 +759,12 @@ class CheckInResult:
     checked_in_at: datetime
     registration: Registration
     conflict: CheckInConflict | None = None
+    #: How many this check-in counts (the headcount recorded, else the whole party).
+    headcount: int | None = None
+
+    def __post_init__(self):
+        if self.headcount is None:
+            self.headcount = self.registration.party_size
 
     @property
     def checkin(self) -> CheckIn:
@@ -631,9 +774,15 @@ class CheckInResult:
 def check_in(
     registration: Registration | None, *, event: Event | None = None, actor=None, now: datetime | None = None,
     client_key: str | None = None, device_id: str | None = None, scanned_at: datetime | None = None,
-    source: str = "door",
+    source: str = "door", headcount: int | None = None,
 ) -> CheckInResult:
     """Admit a registration's whole party, once per day of the event.
+
+    ``headcount``: how many of the party actually came (a class of 45 of whom 42 came), from
+    1 to the party booked (``check_headcount``); None: the whole party. It is what the
+    counts count. More people than booked are not admitted on the ticket: the door counts
+    the extra ones as walk-ins (so the seats booked stay what they were, and nobody is lost
+    from the reports).
 
     ``scanned_at`` is when an offline scanner admitted the party (its own clock); the door
     must have been open then, and it may not lie in the future. Raises ``RegistrationError``
@@ -648,7 +797,7 @@ def check_in(
     if client_key:
         earlier = db.session.scalar(select(CheckIn).where(CheckIn.client_key == client_key))
         if earlier is not None and earlier.registration_id == registration.id:
-            return CheckInResult("checked_in", earlier.id, earlier.checked_in_at, registration)
+            return CheckInResult("checked_in", earlier.id, earlier.checked_in_at, registration, headcount=earlier.headcount)
     if event is not None and registration.event_id != event.id:
         raise RegistrationError("wrong_event", _l("This ticket is for another event."))
     event = registration.event
@@ -656,6 +805,8 @@ def check_in(
         raise RegistrationError("cancelled", _l("This ticket has been cancelled."))
     if registration.status == "waitlisted":
         raise RegistrationError("waitlisted", _l("This ticket is still on the waiting list."))
+    if headcount is not None:
+        headcount = check_headcount(registration, headcount)
     when = now
     if scanned_at is not None:
         if scanned_at > now + timedelta(minutes=5):
@@ -673,20 +824,22 @@ def check_in(
     columns = {
         "registration_id": registration.id, "event_id": event.id, "day": day, "checked_in_at": when, "recorded_at": now,
         "by_user_id": getattr(actor, "id", None), "client_key": client_key, "device_id": device_id, "source": source,
+        "headcount": None if headcount == registration.party_size else headcount,
         "year": 0 if admin else day.year,  # no year 0 is ever closed
     }
     inserted = db.session.execute(_checkin_insert(db.session.get_bind().dialect.name), columns).first()
     if inserted is not None:
-        return CheckInResult("checked_in", inserted.id, when, registration)
+        return CheckInResult("checked_in", inserted.id, when, registration, headcount=headcount)
     if not admin and year_is_closed(day):
         earlier = db.session.execute(
-            select(CheckIn.id, CheckIn.checked_in_at).where(CheckIn.registration_id == registration.id, CheckIn.day == day)
+            select(CheckIn.id, CheckIn.checked_in_at, CheckIn.headcount)
+            .where(CheckIn.registration_id == registration.id, CheckIn.day == day)
         ).first()
-        if earlier is not None:
-            return CheckInResult("already_checked_in", earlier.id, earlier.checked_in_at, registration)  # changes nothing
+        if earlier is not None:  # changes nothing
+            return CheckInResult("already_checked_in", earlier.id, earlier.checked_in_at, registration, headcount=earlier.headcount)
         guard_attendance(day, actor, "checkin", registration)  # the year is closed: raises YearClosedError
     first = db.session.execute(
-        select(CheckIn.id, CheckIn.checked_in_at, CheckIn.device_id).where(
+        select(CheckIn.id, CheckIn.checked_in_at, CheckIn.device_id, CheckIn.headcount).where(
             CheckIn.registration_id == registration.id, CheckIn.day == day
         )
     ).first()
@@ -704,7 +857,37 @@ def check_in(
         )
         db.session.add(conflict)
         db.session.flush()
-    return CheckInResult("already_checked_in", first.id, first.checked_in_at, registration, conflict)
+    return CheckInResult("already_checked_in", first.id, first.checked_in_at, registration, conflict, headcount=first.headcount)
+
+
+def check_headcount(registration: Registration, headcount) -> int:
+    """How many of ``registration``'s party came: a whole number from 1 to the party booked,
+    else ``ValidationError`` on ``headcount``."""
+    if isinstance(headcount, bool) or not isinstance(headcount, int) or not 1 <= headcount <= registration.party_size:
+        raise ValidationError({"headcount": _l(
+            "Enter how many came, from 1 to the %(max)d booked; count anyone more as a walk-in.",
+            max=registration.party_size,
+        )})
+    return headcount
+
+
+def correct_headcount(checkin: CheckIn, headcount, *, actor, now: datetime | None = None) -> CheckIn:
+    """Staff correct how many of a party came on the day of ``checkin`` (a group counted at
+    the door): from 1 to the party booked. Refused in a closed year like any change of
+    attendance (``guard_attendance``); the audit log keeps the number before and after."""
+    now = now or clock.now()
+    registration = checkin.registration
+    headcount = check_headcount(registration, headcount)
+    guard_attendance(checkin.day, actor, "checkin.headcount", registration)
+    before = checkin.headcount or registration.party_size
+    checkin.headcount = None if headcount == registration.party_size else headcount
+    registration.changed_at = now  # the scanners' rosters hear of it
+    db.session.flush()
+    record(
+        "checkin.headcount", registration, actor=actor,
+        data={"event_id": checkin.event_id, "day": checkin.day.isoformat(), "from": before, "to": headcount},
+    )
+    return checkin
 
 
 def undo_check_in(checkin: CheckIn, *, actor) -> None:
@@ -818,7 +1001,8 @@ def event_days_so_far(event: Event, today: date) -> list[date]:
 
 def attendance(event: Event, now: datetime | None = None) -> Attendance:
     """Every count is people (party sizes summed). ``checked_in`` counts person-visits (a
-    party admitted on two days of an exhibition counts twice); ``no_shows`` are confirmed
+    party admitted on two days of an exhibition counts twice; a check-in that recorded how
+    many of the party came counts those); ``no_shows`` are confirmed
     people never admitted, counted once the event has ended."""
     now = now or clock.now()
     by_status = dict(
@@ -829,7 +1013,7 @@ def attendance(event: Event, now: datetime | None = None) -> Attendance:
         ).all()
     )
     checked_in = db.session.scalar(
-        select(func.coalesce(func.sum(Registration.party_size), 0))
+        select(func.coalesce(func.sum(people_admitted()), 0))
         .select_from(CheckIn)
         .join(Registration, Registration.id == CheckIn.registration_id)
         .where(CheckIn.event_id == event.id)

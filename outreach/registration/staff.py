@@ -33,7 +33,7 @@ from outreach.platform import exports as background
 from outreach.platform.models import ExportJob
 from outreach.registration import documents, exports, listing, services
 from outreach.forms import ActionForm
-from outreach.registration.forms import ConfirmForm, HeadcountForm, MoveForm
+from outreach.registration.forms import CameForm, ConfirmForm, HeadcountForm, MoveForm
 from outreach.paging import page_number
 from outreach.registration.listing import RegistrationFilter
 from outreach.registration.models import REGISTRATION_STATUSES, CheckIn, CheckInConflict, Registration
@@ -275,6 +275,31 @@ def undo_check_in(event_id: int, checkin_id: int):
     return _act(event.id, action)
 
 
+@bp.post("/<int:event_id>/checkins/<int:checkin_id>/came")
+@role_required("staff")
+def correct_headcount(event_id: int, checkin_id: int):
+    """Staff correct how many of a party (a group) came on the day of a check-in: audited,
+    refused in a closed year as any change of attendance."""
+    event = _event_or_404(event_id)
+    checkin = db.session.get(CheckIn, checkin_id)
+    if checkin is None or checkin.event_id != event.id:
+        abort(404)
+    form = CameForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(" ".join(str(m) for m in form.came.errors), "error")
+        return see_other("registration_staff.manage", event_id=event.id, _anchor=f"registration-{checkin.registration_id}")
+    name = checkin.registration.name
+
+    def action():
+        services.correct_headcount(checkin, form.came.data, actor=current_user)
+        return _("%(name)s: %(n)d people came.", name=name, n=form.came.data)
+
+    flash_outcome(action)
+    return see_other("registration_staff.manage", event_id=event.id, _anchor=f"registration-{checkin.registration_id}")
+
+
 def _ended(event: Event, message: str):
     """The answer of a door tool asked for after the event: said on the event's page."""
     flash(message, "error")
@@ -322,6 +347,18 @@ def sign_in_sheet(event_id: int):
     exports.record_export(event, None, "sign_in_sheet", actor=current_user)
     db.session.commit()
     return pdf.pdf_response(body, f"sign-in-sheet-{event.id}.pdf")
+
+
+@bp.get("/<int:event_id>/groups.pdf")
+@role_required("staff")
+def group_list(event_id: int):
+    """The group list to print, in the page's language; recorded in the audit log, as it
+    lists the leaders' names and phone numbers."""
+    event = _event_or_404(event_id)
+    body = documents.group_list_pdf(event, locale=current_locale())
+    exports.record_export(event, None, "group_list", actor=current_user)
+    db.session.commit()
+    return pdf.pdf_response(body, f"groups-{event.id}.pdf")
 
 
 # --- the door poster for self check-in -------------------------------------------------------

@@ -49,7 +49,7 @@ def anonymise(before: date, *, actor=None, now: datetime | None = None) -> int:
     result = db.session.execute(
         update(Registration)
         .where(Registration.event_id.in_(ended), Registration.anonymised_at.is_(None))
-        .values(name=PLACEHOLDER_NAME, phone=None, email=None, answers=None, anonymised_at=now)
+        .values(name=PLACEHOLDER_NAME, phone=None, email=None, answers=None, group_needs=None, anonymised_at=now)
         .execution_options(synchronize_session=False)
     )
     changed = result.rowcount or 0

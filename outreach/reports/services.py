@@ -32,7 +32,7 @@ from outreach.events.models import AUDIENCES, EVENT_TYPES, Event
 from outreach.places.models import Branch, Series, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale
-from outreach.registration.models import CheckIn, Registration, WalkIn
+from outreach.registration.models import CheckIn, Registration, WalkIn, people_admitted
 from outreach.timezone import local_date, localize
 from outreach.volunteers.models import HoursAdjustment, Shift, ShiftSignup
 
@@ -351,7 +351,7 @@ def _aggregate(query: ReportQuery, now: datetime, *, event_ids=None,
             figures.admitted_with_capacity += registered - not_admitted
 
     checked_in = db.session.execute(
-        select(CheckIn.event_id, CheckIn.day, func.sum(Registration.party_size))
+        select(CheckIn.event_id, CheckIn.day, func.sum(people_admitted()))
         .join(Registration, Registration.id == CheckIn.registration_id)
         .where(CheckIn.day >= query.start, CheckIn.day <= query.end, CheckIn.event_id.in_(counted))
         .group_by(CheckIn.event_id, CheckIn.day)

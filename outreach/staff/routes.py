@@ -117,7 +117,7 @@ class _Values:
     def __init__(self, event: Event):
         for name in (
             "type", "title", "title_en", "description", "description_en", "venue_id", "capacity",
-            "registration", "max_party_size", "audience", "series_id", "session_number", "speaker",
+            "registration", "max_party_size", "groups_capacity", "max_group_size", "audience", "series_id", "session_number", "speaker",
             "speaker_bio", "speaker_bio_en", "daily_opens_at", "daily_closes_at", "checkin_opens_minutes",
             "setup_minutes", "teardown_minutes", "booking_override_reason",
         ):

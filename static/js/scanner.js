@@ -45,6 +45,7 @@
     rosterStatus: $("roster-status"),
     codeForm: $("code-form"),
     code: $("ticket-code"),
+    headcount: $("door-headcount"),
     searchForm: $("search-form"),
     searchQ: $("search-q"),
     searchStatus: $("search-status"),
@@ -493,6 +494,7 @@
     }
     var body = { event_id: item.event_id, client_key: item.client_key, device_id: item.device_id, scanned_at: item.scanned_at };
     if (item.token) body.token = item.token; else body.registration_id = item.registration_id;
+    if (item.headcount) body.headcount = item.headcount;
     return { url: URLS.checkin, body: body };
   }
 
@@ -550,7 +552,11 @@
     if (answer.ok && data && data.registration) {
       var registration = data.registration;
       if (data.result === "checked_in") {
-        showResult("ok", fill(T.welcome, { name: registration.name }), peopleOf(registration.party_size), where);
+        // A group's ticket: how many came of those booked, and the group's organisation.
+        var came = data.headcount && data.headcount !== registration.party_size
+          ? fill(T.cameOf, { came: data.headcount, booked: registration.party_size }) : peopleOf(registration.party_size);
+        if (registration.group) came += " · " + registration.group.organisation;
+        showResult("ok", fill(T.welcome, { name: registration.name }), came, where);
         beep("ok");
       } else {
         showResult("warn", fill(T.alreadyCheckedIn, { time: clockOf(data.checked_in_at) }),
@@ -616,8 +622,11 @@
         digest: entry.digest
       };
       if (lookup.token !== undefined) item.token = lookup.token;
+      // How many of a group came (at most those booked): sent with the check-in when it syncs.
+      if (body.headcount && body.headcount <= entry.party_size) item.headcount = body.headcount;
       enqueue(item);
-      addToTotals(entry.party_size, 0);
+      if (ui.headcount) ui.headcount.value = "";
+      addToTotals(item.headcount || entry.party_size, 0);
       showResult("ok", fill(T.welcomeOffline, { name: entry.name }), peopleOf(entry.party_size) + " · " + T.offlineQueued, where);
       beep("ok");
       return item;
@@ -631,9 +640,13 @@
     if (lookup.token !== undefined) body.token = lookup.token;
     else if (lookup.number !== undefined) body.token = String(lookup.number);
     else body.registration_id = lookup.registrationId;
+    // The door's "people who came" for a group's ticket: sent with the next check-in only.
+    var came = ui.headcount && ui.headcount.value.trim();
+    if (came) body.headcount = Number(came);
     showBusy(lookup.where);
     return api("POST", URLS.checkin, body).then(function (answer) {
       if (answer.status >= 500) return admitOffline(lookup, body).then(function (item) { return item && { at: deviceClockOf(item.scanned_at) }; });
+      if (answer.ok && ui.headcount) ui.headcount.value = "";
       showAnswer(answer, lookup.where);
       updateBanner();
       if (answer.ok && answer.data) return { at: clockOf(answer.data.checked_in_at) };

@@ -374,7 +374,7 @@ def test_the_printed_ticket_number_checks_in_at_its_own_events_door_only(client,
     body = response.get_json()
     assert response.status_code == 200 and body["result"] == "checked_in"
     assert body["registration"] == {"id": mine_id, "name": "王小明", "party_size": 2, "event_id": soon.id}
-    assert set(body) == {"result", "checked_in_at", "checkin_id", "conflict", "registration"}
+    assert set(body) == {"result", "checked_in_at", "checkin_id", "conflict", "headcount", "registration"}
 
 
 def test_a_second_registration_with_the_same_phone_answers_200_with_the_first(client, soon):

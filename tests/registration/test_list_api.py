@@ -50,7 +50,7 @@ def test_staff_page_through_the_list_sorted_and_filtered(client, staff, event):
     # Without the list's arguments the door's search answers as before.
     assert client.get(url + "?q=甲", headers=staff).get_json() == {"registrations": [{
         "id": a.id, "event_id": event.id, "status": "confirmed", "name": "甲", "party_size": 2,
-        "phone": "13812345678", "checked_in_at": None,
+        "phone": "13812345678", "checked_in_at": None, "group": None,
     }]}
     assert client.get(url, headers=staff).get_json() == {"registrations": []}
 
