@@ -141,7 +141,8 @@ def _rooms() -> list[tuple[int, str]]:
 
 def _slot_forms(visit: VisitRequest, accept=None, propose=None):
     rooms = _rooms()
-    accept = accept or AcceptForm(formdata=None, prefix="accept", title=services.default_title(visit))
+    accept = accept or AcceptForm(formdata=None, prefix="accept", title=services.default_title(visit),
+                                  **services.first_choice(visit))
     propose = propose or ProposeForm(formdata=None, prefix="propose")
     for form in (accept, propose):
         form.venue_id.choices = rooms

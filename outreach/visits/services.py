@@ -202,6 +202,21 @@ def default_title(visit: VisitRequest) -> str:
     return title[:TITLE_MAX]
 
 
+#: The times a part of the day stands for, to fill in the staff's answer.
+_PART_TIMES = {"morning": (time(9, 30), time(11, 0)), "afternoon": (time(14, 30), time(16, 0))}
+
+
+def first_choice(visit: VisitRequest) -> dict:
+    """The requester's first choice as a date and times (``day``, ``starts``, ``ends``), to start from."""
+    if not visit.preferred:
+        return {}
+    row = visit.preferred[0]
+    starts, ends = _PART_TIMES.get(row.get("part"), (None, None))
+    if row.get("from") and row.get("to"):
+        starts, ends = time.fromisoformat(row["from"]), time.fromisoformat(row["to"])
+    return {"day": date.fromisoformat(row["date"]), "starts": starts, "ends": ends}
+
+
 def _times(slot: Slot, errors: dict) -> tuple[datetime | None, datetime | None]:
     if slot.day is None:
         errors["day"] = _l("Give the date.")
@@ -250,6 +265,8 @@ def _make_visit(visit: VisitRequest, slot: Slot, *, actor, now: datetime) -> Eve
     """The ``visit`` event with its room booked, the guides' shift and the group's ticket."""
     errors: dict = {}
     starts_at, ends_at = _times(slot, errors)
+    if starts_at is not None and starts_at <= now:
+        errors["day"] = _l("Choose a date after today.")
     if errors:
         raise ValidationError(errors)
     title = (slot.title or "").strip() or default_title(visit)

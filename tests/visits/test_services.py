@@ -165,3 +165,18 @@ def test_the_request_rules(app):
     }, date(2027, 3, 1))
     assert set(errors) == {"organisation", "kind", "contact_name", "phone", "email", "preferred.0.date",
                            "preferred.0.to", "children", "topic", "consent"}
+
+
+def test_a_visit_in_the_past_is_refused_beside_the_date(make_request, room, staff):
+    visit, _token = make_request()
+    with pytest.raises(ValidationError) as refused:
+        services.accept(visit, slot(room, day=date(2027, 2, 20)), actor=staff)
+    assert set(refused.value.fields) == {"day"}
+
+
+def test_the_staff_answer_starts_from_the_first_choice(make_request):
+    visit, _token = make_request(preferred=[{"date": date(2027, 3, 11), "part": "times", "from": time(14, 0),
+                                             "to": time(15, 30)}])
+    assert services.first_choice(visit) == {"day": date(2027, 3, 11), "starts": time(14, 0), "ends": time(15, 30)}
+    morning, _token = make_request()
+    assert services.first_choice(morning) == {"day": date(2027, 3, 10), "starts": time(9, 30), "ends": time(11, 0)}
