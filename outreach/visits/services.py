@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, case, or_, select, update
 
 from outreach import clock
 from outreach.errors import OutreachError, ValidationError
@@ -377,6 +377,21 @@ def decline(visit: VisitRequest, reason: str | None, *, actor, now: datetime | N
     record("visit.decline", visit, actor=actor)
     emails.queue_visit_message(visit, "declined", token=token_of(visit))
     return visit
+
+
+def anonymise(cutoff: datetime, placeholder: str) -> int:
+    """Remove the contact's name, phone, e-mail and the needs from requests received before
+    ``cutoff`` whose visit (if any) ended before it; the organisation, sizes and dates stay for the
+    figures. Returns how many requests changed (``flask privacy anonymise`` calls it)."""
+    ended = select(Event.id).where(Event.ends_at < cutoff)
+    result = db.session.execute(
+        update(VisitRequest)
+        .where(VisitRequest.created_at < cutoff, VisitRequest.contact_name != placeholder,
+               or_(VisitRequest.event_id.is_(None), VisitRequest.event_id.in_(ended)))
+        .values(contact_name=placeholder, phone=placeholder, email=None, needs=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
 def _local_time(value: datetime) -> time:

@@ -15,6 +15,7 @@ from outreach.extensions import db
 from outreach.platform.models import AuditEntry, OutboxMessage
 from outreach.registration import services as registration
 from outreach.registration.models import Registration
+from outreach.reports import privacy
 from outreach.visits import services
 from outreach.visits.models import VisitRequest
 from outreach.volunteers.models import Shift
@@ -180,3 +181,18 @@ def test_the_staff_answer_starts_from_the_first_choice(make_request):
     assert services.first_choice(visit) == {"day": date(2027, 3, 11), "starts": time(14, 0), "ends": time(15, 30)}
     morning, _token = make_request()
     assert services.first_choice(morning) == {"day": date(2027, 3, 10), "starts": time(9, 30), "ends": time(11, 0)}
+
+
+def test_old_requests_lose_their_contact_details_with_the_registrations(make_request, room, staff):
+    visit, _token = make_request()
+    services.accept(visit, slot(room), actor=staff)
+    waiting, _token = make_request(organisation="幸福幼儿园")
+    db.session.commit()
+    assert privacy.anonymise(date(2027, 3, 11), now=datetime(2027, 3, 12, tzinfo=timezone.utc)) == 1
+    db.session.commit()
+    rows = db.session.execute(select(VisitRequest.organisation, VisitRequest.contact_name, VisitRequest.phone,
+                                     VisitRequest.email, VisitRequest.needs, VisitRequest.adults)
+                              .order_by(VisitRequest.id)).all()
+    assert rows == [("南门中学", "—", "—", None, None, 3), ("幸福幼儿园", "—", "—", None, None, 3)]
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "privacy.anonymise")).one()
+    assert entry.data["visit_requests"] == 2
