@@ -71,6 +71,13 @@ def test_a_teacher_asks_from_a_phone(live_server, page, lang):
     visit = db.session.scalars(select(VisitRequest)).one()
     assert (visit.organisation, visit.party_size, visit.locale) == ("南门中学", 45, lang)
 
+    page.set_viewport_size({"width": 1280, "height": 900})
+    fits(page)
+    shot(page, f"status-desktop-{lang}")
+    page.goto(f"{live_server}/visits/request")
+    fits(page)
+    shot(page, f"request-desktop-{lang}")
+
 
 @pytest.mark.parametrize("lang", ["zh_Hans", "en"])
 def test_the_staff_request_page(live_server, page, staff, make_request, room, lang):
