@@ -2,7 +2,7 @@
 another date or decline.
 
 Revision ID: e5f6a7b8c9d1
-Revises: d1e2f3a4b5c7
+Revises: d1e2f3a4b5c8
 Create Date: 2026-12-04 21:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5f6a7b8c9d1'
-down_revision = 'd1e2f3a4b5c7'
+down_revision = 'd1e2f3a4b5c8'
 branch_labels = None
 depends_on = None
 
