@@ -127,6 +127,7 @@ def _import_models() -> None:
     from outreach.recurrences import models as _recurrences  # noqa: F401
     from outreach.registration import models as _registration  # noqa: F401
     from outreach.reports import models as _reports  # noqa: F401
+    from outreach.visits import models as _visits  # noqa: F401
     from outreach.volunteers import models as _volunteers  # noqa: F401
 
 
@@ -208,6 +209,8 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.staff.calendar import bp as staff_calendar_bp
     from outreach.staff.messages import bp as messages_bp
     from outreach.staff.routes import bp as staff_bp
+    from outreach.visits.api import bp as visits_api
+    from outreach.visits.routes import bp as visits_bp
     from outreach.volunteers.api import bp as volunteers_api
     from outreach.volunteers.routes import bp as volunteers_bp
     from outreach.volunteers.staff import bp as volunteers_staff_bp
@@ -232,13 +235,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(messages_bp)
     app.register_blueprint(announce_bp)
     app.register_blueprint(outposts_bp)
+    app.register_blueprint(visits_bp)
 
     # The JSON API: a parent made for this app, so that apps share no registration state.
     api_bp = api_blueprint()
     csrf.exempt(api_bp)
     for child in (
         events_api, registration_api, volunteers_api, competitions_api, places_api, recurrences_api,
-        reports_api, annual_reports_api, audit_api, outposts_api, openapi_bp,
+        reports_api, annual_reports_api, audit_api, outposts_api, visits_api, openapi_bp,
     ):
         csrf.exempt(child)  # nested blueprints are not covered by the parent's exemption
         api_bp.register_blueprint(child)

@@ -52,6 +52,9 @@ STAFF_NOTHING = policy("login", "login", "403", "403", "404", "404", "403")
 SHIFT_READERS = policy("login", "login", "ok", "ok", "ok", "ok", "403")
 #: A village reading room's records (``outposts.services.place_for``): its keeper, staff and admins.
 PLACE = policy("login", "login", "403", "403", "ok", "ok", "ok")
+#: A visit request's private link: only who holds it (nobody in the matrix does: every role asks
+#: with a link it does not hold).
+VISIT_LINK = policy("404", "404", "404", "404", "404", "404", "404")
 #: The keeper's own address, which leads to their place.
 KEEPER = policy("login", "login", "403", "403", "403", "403", "ok")
 
@@ -84,6 +87,21 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/outposts/<int:branch_id>/visitors"): PLACE,
     ("PUT", "/api/v1/outposts/<int:branch_id>/visitors/<day>"): PLACE,
     ("GET", "/api/v1/outposts/visits"): STAFF,
+    ("GET", "/visits/request"): PUBLIC,
+    ("POST", "/visits/request"): PUBLIC,
+    ("GET", "/visits/r/<token>"): VISIT_LINK,
+    ("POST", "/visits/r/<token>"): VISIT_LINK,
+    ("GET", "/staff/visits/"): STAFF,
+    ("GET", "/staff/visits/<int:visit_id>"): STAFF,
+    ("POST", "/staff/visits/<int:visit_id>/accept"): STAFF,
+    ("POST", "/staff/visits/<int:visit_id>/propose"): STAFF,
+    ("POST", "/staff/visits/<int:visit_id>/decline"): STAFF,
+    ("GET", "/api/v1/visits"): STAFF,
+    ("POST", "/api/v1/visits"): PUBLIC,
+    ("GET", "/api/v1/visits/<int:visit_id>"): STAFF,
+    ("POST", "/api/v1/visits/<int:visit_id>/accept"): STAFF,
+    ("POST", "/api/v1/visits/<int:visit_id>/propose"): STAFF,
+    ("POST", "/api/v1/visits/<int:visit_id>/decline"): STAFF,
     ("GET", "/api/v1/audit"): ADMIN,
     ("POST", "/api/v1/branches"): ADMIN,
     ("GET", "/api/v1/branches"): PUBLIC,

@@ -48,6 +48,7 @@ from outreach.recurrences.services import add_exception, create_recurrence
 from outreach.registration import services as registration
 from outreach.registration.documents import start_ticket_export
 from outreach.timezone import local_date
+from outreach.visits import services as visits
 from outreach.volunteers import services as volunteers
 from tests.helpers import PASSWORD, IsolatedClient, csrf_token_from
 from tests.permissions_table import DRAFT_TABLE, ROLES, WRITE_METHODS, classify, expected, table_keys
@@ -135,6 +136,11 @@ def build() -> dict:
     keeper = create_user("keeper@example.org", role="keeper", password=PASSWORD, name="书屋管理员", branch_id=village.id)
     activity = outposts.record_activity(village, actor=keeper, type="activity", title="暑期阅读", day=local_date(now),
                                         starts=time(0, 0), ends=time(0, 30), headcount=12)
+    visit, _visit_token = visits.submit({
+        "organisation": "南门中学", "kind": "school", "contact_name": "李老师", "phone": "13712345678",
+        "preferred": [{"date": local_date(now) + timedelta(days=30), "part": "morning"}], "children": 40,
+        "adults": 3, "consent": True,
+    })
     db.session.commit()
     token_id = db.session.scalar(select(ApiToken.id).limit(1)) or MISSING
     return {
@@ -147,7 +153,7 @@ def build() -> dict:
             "competition_id": competition.id, "round_id": round_.id, "judge_id": judge.id,
             "series_id": series.id, "branch_id": branch.id, "venue_id": venue.id, "partner_id": partner.id,
             "recurrence_id": recurrence.id, "user_id": staff.id, "token_id": token_id, "job_id": job.id, "export_id": job.id,
-            "message_id": message.id,
+            "message_id": message.id, "visit_id": visit.id,
             "year": now.year, "section": "summary", "kind": "csv", "key": event.cover_key, "width": 480,
             "day": shift.starts_at.date().isoformat(),
         },

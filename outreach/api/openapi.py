@@ -21,13 +21,14 @@ from outreach.recurrences import openapi_doc as recurrences_doc
 from outreach.registration import openapi_doc as registration_doc
 from outreach.reports import annual_openapi_doc as annual_reports_doc
 from outreach.reports import openapi_doc as reports_doc
+from outreach.visits import openapi_doc as visits_doc
 from outreach.volunteers import openapi_doc as volunteers_doc
 
 bp = Blueprint("openapi", __name__)
 
 AREA_DOCS = (
     events_doc, registration_doc, volunteers_doc, competitions_doc, places_doc, recurrences_doc, reports_doc,
-    annual_reports_doc, audit_doc, outposts_doc,
+    annual_reports_doc, audit_doc, outposts_doc, visits_doc,
 )
 
 OWN_PATHS = {

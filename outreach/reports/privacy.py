@@ -10,6 +10,9 @@ The outbox goes with them: the messages about those events, and every message wr
 the date (a password link, ticket links sent again), keep their kind, subject and times for
 staff's history but lose their address and body (whose ticket links are credentials); one that
 was never sent is marked failed, so that it is never sent.
+
+Visit requests received before the date (and whose visit, if any, ended before it) lose their
+contact's name, phone, e-mail address and needs (``outreach.visits.services.anonymise``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from outreach.platform.services import record
 from outreach.registration.models import Registration
 from outreach.reports import settings
 from outreach.timezone import local_date, localize
+from outreach.visits import services as visits
 
 #: The name an anonymised registration keeps (the column is NOT NULL): no language, no person.
 PLACEHOLDER_NAME = "—"
@@ -65,8 +69,11 @@ def anonymise(before: date, *, actor=None, now: datetime | None = None) -> int:
         .values(recipient=PLACEHOLDER_NAME, body="", sms_params=None)  # a text's variables hold staff's reason
         .execution_options(synchronize_session=False)
     ).rowcount or 0
+    requests = visits.anonymise(cutoff, PLACEHOLDER_NAME)
     db.session.expire_all()
-    record("privacy.anonymise", None, actor=actor,
-           data={"before": before.isoformat(), "registrations": changed, "messages": erased})
+    data = {"before": before.isoformat(), "registrations": changed, "messages": erased}
+    if requests:  # visit requests' contacts (outreach.visits), named when there were any
+        data["visit_requests"] = requests
+    record("privacy.anonymise", None, actor=actor, data=data)
     db.session.flush()
     return changed
