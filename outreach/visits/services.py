@@ -23,7 +23,7 @@ from outreach.phone import check_phone
 from outreach.places.models import Venue
 from outreach.platform.services import record
 from outreach.registration import services as registration
-from outreach.registration.models import Registration
+from outreach.registration.models import GROUP_NEEDS_MAX, Registration
 from outreach.text import check_name
 from outreach.volunteers.services import create_shift
 from outreach.timezone import local, local_date, localize
@@ -248,14 +248,25 @@ def _answerable(visit: VisitRequest, *allowed: str) -> None:
         raise VisitError("visit_answered", _l("This request has already been answered."))
 
 
+#: A request's kind of organisation as a group registration's kind (``registration.models.GROUP_KINDS``).
+GROUP_KIND_OF = {"school": "school_class", "kindergarten": "kindergarten", "community": "community",
+                 "company": "company", "other": "company"}
+
+
 def _group_ticket(visit: VisitRequest, event: Event, now: datetime) -> Registration:
-    """The group's one ticket for the visit (the place to switch to a group registration, with the
-    organisation, children, adults and needs, once registrations have them). Registered without the
-    e-mail address, so that the registration's own confirmation is not sent beside the visit's
-    message, which carries the ticket link; the address is kept on the registration after."""
+    """The group's one ticket for the visit: a group registration with the request's organisation,
+    children, adults and needs, arriving when the visit starts, which the door admits with the
+    number who came. Registered without the e-mail address, so that the registration's own
+    confirmation is not sent beside the visit's message, which carries the ticket link; the
+    address is kept on the registration after."""
+    group = {
+        "kind": GROUP_KIND_OF[visit.kind], "organisation": visit.organisation, "children": visit.children,
+        "adults": visit.adults, "needs": (visit.needs or "")[:GROUP_NEEDS_MAX] or None,
+        "arrival": local(event.starts_at).time().replace(tzinfo=None),
+    }
     outcome = registration.register(
         event, name=visit.contact_name, phone=visit.phone, party_size=visit.party_size, email=None,
-        consent=True, source="visit", now=now, locale=visit.locale,
+        consent=True, source="visit", now=now, locale=visit.locale, group=group,
     )
     outcome.registration.email = visit.email
     return outcome.registration

@@ -56,6 +56,9 @@ def test_accepted_into_a_visit_event_with_the_room_booked_and_one_ticket(make_re
     tickets = db.session.scalars(select(Registration).where(Registration.event_id == event.id)).all()
     assert [(t.name, t.phone, t.party_size, t.status, t.email) for t in tickets] == [
         ("李老师", "13712345678", 45, "confirmed", "teacher@example.org")]
+    # a group's ticket: the door admits it with the number who came
+    assert (tickets[0].group_kind, tickets[0].group_organisation, tickets[0].group_children + tickets[0].group_adults,
+            tickets[0].group_arrival) == ("school_class", "南门中学", 45, time(9, 30))
     assert (visit.status, visit.event_id, visit.registration_id) == ("accepted", event.id, tickets[0].id)
     # closed to the public: nobody else may register
     assert registration.registration_state(event, datetime(2027, 3, 2, tzinfo=timezone.utc)) == "closed"
