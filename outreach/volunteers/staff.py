@@ -34,6 +34,7 @@ from outreach.platform import exports, mail
 from outreach.years import this_year as current_year
 from outreach.years import year_bounds
 from outreach.timezone import library_tz, local_date, localize
+from outreach.volunteers.access import shift_to_change
 from outreach.volunteers.display import shift_activity, shift_place
 from outreach.volunteers import documents, services
 from outreach.volunteers.models import (
@@ -567,7 +568,7 @@ def shift(shift_id: int):
 def shift_attendance(shift_id: int):
     """Staff mark a volunteer as served (with hours) or absent; a change of an earlier
     entry needs a reason, which the audit log keeps with both entries."""
-    shift = _roster_shift(shift_id)
+    shift = shift_to_change(_roster_shift(shift_id))
     ((_shift, signups),) = services.roster([shift])
     form = _attendance_form(shift, signups, ShiftAttendanceForm())
     if not form.validate_on_submit():
@@ -591,7 +592,7 @@ def shift_attendance(shift_id: int):
 @role_required("staff")
 def remove_signup(shift_id: int, signup_id: int):
     """Staff take a volunteer off a shift, also after the volunteers' own cut-off."""
-    shift = db.get_or_404(Shift, shift_id)
+    shift = shift_to_change(db.get_or_404(Shift, shift_id))
     signup = db.get_or_404(ShiftSignup, signup_id)
     if signup.shift_id != shift.id:
         abort(404)
