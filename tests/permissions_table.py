@@ -76,6 +76,7 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/account/password"): SIGNED_IN,
     ("GET", "/admin/accounts"): ADMIN,
     ("GET", "/admin/accounts/<int:user_id>"): ADMIN,
+    ("POST", "/admin/accounts/<int:user_id>/branch"): ADMIN,
     ("POST", "/admin/accounts/<int:user_id>/reset"): ADMIN,
     ("POST", "/admin/accounts/<int:user_id>/sign-out"): ADMIN,
     ("POST", "/admin/accounts/<int:user_id>/tokens/<int:token_id>/revoke"): ADMIN,
