@@ -59,14 +59,12 @@ def guard(user, branch_id: int | None, *, field: str | None = None, message=None
 
 
 def default_branch(user, asked: str | None) -> int | None:
-    """The branch a staff list shows: the one asked for in the query string (``all`` for every
-    branch, an id for one), else the user's own branch (None: every branch)."""
-    if asked == "all":
+    """The branch a staff list shows, from its query string's ``branch``: absent, the user's
+    own branch (None: every branch); empty or ``all``, every branch; an id, that branch."""
+    if asked is None:
+        return home_branch(user)
+    try:
+        value = int(asked)
+    except ValueError:
         return None
-    if asked:
-        try:
-            value = int(asked)
-        except ValueError:
-            return home_branch(user)
-        return value if value > 0 else None
-    return home_branch(user)
+    return value if value > 0 else None

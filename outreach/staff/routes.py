@@ -35,6 +35,7 @@ from outreach.paging import page_of
 from outreach.platform import mail
 from outreach.registration.emails import cancellation_audience, texted_on_cancellation
 from outreach.timezone import local, local_date, localize
+from outreach.staff.calendar import WeekFilterForm
 from outreach.volunteers.models import Shift
 from outreach.views import accepts_upload, attempt, refused, see_other
 from outreach.years import whole_number
@@ -50,23 +51,27 @@ HOME_PER_PAGE = 25
 def home():
     now = clock.now()
     today = local_date(now)
+    # A branch's staff see their branch's events first; "All branches" (branch=) shows the rest.
+    branch_form = WeekFilterForm(request.args)
+    branch_form.set_choices(services.list_branches(), current_locale())
+    branch_id = branch_form.branch_id()
     # The next seven days whole (a date window); the drafts and the weeks after in pages.
     week = db.session.scalars(
-        services.events_query(include_drafts=True, start=today, end=today + timedelta(days=6)).where(
-            Event.status.in_(("draft", "published"))
-        )
+        services.events_query(include_drafts=True, start=today, end=today + timedelta(days=6), branch_id=branch_id)
+        .where(Event.status.in_(("draft", "published")))
     ).all()
     drafts = page_of(
-        services.events_query(include_drafts=True).where(Event.status == "draft", Event.ends_at > now),
+        services.events_query(include_drafts=True, branch_id=branch_id).where(Event.status == "draft", Event.ends_at > now),
         request.args.get("drafts"), HOME_PER_PAGE,
     )
     next_week = today + timedelta(days=7)
     later = page_of(
-        services.events_query(include_drafts=False, start=next_week, end=today + timedelta(days=42))
+        services.events_query(include_drafts=False, start=next_week, end=today + timedelta(days=42), branch_id=branch_id)
         .where(Event.status == "published", Event.starts_at >= services.day_start(next_week)),
         request.args.get("later"), HOME_PER_PAGE,
     )
-    return render_template("staff/home.html", week=week, drafts=drafts, later=later, today=today)
+    return render_template("staff/home.html", week=week, drafts=drafts, later=later, today=today,
+                           branch_form=branch_form)
 
 
 @bp.post("/events/<int:event_id>/duplicate")

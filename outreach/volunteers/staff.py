@@ -21,11 +21,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from outreach import clock
+from outreach.accounts import branches
 from outreach.accounts.models import User
 from outreach.accounts.permissions import role_required
 from outreach.errors import ValidationError
 from outreach.forms import ActionForm, attach_errors
 from outreach.events.models import Event
+from outreach.places.models import Branch, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale, sentences
 from outreach.paging import page_of
@@ -461,18 +463,22 @@ def shifts():
     sunday = monday + timedelta(days=6)
     low, _ = day_bounds(monday)
     _, high = day_bounds(sunday)
-    week = list(db.session.scalars(
+    # A branch's staff see its events' shifts (and the standing duties) first; branch= shows all.
+    branch_id = branches.default_branch(current_user, request.args.get("branch"))
+    stmt = (
         select(Shift)
         .outerjoin(Event, Event.id == Shift.event_id)
         .where(Shift.starts_at >= low, Shift.starts_at < high, or_(Event.id.is_(None), Event.status != "cancelled"))
-        .options(services.with_place())
-        .order_by(Shift.starts_at, Shift.id)
-    ))
+    )
+    if branch_id is not None:
+        stmt = stmt.where(or_(Event.id.is_(None), Event.venue_id.in_(select(Venue.id).where(Venue.branch_id == branch_id))))
+    week = list(db.session.scalars(stmt.options(services.with_place()).order_by(Shift.starts_at, Shift.id)))
     counts = slot_counts([shift.id for shift in week])
     days = [(day, list(group)) for day, group in groupby(week, key=lambda s: local_date(s.starts_at))]
     previous, following = monday - timedelta(days=7), monday + timedelta(days=7)
     return render_template(
         "volunteers/staff/shifts.html", days=days, counts=counts, day_form=RosterDayForm(formdata=None),
+        branch_id=branch_id, branch_list=db.session.scalars(select(Branch).order_by(Branch.id)).all(),
         monday=monday, sunday=sunday, today=today, bad_week=asked if status == 400 else None,
         previous=previous if in_date_range(previous) else None,
         following=following if in_date_range(following + timedelta(days=6)) else None,
