@@ -199,6 +199,8 @@ def new_event():
         if not refused(event):
             flash(_("The event “%(title)s” is saved.", title=event.display_title(current_locale())), "success")
             return see_other("registration_staff.manage", event_id=event.id)
+        if event.status == 403:  # another branch's venue: refused beside the venue field
+            return render_template("staff/event_form.html", form=form, event=None), 403
     status = 422 if request.method == "POST" else 200
     return render_template("staff/event_form.html", form=form, event=None), status
 
@@ -215,6 +217,8 @@ def edit_event(event_id: int):
             flash(sentences(_("The event “%(title)s” is saved.", title=saved.display_title(current_locale())),
                             mail.report(db.session)), "success")
             return see_other("registration_staff.manage", event_id=saved.id)
+        if saved.status == 403:  # moved to another branch's venue
+            return render_template("staff/event_form.html", form=form, event=event), 403
     status = 422 if request.method == "POST" else 200
     return render_template("staff/event_form.html", form=form, event=event), status
 
