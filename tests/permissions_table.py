@@ -63,6 +63,9 @@ STAFF_NOTHING = policy("login", "login", "403", "403", "404", "404", "403")
 SHIFT_READERS = policy("login", "login", "ok", "ok", "ok", "ok", "403")
 #: A village reading room's records (``outposts.services.place_for``): its keeper, staff and admins.
 PLACE = policy("login", "login", "403", "403", "ok", "ok", "ok")
+#: A change of a village reading room's records: its keeper, staff of no branch, admins (a
+#: branch's staff may look at them).
+PLACE_CHANGE = other_branch(PLACE)
 #: The keeper's own address, which leads to their place.
 KEEPER = policy("login", "login", "403", "403", "403", "403", "ok")
 #: A change of the world's event or of its records: staff of its branch (or of none) and admins.
@@ -85,20 +88,20 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/accounts/new"): ADMIN,
     ("GET", "/keeper"): KEEPER,
     ("GET", "/outposts/<int:branch_id>"): PLACE,
-    ("POST", "/outposts/<int:branch_id>/visitors"): PLACE,
+    ("POST", "/outposts/<int:branch_id>/visitors"): PLACE_CHANGE,
     ("GET", "/outposts/<int:branch_id>/activities/new"): PLACE,
-    ("POST", "/outposts/<int:branch_id>/activities/new"): PLACE,
+    ("POST", "/outposts/<int:branch_id>/activities/new"): PLACE_CHANGE,
     ("GET", "/outposts/activities/<int:event_id>"): PLACE,
-    ("POST", "/outposts/activities/<int:event_id>"): PLACE,
+    ("POST", "/outposts/activities/<int:event_id>"): PLACE_CHANGE,
     ("GET", "/staff/outposts/"): STAFF,
     ("GET", "/staff/outposts/keepers/new"): ADMIN,
     ("POST", "/staff/outposts/keepers/new"): ADMIN,
     ("GET", "/api/v1/outposts"): PLACE,
     ("GET", "/api/v1/outposts/<int:branch_id>/activities"): PLACE,
-    ("POST", "/api/v1/outposts/<int:branch_id>/activities"): PLACE,
-    ("PUT", "/api/v1/outposts/activities/<int:event_id>/headcount"): PLACE,
+    ("POST", "/api/v1/outposts/<int:branch_id>/activities"): PLACE_CHANGE,
+    ("PUT", "/api/v1/outposts/activities/<int:event_id>/headcount"): PLACE_CHANGE,
     ("GET", "/api/v1/outposts/<int:branch_id>/visitors"): PLACE,
-    ("PUT", "/api/v1/outposts/<int:branch_id>/visitors/<day>"): PLACE,
+    ("PUT", "/api/v1/outposts/<int:branch_id>/visitors/<day>"): PLACE_CHANGE,
     ("GET", "/api/v1/outposts/visits"): STAFF,
     ("GET", "/api/v1/audit"): ADMIN,
     ("POST", "/api/v1/branches"): ADMIN,
