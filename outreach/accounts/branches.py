@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from outreach.errors import OutreachError
+from outreach.errors import OutreachError, ValidationError
 
 #: The message of a refused change, beside a field or in the API's error body.
 OTHER_BRANCH = _l("This belongs to another branch: you may look at it, but only that branch's staff may change it.")
@@ -25,6 +25,17 @@ class OtherBranchError(OutreachError):
 
     def __init__(self, message=OTHER_BRANCH, *, fields: dict | None = None):
         super().__init__("other_branch", message, fields=fields)
+
+
+class OtherBranchFieldError(ValidationError):
+    """The same refusal about one field of a form (a venue, a branch chosen): 403
+    ``other_branch``, its message beside that field only."""
+
+    status = 403
+
+    def __init__(self, field: str, message):
+        super().__init__({field: message}, message)
+        self.code = "other_branch"
 
 
 def home_branch(user) -> int | None:
@@ -54,8 +65,7 @@ def guard(user, branch_id: int | None, *, field: str | None = None, message=None
     if not may_change(user, branch_id):
         if field is None:
             raise OtherBranchError()
-        message = message or OTHER_BRANCH_VENUE
-        raise OtherBranchError(message, fields={field: message})
+        raise OtherBranchFieldError(field, message or OTHER_BRANCH_VENUE)
 
 
 def default_branch(user, asked: str | None) -> int | None:

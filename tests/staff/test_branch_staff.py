@@ -91,6 +91,7 @@ def test_an_event_at_another_branchs_venue_is_refused_beside_the_venue_field(cli
     assert_valid_html(response)
     assert field_error(response.get_data(as_text=True), "venue_id") == (
         "This venue belongs to another branch: choose one of your branch&#39;s venues.")
+    assert response.get_data(as_text=True).count("This venue belongs to another branch") == 2  # summary and field
     assert db.session.scalar(select(func.count(Event.id))) == 0
     assert client.post("/staff/events/new", data=event_data(client, places["nanmen_room"])).status_code == 303
     assert db.session.scalar(select(Event.venue_id)) == places["nanmen_room"].id
