@@ -24,6 +24,8 @@ from sqlalchemy import select
 
 from outreach import clock, qr
 from outreach.accounts.permissions import role_required
+from outreach.accounts.branches import OTHER_BRANCH
+from outreach.events import services as event_rules
 from outreach.events.access import event_to_change
 from outreach.events.forms import DuplicateForm
 from outreach.events.models import Event
@@ -237,6 +239,9 @@ def move(event_id: int, registration_id: int):
             if target is None:
                 form.target.errors.append(_("Choose an event that takes registrations."))
                 status = 422
+            elif not event_rules.may_change_event(current_user, target):  # into another branch's event
+                form.target.errors.append(str(OTHER_BRANCH))
+                status = 403
             else:
                 step = "confirm"
                 if form.confirmed.data and registration.email and not form.reason.data:

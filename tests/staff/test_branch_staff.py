@@ -287,3 +287,24 @@ def test_the_cli_creates_a_staff_member_of_a_branch(runner, places):
                                  "quiet lantern harbour", "--branch", "南门分馆"])
     assert result.exit_code != 0
     assert db.session.scalar(select(func.count(User.id)).where(User.email.in_(("no@example.org", "ad@example.org")))) == 0
+
+
+def test_a_registration_is_not_moved_into_another_branchs_event(client, login, nanmen_staff, events, make_event, places):
+    login(nanmen_staff)
+    ours, theirs = events["ours"], events["theirs"]
+    later = make_event(title="南门故事会 下期", venue=places["nanmen_room"], starts_at=ours.starts_at + timedelta(days=7))
+    for event in (ours, theirs, later):
+        event.starts_at, event.ends_at = event.starts_at + timedelta(days=3), event.ends_at + timedelta(days=3)
+    mover = registration.register(ours, name="王小明", phone="13812345678").registration
+    db.session.commit()
+    url = f"/staff/events/{ours.id}/registrations/{mover.id}/move?lang=en"
+    csrf = csrf_token_from(client, url)
+    refused = client.post(url, data={"csrf_token": csrf, "target": theirs.id, "confirmed": "1"})
+    assert refused.status_code == 403
+    assert "only that branch&#39;s staff may change it" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(mover), mover.id).event_id == ours.id
+    done = client.post(url, data={"csrf_token": csrf, "target": later.id, "confirmed": "1"})
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(type(mover), mover.id).event_id == later.id
