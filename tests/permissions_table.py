@@ -12,19 +12,29 @@ The answers:
 The people (``ROLES``): ``anonymous``; ``ticket_holder`` (a patron with the ticket link of a
 registration, no account); ``volunteer``; ``on_shift`` (a volunteer signed up for a shift of the
 event that is on now); ``staff``; ``admin``; ``keeper`` (the keeper of a village reading room,
-who may change that place's records and nothing else). There are no branch-scoped staff in the app.
+who may change that place's records and nothing else); ``branch_staff`` (staff of another branch
+than the world's event, its series and its shifts: they may look at them, not change them, issue
+15 point 3). A policy leaves ``branch_staff`` out when they get what staff get.
 
 A new route must be added here, with its policy, or the matrix test fails.
 """
 
 from __future__ import annotations
 
-ROLES = ("anonymous", "ticket_holder", "volunteer", "on_shift", "staff", "admin", "keeper")
+ROLES = ("anonymous", "ticket_holder", "volunteer", "on_shift", "staff", "admin", "keeper", "branch_staff")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def policy(anonymous, ticket_holder, volunteer, on_shift, staff, admin, keeper) -> dict[str, str]:
-    return dict(zip(ROLES, (anonymous, ticket_holder, volunteer, on_shift, staff, admin, keeper), strict=True))
+def policy(anonymous, ticket_holder, volunteer, on_shift, staff, admin, keeper, branch_staff=None) -> dict[str, str]:
+    """The answers by person; ``branch_staff`` defaults to what ``staff`` get."""
+    answers = (anonymous, ticket_holder, volunteer, on_shift, staff, admin, keeper, branch_staff or staff)
+    return dict(zip(ROLES, answers, strict=True))
+
+
+def other_branch(base: dict[str, str]) -> dict[str, str]:
+    """``base``, but staff of another branch are refused (403 ``other_branch``): a change to the
+    world's event or its records (registrations, check-ins, walk-ins, shifts, exhibits, series)."""
+    return {**base, "branch_staff": "403"}
 
 
 #: Anyone.
@@ -41,8 +51,9 @@ VOLUNTEER = policy("login", "login", "ok", "ok", "403", "403", "403")
 DOOR = policy("login", "login", "403", "ok", "ok", "ok", "403")
 #: A ticket link: only who holds it (everyone else asks with a link they do not hold).
 TICKET = policy("404", "ok", "404", "404", "404", "404", "404")
-#: The scanner page's form sent without a code: the door's people learn there is no such ticket (404).
-DOOR_FORM = policy("login", "login", "403", "404", "404", "404", "403")
+#: The scanner page's form sent without a code: the door's people learn there is no such ticket
+#: (404); staff of another branch may look at the door, not work it.
+DOOR_FORM = policy("login", "login", "403", "404", "404", "404", "403", "403")
 #: A volunteer's calendar feed: only its owner (the volunteer on the shift) holds its token.
 OWN_FEED = policy("404", "404", "404", "ok", "404", "404", "404")
 #: Staff documents the data have none of (a certificate needs a prize, a download a finished
@@ -54,9 +65,17 @@ SHIFT_READERS = policy("login", "login", "ok", "ok", "ok", "ok", "403")
 PLACE = policy("login", "login", "403", "403", "ok", "ok", "ok")
 #: A visit request's private link: only who holds it (nobody in the matrix does: every role asks
 #: with a link it does not hold).
-VISIT_LINK = policy("404", "404", "404", "404", "404", "404", "404")
+VISIT_LINK = policy("404", "404", "404", "404", "404", "404", "404", "404")
+
+#: A change of a village reading room's records: its keeper, staff of no branch, admins (a
+#: branch's staff may look at them).
+PLACE_CHANGE = other_branch(PLACE)
 #: The keeper's own address, which leads to their place.
 KEEPER = policy("login", "login", "403", "403", "403", "403", "ok")
+#: A change of the world's event or of its records: staff of its branch (or of none) and admins.
+BRANCH = other_branch(STAFF)
+#: Walk-ins counted at the world's event's door: its door's people, not another branch's staff.
+DOOR_CHANGE = other_branch(DOOR)
 
 TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/"): PUBLIC,
@@ -64,6 +83,7 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/account/password"): SIGNED_IN,
     ("GET", "/admin/accounts"): ADMIN,
     ("GET", "/admin/accounts/<int:user_id>"): ADMIN,
+    ("POST", "/admin/accounts/<int:user_id>/branch"): ADMIN,
     ("POST", "/admin/accounts/<int:user_id>/reset"): ADMIN,
     ("POST", "/admin/accounts/<int:user_id>/sign-out"): ADMIN,
     ("POST", "/admin/accounts/<int:user_id>/tokens/<int:token_id>/revoke"): ADMIN,
@@ -72,20 +92,20 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/accounts/new"): ADMIN,
     ("GET", "/keeper"): KEEPER,
     ("GET", "/outposts/<int:branch_id>"): PLACE,
-    ("POST", "/outposts/<int:branch_id>/visitors"): PLACE,
+    ("POST", "/outposts/<int:branch_id>/visitors"): PLACE_CHANGE,
     ("GET", "/outposts/<int:branch_id>/activities/new"): PLACE,
-    ("POST", "/outposts/<int:branch_id>/activities/new"): PLACE,
+    ("POST", "/outposts/<int:branch_id>/activities/new"): PLACE_CHANGE,
     ("GET", "/outposts/activities/<int:event_id>"): PLACE,
-    ("POST", "/outposts/activities/<int:event_id>"): PLACE,
+    ("POST", "/outposts/activities/<int:event_id>"): PLACE_CHANGE,
     ("GET", "/staff/outposts/"): STAFF,
     ("GET", "/staff/outposts/keepers/new"): ADMIN,
     ("POST", "/staff/outposts/keepers/new"): ADMIN,
     ("GET", "/api/v1/outposts"): PLACE,
     ("GET", "/api/v1/outposts/<int:branch_id>/activities"): PLACE,
-    ("POST", "/api/v1/outposts/<int:branch_id>/activities"): PLACE,
-    ("PUT", "/api/v1/outposts/activities/<int:event_id>/headcount"): PLACE,
+    ("POST", "/api/v1/outposts/<int:branch_id>/activities"): PLACE_CHANGE,
+    ("PUT", "/api/v1/outposts/activities/<int:event_id>/headcount"): PLACE_CHANGE,
     ("GET", "/api/v1/outposts/<int:branch_id>/visitors"): PLACE,
-    ("PUT", "/api/v1/outposts/<int:branch_id>/visitors/<day>"): PLACE,
+    ("PUT", "/api/v1/outposts/<int:branch_id>/visitors/<day>"): PLACE_CHANGE,
     ("GET", "/api/v1/outposts/visits"): STAFF,
     ("GET", "/visits/request"): PUBLIC,
     ("POST", "/visits/request"): PUBLIC,
@@ -106,8 +126,8 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/api/v1/branches"): ADMIN,
     ("GET", "/api/v1/branches"): PUBLIC,
     ("POST", "/api/v1/checkins"): DOOR,
-    ("DELETE", "/api/v1/checkins/<int:checkin_id>"): STAFF,
-    ("PATCH", "/api/v1/checkins/<int:checkin_id>"): STAFF,
+    ("DELETE", "/api/v1/checkins/<int:checkin_id>"): BRANCH,
+    ("PATCH", "/api/v1/checkins/<int:checkin_id>"): BRANCH,
     ("POST", "/api/v1/competitions"): STAFF,
     ("GET", "/api/v1/competitions"): PUBLIC,
     ("GET", "/api/v1/competitions/<int:competition_id>"): PUBLIC,
@@ -115,24 +135,24 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/api/v1/events"): STAFF,
     ("GET", "/api/v1/events"): PUBLIC,
     ("GET", "/api/v1/events/<int:event_id>"): PUBLIC,
-    ("PATCH", "/api/v1/events/<int:event_id>"): STAFF,
-    ("PUT", "/api/v1/events/<int:event_id>/cover"): STAFF,
-    ("DELETE", "/api/v1/events/<int:event_id>/cover"): STAFF,
+    ("PATCH", "/api/v1/events/<int:event_id>"): BRANCH,
+    ("PUT", "/api/v1/events/<int:event_id>/cover"): BRANCH,
+    ("DELETE", "/api/v1/events/<int:event_id>/cover"): BRANCH,
     ("GET", "/api/v1/events/<int:event_id>/attendance"): DOOR,
-    ("POST", "/api/v1/events/<int:event_id>/duplicate"): STAFF,
-    ("POST", "/api/v1/events/<int:event_id>/exhibits"): STAFF,
+    ("POST", "/api/v1/events/<int:event_id>/duplicate"): BRANCH,
+    ("POST", "/api/v1/events/<int:event_id>/exhibits"): BRANCH,
     ("POST", "/api/v1/events/<int:event_id>/registrations"): PUBLIC,
     ("GET", "/api/v1/events/<int:event_id>/registrations"): DOOR,
     ("GET", "/api/v1/events/<int:event_id>/roster"): DOOR,
-    ("POST", "/api/v1/events/<int:event_id>/shifts"): STAFF,
-    ("POST", "/api/v1/events/<int:event_id>/status"): STAFF,
-    ("POST", "/api/v1/events/<int:event_id>/walkins"): DOOR,
+    ("POST", "/api/v1/events/<int:event_id>/shifts"): BRANCH,
+    ("POST", "/api/v1/events/<int:event_id>/status"): BRANCH,
+    ("POST", "/api/v1/events/<int:event_id>/walkins"): DOOR_CHANGE,
     ("GET", "/api/v1/openapi.json"): PUBLIC,
     ("GET", "/api/v1/partners"): STAFF,
     ("POST", "/api/v1/recurrences"): STAFF,
     ("GET", "/api/v1/recurrences/<int:recurrence_id>"): STAFF,
-    ("PATCH", "/api/v1/recurrences/<int:recurrence_id>"): STAFF,
-    ("POST", "/api/v1/recurrences/<int:recurrence_id>/exceptions"): STAFF,
+    ("PATCH", "/api/v1/recurrences/<int:recurrence_id>"): BRANCH,
+    ("POST", "/api/v1/recurrences/<int:recurrence_id>/exceptions"): BRANCH,
     ("GET", "/api/v1/reports/annual"): STAFF,
     ("GET", "/api/v1/reports/annual.pdf"): STAFF,
     ("POST", "/api/v1/reports/annual/exports"): STAFF,
@@ -148,12 +168,12 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("PUT", "/api/v1/rounds/<int:round_id>/scores"): STAFF,
     ("POST", "/api/v1/rounds/<int:round_id>/sittings"): STAFF,
     ("POST", "/api/v1/series"): STAFF,
-    ("PUT", "/api/v1/series/<int:series_id>/cover"): STAFF,
-    ("DELETE", "/api/v1/series/<int:series_id>/cover"): STAFF,
+    ("PUT", "/api/v1/series/<int:series_id>/cover"): BRANCH,
+    ("DELETE", "/api/v1/series/<int:series_id>/cover"): BRANCH,
     ("GET", "/api/v1/series"): PUBLIC,
     ("GET", "/api/v1/series/<int:series_id>"): PUBLIC,
     ("GET", "/api/v1/shifts"): SHIFT_READERS,
-    ("POST", "/api/v1/shifts/<int:shift_id>/attendance"): STAFF,
+    ("POST", "/api/v1/shifts/<int:shift_id>/attendance"): BRANCH,
     ("POST", "/api/v1/shifts/<int:shift_id>/signups"): VOLUNTEER,
     ("DELETE", "/api/v1/shifts/<int:shift_id>/signups/mine"): VOLUNTEER,
     ("GET", "/api/v1/tickets/<token>"): TICKET,
@@ -183,8 +203,8 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/favicon.svg"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/staff/messages/"): STAFF,
-    ("GET", "/staff/events/<int:event_id>/message"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/message"): STAFF,
+    ("GET", "/staff/events/<int:event_id>/message"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/message"): BRANCH,
     ("POST", "/staff/messages/retry"): STAFF,
     ("POST", "/staff/messages/<int:message_id>/retry"): STAFF,
     ("GET", "/login"): PUBLIC,
@@ -238,33 +258,33 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/staff/competitions/rounds/<int:round_id>/publish"): STAFF,
     ("POST", "/staff/competitions/rounds/<int:round_id>/unpublish"): STAFF,
     ("GET", "/staff/events/<int:event_id>"): STAFF,
-    ("GET", "/staff/events/<int:event_id>/cancel"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/cancel"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/checkins/<int:checkin_id>/undo"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/checkins/<int:checkin_id>/came"): STAFF,
+    ("GET", "/staff/events/<int:event_id>/cancel"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/cancel"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/checkins/<int:checkin_id>/undo"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/checkins/<int:checkin_id>/came"): BRANCH,
     ("GET", "/staff/events/<int:event_id>/groups.pdf"): STAFF,
-    ("GET", "/staff/events/<int:event_id>/cover"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/cover"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/cover/remove"): STAFF,
+    ("GET", "/staff/events/<int:event_id>/cover"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/cover"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/cover/remove"): BRANCH,
     ("GET", "/staff/events/<int:event_id>/door-poster.pdf"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/duplicate"): STAFF,
-    ("GET", "/staff/events/<int:event_id>/edit"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/edit"): STAFF,
+    ("POST", "/staff/events/<int:event_id>/duplicate"): BRANCH,
+    ("GET", "/staff/events/<int:event_id>/edit"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/edit"): BRANCH,
     ("GET", "/staff/events/<int:event_id>/exhibits"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/exhibits"): STAFF,
-    ("GET", "/staff/events/<int:event_id>/exhibits/<int:exhibit_id>"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/exhibits/<int:exhibit_id>"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/exhibits/<int:exhibit_id>/remove"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/headcount"): STAFF,
+    ("POST", "/staff/events/<int:event_id>/exhibits"): BRANCH,
+    ("GET", "/staff/events/<int:event_id>/exhibits/<int:exhibit_id>"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/exhibits/<int:exhibit_id>"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/exhibits/<int:exhibit_id>/remove"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/headcount"): BRANCH,
     ("POST", "/staff/events/<int:event_id>/registrations.<any(csv, xlsx):kind>"): STAFF,
-    ("GET", "/staff/events/<int:event_id>/registrations/<int:registration_id>/cancel"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/registrations/<int:registration_id>/cancel"): STAFF,
-    ("GET", "/staff/events/<int:event_id>/registrations/<int:registration_id>/move"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/registrations/<int:registration_id>/move"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/registrations/<int:registration_id>/promote"): STAFF,
+    ("GET", "/staff/events/<int:event_id>/registrations/<int:registration_id>/cancel"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/registrations/<int:registration_id>/cancel"): BRANCH,
+    ("GET", "/staff/events/<int:event_id>/registrations/<int:registration_id>/move"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/registrations/<int:registration_id>/move"): BRANCH,
+    ("POST", "/staff/events/<int:event_id>/registrations/<int:registration_id>/promote"): BRANCH,
     ("POST", "/staff/events/<int:event_id>/registrations/search"): STAFF,
     ("GET", "/staff/events/<int:event_id>/sign-in-sheet.pdf"): STAFF,
-    ("POST", "/staff/events/<int:event_id>/status"): STAFF,
+    ("POST", "/staff/events/<int:event_id>/status"): BRANCH,
     ("POST", "/staff/events/<int:event_id>/tickets-export"): STAFF,
     ("GET", "/staff/events/<int:event_id>/tickets-export/<int:job_id>"): STAFF,
     ("GET", "/staff/events/<int:event_id>/tickets-export/<int:job_id>/download"): STAFF_NOTHING,
@@ -282,20 +302,20 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/staff/partners/new"): STAFF,
     ("GET", "/staff/recurrences/"): STAFF,
     ("GET", "/staff/recurrences/<int:recurrence_id>"): STAFF,
-    ("POST", "/staff/recurrences/<int:recurrence_id>/edit-all"): STAFF,
-    ("POST", "/staff/recurrences/<int:recurrence_id>/exceptions"): STAFF,
-    ("POST", "/staff/recurrences/<int:recurrence_id>/exceptions/<day>/delete"): STAFF,
-    ("POST", "/staff/recurrences/<int:recurrence_id>/publish"): STAFF,
-    ("POST", "/staff/recurrences/<int:recurrence_id>/range"): STAFF,
+    ("POST", "/staff/recurrences/<int:recurrence_id>/edit-all"): BRANCH,
+    ("POST", "/staff/recurrences/<int:recurrence_id>/exceptions"): BRANCH,
+    ("POST", "/staff/recurrences/<int:recurrence_id>/exceptions/<day>/delete"): BRANCH,
+    ("POST", "/staff/recurrences/<int:recurrence_id>/publish"): BRANCH,
+    ("POST", "/staff/recurrences/<int:recurrence_id>/range"): BRANCH,
     ("GET", "/staff/recurrences/new"): STAFF,
     ("POST", "/staff/recurrences/new"): STAFF,
     ("GET", "/staff/series"): STAFF,
     ("GET", "/staff/series/<int:series_id>"): STAFF,
-    ("GET", "/staff/series/<int:series_id>/cover"): STAFF,
-    ("POST", "/staff/series/<int:series_id>/cover"): STAFF,
-    ("POST", "/staff/series/<int:series_id>/cover/remove"): STAFF,
-    ("GET", "/staff/series/<int:series_id>/edit"): STAFF,
-    ("POST", "/staff/series/<int:series_id>/edit"): STAFF,
+    ("GET", "/staff/series/<int:series_id>/cover"): BRANCH,
+    ("POST", "/staff/series/<int:series_id>/cover"): BRANCH,
+    ("POST", "/staff/series/<int:series_id>/cover/remove"): BRANCH,
+    ("GET", "/staff/series/<int:series_id>/edit"): BRANCH,
+    ("POST", "/staff/series/<int:series_id>/edit"): BRANCH,
     ("GET", "/staff/series/new"): STAFF,
     ("POST", "/staff/series/new"): STAFF,
     ("GET", "/staff/venues"): STAFF,
@@ -326,9 +346,9 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/staff/volunteers/rosters/events/<int:event_id>/print"): STAFF,
     ("GET", "/staff/volunteers/shifts"): STAFF,
     ("GET", "/staff/volunteers/shifts/<int:shift_id>"): STAFF,
-    ("POST", "/staff/volunteers/shifts/<int:shift_id>/attendance"): STAFF,
+    ("POST", "/staff/volunteers/shifts/<int:shift_id>/attendance"): BRANCH,
     ("GET", "/staff/volunteers/shifts/<int:shift_id>/desk-poster.pdf"): STAFF,
-    ("POST", "/staff/volunteers/shifts/<int:shift_id>/signups/<int:signup_id>/remove"): STAFF,
+    ("POST", "/staff/volunteers/shifts/<int:shift_id>/signups/<int:signup_id>/remove"): BRANCH,
     ("GET", "/staff/volunteers/shifts/new"): STAFF,
     ("POST", "/staff/volunteers/shifts/new"): STAFF,
     ("GET", "/staff/volunteers/shifts/pattern"): STAFF,

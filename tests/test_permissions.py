@@ -3,8 +3,9 @@ every kind of person, answers exactly as tests/permissions_table.py declares.
 
 The people: anonymous; a ticket holder (a patron with a ticket link, no account); a volunteer;
 a volunteer on a shift of the event now (the door may let them in); staff; an admin; the keeper of
-a village reading room (whose place and activity the outposts routes are asked about). The app
-has no branch-scoped staff yet, so there is no such row.
+a village reading room (whose place and activity the outposts routes are asked about); staff of
+another branch (南门分馆) than the world's event, series and shifts (星海明筑分馆), who may look at
+them and change none of them (issue 15 point 3).
 
 Pages are asked with the person's session (signed in through the log-in form), the API with
 their bearer token. Writes carry no valid data (pages: a valid CSRF token and nothing else; the
@@ -134,6 +135,10 @@ def build() -> dict:
     db.session.add(village)
     db.session.flush()
     keeper = create_user("keeper@example.org", role="keeper", password=PASSWORD, name="书屋管理员", branch_id=village.id)
+    other = Branch(name="南门分馆", name_en="Nanmen Branch", kind="branch")
+    db.session.add(other)
+    db.session.flush()
+    branch_staff = create_user("nanmen@example.org", role="staff", password=PASSWORD, name="南门馆员", branch_id=other.id)
     activity = outposts.record_activity(village, actor=keeper, type="activity", title="暑期阅读", day=local_date(now),
                                         starts=time(0, 0), ends=time(0, 30), headcount=12)
     visit, _visit_token = visits.submit({
@@ -145,7 +150,7 @@ def build() -> dict:
     token_id = db.session.scalar(select(ApiToken.id).limit(1)) or MISSING
     return {
         "users": {"staff": staff.email, "admin": admin.email, "volunteer": helper.email, "on_shift": on_shift.email,
-                  "keeper": keeper.email},
+                  "keeper": keeper.email, "branch_staff": branch_staff.email},
         "params": {
             "event_id": event.id, "registration_id": made.registration.id, "checkin_id": checkin.id,
             "exhibit_id": exhibit.id, "shift_id": shift.id, "signup_id": signup.id,
@@ -259,7 +264,7 @@ class World:
             client = self.app.test_client()
             self.sessions[role] = (client, csrf_token_from(client, "/tickets/find"))
         for role, who in (("volunteer", "volunteer"), ("on_shift", "on_shift"), ("staff", "staff"), ("admin", "admin"),
-                          ("keeper", "keeper")):
+                          ("keeper", "keeper"), ("branch_staff", "branch_staff")):
             email = self.data["users"][who]
             client = self.app.test_client()
             token = csrf_token_from(client)

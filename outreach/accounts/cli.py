@@ -21,17 +21,30 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--role", type=click.Choice([role for role in ROLES if role != "keeper"]), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", default=None, help="The person's name as shown in the application.")
-def create(email: str, role: str, password: str, name: str | None) -> None:
+@click.option("--branch", default=None, metavar="NAME_OR_ID",
+              help="A staff account's branch (its id, Chinese or English name): it changes only that branch's records.")
+def create(email: str, role: str, password: str, name: str | None, branch: str | None) -> None:
     """Create an account with this e-mail address."""
+    branch_id = None
+    if branch is not None:
+        if role != "staff":
+            raise click.ClickException("Only a staff account belongs to a branch (--branch).")
+        found = services.find_branch_ref(clean_text(branch))
+        if found is None or not found.active:
+            raise click.ClickException(f"No active branch has the id or name {branch}.")
+        branch_id = found.id
     try:  # the command line is a door like any other: its text is cleaned by the one rule
         user = services.create_user(clean_text(email), role=role, password=password, name=clean_text(name))
+        if branch_id is not None:
+            services.set_branch(user, branch_id, actor=None)
     except OutreachError as error:
         db.session.rollback()
         with force_locale("en"):  # the command line speaks English, like the rest of its output
             detail = "; ".join(f"{k}: {v}" for k, v in (error.fields or {}).items()) or str(error.message)
         raise click.ClickException(detail) from None
     db.session.commit()
-    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+    where = f", branch {user.branch_id}" if user.branch_id else ""
+    click.echo(f"Created {user.role} {user.email} (id {user.id}{where}).")
 
 
 @users_cli.command("token")

@@ -4,7 +4,7 @@ from wtforms import EmailField, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from outreach.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from outreach.forms import Form, choices, name_field
+from outreach.forms import Form, choices, name_field, optional_int
 
 
 class LoginForm(FlaskForm):
@@ -84,3 +84,19 @@ class NewAccountForm(Form):
                        validate_choice=True)
     password = new_password_field(_l("Password"))
     submit = SubmitField(_l("Open the account"))
+
+
+class AccountBranchForm(Form):
+    """An admin sets or clears the branch a staff account belongs to."""
+
+    branch_id = SelectField(
+        _l("Branch"), coerce=optional_int, choices=[], validate_choice=False,
+        description=_l("A member of staff of a branch sees that branch's events first and changes only its records; "
+                       "without a branch they change everything."),
+    )
+    submit = SubmitField(_l("Save the branch"))
+
+    def set_branches(self, branches, locale: str) -> None:
+        self.branch_id.choices = choices(
+            [("", _l("The whole library (no branch)"))] + [(b.id, b.display_name(locale)) for b in branches]
+        )

@@ -22,9 +22,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from outreach.i18n import sentences
+from outreach.i18n import current_locale, sentences
 from outreach.accounts import services, throttle
 from outreach.accounts.forms import (
+    AccountBranchForm,
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
@@ -236,13 +237,49 @@ def new_account():
     return render_template("accounts/new_account.html", form=form), status
 
 
+def _branch_form(user: User, form: AccountBranchForm | None = None) -> AccountBranchForm | None:
+    """The branch form of a staff account (None for other roles)."""
+    if user.role != "staff":
+        return None
+    if form is None:
+        form = AccountBranchForm(formdata=None)
+        form.branch_id.data = user.branch_id
+    form.set_branches(services.branch_choices(), current_locale())
+    return form
+
+
+def _account_page(user: User, branch_form: AccountBranchForm | None = None, status: int = 200):
+    return render_template(
+        "accounts/account.html", user=user, tokens=services.tokens_of(user), action_form=ActionForm(),
+        branch_form=_branch_form(user, branch_form),
+    ), status
+
+
 @bp.route("/admin/accounts/<int:user_id>")
 @role_required("admin")
 def account(user_id: int):
+    return _account_page(_account(user_id))
+
+
+@bp.route("/admin/accounts/<int:user_id>/branch", methods=["POST"])
+@role_required("admin")
+def set_branch(user_id: int):
+    """Set or clear the branch of a staff account (audited)."""
     user = _account(user_id)
-    return render_template(
-        "accounts/account.html", user=user, tokens=services.tokens_of(user), action_form=ActionForm()
-    )
+    form = AccountBranchForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _account_page(user, form, 422)
+    changed = attempt(form, lambda: services.set_branch(user, form.branch_id.data, actor=current_user))
+    if refused(changed):
+        return _account_page(user, form, changed.status)
+    if user.branch is not None:
+        flash(_("%(name)s now belongs to %(branch)s.", name=user.name,
+                branch=user.branch.display_name(current_locale())), "success")
+    else:
+        flash(_("%(name)s now works for the whole library (no branch).", name=user.name), "success")
+    return see_other("accounts.account", user_id=user.id)
 
 
 def _checked_action_form() -> None:

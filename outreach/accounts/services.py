@@ -16,6 +16,7 @@ from itsdangerous import (
 )
 from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from outreach import clock
@@ -86,7 +87,7 @@ def create_user(
 def accounts_query(text: str = "", role: str | None = None) -> Select:
     """The accounts whose name or e-mail address holds ``text`` (any case), of ``role`` when
     given, by role, then name (the id last, so that pages never repeat a row)."""
-    stmt = select(User)
+    stmt = select(User).options(selectinload(User.branch))
     if text:
         wanted = text.lower()
         stmt = stmt.where(or_(func.lower(User.name).contains(wanted, autoescape=True),
@@ -94,6 +95,51 @@ def accounts_query(text: str = "", role: str | None = None) -> Select:
     if role in ROLES:
         stmt = stmt.where(User.role == role)
     return stmt.order_by(User.role, User.name, User.id)
+
+
+# --- a staff member's branch (the rule is outreach/accounts/branches.py) -----------------------
+
+
+def _branch_model():
+    """The places' ``Branch``, reached through ``User.branch`` (the accounts sit below the
+    places and name the model by its name only, see docs/architecture.md)."""
+    return User.branch.property.mapper.class_
+
+
+def branch_choices() -> list:
+    """The branches a staff member may belong to: every active one, by id."""
+    branch = _branch_model()
+    return list(db.session.scalars(select(branch).where(branch.active.is_(True)).order_by(branch.id)))
+
+
+def find_branch_ref(ref: str):
+    """A branch by id or by its Chinese or English name (the command line's ``--branch``)."""
+    branch = _branch_model()
+    ref = ref.strip()
+    if ref.isdigit():
+        return db.session.get(branch, int(ref)) if 0 < int(ref) < 2**31 else None
+    return db.session.scalar(select(branch).where(or_(branch.name == ref, branch.name_en == ref)))
+
+
+def set_branch(user: User, branch_id: int | None, *, actor: User | None) -> bool:
+    """Make a staff account belong to the branch ``branch_id`` (None: the whole library).
+    Audited with the branch before and after; returns whether it changed. Refused for another
+    role (409 ``not_staff``) and for an unknown or archived branch (422 on ``branch_id``)."""
+    if user.role != "staff":
+        message = _l("Only a staff account belongs to a branch.")
+        raise OutreachError("not_staff", message, fields={"branch_id": message})
+    if branch_id is not None:
+        branch = db.session.get(_branch_model(), branch_id) if 0 < branch_id < 2**31 else None
+        if branch is None or not branch.active:
+            raise ValidationError({"branch_id": _l("Choose a branch from the list.")})
+    before = user.branch_id
+    if before == branch_id:
+        return False
+    user.branch_id = branch_id
+    db.session.flush()
+    db.session.expire(user, ["branch"])
+    record("user.branch", user, actor=actor, data={"from": before, "to": branch_id})
+    return True
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 ERROR_TEXTS = {
     400: "The request cannot be read (`bad_request`): a body that is empty, not UTF-8, not JSON or nested too deeply",
     401: "Not signed in, or the token is not valid (`unauthorized`, `invalid_token`)",
-    403: "The account's role does not allow this (`forbidden`)",
+    403: "The account's role does not allow this (`forbidden`), or the record is another branch's (`other_branch`): "
+         "staff of a branch read every branch's records but change only their own branch's",
     404: "No such record (`not_found`)",
     409: "Conflicts with the current state",
     413: "The body is larger than the server accepts (`too_large`)",

@@ -14,6 +14,7 @@ from outreach.api.helpers import (
 )
 from outreach.errors import ValidationError
 from outreach.events import covers, services
+from outreach.events.access import event_to_change
 from outreach.events.models import (
     BIO_MAX,
     BUFFER_MINUTES_MAX,
@@ -274,7 +275,7 @@ def create_event():
 @role_required("staff")
 def update_event(event_id: int):
     """Change some of an event's details (only the fields given); not its status."""
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     data = json_body()
     errors: dict = {}
     if "status" in data:
@@ -294,7 +295,7 @@ def update_event(event_id: int):
 @role_required("staff")
 def change_status(event_id: int):
     """Publish, complete or cancel (``reason`` is sent to registrants when cancelling)."""
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     data = json_body()
     errors: dict = {}
     status = read_str(data, "status", errors, required=True, max_length=32)
@@ -325,7 +326,7 @@ def upload_cover(owner: Event | Series) -> None:
 @accepts_upload(covers.UPLOAD_REQUEST_MAX)
 def put_event_cover(event_id: int):
     """Upload or replace an event's cover picture, or change its description."""
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     upload_cover(event)
     db.session.commit()
     return jsonify({"image": covers.as_json(covers.cover_for(event, external=True))})
@@ -335,7 +336,7 @@ def put_event_cover(event_id: int):
 @role_required("staff")
 def delete_event_cover(event_id: int):
     """Take the event's own picture away: it shows its series' or its type's again."""
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     if event.cover_key:
         services.remove_cover(event, actor=current_user)
         db.session.commit()
@@ -346,7 +347,7 @@ def delete_event_cover(event_id: int):
 @role_required("staff")
 def add_exhibits(event_id: int):
     """Add works to an exhibition: ``{"exhibits": [{"title", "creator", "age"?, "school"?, "note"?}]}``."""
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     data = json_body()
     rows = data.get("exhibits")
     if not isinstance(rows, list) or not rows or len(rows) > 1000 or not all(isinstance(r, dict) for r in rows):
@@ -389,7 +390,7 @@ def get_event(event_id: int):
 @role_required("staff")
 def duplicate_event(event_id: int):
     """A draft copy starting at ``starts_at``, with the event's volunteer shifts moved along."""
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     data = json_body()
     errors: dict = {}
     starts_at = read_datetime(data, "starts_at", errors)

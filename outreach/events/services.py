@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from outreach.accounts import branches
 from outreach.accounts.permissions import has_role
 from outreach.errors import OutreachError, ValidationError
 from outreach.events import booking, covers, signals
@@ -46,6 +47,38 @@ class EventError(OutreachError):
     status = 409
 
 
+# --- branch staff: the rule of outreach/accounts/branches.py, asked about events ----------
+
+
+def branch_of(event: Event) -> int | None:
+    """The branch an event belongs to: its venue's."""
+    return event.venue.branch_id if event.venue is not None else None
+
+
+def may_change_event(user, event: Event) -> bool:
+    """Whether ``user`` may change ``event`` and its records (registrations, check-ins,
+    walk-ins, shifts, exhibits): staff of its branch, staff of no branch, admins."""
+    # the venue is read only for a branch's staff: the door's check-in stays three statements
+    return branches.home_branch(user) is None or branches.may_change(user, branch_of(event))
+
+
+def guard_event(user, event: Event) -> None:
+    """Refuse (403, ``other_branch``) a change of ``user`` to another branch's event."""
+    if not may_change_event(user, event):
+        raise branches.OtherBranchError()
+
+
+def guard_owner(user, owner: Event | Series) -> None:
+    """Refuse a change to another branch's event or series."""
+    branches.guard(user, branch_of(owner) if isinstance(owner, Event) else owner.branch_id)
+
+
+def guard_venue(user, venue: Venue | None) -> None:
+    """Refuse putting an event at another branch's venue, beside the venue field."""
+    if venue is not None:
+        branches.guard(user, venue.branch_id, field="venue_id")
+
+
 # --- venues ---------------------------------------------------------------------------
 
 
@@ -64,6 +97,8 @@ def create_venue(
     """Add a venue (a room of a branch, or an outside site). Raises ``ValidationError`` for a
     blank or long name or a negative capacity, ``EventError("venue_exists")`` for a name the
     branch already uses."""
+    branches.guard(actor, branch.id if branch is not None else None, field="branch",
+                   message=branches.OTHER_BRANCH_CHOICE)
     errors = {}
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
@@ -264,6 +299,7 @@ def create_event(*, actor=None, **fields) -> Event:
     # Ids rather than objects: setting ``series`` would add the event to ``Series.events``
     # and flush it outside the savepoint below.
     venue, series = values.pop("venue"), values.pop("series", None)
+    guard_venue(actor, venue)
     _refuse_archived(venue)
     if series is not None and _number_taken(series.id, values.get("session_number")):
         raise _session_taken()
@@ -409,6 +445,7 @@ def duplicate_event(event: Event, *, starts_at: datetime, actor=None) -> Event:
     window moved along, its partners, and its volunteer shifts moved by the same amount.
     A session of a series becomes the series' next session, titled as a new one
     (``session_titles``) for staff to add its topic. Registrations are not copied."""
+    guard_event(actor, event)
     if not isinstance(starts_at, datetime):
         raise ValidationError({"starts_at": _l("Give the date and time the event starts.")})
     delta = starts_at - event.starts_at
@@ -445,6 +482,7 @@ def set_partners(event: Event, rows: list[tuple[int, str]], *, actor=None) -> No
     """Make ``rows`` ((partner id, role), in order) the event's partners: co-organisers,
     sponsors, its naming sponsor (台北城杯), hosts. Raises ``ValidationError`` on the field
     ``partners`` for an unknown partner or role, a partner named twice, or two naming sponsors."""
+    guard_event(actor, event)
     errors = {}
     ids = [partner_id for partner_id, _ in rows]
     known = set(db.session.scalars(select(Partner.id).where(Partner.id.in_(ids)))) if ids else set()
@@ -505,6 +543,7 @@ def add_exhibits(event: Event, rows: list[dict], *, actor=None) -> list[Exhibit]
     """Add works to an exhibition's catalogue, after those it has, all or none. Raises
     ``ValidationError`` with the fields of a single row, or, for several rows, a message per
     row under ``row-<n>`` (n from 1)."""
+    guard_event(actor, event)
     _only_exhibitions(event)
     errors = {}
     for n, row in enumerate(rows, start=1):
@@ -527,6 +566,7 @@ def add_exhibits(event: Event, rows: list[dict], *, actor=None) -> list[Exhibit]
 
 
 def update_exhibit(exhibit: Exhibit, *, actor=None, **values) -> Exhibit:
+    guard_event(actor, exhibit.event)
     errors = check_exhibit(values)
     if errors:
         raise ValidationError(errors)
@@ -539,6 +579,7 @@ def update_exhibit(exhibit: Exhibit, *, actor=None, **values) -> Exhibit:
 
 def remove_exhibit(exhibit: Exhibit, *, actor=None) -> None:
     """Take a work out of the catalogue; the ones after it move up a place."""
+    guard_event(actor, exhibit.event)
     event = exhibit.event
     db.session.delete(exhibit)
     db.session.flush()
@@ -600,6 +641,9 @@ def update_event(event: Event, *, actor=None, **fields) -> Event:
     that is ``change_status``'s). The event as a whole must then pass the same checks as a new
     one. Raises ``ValidationError`` with a message per field, or ``EventError("session_taken")``
     when the series already has that session number."""
+    guard_event(actor, event)
+    if "venue" in fields:
+        guard_venue(actor, fields["venue"])
     unknown = set(fields) - _UPDATABLE
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
@@ -678,6 +722,7 @@ def change_status(event: Event, new_status: str, *, actor=None, reason: str | No
     Raises ``EventError("bad_status")`` for any other step, and ``ValidationError`` on
     ``reason`` when a cancellation that tells people gives none.
     """
+    guard_event(actor, event)
     action = STATUS_STEPS.get((event.status, new_status))
     if action is None:
         raise EventError(
@@ -717,6 +762,7 @@ def set_cover(owner: Event | Series, *, data: bytes | None, alt: str | None, act
     one it has) described by ``alt``, which is required. A new picture replaces the old one,
     whose files are deleted. Refused with a message per field (``image``, ``alt``), all at
     once, and nothing kept."""
+    guard_owner(actor, owner)
     errors: dict = {}
     files = None
     if data is not None:
@@ -747,6 +793,7 @@ def set_cover(owner: Event | Series, *, data: bytes | None, alt: str | None, act
 def remove_cover(owner: Event | Series, *, actor=None) -> Event | Series:
     """Take an event's or a series' cover image away (the event then shows its series' or
     its type's), and delete its files."""
+    guard_owner(actor, owner)
     old = owner.cover_key
     owner.cover_key = owner.cover_alt = None
     db.session.flush()

@@ -4,7 +4,7 @@ activities and daily visitors; staff read and correct every place. The same rule
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, url_for
+from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -53,6 +53,8 @@ def _place_or_404(branch_id: int) -> Branch:
     branch = services.place_for(current_user, branch_id)
     if branch is None:
         abort(404)
+    if request.method != "GET":
+        services.guard_change(current_user, branch)
     return branch
 
 
@@ -117,6 +119,8 @@ def correct_headcount(event_id: int):
     if found is None:
         abort(404)
     event, branch = found
+    if request.method != "GET":
+        services.guard_change(current_user, branch)
     data = json_body()
     errors: dict = {}
     count = read_int(data, "count", errors, required=True, nullable=False)

@@ -40,6 +40,8 @@ def _place_or_404(branch_id: int):
     branch = services.place_for(current_user, branch_id)
     if branch is None:
         abort(404)
+    if request.method != "GET":
+        services.guard_change(current_user, branch)
     return branch
 
 
@@ -135,6 +137,8 @@ def activity(event_id: int):
     if found is None:
         abort(404)
     event, branch = found
+    if request.method != "GET":
+        services.guard_change(current_user, branch)
     headcount = services.headcount_of(event)
     form = HeadcountForm(count=headcount) if request.method == "GET" else HeadcountForm()
     status = 200

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from outreach import clock
+from outreach.accounts import branches
 from outreach.accounts.permissions import has_role
 from outreach.accounts.services import create_user
 from outreach.errors import OutreachError, ValidationError
@@ -72,6 +73,12 @@ def may_change(user, branch: Branch) -> bool:
     if has_role(user, "staff"):
         return True
     return is_keeper(user) and user.branch_id == branch.id
+
+
+def guard_change(user, branch: Branch) -> None:
+    """Staff of another branch may look at a place's records, not change them (403
+    ``other_branch``: the branch rule of outreach/accounts/branches.py)."""
+    branches.guard(user, branch.id)
 
 
 def place_for(user, branch_id: int) -> Branch | None:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from outreach.accounts import branches
 from outreach.accounts.permissions import has_role, role_required
 from outreach.api.helpers import created, iso, json_body, read_int, read_limit_arg, read_str, window
 from outreach.errors import ValidationError
@@ -149,6 +150,7 @@ def create_series():
 def put_series_cover(series_id: int):
     """The picture every session of the series shows unless it has its own."""
     series = db.get_or_404(Series, series_id)
+    branches.guard(current_user, series.branch_id)
     if request.mimetype != "multipart/form-data":
         abort(415)
     event_services.set_cover(
@@ -163,6 +165,7 @@ def put_series_cover(series_id: int):
 @role_required("staff")
 def delete_series_cover(series_id: int):
     series = db.get_or_404(Series, series_id)
+    branches.guard(current_user, series.branch_id)
     if series.cover_key:
         event_services.remove_cover(series, actor=current_user)
         db.session.commit()

@@ -16,6 +16,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm  # the type of the forms it shows
 
 from outreach import clock
+from outreach.accounts import branches as branch_rule
 from outreach.accounts.permissions import has_role, role_required
 from outreach.errors import OutreachError
 from outreach.events import cover_pages, covers
@@ -286,6 +287,7 @@ def new_series():
 @role_required("staff")
 def edit_series(series_id: int):
     series = db.get_or_404(Series, series_id)
+    branch_rule.guard(current_user, series.branch_id)
     form = SeriesForm(obj=series)
     form.set_branches(_branch_choices(series.branch), current_locale())
     return _form_view(
@@ -303,6 +305,7 @@ def edit_series(series_id: int):
 def series_cover(series_id: int):
     """The picture every session of the series shows unless it has its own."""
     series = db.get_or_404(Series, series_id)
+    branch_rule.guard(current_user, series.branch_id)
     name = series.display_name(current_locale())
     return cover_pages.edit_cover(
         series,
@@ -320,6 +323,7 @@ def series_cover(series_id: int):
 @role_required("staff")
 def remove_series_cover(series_id: int):
     series = db.get_or_404(Series, series_id)
+    branch_rule.guard(current_user, series.branch_id)
     return cover_pages.remove_cover(series, lambda: see_other("places.series_cover", series_id=series.id))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from outreach import clock
+from outreach.accounts import branches
 from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
 from outreach.events import services as events
@@ -373,6 +374,8 @@ def create_series(
 ) -> Series:
     """Start a series of numbered sessions (星海讲坛), optionally held at one branch. Raises
     ``ValidationError`` or ``PlacesError("series_exists")`` for a name in use."""
+    branches.guard(actor, branch.id if branch is not None else None, field="branch_id",
+                   message=branches.OTHER_BRANCH_CHOICE)
     series = Series()
     values = _series_values(name, name_en, description, description_en, branch)
     _save_unique(series, _assign(series, values), _series_taken)
@@ -385,6 +388,9 @@ def update_series(
     description_en: str | None = None, branch: Branch | None = None, actor=None,
 ) -> Series:
     """Change a series' names, descriptions or branch; the same checks as ``create_series``."""
+    branches.guard(actor, series.branch_id)
+    branches.guard(actor, branch.id if branch is not None else None, field="branch_id",
+                   message=branches.OTHER_BRANCH_CHOICE)
     values = _series_values(name, name_en, description, description_en, branch, was_branch_id=series.branch_id)
     changed = _changed(series, values)
     _save_unique(series, _assign(series, values), _series_taken)

@@ -144,7 +144,7 @@ def get_recurrence(recurrence_id: int):
 @role_required("staff")
 def add_exception(recurrence_id: int):
     """Skip a day: its occurrence is cancelled (registrants told) or, an untouched draft, deleted."""
-    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    recurrence = services.recurrence_to_change(recurrence_id, current_user)
     data = json_body()
     errors: dict = {}
     day = read_date(data, "day", errors)
@@ -163,7 +163,7 @@ def add_exception(recurrence_id: int):
 def update_recurrence(recurrence_id: int):
     """Edit every occurrence to come (from ``from_day``, default today): the fields given, and
     the time of day. All or none."""
-    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    recurrence = services.recurrence_to_change(recurrence_id, current_user)
     data = json_body()
     errors: dict = {}
     _refuse(data, _ONE_DATE + _ONE_EVENT, _l("Change this on each occurrence's own page (PATCH /events/{id})."), errors)

@@ -168,7 +168,7 @@ def add_exception(recurrence_id: int):
     """Skip a day: from the form, or from an occurrence's "skip this day" button. A day whose
     occurrence has registrants is first shown on a page that says who will be told and asks
     the reason (``skip_confirm.html``); its button sends ``confirmed``."""
-    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    recurrence = services.recurrence_to_change(recurrence_id, current_user)
     form = ExceptionForm(prefix="skip")
     if form.validate_on_submit():
         found = services.occurrences_on(recurrence, form.day.data)
@@ -199,7 +199,7 @@ def _skip_page(recurrence: Recurrence, form: ExceptionForm, audience: list, stat
 @bp.post("/<int:recurrence_id>/exceptions/<day>/delete")
 @role_required("staff")
 def remove_exception(recurrence_id: int, day: str):
-    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    recurrence = services.recurrence_to_change(recurrence_id, current_user)
     held = parse_date(day)
     if held is None:
         abort(404)
@@ -222,7 +222,7 @@ def remove_exception(recurrence_id: int, day: str):
 @bp.post("/<int:recurrence_id>/edit-all")
 @role_required("staff")
 def edit_all(recurrence_id: int):
-    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    recurrence = services.recurrence_to_change(recurrence_id, current_user)
     form = EditAllForm(prefix="all")
     form.set_choices(events.list_venues(bookable_for=_reference_venue(services.upcoming(recurrence))), [], current_locale())
     if form.validate_on_submit():
@@ -248,7 +248,7 @@ def edit_all(recurrence_id: int):
 def change_range(recurrence_id: int):
     """Change the dates. When that takes off occurrences people registered for, a page first
     says which, and who will be told (``range_confirm.html``); its button sends ``confirmed``."""
-    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    recurrence = services.recurrence_to_change(recurrence_id, current_user)
     form = RangeForm(prefix="range")
     form.weekdays.set_locale(current_locale())
     if form.validate_on_submit():
@@ -287,7 +287,7 @@ def _range_page(recurrence: Recurrence, form: RangeForm, plan, audience: list, s
 @bp.post("/<int:recurrence_id>/publish")
 @role_required("staff")
 def publish(recurrence_id: int):
-    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    recurrence = services.recurrence_to_change(recurrence_id, current_user)
     if not ActionForm().validate_on_submit():
         abort(400)
     count = services.publish_all(recurrence, actor=current_user)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from outreach import clock
 from outreach.errors import OutreachError, ValidationError
+from outreach.events import services as event_rules
 from outreach.events.models import Event
 from outreach.events.services import (
     EVENT_DEFAULTS,
@@ -616,3 +617,13 @@ def publish_all(recurrence: Recurrence, *, actor) -> int:
         change_status(event, "published", actor=actor)
     record("recurrence.publish", recurrence, actor=actor, data={"events": len(drafts)})
     return len(drafts)
+
+
+def recurrence_to_change(recurrence_id: int, user) -> Recurrence:
+    """The weekly pattern, when ``user`` may change every occurrence it made (404 for an
+    unknown one; 403 ``other_branch`` when one is another branch's: the branch rule of
+    ``events.services.guard_event``)."""
+    recurrence = db.get_or_404(Recurrence, recurrence_id)
+    for event in recurrence.events:
+        event_rules.guard_event(user, event)
+    return recurrence

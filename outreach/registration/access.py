@@ -20,12 +20,16 @@ def public_event(event_id: int) -> Event:
     return event
 
 
-def door_event(event_id: int) -> Event:
+def door_event(event_id: int, *, change: bool = False) -> Event:
     """The event, when the caller may work its door: staff, or a volunteer on its shift now
-    (401 for anonymous callers, 403 for others). The scanner page and the API share it."""
+    (401 for anonymous callers, 403 for others). The scanner page and the API share it. With
+    ``change`` (a check-in, walk-ins), staff of another branch are refused too (403,
+    ``other_branch``): they may look at its door, not work it."""
     event = db.get_or_404(Event, event_id)
     if not current_user.is_authenticated:
         abort(401)
     if not services.may_work_door(current_user, event):
         abort(403)
+    if change:
+        events.guard_event(current_user, event)
     return event

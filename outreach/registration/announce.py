@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from outreach.accounts.permissions import role_required
-from outreach.events.models import Event
+from outreach.events.access import event_to_change
 from outreach.extensions import db
 from outreach.forms import Form
 from outreach.i18n import sentences
@@ -41,7 +41,7 @@ class AnnouncementForm(Form):
 @bp.route("/<int:event_id>/message", methods=["GET", "POST"])
 @role_required("staff")
 def announce(event_id: int):
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     form = AnnouncementForm()
     if form.validate_on_submit():
         count = emails.queue_announcement(event, form.audience.data, form.subject.data, form.body.data, actor=current_user)

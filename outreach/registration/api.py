@@ -17,6 +17,7 @@ from outreach.accounts.permissions import has_role, role_required
 from outreach.api.helpers import created, iso, json_body, read_date, read_datetime, read_int, read_str
 from outreach.database import reads_first
 from outreach.errors import ValidationError
+from outreach.events import services as event_rules
 from outreach.events.models import Event
 from outreach.extensions import db, limiter
 from outreach.i18n import current_locale
@@ -224,6 +225,8 @@ def check_in():
             abort(403)
     elif not services.may_work_door(user, door):
         abort(403)
+    else:
+        event_rules.guard_event(user, door)  # staff of another branch may not work its door
     outcome = services.check_in(
         registration, event=event, actor=user, client_key=client_key, device_id=device_id,
         scanned_at=scanned_at, source="sync" if scanned_at else "door", headcount=headcount,
@@ -256,6 +259,7 @@ def _event_or_422(event_id: int) -> Event:
 @role_required("staff")
 def undo_check_in(checkin_id: int):
     checkin = db.get_or_404(CheckIn, checkin_id)
+    event_rules.guard_event(current_user, checkin.registration.event)
     services.undo_check_in(checkin, actor=current_user)
     db.session.commit()
     return jsonify({"status": "undone"})
@@ -266,6 +270,7 @@ def undo_check_in(checkin_id: int):
 def correct_check_in(checkin_id: int):
     """Staff correct how many of a party came (``headcount``): audited, refused in a closed year."""
     checkin = db.get_or_404(CheckIn, checkin_id)
+    event_rules.guard_event(current_user, checkin.registration.event)  # staff of another branch may not
     data = json_body()
     errors: dict = {}
     headcount = read_int(data, "headcount", errors, required=True, nullable=False)
@@ -282,7 +287,7 @@ def correct_check_in(checkin_id: int):
 
 @bp.post("/events/<int:event_id>/walkins")
 def add_walkins(event_id: int):
-    event = door_event(event_id)
+    event = door_event(event_id, change=True)
     data = json_body()
     errors: dict = {}
     count = read_int(data, "count", errors, required=True, nullable=False, minimum=1, maximum=10000)

@@ -323,7 +323,7 @@ def scan(event_id: int):
     checks in a typed code or ticket number, finds a registration by name or phone, and
     counts walk-ins; the answer is rendered next to the form that was sent (``result_at``).
     Once the event has ended the page is its record only, and a POST is refused (409)."""
-    event = door_event(event_id)
+    event = door_event(event_id, change=request.method == "POST")
     now = clock.now()
     ended = services.has_ended(event, now)
     outcome, error, walkins, result_at, status = None, None, None, None, 200

@@ -24,6 +24,9 @@ from sqlalchemy import select
 
 from outreach import clock, qr
 from outreach.accounts.permissions import role_required
+from outreach.accounts.branches import OTHER_BRANCH
+from outreach.events import services as event_rules
+from outreach.events.access import event_to_change
 from outreach.events.forms import DuplicateForm
 from outreach.events.models import Event
 from outreach.extensions import db
@@ -144,7 +147,7 @@ def _headcount_form(event: Event, today) -> HeadcountForm:
 @role_required("staff")
 def headcount(event_id: int):
     """Record visitors counted on a day of the event (an exhibition's daily headcount)."""
-    event = _event_or_404(event_id)
+    event = event_to_change(event_id)
     form = _headcount_form(event, local_date(clock.now()))
     if not form.validate_on_submit():
         for message in [*form.day.errors, *form.count.errors] or [_("Choose a day and enter a number.")]:
@@ -179,7 +182,7 @@ def _carry_out(event_id: int, action) -> object:
 @bp.post("/<int:event_id>/registrations/<int:registration_id>/promote")
 @role_required("staff")
 def promote(event_id: int, registration_id: int):
-    event = _event_or_404(event_id)
+    event = event_to_change(event_id)
     registration = _registration_of(event, registration_id)
 
     def action():
@@ -194,7 +197,7 @@ def promote(event_id: int, registration_id: int):
 def cancel(event_id: int, registration_id: int):
     """Cancel a registration in two steps: a page says what happens (the places go to the
     waiting list; the registrant is not told), and its button (``confirmed``) cancels."""
-    event = _event_or_404(event_id)
+    event = event_to_change(event_id)
     registration = _registration_of(event, registration_id)
     form = ConfirmForm()
     if request.method == "GET" or not form.confirmed.data:
@@ -218,7 +221,7 @@ def move(event_id: int, registration_id: int):
     """Move a registration to another event, on its own page: choose one of a page of the
     upcoming events that take registrations, then confirm (with the reason, required when the
     registrant has an e-mail address and so is told). A refusal is said on the page."""
-    event = _event_or_404(event_id)
+    event = event_to_change(event_id)
     registration = _registration_of(event, registration_id)
     now = clock.now()
     form = MoveForm()
@@ -236,6 +239,9 @@ def move(event_id: int, registration_id: int):
             if target is None:
                 form.target.errors.append(_("Choose an event that takes registrations."))
                 status = 422
+            elif not event_rules.may_change_event(current_user, target):  # into another branch's event
+                form.target.errors.append(str(OTHER_BRANCH))
+                status = 403
             else:
                 step = "confirm"
                 if form.confirmed.data and registration.email and not form.reason.data:
@@ -262,7 +268,7 @@ def move(event_id: int, registration_id: int):
 @bp.post("/<int:event_id>/checkins/<int:checkin_id>/undo")
 @role_required("staff")
 def undo_check_in(event_id: int, checkin_id: int):
-    event = _event_or_404(event_id)
+    event = event_to_change(event_id)
     checkin = db.session.get(CheckIn, checkin_id)
     if checkin is None or checkin.event_id != event.id:
         abort(404)
@@ -280,7 +286,7 @@ def undo_check_in(event_id: int, checkin_id: int):
 def correct_headcount(event_id: int, checkin_id: int):
     """Staff correct how many of a party (a group) came on the day of a check-in: audited,
     refused in a closed year as any change of attendance."""
-    event = _event_or_404(event_id)
+    event = event_to_change(event_id)
     checkin = db.session.get(CheckIn, checkin_id)
     if checkin is None or checkin.event_id != event.id:
         abort(404)

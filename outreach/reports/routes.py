@@ -9,10 +9,12 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from outreach import clock
+from outreach.accounts import branches
 from outreach.accounts.permissions import role_required
 from outreach.events.models import Event
 from outreach.places.models import Venue
@@ -84,6 +86,9 @@ def dashboard():
     locale = current_locale()
     form = DashboardForm(request.args)
     form.fill_choices(locale)
+    if "branch_id" not in request.args and branches.home_branch(current_user):
+        # a branch's staff see their branch's figures first; "All" (branch_id=) shows the library's
+        form.branch_id.data = str(branches.home_branch(current_user))
     form.validate()
     args, errors = form.report_args(_today())
     query = None

@@ -9,12 +9,14 @@ from datetime import date, datetime, timedelta
 from itertools import combinations
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms import SelectField
 
 from outreach.forms import Form
 from outreach import clock
+from outreach.accounts import branches
 from outreach.accounts.permissions import role_required
 from outreach.events import calendar, services
 from outreach.events.booking import MAX_BUFFER, overlaps, span
@@ -44,7 +46,12 @@ class WeekFilterForm(Form):
         self.branch.choices = [("", _l("All branches"))] + [(str(b.id), b.display_name(locale)) for b in branches]
 
     def branch_id(self) -> int | None:
-        """The chosen branch; an unknown value shows every branch rather than an error."""
+        """The chosen branch; an unknown value shows every branch rather than an error. Not
+        chosen at all: a branch's staff see their own branch first (``branches.default_branch``)."""
+        if "branch" not in request.args:
+            home = branches.default_branch(current_user, None)
+            self.branch.data = str(home) if home else ""
+            return home
         return int(self.branch.data) if self.validate() and self.branch.data else None
 
 
@@ -266,12 +273,19 @@ def this_week():
     today = local_date(clock.now())
     start = monday_of(today)
     days = week_days(start)
-    events = week_events(start)
+    form = WeekFilterForm(request.args)
+    form.set_choices(services.list_branches(), current_locale())
+    branch_id = form.branch_id()
+    events = week_events(start, branch_id=branch_id)
     pairs = double_bookings(events)
     numbers = registration_numbers([event.id for event in events])
-    day_shifts = count_shifts(week_shifts(start), numbers)
+    lines = week_shifts(start)
+    if branch_id is not None:  # the branch's events' shifts and the standing duties
+        shown = {event.id for event in events}
+        lines = [line for line in lines if line.event_id is None or line.event_id in shown]
+    day_shifts = count_shifts(lines, numbers)
     return render_template(
-        "staff/calendar_overview.html",
+        "staff/calendar_overview.html", form=form,
         start=start, today=today, days=days, by_day=by_day(events, days), numbers=numbers, day_shifts=day_shifts,
         drafts=[event for event in events if event.status == "draft"], pairs=pairs,
         partners=clash_partners(pairs), occupied=span, next_week=start + WEEK, day_part=day_part,

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from outreach import clock
 from outreach.accounts.permissions import role_required
 from outreach.events import cover_pages, covers, services
+from outreach.events.access import event_to_change, exhibit_to_change
 from outreach.errors import OutreachError
 from outreach.events.forms import (
     PARTNER_ROWS,
@@ -24,7 +25,7 @@ from outreach.events.forms import (
     ExhibitImportForm,
     StatusForm,
 )
-from outreach.events.models import Event, Exhibit
+from outreach.events.models import Event
 from outreach.places.models import Series, Venue
 from outreach.extensions import db
 from outreach.forms import attach_errors
@@ -34,6 +35,7 @@ from outreach.paging import page_of
 from outreach.platform import mail
 from outreach.registration.emails import cancellation_audience, texted_on_cancellation
 from outreach.timezone import local, local_date, localize
+from outreach.staff.calendar import WeekFilterForm
 from outreach.volunteers.models import Shift
 from outreach.views import accepts_upload, attempt, refused, see_other
 from outreach.years import whole_number
@@ -49,30 +51,34 @@ HOME_PER_PAGE = 25
 def home():
     now = clock.now()
     today = local_date(now)
+    # A branch's staff see their branch's events first; "All branches" (branch=) shows the rest.
+    branch_form = WeekFilterForm(request.args)
+    branch_form.set_choices(services.list_branches(), current_locale())
+    branch_id = branch_form.branch_id()
     # The next seven days whole (a date window); the drafts and the weeks after in pages.
     week = db.session.scalars(
-        services.events_query(include_drafts=True, start=today, end=today + timedelta(days=6)).where(
-            Event.status.in_(("draft", "published"))
-        )
+        services.events_query(include_drafts=True, start=today, end=today + timedelta(days=6), branch_id=branch_id)
+        .where(Event.status.in_(("draft", "published")))
     ).all()
     drafts = page_of(
-        services.events_query(include_drafts=True).where(Event.status == "draft", Event.ends_at > now),
+        services.events_query(include_drafts=True, branch_id=branch_id).where(Event.status == "draft", Event.ends_at > now),
         request.args.get("drafts"), HOME_PER_PAGE,
     )
     next_week = today + timedelta(days=7)
     later = page_of(
-        services.events_query(include_drafts=False, start=next_week, end=today + timedelta(days=42))
+        services.events_query(include_drafts=False, start=next_week, end=today + timedelta(days=42), branch_id=branch_id)
         .where(Event.status == "published", Event.starts_at >= services.day_start(next_week)),
         request.args.get("later"), HOME_PER_PAGE,
     )
-    return render_template("staff/home.html", week=week, drafts=drafts, later=later, today=today)
+    return render_template("staff/home.html", week=week, drafts=drafts, later=later, today=today,
+                           branch_form=branch_form)
 
 
 @bp.post("/events/<int:event_id>/duplicate")
 @role_required("staff")
 def duplicate_event(event_id: int):
     """Copy an event (and its volunteer shifts) to a new start, as a draft to check and publish."""
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     form = DuplicateForm()
     if not form.validate_on_submit():
         for message in form.starts_at.errors or [_("Give the date and time the copy starts.")]:
@@ -193,6 +199,8 @@ def new_event():
         if not refused(event):
             flash(_("The event “%(title)s” is saved.", title=event.display_title(current_locale())), "success")
             return see_other("registration_staff.manage", event_id=event.id)
+        if event.status == 403:  # another branch's venue: refused beside the venue field
+            return render_template("staff/event_form.html", form=form, event=None), 403
     status = 422 if request.method == "POST" else 200
     return render_template("staff/event_form.html", form=form, event=None), status
 
@@ -200,7 +208,7 @@ def new_event():
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @role_required("staff")
 def edit_event(event_id: int):
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     form = _event_form(event)
     if form.validate_on_submit():
         saved = _save(form, lambda values: services.update_event(event, actor=current_user, **values))
@@ -209,6 +217,8 @@ def edit_event(event_id: int):
             flash(sentences(_("The event “%(title)s” is saved.", title=saved.display_title(current_locale())),
                             mail.report(db.session)), "success")
             return see_other("registration_staff.manage", event_id=saved.id)
+        if saved.status == 403:  # moved to another branch's venue
+            return render_template("staff/event_form.html", form=form, event=event), 403
     status = 422 if request.method == "POST" else 200
     return render_template("staff/event_form.html", form=form, event=event), status
 
@@ -218,7 +228,7 @@ def edit_event(event_id: int):
 def change_event_status(event_id: int):
     """Publish or complete an event. Cancelling is done on its own page (``cancel_event``):
     a cancellation posted here only shows that page, and changes nothing."""
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
@@ -255,7 +265,7 @@ def _cancel_page(event: Event, form: CancelEventForm, status: int = 200):
 def cancel_event(event_id: int):
     """Cancel an event in two steps: this page says who will be told and asks the reason
     (required when anyone is told); its POST cancels, and says what happened to the mail."""
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     if event.status not in ("draft", "published"):
         flash(_("Only a draft or published event can be cancelled."), "error")
         return see_other("registration_staff.manage", event_id=event.id)
@@ -280,7 +290,7 @@ def cancel_event(event_id: int):
 @accepts_upload(cover_pages.UPLOAD_REQUEST_MAX)
 def event_cover(event_id: int):
     """Upload, replace or describe the picture the programme's card and the event's page show."""
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     title = event.display_title(current_locale())
     return cover_pages.edit_cover(
         event,
@@ -296,7 +306,7 @@ def event_cover(event_id: int):
 @bp.post("/events/<int:event_id>/cover/remove")
 @role_required("staff")
 def remove_event_cover(event_id: int):
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     return cover_pages.remove_cover(event, lambda: see_other("staff.event_cover", event_id=event.id))
 
 
@@ -307,7 +317,8 @@ def remove_event_cover(event_id: int):
 @role_required("staff")
 def exhibits(event_id: int):
     """An exhibition's catalogue: add one work, or many pasted from a spreadsheet."""
-    event = db.get_or_404(Event, event_id)
+    # the catalogue is for everyone's staff to read; only the event's branch adds to it
+    event = event_to_change(event_id) if request.method == "POST" else db.get_or_404(Event, event_id)
     if event.type != "exhibition":
         abort(404)
     form, bulk = ExhibitForm(prefix="one"), ExhibitImportForm(prefix="many")
@@ -342,7 +353,7 @@ def _add_exhibits(form, event: Event, rows: list[dict]) -> int | None:
 @bp.route("/events/<int:event_id>/exhibits/<int:exhibit_id>", methods=["GET", "POST"])
 @role_required("staff")
 def edit_exhibit(event_id: int, exhibit_id: int):
-    exhibit = db.get_or_404(Exhibit, exhibit_id)
+    exhibit = exhibit_to_change(exhibit_id)
     if exhibit.event_id != event_id:
         abort(404)
     form = ExhibitForm(obj=exhibit if request.method == "GET" else None)
@@ -363,7 +374,7 @@ def edit_exhibit(event_id: int, exhibit_id: int):
 @bp.post("/events/<int:event_id>/exhibits/<int:exhibit_id>/remove")
 @role_required("staff")
 def remove_exhibit(event_id: int, exhibit_id: int):
-    exhibit = db.get_or_404(Exhibit, exhibit_id)
+    exhibit = exhibit_to_change(exhibit_id)
     if exhibit.event_id != event_id or not ActionForm().validate_on_submit():
         abort(404 if exhibit.event_id != event_id else 400)
     services.remove_exhibit(exhibit, actor=current_user)

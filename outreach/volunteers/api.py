@@ -14,12 +14,12 @@ from outreach import clock
 from outreach.accounts.permissions import has_role, role_required
 from outreach.api.helpers import created, iso, json_body, read_date_arg, read_datetime, read_int, read_str, window
 from outreach.errors import ValidationError
-from outreach.events.models import Event
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.timezone import library_tz, local_date
 from outreach.volunteers import services
-from outreach.volunteers.access import current_volunteer
+from outreach.events.access import event_to_change
+from outreach.volunteers.access import current_volunteer, shift_to_change
 from outreach.volunteers.models import Shift, ShiftSignup, VolunteerProfile
 from outreach.volunteers import documents
 from outreach.volunteers.display import shift_place
@@ -111,7 +111,7 @@ def state_json(state: services.ShiftState) -> dict:
 @bp.post("/events/<int:event_id>/shifts")
 @role_required("staff")
 def create_shift(event_id: int):
-    event = db.get_or_404(Event, event_id)
+    event = event_to_change(event_id)
     data = json_body()
     errors: dict = {}
     values = {
@@ -201,7 +201,7 @@ def cancel_signup(shift_id: int):
 @bp.post("/shifts/<int:shift_id>/attendance")
 @role_required("staff")
 def record_attendance(shift_id: int):
-    shift = db.get_or_404(Shift, shift_id)
+    shift = shift_to_change(db.get_or_404(Shift, shift_id))
     data = json_body()
     errors: dict = {}
     volunteer_id = read_int(data, "volunteer_id", errors, required=True, nullable=False)

@@ -24,6 +24,7 @@ from outreach.accounts.services import create_user, find_user_by_email
 from outreach.accounts.signals import user_created
 from outreach.database import locked
 from outreach.errors import OutreachError, ValidationError
+from outreach.events import services as event_rules
 from outreach.events.models import Event
 from outreach.events.signals import event_duplicated
 from outreach.extensions import db
@@ -344,6 +345,8 @@ def create_shift(event, *, actor=None, **values) -> Shift:
     unknown = set(values) - SHIFT_FIELDS
     if unknown:
         raise TypeError(f"unknown shift fields: {sorted(unknown)}")
+    if event is not None:
+        event_rules.guard_event(actor, event)  # staff of another branch: 403, nothing saved
     errors = check_shift(values)
     if errors:
         raise ValidationError(errors)
@@ -361,6 +364,8 @@ def create_shifts_from_pattern(
 ) -> list[Shift]:
     """Back-to-back shifts on ``day``: every ``length_minutes`` from ``first_start`` until
     ``last_end`` (every hour 9–17 gives eight shifts). Raises ``ValidationError``."""
+    if event is not None:
+        event_rules.guard_event(actor, event)
     if not 15 <= length_minutes <= 24 * 60:
         raise ValidationError({"length_minutes": _l("Enter a whole number from %(min)d to %(max)d.", min=15, max=1440)})
     tz = library_tz()

@@ -21,11 +21,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from outreach import clock
+from outreach.accounts import branches
 from outreach.accounts.models import User
 from outreach.accounts.permissions import role_required
 from outreach.errors import ValidationError
 from outreach.forms import ActionForm, attach_errors
 from outreach.events.models import Event
+from outreach.places.models import Branch, Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale, sentences
 from outreach.paging import page_of
@@ -34,6 +36,7 @@ from outreach.platform import exports, mail
 from outreach.years import this_year as current_year
 from outreach.years import year_bounds
 from outreach.timezone import library_tz, local_date, localize
+from outreach.volunteers.access import shift_to_change
 from outreach.volunteers.display import shift_activity, shift_place
 from outreach.volunteers import documents, services
 from outreach.volunteers.models import (
@@ -460,18 +463,22 @@ def shifts():
     sunday = monday + timedelta(days=6)
     low, _ = day_bounds(monday)
     _, high = day_bounds(sunday)
-    week = list(db.session.scalars(
+    # A branch's staff see its events' shifts (and the standing duties) first; branch= shows all.
+    branch_id = branches.default_branch(current_user, request.args.get("branch"))
+    stmt = (
         select(Shift)
         .outerjoin(Event, Event.id == Shift.event_id)
         .where(Shift.starts_at >= low, Shift.starts_at < high, or_(Event.id.is_(None), Event.status != "cancelled"))
-        .options(services.with_place())
-        .order_by(Shift.starts_at, Shift.id)
-    ))
+    )
+    if branch_id is not None:
+        stmt = stmt.where(or_(Event.id.is_(None), Event.venue_id.in_(select(Venue.id).where(Venue.branch_id == branch_id))))
+    week = list(db.session.scalars(stmt.options(services.with_place()).order_by(Shift.starts_at, Shift.id)))
     counts = slot_counts([shift.id for shift in week])
     days = [(day, list(group)) for day, group in groupby(week, key=lambda s: local_date(s.starts_at))]
     previous, following = monday - timedelta(days=7), monday + timedelta(days=7)
     return render_template(
         "volunteers/staff/shifts.html", days=days, counts=counts, day_form=RosterDayForm(formdata=None),
+        branch_id=branch_id, branch_list=db.session.scalars(select(Branch).order_by(Branch.id)).all(),
         monday=monday, sunday=sunday, today=today, bad_week=asked if status == 400 else None,
         previous=previous if in_date_range(previous) else None,
         following=following if in_date_range(following + timedelta(days=6)) else None,
@@ -567,7 +574,7 @@ def shift(shift_id: int):
 def shift_attendance(shift_id: int):
     """Staff mark a volunteer as served (with hours) or absent; a change of an earlier
     entry needs a reason, which the audit log keeps with both entries."""
-    shift = _roster_shift(shift_id)
+    shift = shift_to_change(_roster_shift(shift_id))
     ((_shift, signups),) = services.roster([shift])
     form = _attendance_form(shift, signups, ShiftAttendanceForm())
     if not form.validate_on_submit():
@@ -591,7 +598,7 @@ def shift_attendance(shift_id: int):
 @role_required("staff")
 def remove_signup(shift_id: int, signup_id: int):
     """Staff take a volunteer off a shift, also after the volunteers' own cut-off."""
-    shift = db.get_or_404(Shift, shift_id)
+    shift = shift_to_change(db.get_or_404(Shift, shift_id))
     signup = db.get_or_404(ShiftSignup, signup_id)
     if signup.shift_id != shift.id:
         abort(404)
