@@ -20,7 +20,7 @@ from outreach.places.models import Venue
 from outreach.platform import mail
 from outreach.registration import tickets
 from outreach.timezone import local_date
-from outreach.views import attempt, flash_outcome, refused, see_other
+from outreach.views import attempt, refused, see_other
 from outreach.visits import services
 from outreach.visits.forms import (
     KIND_LABELS, PART_LABELS, STATUS_LABELS, WISH_LABELS, AcceptForm, DeclineForm, ProposeForm, RequestForm,

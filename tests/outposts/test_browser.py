@@ -3,7 +3,6 @@ count; every page axe-clean at 390×844, in both languages."""
 
 from __future__ import annotations
 
-import io
 
 import pytest
 from PIL import Image

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta, timezone
 from itertools import count
 
 import pytest
-from sqlalchemy import select
 
 from outreach import clock
 from outreach.events import services as events
