@@ -17,6 +17,7 @@ from outreach.events.models import TITLE_MAX, Event
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.outposts import services
+from outreach.outposts.access import place_or_404
 from outreach.outposts.models import VisitorCount
 from outreach.places.models import Branch
 from outreach.timezone import local_date
@@ -49,14 +50,6 @@ def visitors_json(row: VisitorCount) -> dict:
     return {"place_id": row.branch_id, "date": row.day.isoformat(), "count": row.count, "recorded_at": iso(row.recorded_at)}
 
 
-def _place_or_404(branch_id: int) -> Branch:
-    branch = services.place_for(current_user, branch_id)
-    if branch is None:
-        abort(404)
-    if request.method != "GET":
-        services.guard_change(current_user, branch)
-    return branch
-
 
 @bp.get("/outposts")
 @role_required("staff", "keeper")
@@ -73,7 +66,7 @@ def list_places():
 @bp.get("/outposts/<int:branch_id>/activities")
 @role_required("staff", "keeper")
 def list_activities(branch_id: int):
-    branch = _place_or_404(branch_id)
+    branch = place_or_404(branch_id)
     found = window(services.activities_query(branch.id), (Event.starts_at, Event.id), default_limit=ACTIVITIES_LIMIT,
                    descending=True)
     return jsonify({
@@ -85,7 +78,7 @@ def list_activities(branch_id: int):
 @bp.post("/outposts/<int:branch_id>/activities")
 @role_required("staff", "keeper")
 def record_activity(branch_id: int):
-    branch = _place_or_404(branch_id)
+    branch = place_or_404(branch_id)
     data = json_body()
     errors: dict = {}
     values = {
@@ -135,7 +128,7 @@ def correct_headcount(event_id: int):
 @role_required("staff", "keeper")
 def list_visitors(branch_id: int):
     """The days counted, the latest first, within ``from``..``to`` when given."""
-    branch = _place_or_404(branch_id)
+    branch = place_or_404(branch_id)
     errors: dict = {}
     start, end = read_date_arg("from", errors), read_date_arg("to", errors)
     found = window(services.visitors_query(branch.id, start=start, end=end), (VisitorCount.day, VisitorCount.id),
@@ -146,7 +139,7 @@ def list_visitors(branch_id: int):
 @bp.put("/outposts/<int:branch_id>/visitors/<day>")
 @role_required("staff", "keeper")
 def set_visitors(branch_id: int, day: str):
-    branch = _place_or_404(branch_id)
+    branch = place_or_404(branch_id)
     chosen = parse_date(day)
     if chosen is None:
         raise ValidationError({"date": _l("Give a date as YYYY-MM-DD.")})

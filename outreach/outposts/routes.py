@@ -19,6 +19,7 @@ from outreach.events import covers
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.outposts import services
+from outreach.outposts.access import place_or_404
 from outreach.outposts.forms import ActivityForm, HeadcountForm, KeeperAccountForm, VisitorsForm
 from outreach.paging import page_of
 from outreach.places.models import Branch
@@ -35,14 +36,6 @@ DAYS_PER_PAGE = 14
 def _today() -> date:
     return local_date(clock.now())
 
-
-def _place_or_404(branch_id: int):
-    branch = services.place_for(current_user, branch_id)
-    if branch is None:
-        abort(404)
-    if request.method != "GET":
-        services.guard_change(current_user, branch)
-    return branch
 
 
 @bp.get("/keeper")
@@ -72,7 +65,7 @@ def overview():
 @bp.get("/outposts/<int:branch_id>")
 @role_required("staff", "keeper")
 def place(branch_id: int):
-    branch = _place_or_404(branch_id)
+    branch = place_or_404(branch_id)
     today = _today()
     form = VisitorsForm(day=today, count=services.visitors_of(branch, today))
     return _place_page(branch, form)
@@ -91,7 +84,7 @@ def _place_page(branch, form: VisitorsForm, status: int = 200):
 @role_required("staff", "keeper")
 def visitors(branch_id: int):
     """Save the visitors of a day (a second count for the day replaces the first)."""
-    branch = _place_or_404(branch_id)
+    branch = place_or_404(branch_id)
     form = VisitorsForm()
     if form.validate_on_submit():
         row = attempt(form, lambda: services.set_visitors(branch, form.day.data, form.count.data, actor=current_user))
@@ -106,7 +99,7 @@ def visitors(branch_id: int):
 @role_required("staff", "keeper")
 @accepts_upload(covers.UPLOAD_REQUEST_MAX)
 def new_activity(branch_id: int):
-    branch = _place_or_404(branch_id)
+    branch = place_or_404(branch_id)
     form = ActivityForm()
     if request.method == "GET":
         form.day.data = _today()

@@ -176,14 +176,8 @@ def accept(visit_id: int):
     visit = _visit_or_404(visit_id)
     form = AcceptForm(prefix="accept")
     form.venue_id.choices = _rooms()
-    if form.validate_on_submit():
-        event = attempt(form, lambda: services.accept(visit, _slot(form), actor=current_user))
-        if not refused(event):
-            flash(_("The visit is booked and the group's ticket is sent."), "success")
-            _flash_mail()
-            return see_other("visits.detail", visit_id=visit.id)
-        return _detail(visit, accept=form, status=event.status)
-    return _detail(visit, accept=form, status=422)
+    return _answer(visit, "accept", form, lambda: services.accept(visit, _slot(form), actor=current_user),
+                   _("The visit is booked and the group's ticket is sent."))
 
 
 @bp.post("/staff/visits/<int:visit_id>/propose")
@@ -192,14 +186,9 @@ def propose(visit_id: int):
     visit = _visit_or_404(visit_id)
     form = ProposeForm(prefix="propose")
     form.venue_id.choices = _rooms()
-    if form.validate_on_submit():
-        result = attempt(form, lambda: services.propose(visit, _slot(form), form.note.data, actor=current_user))
-        if not refused(result):
-            flash(_("The date is proposed to the requester."), "success")
-            _flash_mail()
-            return see_other("visits.detail", visit_id=visit.id)
-        return _detail(visit, propose=form, status=result.status)
-    return _detail(visit, propose=form, status=422)
+    return _answer(visit, "propose", form,
+                   lambda: services.propose(visit, _slot(form), form.note.data, actor=current_user),
+                   _("The date is proposed to the requester."))
 
 
 @bp.post("/staff/visits/<int:visit_id>/decline")
@@ -207,11 +196,18 @@ def propose(visit_id: int):
 def decline(visit_id: int):
     visit = _visit_or_404(visit_id)
     form = DeclineForm(prefix="decline")
+    return _answer(visit, "decline", form, lambda: services.decline(visit, form.reason.data, actor=current_user),
+                   _("The request is declined and the requester told why."))
+
+
+def _answer(visit: VisitRequest, step: str, form, action, done: str):
+    """Staff's answer to a request (``step``: accept, propose or decline): run it and say so with
+    what happened to the message it wrote, or show the request again with ``form``'s messages."""
     if form.validate_on_submit():
-        result = attempt(form, lambda: services.decline(visit, form.reason.data, actor=current_user))
+        result = attempt(form, action)
         if not refused(result):
-            flash(_("The request is declined and the requester told why."), "success")
+            flash(done, "success")
             _flash_mail()
             return see_other("visits.detail", visit_id=visit.id)
-        return _detail(visit, decline=form, status=result.status)
-    return _detail(visit, decline=form, status=422)
+        return _detail(visit, **{step: form}, status=result.status)
+    return _detail(visit, **{step: form}, status=422)

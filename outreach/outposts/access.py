@@ -1,0 +1,20 @@
+"""Which place a request reaches, for pages and API alike (the API never imports a page module):
+a place ``services.place_for`` lets the signed-in person see, else 404; a change (any method but
+GET) asks ``services.guard_change`` too, which refuses staff of another branch."""
+
+from __future__ import annotations
+
+from flask import abort, request
+from flask_login import current_user
+
+from outreach.outposts import services
+from outreach.places.models import Branch
+
+
+def place_or_404(branch_id: int) -> Branch:
+    branch = services.place_for(current_user, branch_id)
+    if branch is None:
+        abort(404)
+    if request.method != "GET":
+        services.guard_change(current_user, branch)
+    return branch
