@@ -16,11 +16,12 @@ from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from outreach import clock, qr
 from outreach.errors import ValidationError
 from outreach.events.models import Event
+from outreach.places.models import Venue
 from outreach.extensions import db
 from outreach.i18n import current_locale, library_name
 from outreach.pdf import pdf_response, render_pdf
@@ -101,13 +102,23 @@ def roster_pdf(shifts: list[Shift], *, title: str, locale: str) -> bytes:
     return render_pdf(html)
 
 
-def day_shifts(day: date) -> list[Shift]:
-    """The day's shifts with what their roster shows (sign-ups, names, phones, places), in a
-    constant number of queries: a roster is one day, shown whole."""
+def _day_conditions(day: date, branch_id: int | None) -> list:
+    """The shifts of ``day``; with ``branch_id``, those of that branch's events and the standing
+    duties (which belong to no event, so to the whole library)."""
     tz = library_tz()
     low, high = datetime.combine(day, time.min, tzinfo=tz), datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    conditions = [Shift.starts_at >= low, Shift.starts_at < high]
+    if branch_id is not None:
+        of_branch = select(Event.id).join(Venue, Venue.id == Event.venue_id).where(Venue.branch_id == branch_id)
+        conditions.append(or_(Shift.event_id.is_(None), Shift.event_id.in_(of_branch)))
+    return conditions
+
+
+def day_shifts(day: date, branch_id: int | None = None) -> list[Shift]:
+    """The day's shifts (a branch's, with ``branch_id``) with what their roster shows (sign-ups,
+    names, phones, places), in a constant number of queries: a roster is one day, shown whole."""
     return list(db.session.scalars(
-        select(Shift).where(Shift.starts_at >= low, Shift.starts_at < high)
+        select(Shift).where(*_day_conditions(day, branch_id))
         .options(*services.with_roster()).order_by(Shift.starts_at, Shift.id)
     ))
 
@@ -146,10 +157,7 @@ def _count_shifts(*conditions) -> int:
 
 
 def _count_day(params: dict) -> int:
-    tz = library_tz()
-    day = _roster_day(params)
-    low, high = datetime.combine(day, time.min, tzinfo=tz), datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
-    return _count_shifts(Shift.starts_at >= low, Shift.starts_at < high)
+    return _count_shifts(*_day_conditions(_roster_day(params), params.get("branch_id")))
 
 
 def _count_event(params: dict) -> int:
@@ -158,7 +166,7 @@ def _count_event(params: dict) -> int:
 
 def _build_day(export, progress) -> bytes:
     day = _roster_day(export.params)
-    shifts = day_shifts(day)
+    shifts = day_shifts(day, export.params.get("branch_id"))
     export.total = len(shifts)
     return roster_pdf(shifts, title=day_title(day), locale=export.locale)
 

@@ -629,8 +629,14 @@ def _parse_day(value: str) -> date:
     return day
 
 
-def _day_shifts(day: date) -> list[Shift]:
-    return documents.day_shifts(day)
+def _day_shifts(day: date, branch_id: int | None = None) -> list[Shift]:
+    return documents.day_shifts(day, branch_id)
+
+
+def _roster_branch() -> int | None:
+    """The branch a day's roster shows: a branch's staff their own by default; ``branch=`` empty
+    (All branches) or another branch's id as they choose."""
+    return branches.default_branch(current_user, request.args.get("branch"))
 
 
 def _event_shifts(event: Event) -> list[Shift]:
@@ -638,12 +644,14 @@ def _event_shifts(event: Event) -> list[Shift]:
 
 
 def _roster_page(shifts_: list[Shift], *, title: str, pdf_url: str, csv_url: str, day: date | None = None,
-                 event: Event | None = None, day_form=None, status: int = 200):
-    """The roster on the page; ``pdf_url`` is where its print button starts the PDF's export."""
+                 event: Event | None = None, day_form=None, status: int = 200, branch_id: int | None = None):
+    """The roster on the page; ``pdf_url`` is where its print button starts the PDF's export.
+    A day's roster chooses its branch (``branch_id``); an event's is that event's."""
     return render_template(
         "volunteers/staff/roster.html", roster=services.roster(shifts_), title=title, pdf_url=pdf_url,
         csv_url=csv_url, day=day, event=event, counts=slot_counts([s.id for s in shifts_]),
         day_form=day_form or RosterDayForm(formdata=None, day=day), timedelta=timedelta, action_form=ActionForm(),
+        branch_id=branch_id, branch_list=db.session.scalars(select(Branch).order_by(Branch.id)).all() if day else [],
     ), status
 
 
@@ -684,24 +692,30 @@ def _print_roster(kind: str, params: dict):
 @role_required("staff")
 def roster_day(day: str):
     chosen = _parse_day(day)
+    branch_id = _roster_branch()
+    branch = request.args.get("branch")  # the print and CSV show what the page shows
     return _roster_page(
-        _day_shifts(chosen), title=_day_title(chosen), day=chosen,
-        pdf_url=url_for("volunteers_staff.print_roster_day", day=chosen.isoformat()),
-        csv_url=url_for("volunteers_staff.roster_day_csv", day=chosen.isoformat()),
+        _day_shifts(chosen, branch_id), title=_day_title(chosen), day=chosen, branch_id=branch_id,
+        pdf_url=url_for("volunteers_staff.print_roster_day", day=chosen.isoformat(), branch=branch),
+        csv_url=url_for("volunteers_staff.roster_day_csv", day=chosen.isoformat(), branch=branch),
     )
 
 
 @bp.post("/rosters/days/<day>/print")
 @role_required("staff")
 def print_roster_day(day: str):
-    return _print_roster("roster_day", {"day": _parse_day(day).isoformat()})
+    params = {"day": _parse_day(day).isoformat()}
+    branch_id = _roster_branch()
+    if branch_id is not None:
+        params["branch_id"] = branch_id
+    return _print_roster("roster_day", params)
 
 
 @bp.get("/rosters/days/<day>/roster.csv")
 @role_required("staff")
 def roster_day_csv(day: str):
     chosen = _parse_day(day)
-    body = documents.roster_csv(_day_shifts(chosen), locale=current_locale())
+    body = documents.roster_csv(_day_shifts(chosen, _roster_branch()), locale=current_locale())
     return _csv_response(body, f"roster-{chosen.isoformat()}.csv")
 
 

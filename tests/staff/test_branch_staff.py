@@ -12,9 +12,10 @@ from outreach import clock
 from outreach.accounts.models import User
 from outreach.events.models import Event
 from outreach.extensions import db
-from outreach.platform.models import AuditEntry
+from outreach.platform.models import AuditEntry, ExportJob
 from outreach.registration import services as registration
 from outreach.registration.models import CheckIn
+from outreach.timezone import local_date
 from outreach.volunteers.models import Shift
 from tests.events.helpers import event_data
 from tests.helpers import assert_valid_html, csrf_token_from, field_error
@@ -308,3 +309,26 @@ def test_a_registration_is_not_moved_into_another_branchs_event(client, login, n
     assert done.status_code == 303
     db.session.expire_all()
     assert db.session.get(type(mover), mover.id).event_id == later.id
+
+
+def test_a_days_roster_opens_on_their_branch_and_prints_what_it_shows(client, login, nanmen_staff, events):
+    login(nanmen_staff)
+    for event in events.values():
+        db.session.add(Shift(event_id=event.id, role=f"引导{event.id}", starts_at=event.starts_at,
+                             ends_at=event.ends_at, slots=2))
+    db.session.add(Shift(event_id=None, role="总服务台值班", starts_at=events["ours"].starts_at,
+                         ends_at=events["ours"].ends_at, slots=1))  # a standing duty: the whole library's
+    db.session.commit()
+    theirs, ours = f"引导{events['theirs'].id}", f"引导{events['ours'].id}"
+    day = local_date(events["ours"].starts_at).isoformat()
+    page = client.get(f"/staff/volunteers/rosters/days/{day}?lang=en")
+    assert_valid_html(page)
+    html = page.get_data(as_text=True)
+    assert ours in html and "总服务台值班" in html and theirs not in html
+    everything = client.get(f"/staff/volunteers/rosters/days/{day}?lang=en&branch=").get_data(as_text=True)
+    assert theirs in everything and ours in everything
+    printed = client.post(f"/staff/volunteers/rosters/days/{day}/print",
+                          data={"csrf_token": csrf_token_from(client, "/tickets/find")})
+    assert printed.status_code == 303
+    export = db.session.scalar(select(ExportJob).order_by(ExportJob.id.desc()))
+    assert export.params == {"day": day, "branch_id": nanmen_staff.branch_id} and export.total == 2
