@@ -277,6 +277,9 @@ def test_cancelling_with_a_mail_server_says_it_was_sent(client, app, staff, make
         def send_message(self, email):
             delivered.append(email["To"])
 
+        def quit(self):  # the connection is closed after its batch
+            pass
+
     monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example.org")
     monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
     event = make_event(title="星海讲坛 第15期", starts_at=in_days(5), capacity=10)

@@ -52,6 +52,9 @@ def smtp(app, monkeypatch):
         def send_message(self, email):
             delivered.append(email["To"])
 
+        def quit(self):  # the connection is closed after its batch
+            pass
+
     monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example.org")
     monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
     return delivered

@@ -115,6 +115,9 @@ def test_sending_all_failed_again_with_a_mail_server(staff, app, make_event, mon
         def send_message(self, message):
             sent.append(message["To"])
 
+        def quit(self):  # the connection is closed after its batch
+            pass
+
     monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example.org")
     monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
     token = csrf_token_from(staff, f"/staff/messages/?event={event.id}")
