@@ -17,6 +17,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 
 from sqlalchemy import func, or_, select
@@ -56,6 +57,17 @@ SMS_TEXTS = {
     "event.changed": _l("${title} has changed: it was ${old}, it is now ${new}. If you can no longer come, please "
                         "cancel your registration."),
 }
+
+
+def group_line(registration) -> str:
+    """A group registration in one sentence, in the current language: who, how many, one ticket."""
+    return _(
+        "For %(organisation)s: %(children)s and %(adults)s. The leader's ticket admits the whole group; "
+        "at the door, say how many came.",
+        organisation=registration.group_organisation,
+        children=ngettext("%(num)d child", "%(num)d children", registration.group_children),
+        adults=ngettext("%(num)d adult", "%(num)d adults", registration.group_adults),
+    )
 
 
 def _text_template(registration, kind: str) -> tuple[str, str] | None:
@@ -125,6 +137,8 @@ def queue_registration_message(registration, kind: str, reason: str | None = Non
         else:
             link = _("Your ticket: %(url)s", url=url)
         lines = [subjects[kind] + ".", link, _("Keep this e-mail, or save the page or take a screenshot of it.")]
+        if registration.group_kind:
+            lines.insert(1, group_line(registration))
         if reason:
             lines.insert(1, _("Reason: %(reason)s", reason=reason))
         lines.append(_("Cancel on the ticket page if you cannot come, so that someone else can."))

@@ -109,7 +109,8 @@ def register(event_id: int):
 
 
 def _group_page(event: Event, form, status: int = 200):
-    return render_template("registration/group.html", event=event, form=form, **event_page_context(event)), status
+    return render_template("registration/group.html", event=event, form=form, group_places=services.group_places_left(event),
+                           **event_page_context(event)), status
 
 
 @bp.get("/events/<int:event_id>/group")

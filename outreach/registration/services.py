@@ -206,6 +206,16 @@ def seats_left(event: Event) -> int | None:
     return max(event.capacity - seats_taken(event.id), 0)
 
 
+def group_places_left(event: Event) -> int | None:
+    """The people a group confirmed now may bring (the event's seats left, and the groups' seats
+    left); None when neither is capped."""
+    limits = [left for left in (
+        seats_left(event),
+        None if event.groups_capacity is None else max(event.groups_capacity - group_seats_taken(event.id), 0),
+    ) if left is not None]
+    return min(limits) if limits else None
+
+
 def places_by_event(events, now: datetime) -> dict[int, tuple[str, int | None]]:
     """For a list of events (a programme page): each one's registration state and the places
     left (None without a capacity), counted in one query."""

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from outreach import clock
 from outreach.errors import ValidationError
 from outreach.extensions import db
-from outreach.platform.models import AuditEntry
+from outreach.platform.models import AuditEntry, OutboxMessage
 from outreach.registration import services
 from outreach.registration.models import Registration
 from tests.helpers import assert_valid_html, csrf_token_from, field_error, new_phone
@@ -381,3 +381,26 @@ def test_parallel_groups_and_individuals_never_overbook_either_cap(app, make_eve
         registration_services.cancel(registration)
     db.session.commit()
     assert registration_services.group_seats_taken(event_id) <= 30
+
+
+def test_a_groups_confirmation_names_the_group_and_its_numbers(visit):
+    registration = reg(visit, grp=group(25, 1), email="teacher@example.org", locale="en")
+    body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.kind == "registration.confirmed")).one()
+    assert ("For 南门中学 三年级二班: 25 children and 1 adult. The leader's ticket admits the whole group; "
+            "at the door, say how many came.") in body
+    assert registration.status == "confirmed"
+    reg(visit, name="李老师", grp=group(2, 1), email="li@example.org")  # in the library's language
+    zh = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == "li@example.org")).one()
+    assert "团体：南门中学 三年级二班，儿童 2 名，成人 1 名。带队人的入场券可供全团入场" in zh
+
+
+def test_the_group_form_says_how_many_places_are_left_for_groups(client, visit):
+    page = client.get(f"/events/{visit.id}/group?lang=en").get_data(as_text=True)
+    assert "40 places are left for groups now" in page  # the groups' 40 of the event's 60
+    reg(visit, grp=group(28))
+    reg(visit, name="individuals", party_size=4)
+    page = client.get(f"/events/{visit.id}/group?lang=en").get_data(as_text=True)
+    assert "12 places are left for groups now" in page
+    reg(visit, name="B", grp=group(12))
+    page = client.get(f"/events/{visit.id}/group?lang=zh_Hans").get_data(as_text=True)
+    assert "团体名额已满" in page
