@@ -39,7 +39,7 @@ from outreach.timezone import local
 #: The EventForm fields every occurrence shares, as the services take them.
 SHARED_FIELDS = (
     "type", "title", "title_en", "description", "description_en", "capacity", "registration", "max_party_size",
-    "audience", "speaker", "speaker_bio", "speaker_bio_en", "checkin_opens_minutes", "setup_minutes",
+    "groups_capacity", "max_group_size", "audience", "speaker", "speaker_bio", "speaker_bio_en", "checkin_opens_minutes", "setup_minutes",
     "teardown_minutes", "booking_override_reason",
 )
 _OPTIONAL_TEXT = (

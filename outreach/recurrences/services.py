@@ -56,7 +56,7 @@ _ONE_DATE = {"daily_opens_at", "daily_closes_at", "registration_opens_at", "regi
 #: What a new occurrence (an extension, a restored day) copies from the latest one.
 _COPIED = (
     "type", "title", "title_en", "description", "description_en", "venue", "capacity", "registration",
-    "max_party_size", "checkin_opens_minutes", "audience", "series", "speaker", "speaker_bio", "speaker_bio_en",
+    "max_party_size", "groups_capacity", "max_group_size", "checkin_opens_minutes", "audience", "series", "speaker", "speaker_bio", "speaker_bio_en",
     "questions", "setup_minutes", "teardown_minutes",
 )
 

@@ -394,3 +394,12 @@ def test_the_partners_given_are_on_every_occurrence_and_a_bad_row_is_named(clien
     assert response.status_code == 303
     rows = db.session.execute(select(EventPartner.partner_id, EventPartner.role)).all()
     assert len(rows) == 8 and set(rows) == {(school.id, "host")}
+
+
+def test_a_weekly_event_takes_the_group_caps_into_every_occurrence(client, staff, make_venue):
+    response = new_class(client, make_venue(), max_party_size="4", groups_capacity="20", max_group_size="15")
+    assert response.status_code == 303
+    recurrence = db.session.scalars(select(Recurrence)).one()
+    assert {(e.groups_capacity, e.max_group_size) for e in services.occurrences(recurrence)} == {(20, 15)}
+    form = client.get("/staff/recurrences/new?lang=en").get_data(as_text=True)
+    assert 'name="groups_capacity"' in form and 'name="max_group_size"' in form
