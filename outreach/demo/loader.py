@@ -27,9 +27,11 @@ from outreach.demo.competition import load_competition
 from outreach.demo import data
 from outreach.events.models import Event, EventPartner
 from outreach.places.models import Branch, Partner, Series, Venue
+from outreach.events.booking import clashes
 from outreach.events.services import create_event, create_venue
 from outreach.extensions import db
 from outreach.outposts import services as outposts
+from outreach.visits import services as visits
 from outreach.platform.models import Setting
 from outreach.phone import phone_digest
 from outreach.recurrences.models import Recurrence
@@ -161,6 +163,7 @@ class _Builder:
         self.programme()
         self.recruitment_and_training()
         self.story_contest_2018()
+        self.visit_requests()
         self.rows.append(Setting(key=MARKER_KEY, value=self.today.isoformat()))
         db.session.add_all(self.rows)
         db.session.flush()
@@ -710,6 +713,41 @@ class _Builder:
         # The demo volunteer has not had the fire-safety training yet: the evacuation shift says so.
         for volunteer in self.volunteers[1:5]:
             self.rows.append(TrainingAttendance(training_id=fire_2018.id, volunteer_id=volunteer.id))
+
+    def visit_requests(self) -> None:
+        """Three groups that asked for a visit through the public form: a middle-school class
+        whose visit is booked (its ticket a group's), a kindergarten offered another date, and a
+        seniors' reading club still waiting for an answer."""
+        def ask(organisation, kind, contact, children, adults, days, *, wish="guided", topic=None, needs=None):
+            preferred = [{"date": self.today + timedelta(days=d), "part": "morning"} for d in days]
+            visit, _token = visits.submit({
+                "organisation": organisation, "kind": kind, "contact_name": contact, "phone": self.phone(),
+                "email": None, "preferred": preferred, "children": children, "adults": adults, "ages": None,
+                "wish": wish, "topic": topic, "needs": needs, "consent": True,
+            }, locale="zh_Hans", now=self.recently())
+            return visit
+
+        def first_free(visit, venue, days, starts, ends):
+            """A slot on the first of ``days`` on which ``venue`` is free then."""
+            for d in days:
+                day = self.today + timedelta(days=d)
+                if not clashes(venue=venue, starts_at=self.at(day, starts), ends_at=self.at(day, ends)):
+                    return visits.Slot(day=day, starts=time(*starts), ends=time(*ends), venue=venue, guides=2)
+            return None
+
+        school = ask("南门中学 八年级三班", "school", "刘老师", 45, 3, (9, 10, 11))
+        slot = first_free(school, self.venues["children"], range(9, 30), (9, 30), (11, 0))
+        if slot is not None:
+            visits.accept(school, slot, actor=self.staff, now=self.at(self.today, (8, 0)))
+            self.summary.events += 1
+            self.summary.upcoming += 1
+            self.summary.registrations += 1
+        kindergarten = ask("实验幼儿园 大班", "kindergarten", "周老师", 24, 4, (12,), wish="topic", topic="绘本故事会")
+        slot = first_free(kindergarten, self.venues["children"], range(14, 40), (9, 30), (10, 30))
+        if slot is not None:
+            visits.propose(kindergarten, slot, "原定日期少儿阅览室已有安排，改在这一天可以吗？", actor=self.staff,
+                           now=self.at(self.today, (8, 0)))
+        ask("枫林社区老年读书会", "community", "黄阿姨", 0, 15, (16, 17), needs="两位读者使用轮椅，请安排无障碍通道。")
 
     def programme(self) -> None:
         today = self.today

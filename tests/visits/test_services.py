@@ -18,6 +18,7 @@ from outreach.registration.models import Registration
 from outreach.reports import privacy
 from outreach.visits import services
 from outreach.visits.models import VisitRequest
+from outreach.demo import loader
 from outreach.volunteers.models import Shift
 from tests.helpers import local
 
@@ -199,3 +200,13 @@ def test_old_requests_lose_their_contact_details_with_the_registrations(make_req
     assert rows == [("南门中学", "—", "—", None, None, 3), ("幸福幼儿园", "—", "—", None, None, 3)]
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "privacy.anonymise")).one()
     assert entry.data["visit_requests"] == 2
+
+
+def test_the_demo_has_a_booked_visit_a_proposal_and_a_new_request(app):
+    loader.load(today=date(2026, 12, 4))
+    db.session.commit()
+    found = {v.organisation: v for v in db.session.scalars(select(VisitRequest))}
+    assert {v.status for v in found.values()} == {"accepted", "proposed", "new"}
+    booked = found["南门中学 八年级三班"]
+    assert (booked.event.type, booked.registration.group_kind, booked.registration.party_size) == ("visit", "school_class", 48)
+    assert found["实验幼儿园 大班"].proposed_starts_at is not None
