@@ -8,6 +8,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from outreach.outposts import services
+from outreach.events.models import Event
 from outreach.places.models import Branch
 
 
@@ -18,3 +19,15 @@ def place_or_404(branch_id: int) -> Branch:
     if request.method != "GET":
         services.guard_change(current_user, branch)
     return branch
+
+
+def activity_or_404(event_id: int) -> tuple[Event, Branch]:
+    """An activity held at a place the signed-in person may see, with its place; else 404. A
+    change asks ``services.guard_change`` too."""
+    found = services.activity_for(current_user, event_id)
+    if found is None:
+        abort(404)
+    event, branch = found
+    if request.method != "GET":
+        services.guard_change(current_user, branch)
+    return event, branch

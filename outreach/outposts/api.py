@@ -4,7 +4,7 @@ activities and daily visitors; staff read and correct every place. The same rule
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, jsonify, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -17,7 +17,7 @@ from outreach.events.models import TITLE_MAX, Event
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.outposts import services
-from outreach.outposts.access import place_or_404
+from outreach.outposts.access import activity_or_404, place_or_404
 from outreach.outposts.models import VisitorCount
 from outreach.places.models import Branch
 from outreach.timezone import local_date
@@ -108,12 +108,7 @@ def record_activity(branch_id: int):
 @bp.put("/outposts/activities/<int:event_id>/headcount")
 @role_required("staff", "keeper")
 def correct_headcount(event_id: int):
-    found = services.activity_for(current_user, event_id)
-    if found is None:
-        abort(404)
-    event, branch = found
-    if request.method != "GET":
-        services.guard_change(current_user, branch)
+    event, branch = activity_or_404(event_id)
     data = json_body()
     errors: dict = {}
     count = read_int(data, "count", errors, required=True, nullable=False)

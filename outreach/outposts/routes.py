@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, flash, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,7 +19,7 @@ from outreach.events import covers
 from outreach.extensions import db
 from outreach.i18n import current_locale
 from outreach.outposts import services
-from outreach.outposts.access import place_or_404
+from outreach.outposts.access import activity_or_404, place_or_404
 from outreach.outposts.forms import ActivityForm, HeadcountForm, KeeperAccountForm, VisitorsForm
 from outreach.paging import page_of
 from outreach.places.models import Branch
@@ -126,12 +126,7 @@ def new_activity(branch_id: int):
 @role_required("staff", "keeper")
 def activity(event_id: int):
     """An activity recorded at a place, and the correction of its count (audited)."""
-    found = services.activity_for(current_user, event_id)
-    if found is None:
-        abort(404)
-    event, branch = found
-    if request.method != "GET":
-        services.guard_change(current_user, branch)
+    event, branch = activity_or_404(event_id)
     headcount = services.headcount_of(event)
     form = HeadcountForm(count=headcount) if request.method == "GET" else HeadcountForm()
     status = 200
