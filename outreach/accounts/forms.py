@@ -70,16 +70,21 @@ class ResetPasswordForm(Form):
     submit = SubmitField(_l("Set new password"))
 
 
-class NewAccountForm(Form):
-    """An admin opens an account for a member of staff (or another admin)."""
-
-    name = name_field()
-    email = EmailField(
+def new_account_email_field() -> EmailField:
+    """The e-mail address of an account an admin opens (for staff, or a reading room's keeper)."""
+    return EmailField(
         _l("E-mail"),
         validators=[DataRequired(_l("Enter an e-mail address.")), Email(_l("Enter a valid e-mail address.")),
                     Length(max=254)],
         render_kw={"autocomplete": "off"},
     )
+
+
+class NewAccountForm(Form):
+    """An admin opens an account for a member of staff (or another admin)."""
+
+    name = name_field()
+    email = new_account_email_field()
     role = SelectField(_l("Role"), choices=choices([("staff", _l("Staff")), ("admin", _l("Administrator"))]),
                        validate_choice=True)
     password = new_password_field(_l("Password"))

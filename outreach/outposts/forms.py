@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from outreach.accounts.forms import new_password_field
+from outreach.accounts.forms import new_account_email_field, new_password_field
 from outreach.events.labels import AUDIENCE_LABELS, EVENT_TYPE_LABELS
 from outreach.events.models import TITLE_MAX
 from outreach.forms import Form, choices, name_field, within_date_years
@@ -71,12 +71,7 @@ class KeeperAccountForm(Form):
     """An admin opens a keeper's account for one place."""
 
     name = name_field()
-    email = EmailField(
-        _l("E-mail"),
-        validators=[DataRequired(_l("Enter an e-mail address.")), Email(_l("Enter a valid e-mail address.")),
-                    Length(max=254)],
-        render_kw={"autocomplete": "off"},
-    )
+    email = new_account_email_field()
     branch_id = SelectField(_l("Place"), coerce=int, choices=[], validate_choice=True)
     password = new_password_field(_l("Password"))
     submit = SubmitField(_l("Open the account"))
