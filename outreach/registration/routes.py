@@ -82,21 +82,9 @@ def register(event_id: int):
         attach_errors(form, rule_errors, mapping=_field_name, only_empty=True)
     else:
         answers = {name[2:]: getattr(form, name).data for name in form._question_names}
-        try:
-            outcome = services.register(
-                event, name=form.name.data, phone=form.phone.data, email=form.email.data,
-                party_size=form.party_size.data, answers=answers, consent=form.consent.data,
-                client_key=f"web:{form.client_key.data}" if form.client_key.data else None, source="web",
-                actor=current_user if current_user.is_authenticated else None, locale=current_locale(),
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error.fields or {}, mapping=_field_name)
-        except OutreachError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-        else:
-            db.session.commit()
+        outcome = _register_from(form, event, _field_name, party_size=form.party_size.data, answers=answers,
+                                 locale=current_locale())
+        if outcome is not None:
             _remember_ticket(outcome.token)
             if outcome.already:
                 flash(_("This phone number is already registered for this event: here is its ticket. No second place was taken."), "warning")
@@ -106,6 +94,27 @@ def register(event_id: int):
                 flash(_("The event is full: you are on the waiting list. This page shows when a place frees up for you."), "warning")
             return see_other("registration.ticket", token=outcome.token)
     return render_template("events/detail.html", event=event, form=form, **event_page_context(event)), 422
+
+
+def _register_from(form, event: Event, mapping, **fields):
+    """Register what a public form holds (a person's or a group's), and commit; or roll back, put
+    the service's messages on ``form`` (``mapping`` names its fields) and return None."""
+    try:
+        outcome = services.register(
+            event, name=form.name.data, phone=form.phone.data, email=form.email.data, consent=form.consent.data,
+            client_key=f"web:{form.client_key.data}" if form.client_key.data else None, source="web",
+            actor=current_user if current_user.is_authenticated else None, **fields,
+        )
+    except ValidationError as error:
+        db.session.rollback()
+        attach_errors(form, error.fields or {}, mapping=mapping)
+        return None
+    except OutreachError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error.message))
+        return None
+    db.session.commit()
+    return outcome
 
 
 def _group_page(event: Event, form, status: int = 200):
@@ -134,22 +143,10 @@ def register_group(event_id: int):
         )
         attach_errors(form, rule_errors, mapping=_group_field_name, only_empty=True)
         return _group_page(event, form, 422)
-    try:
-        outcome = services.register(
-            event, name=form.name.data, phone=form.phone.data, email=form.email.data, party_size=None,
-            answers=answers, consent=form.consent.data, group=form.group(),
-            client_key=f"web:{form.client_key.data}" if form.client_key.data else None, source="web",
-            actor=current_user if current_user.is_authenticated else None, locale=locale,
-        )
-    except ValidationError as error:
-        db.session.rollback()
-        attach_errors(form, error.fields or {}, mapping=_group_field_name)
+    outcome = _register_from(form, event, _group_field_name, party_size=None, answers=answers, group=form.group(),
+                             locale=locale)
+    if outcome is None:
         return _group_page(event, form, 422)
-    except OutreachError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error.message))
-        return _group_page(event, form, 422)
-    db.session.commit()
     _remember_ticket(outcome.token)
     if outcome.already:
         flash(_("This phone number is already registered for this event: here is its ticket. No second place was taken."), "warning")
