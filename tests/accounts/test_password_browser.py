@@ -36,8 +36,8 @@ def test_a_volunteer_changes_their_password_on_a_phone(live_server, page, make_u
     page.fill("#current_password", "correct horse battery")
     page.fill("#password", NEW_PASSWORD)
     page.fill("#confirm", NEW_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     assert "密码已修改。您已在其他所有设备上退出登录。" in page.locator("main").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert axe_violations(page) == []

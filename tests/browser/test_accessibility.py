@@ -87,8 +87,8 @@ def test_language_switch_works_by_keyboard(live_server, page, programme):
     page.goto(f"{live_server}/")
     assert page.locator("h1").inner_text() == "近期活动"
     page.locator("a[hreflang=en]").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "What's on"
     page.goto(f"{live_server}/login")  # the choice is remembered
     assert page.locator("html").get_attribute("lang") == "en"
@@ -155,6 +155,7 @@ def test_registration_pages_meet_wcag_aa(live_server, page, make_event, make_use
     assert "王小明" in page.content()
     assert axe_violations(page) == []
     page.goto(f"{live_server}/staff/events/new?lang={lang}")
-    page.locator("main form button[type=submit], main form input[type=submit]").last.click()  # empty: messages beside the fields
+    with page.expect_navigation():
+        page.locator("main form button[type=submit], main form input[type=submit]").last.click()  # empty: messages beside the fields
     assert page.locator(".field-error").count() == 4  # title, venue, start and end
     assert axe_violations(page) == []

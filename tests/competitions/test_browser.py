@@ -27,8 +27,8 @@ def test_score_sheet_meets_wcag_aa(live_server, page, staff_user, season, lang):
     assert page.locator(f"#{name}").get_attribute("aria-describedby") == f"{name}-error"
     assert axe_violations(page) == []
     page.fill(f"input[name='{name}']", "9.5")
-    page.click("main form[method=post] input[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form[method=post] input[type=submit]")
     assert page.locator(f"input[name='{name}']").input_value() == "9.50"
 
 

@@ -59,7 +59,8 @@ def test_without_javascript_the_page_still_opens_at_the_summary(live_server, bro
     page = context.new_page()
     try:
         page.goto(f"{live_server}/events/{lecture.id}?lang=en")
-        page.click("section.register button[type=submit]")
+        with page.expect_navigation():
+            page.click("section.register button[type=submit]")
         page.wait_for_selector("#error-summary")
         assert page.evaluate("window.scrollY") > 0
         assert in_viewport(page, "#error-summary")

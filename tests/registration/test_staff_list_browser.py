@@ -70,10 +70,12 @@ def test_the_move_page_at_390(live_server, page, crowded):
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, staff, "zh_Hans")
     page.goto(f"{live_server}/staff/events/{event.id}?lang=zh_Hans#registrations")
-    page.locator("#registrations td.actions a", has_text="转场").first.click()
+    with page.expect_navigation():
+        page.locator("#registrations td.actions a", has_text="转场").first.click()
     assert page.locator("input[name=target]").count() == 20
     page.check("#target")
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     assert "确定转到" in page.locator("main").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(page) == []

@@ -37,6 +37,6 @@ def test_the_dashboard_on_a_phone(live_server, page, make_user):
                                 ".map(p => getComputedStyle(p).fill)")
     assert backgrounds == ["rgb(255, 255, 255)"] * 3
     page.select_option("#period", "last_year")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     assert "period=last_year" in page.url

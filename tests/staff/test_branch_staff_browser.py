@@ -47,8 +47,8 @@ def test_an_admin_gives_a_branch_and_its_staff_see_it_first(live_server, page, m
     assert ours.display_title(lang) in main and theirs.display_title(lang) not in main
     assert axe_violations(page) == []
     page.select_option("#branch", label=text["all"])
-    page.click(f"main form.filters button:has-text('{text['show']}')")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click(f"main form.filters button:has-text('{text['show']}')")
     assert theirs.display_title(lang) in page.inner_text("main")
     page.goto(f"{live_server}/staff/events/{theirs.id}/edit")
     assert text["refused"] in page.inner_text("main")

@@ -527,9 +527,11 @@ def test_a_volunteer_goes_to_next_month_on_a_phone(live_server, page, make_volun
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []
     assert page.locator("#open-heading ~ article").count() == 25
-    page.click("nav.pager[aria-label] a[rel=next] >> nth=-1")  # the shifts' next page
+    with page.expect_navigation():
+        page.click("nav.pager[aria-label] a[rel=next] >> nth=-1")  # the shifts' next page
     assert "open_page=2" in page.url and page.locator("#open-heading ~ article").count() == 1
-    page.click("nav.period-nav a[rel=next]")
+    with page.expect_navigation():
+        page.click("nav.period-nav a[rel=next]")
     assert "month=2026-04" in page.url
     assert page.locator(f"#shift-{april.id}").is_visible()
     assert axe_violations(page) == []
@@ -543,6 +545,7 @@ def test_staff_go_to_next_week_on_a_phone(live_server, page, staff, make_shift):
     page.goto(f"{live_server}/staff/volunteers/shifts")
     assert page.locator("text=下周一值班").count() == 0
     assert axe_violations(page) == []
-    page.click("nav.period-nav a[rel=next]")
+    with page.expect_navigation():
+        page.click("nav.period-nav a[rel=next]")
     assert "week=2026-03-09" in page.url and page.locator("text=下周一值班").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -78,20 +78,20 @@ def test_apply_approve_sign_up_check_in_and_out_certificate(
 
     # 3. The volunteer signs up for the shift on their phone.
     page.goto(f"{live_server}/volunteer/me?lang={lang}")
-    page.locator(f"#shift-{shift_id} form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"#shift-{shift_id} form button[type=submit]").click()
     signup = db.session.scalar(select(ShiftSignup).where(ShiftSignup.shift_id == shift_id))
     assert signup.status == "confirmed"
 
     # 4. On the day: check in at the desk twenty minutes after the start, out two hours later.
     moving_clock["now"] = T0 + timedelta(hours=1)
     page.goto(f"{live_server}/volunteer/shifts/{shift_id}/desk?code={desk_code}&lang={lang}")
-    page.click("button[name=action][value=check_in]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=action][value=check_in]")
     moving_clock["now"] = T0 + timedelta(hours=3)
     page.goto(f"{live_server}/volunteer/shifts/{shift_id}/desk?code={desk_code}&lang={lang}")
-    page.click("button[name=action][value=check_out]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=action][value=check_out]")
     db.session.expire_all()
     signup = db.session.get(ShiftSignup, signup.id)
     assert (signup.status, str(signup.hours)) == ("completed", "2.00")
