@@ -256,7 +256,7 @@ def ticket_token(registration: Registration) -> str:
 def register(
     event: Event, *, name, phone, party_size=1, email=None, answers=None, consent=True,
     client_key: str | None = None, source: str = "web", actor=None, now: datetime | None = None,
-    locale: str | None = None, group: dict | None = None,
+    locale: str | None = None, group: dict | None = None, notify: bool = True,
 ) -> NewRegistration:
     """Register a party for ``event``: confirmed while its whole party fits, else waitlisted.
 
@@ -270,6 +270,8 @@ def register(
     ``ValidationError`` for bad fields. Capacity holds under concurrency: the event row is
     locked (PostgreSQL) or the transaction holds SQLite's write lock. A repeated request
     with the same ``client_key`` returns the first registration instead of a second one.
+    ``notify=False``: no "confirmed" or "waitlisted" message, for a caller that sends its own
+    (a visit's ticket goes in the message accepting the visit).
     """
     now = now or clock.now()
     # The key is looked up under the event's lock, so that a retry racing its first request
@@ -336,7 +338,8 @@ def register(
     if details:
         data["group"] = {"kind": details["kind"], "party_size": registration.party_size}
     record("registration.create", registration, actor=actor, data=data)
-    emails.queue_registration_message(registration, "confirmed" if place else "waitlisted")
+    if notify:
+        emails.queue_registration_message(registration, "confirmed" if place else "waitlisted")
     return NewRegistration(registration, token)
 
 

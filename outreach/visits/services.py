@@ -256,19 +256,19 @@ GROUP_KIND_OF = {"school": "school_class", "kindergarten": "kindergarten", "comm
 def _group_ticket(visit: VisitRequest, event: Event, now: datetime) -> Registration:
     """The group's one ticket for the visit: a group registration with the request's organisation,
     children, adults and needs, arriving when the visit starts, which the door admits with the
-    number who came. Registered without the e-mail address, so that the registration's own
-    confirmation is not sent beside the visit's message, which carries the ticket link; the
-    address is kept on the registration after."""
+    number who came. When the request gave an e-mail address, the message accepting the visit
+    carries the ticket's link and the registration sends no confirmation of its own (by mail or
+    text); without one, the registration's confirmation (a text, when texts are on) is all the
+    requester hears, besides staff's call."""
     group = {
         "kind": GROUP_KIND_OF[visit.kind], "organisation": visit.organisation, "children": visit.children,
         "adults": visit.adults, "needs": (visit.needs or "")[:GROUP_NEEDS_MAX] or None,
         "arrival": local(event.starts_at).time().replace(tzinfo=None),
     }
     outcome = registration.register(
-        event, name=visit.contact_name, phone=visit.phone, party_size=visit.party_size, email=None,
-        consent=True, source="visit", now=now, locale=visit.locale, group=group,
+        event, name=visit.contact_name, phone=visit.phone, party_size=visit.party_size, email=visit.email,
+        consent=True, source="visit", now=now, locale=visit.locale, group=group, notify=not visit.email,
     )
-    outcome.registration.email = visit.email
     return outcome.registration
 
 

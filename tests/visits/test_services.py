@@ -21,6 +21,7 @@ from outreach.visits.models import VisitRequest
 from outreach.demo import loader
 from outreach.volunteers.models import Shift
 from tests.helpers import local
+from tests.platform.aliyun import FakeAliyun, sms_config
 
 
 def slot(room, **overrides) -> services.Slot:
@@ -74,6 +75,23 @@ def test_accepted_into_a_visit_event_with_the_room_booked_and_one_ticket(make_re
     body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.kind == "visit.accepted")).one()
     assert registration.ticket_token(tickets[0]) in body
     assert "visit.accept" in actions()
+
+
+@pytest.mark.parametrize("email", ["teacher@example.org", None])
+def test_with_texts_on_the_requester_hears_of_the_ticket_once(make_request, room, staff, app, monkeypatch, email):
+    """With an e-mail address, the visit's message carries the ticket and no text goes beside
+    it; without one, the ticket's text is the one message (the visit's mails need an address)."""
+    for name, value in sms_config(FakeAliyun()).items():  # no server: nothing is delivered here
+        monkeypatch.setitem(app.config, name, value)
+    visit, _token = make_request(email=email)
+    services.accept(visit, slot(room), actor=staff)
+    db.session.commit()
+    sent = list(db.session.execute(select(OutboxMessage.kind, OutboxMessage.channel, OutboxMessage.recipient)
+                                   .order_by(OutboxMessage.id)))
+    if email:
+        assert sent == [("visit.received", "email", email), ("visit.accepted", "email", email)]
+    else:
+        assert sent == [("registration.confirmed", "sms", "13712345678")]
 
 
 def test_a_room_clash_is_refused_and_nothing_is_made(make_request, make_event, room, staff):
