@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from contextvars import ContextVar
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
 
 #: Set by ``write_transaction()`` outside requests (commands, background jobs, tests).
@@ -102,6 +103,16 @@ def locked(session, model, id_: int):
         stmt = stmt.with_for_update()
         return session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
     return session.scalar(stmt)
+
+
+def one_at_a_time(session, name: str) -> None:
+    """From here to the end of the transaction, no other transaction that calls this with the
+    same ``name`` runs: on PostgreSQL a transaction-scoped advisory lock keyed by the name (its
+    BLAKE2 hash, the same in every process); on SQLite a writing transaction (a request that
+    writes, ``write_transaction``) already holds the database's one write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def _is_sqlite(dbapi_connection) -> bool:

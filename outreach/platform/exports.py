@@ -36,6 +36,7 @@ from huey import crontab
 from sqlalchemy import select
 
 from outreach import clock
+from outreach.database import one_at_a_time
 from outreach.extensions import db
 from outreach.platform.jobs import job, periodic
 from outreach.platform.models import ExportJob
@@ -113,6 +114,7 @@ def start(kind: str, params: dict, *, actor, locale: str) -> tuple[ExportJob, bo
     is only flushed: the caller commits, then queues ``run_export`` (see ``launch``)."""
     declared = KINDS[kind]
     key = key_of(kind, params, locale)
+    one_at_a_time(db.session, f"export {key}")  # two presses at once: the second finds the first
     now = clock.now()
     waiting = db.session.scalar(
         select(ExportJob)

@@ -4,9 +4,9 @@ marked in the audit log; written by the periodic job (``volunteers.jobs``) each 
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from outreach.database import write_transaction
+from outreach.database import one_at_a_time, write_transaction
 from outreach.extensions import db
 from outreach.platform.models import AuditEntry
 from outreach.platform.services import record
@@ -14,8 +14,6 @@ from outreach.volunteers import emails, services
 
 #: The audit action that marks a sign-up as reminded, so that a second run sends nothing.
 REMIND_ACTION = "shift.remind"
-#: The PostgreSQL advisory lock held while reminders are sent (any constant of our own).
-REMIND_LOCK = 5_460_001
 
 
 def reminded_signup_ids(signup_ids: list[int]) -> set[tuple[int, int | None]]:
@@ -35,8 +33,7 @@ def send_reminders() -> tuple[int, int]:
     """Queue a reminder for each confirmed sign-up of tomorrow not yet reminded, mark it in
     the audit log and commit (the mail goes out after the commit). Returns (sent, skipped)."""
     with write_transaction():  # one run at a time on SQLite: two cron runs cannot both send
-        if db.session.get_bind().dialect.name == "postgresql":  # ... nor on PostgreSQL
-            db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REMIND_LOCK})
+        one_at_a_time(db.session, "volunteers.reminders")  # ... nor on PostgreSQL
         due = services.reminders_due()
         done = reminded_signup_ids([signup.id for signup in due])
         sent = 0

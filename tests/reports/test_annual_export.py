@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from dataclasses import replace
 
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 from outreach.extensions import db
 from outreach.platform import exports
 from outreach.platform.models import ExportJob
-from tests.helpers import assert_valid_html, csrf_token_from, text_of
+from tests.helpers import assert_valid_html, csrf_token_from, run_in_threads, text_of
 from tests.reports.annual_year import build_year
 
 
@@ -150,3 +151,19 @@ def test_the_api_refuses_what_is_not_a_year_or_a_language(client, year, make_use
     assert client.post("/api/v1/reports/annual/exports", json={}, headers=volunteer).status_code == 403
     assert client.post("/api/v1/reports/annual/exports", json={}).status_code == 401
     assert client.get("/api/v1/reports/annual/exports/987654", headers=headers).status_code == 404
+
+
+def test_presses_at_the_same_moment_make_one_export(app, year, make_user, api_token, monkeypatch):
+    """Eight requests for the same report at once (on PostgreSQL they run side by side): one
+    export, answered to all eight, queued once. Counting the report's steps takes a while here,
+    between looking for the same export and making one: the window two presses could share."""
+    headers = api_token(make_user())
+    queued = []
+    monkeypatch.setattr(exports, "run_export", lambda export_id, base_url: queued.append(export_id))
+    kind = exports.KINDS["annual_report"]
+    monkeypatch.setitem(exports.KINDS, "annual_report", replace(kind, count=lambda params: time.sleep(0.2) or kind.count(params)))
+    answers = run_in_threads(app, 8, lambda client, n: client.post(
+        "/api/v1/reports/annual/exports", json={"year": 2018, "lang": "en"}, headers=headers))
+    assert [answer.status_code for answer in answers] == [202] * 8
+    assert len({answer.get_json()["id"] for answer in answers}) == 1
+    assert db.session.scalar(select(func.count(ExportJob.id))) == 1 and len(queued) == 1
