@@ -105,6 +105,15 @@ def locked(session, model, id_: int):
     return session.scalar(stmt)
 
 
+def commit_keeping_loaded(session) -> None:
+    """Commit, keeping what the session loaded and wrote as it was instead of expiring it: for
+    a request that ends with this commit and whose answer reads only those values. The answer
+    is then built after the commit, outside SQLite's write lock, and reads nothing again."""
+    own = session()  # a scoped session's current Session
+    own.expire_on_commit = False  # for the rest of this request's session only
+    own.commit()
+
+
 def one_at_a_time(session, name: str) -> None:
     """From here to the end of the transaction, no other transaction that calls this with the
     same ``name`` runs: on PostgreSQL a transaction-scoped advisory lock keyed by the name (its

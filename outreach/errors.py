@@ -74,6 +74,10 @@ MAX_URL_LENGTH = 4096
 MAX_HEADER_LENGTH = 8000
 
 
+#: The two headers that WSGI keeps under their own names.
+_UNPREFIXED_HEADERS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+
+
 def refuse_oversized_request():
     """A ``before_request`` hook: 414 for an over-long address, 431 for an over-long header,
     413 for a body larger than ``MAX_CONTENT_LENGTH``. Werkzeug refuses a body whose
@@ -82,8 +86,15 @@ def refuse_oversized_request():
     body later (a form, ``json_body``) reads that copy."""
     if len(request.full_path) > MAX_URL_LENGTH:
         abort(414)
-    if any(len(name) + len(value) > MAX_HEADER_LENGTH for name, value in request.headers.items()):
-        abort(431)
+    # Read from the WSGI environ: a header's name is its key without HTTP_ (CONTENT_TYPE and
+    # CONTENT_LENGTH have none), of the same length as in the request. The same test as over
+    # ``request.headers``, without making a title-cased name for every header of every request.
+    for key, value in request.environ.items():
+        if key.startswith("HTTP_"):
+            if len(key) - 5 + len(value) > MAX_HEADER_LENGTH:
+                abort(431)
+        elif key in _UNPREFIXED_HEADERS and len(key) + len(value) > MAX_HEADER_LENGTH:
+            abort(431)
     limit = request.max_content_length
     if request.content_length is None and limit is not None and request.environ.get("wsgi.input_terminated"):
         if len(request.get_data(cache=True)) >= limit:

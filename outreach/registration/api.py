@@ -15,7 +15,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from outreach import clock
 from outreach.accounts.permissions import has_role, role_required
 from outreach.api.helpers import created, iso, json_body, read_date, read_datetime, read_int, read_str
-from outreach.database import reads_first
+from outreach.database import commit_keeping_loaded, reads_first
 from outreach.errors import ValidationError
 from outreach.events import services as event_rules
 from outreach.events.models import Event
@@ -231,7 +231,9 @@ def check_in():
         registration, event=event, actor=user, client_key=client_key, device_id=device_id,
         scanned_at=scanned_at, source="sync" if scanned_at else "door", headcount=headcount,
     )
-    # The answer is built before the commit, which expires what it would read.
+    # SQLite's write lock is held from the insert to the commit: commit first, then build the
+    # answer from what the request loaded and wrote, kept as it was (no second read).
+    commit_keeping_loaded(db.session)
     body = {
         "result": outcome.result,
         "checked_in_at": iso(outcome.checked_in_at),
@@ -244,7 +246,6 @@ def check_in():
             if k != "status" and not (k == "group" and v is None)
         },
     }
-    db.session.commit()
     return jsonify(body)
 
 

@@ -267,6 +267,16 @@ def test_an_overlong_header_is_answered_in_json_by_the_app(client):
     assert error_of(response)["code"] == "headers_too_large"
 
 
+@pytest.mark.parametrize(("name", "fits"), [("X-Long", MAX_HEADER_LENGTH - 6), ("Content-Type", MAX_HEADER_LENGTH - 12)])
+def test_a_header_is_measured_with_its_name(client, name, fits):
+    """WSGI keeps most headers as HTTP_X_LONG and two as CONTENT_TYPE, CONTENT_LENGTH: each is
+    measured as name and value, up to MAX_HEADER_LENGTH and no further."""
+    at_limit = client.get("/api/v1/events", headers={name: "x" * fits})
+    assert at_limit.status_code != 431
+    over = client.get("/api/v1/events", headers={name: "x" * (fits + 1)})
+    assert over.status_code == 431 and error_of(over)["code"] == "headers_too_large"
+
+
 def test_gunicorn_lets_through_what_the_app_answers_itself():
     config: dict = {}
     exec((Path(__file__).parents[2] / "gunicorn.conf.py").read_text(), config)
