@@ -218,7 +218,10 @@ _roster_kind(
 
 
 def roster_rows(shifts: list[Shift], *, locale: str) -> list[list[str]]:
-    """The roster as rows (a header, then one row per volunteer on each shift)."""
+    """The roster as rows: a header, then for each shift a row per volunteer and a row per
+    place nobody holds yet ("Open place", name and phone empty), so that a spreadsheet shows
+    the gaps to fill as the printed roster does."""
+    taken = services.slots_taken_by_shift([shift.id for shift in shifts])
     with force_locale(locale):
         rows = [[
             _("Date"), _("Start"), _("End"), _("Role"), _("Activity"), _("Place"), _("Name"), _("Phone"),
@@ -241,6 +244,16 @@ def roster_rows(shifts: list[Shift], *, locale: str) -> list[list[str]]:
                     local(signup.checked_out_at).strftime("%H:%M") if signup.checked_out_at else "",
                     str(signup.hours) if signup.hours is not None else "",
                 ])
+            open_places = max(shift.slots - taken.get(shift.id, 0), 0)
+            rows.extend([
+                local_date(shift.starts_at).isoformat(),
+                local(shift.starts_at).strftime("%H:%M"),
+                local(shift.ends_at).strftime("%H:%M"),
+                shift.role,
+                shift_activity(shift, locale),
+                shift_place(shift, locale),
+                "", "", str(_("Open place")), "", "", "",
+            ] for _place in range(open_places))
     return rows
 
 

@@ -188,10 +188,13 @@ def test_roster_csv_rows_exactly(app, roster_day):
          "", "", ""],
         ["2026-03-05", "14:00", "15:30", "服务台值班", "服务台值班", "", "'=HYPERLINK(1)", "13700000000", confirmed,
          "", "", ""],
+        # the desk's second place: nobody yet (the scoring's one place is held, its waiting volunteer aside)
+        ["2026-03-05", "14:00", "15:30", "服务台值班", "服务台值班", "", "", "", "空缺", "", "", ""],
     ]
     english = list(csv.reader(io.StringIO(documents.roster_csv(roster_day, locale="en").decode("utf-8-sig"))))
     assert english[0][:4] == ["Date", "Start", "End", "Role"]
     assert english[1][4] == "Storytelling contest, first round" and english[1][8] == "Completed"
+    assert english[4][6:9] == ["", "", "Open place"]
 
 
 def test_roster_csv_over_http(client, login, staff, roster_day):
