@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from outreach import create_app
 from outreach.extensions import db, limiter
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, PASSWORD, IsolatedClient, csrf_token_from, in_days
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, PASSWORD, IsolatedClient, csrf_token_from, in_days, token_in_use
 
 TEST_DB_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
 _seq = count(1)
@@ -197,10 +197,10 @@ def login(client):
 
 @pytest.fixture
 def api_token(app):
-    from outreach.accounts.services import issue_token
+    """Authorization headers with a new token of ``user``, already in use (``token_in_use``)."""
 
     def factory(user) -> dict:
-        token = issue_token(user)
+        token = token_in_use(user)
         db.session.commit()
         return {"Authorization": f"Bearer {token}"}
 

@@ -18,6 +18,7 @@ import html5lib
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import event as sa_event
+from sqlalchemy import select
 
 from outreach.extensions import db
 
@@ -104,6 +105,22 @@ def assert_valid_html(response):
             continue
         assert document.find(f".//label[@for='{field.get('id')}']") is not None, field.attrib
     return document
+
+
+def token_in_use(user) -> str:
+    """A new API token of ``user`` that is already in use (its last use noted now), as a door
+    phone's is: a request with it does not also write the hourly note of its use, which would
+    add a statement to the counts and a change outside the tests' own (the note itself is
+    tested in tests/accounts/test_token_use.py). The caller commits."""
+    from outreach import clock
+    from outreach.accounts.models import ApiToken
+    from outreach.accounts.services import issue_token
+
+    token = issue_token(user)
+    db.session.flush()
+    db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())).first() \
+        .last_used_at = clock.now()
+    return token
 
 
 def run_in_threads(app, count, work):

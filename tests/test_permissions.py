@@ -37,7 +37,7 @@ from sqlalchemy import select, text
 
 from outreach import clock, create_app
 from outreach.accounts.models import ApiToken, User
-from outreach.accounts.services import create_user, issue_token
+from outreach.accounts.services import create_user
 from outreach.competitions import services as competitions
 from outreach.events import services as events
 from outreach.extensions import db
@@ -51,7 +51,7 @@ from outreach.registration.documents import start_ticket_export
 from outreach.timezone import local_date
 from outreach.visits import services as visits
 from outreach.volunteers import services as volunteers
-from tests.helpers import PASSWORD, IsolatedClient, csrf_token_from
+from tests.helpers import PASSWORD, IsolatedClient, csrf_token_from, token_in_use
 from tests.permissions_table import DRAFT_TABLE, ROLES, WRITE_METHODS, classify, expected, table_keys
 
 #: The routes Flask adds itself.
@@ -272,7 +272,7 @@ class World:
             assert response.status_code == 302, response.get_data(as_text=True)
             self.sessions[role] = (client, csrf_token_from(client, "/tickets/find"))
             user = db.session.scalar(select(User).where(User.email == email))
-            self.tokens[role] = {"Authorization": f"Bearer {issue_token(user)}"}
+            self.tokens[role] = {"Authorization": f"Bearer {token_in_use(user)}"}
             db.session.commit()
 
     def restore(self, *, signed_out: bool = False) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
@@ -15,7 +17,7 @@ from itsdangerous import (
     URLSafeTimedSerializer,
 )
 from sqlalchemy import Select, bindparam, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,6 +28,8 @@ from outreach.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem  #
 from outreach.errors import OutreachError, ValidationError
 from outreach.extensions import db
 from outreach.platform.services import record
+
+log = logging.getLogger(__name__)
 
 #: Verified against when the e-mail is unknown, so that both cases take the same time.
 _DUMMY_HASH = generate_password_hash("not a real password")
@@ -172,24 +176,53 @@ def issue_token(user: User, *, actor: User | None = None) -> str:
     return token
 
 
+#: A token's "last used" is written at most once in this long, however busy the door: an
+#: hour is what staff need to tell a token in use from a forgotten one.
+TOKEN_USE_PRECISION = timedelta(hours=1)
+
+
 @cache
 def _user_by_token():
     """Built once: every API request runs it, and building a statement costs more than running it."""
     return (
-        select(User)
+        select(User, ApiToken.id, ApiToken.last_used_at)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.digest == bindparam("digest"), ApiToken.revoked_at.is_(None))
     )
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user that holds this unrevoked token, or None."""
+    """The active user that holds this unrevoked token, or None. Notes the token's use
+    (``note_token_use``) when its last one is an hour old or more."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    user = db.session.scalar(_user_by_token(), {"digest": _digest(token)})
-    if user is None or not user.is_active:
+    row = db.session.execute(_user_by_token(), {"digest": _digest(token)}).first()
+    if row is None or not row[0].is_active:
         return None
+    user, token_id, last_used_at = row
+    now = clock.now()
+    if last_used_at is None or now - last_used_at >= TOKEN_USE_PRECISION:
+        note_token_use(token_id, now)
     return user
+
+
+def note_token_use(token_id: int, now: datetime) -> None:
+    """Write a token's last use, outside the request's own transaction: a GET never commits,
+    and a check-in's reads take no write lock. So on a connection and in a transaction of its
+    own, committed at once; except on SQLite when the request already holds the write lock
+    (its transaction began IMMEDIATE), where a second connection would wait for it: there it
+    goes with the request's transaction (lost if that rolls back; the next use writes it).
+    Bookkeeping: a failure is logged, never the request's."""
+    change = update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+    own = db.session.connection()
+    if own.dialect.name == "sqlite" and own.connection.dbapi_connection.in_transaction:
+        own.execute(change)
+        return
+    try:
+        with db.engine.begin() as separate:
+            separate.execute(change)
+    except OperationalError as error:  # the database busy past its timeout: the next use tries again
+        log.warning("could not note an API token's use (%s)", type(error).__name__)
 
 
 def revoke_token(token: ApiToken, *, actor: User | None) -> None:
