@@ -228,15 +228,15 @@ def roster_rows(shifts: list[Shift], *, locale: str) -> list[list[str]]:
             _("Status"), pgettext("time of check-in", "Checked in"), _("Checked out"), _("Hours"),
         ]]
         for shift, signups in services.roster(shifts):
+            shift_cells = [
+                local_date(shift.starts_at).isoformat(), local(shift.starts_at).strftime("%H:%M"),
+                local(shift.ends_at).strftime("%H:%M"), shift.role, shift_activity(shift, locale),
+                shift_place(shift, locale),
+            ]
             for signup in signups:
                 user = signup.volunteer.user
                 rows.append([
-                    local_date(shift.starts_at).isoformat(),
-                    local(shift.starts_at).strftime("%H:%M"),
-                    local(shift.ends_at).strftime("%H:%M"),
-                    shift.role,
-                    shift_activity(shift, locale),
-                    shift_place(shift, locale),
+                    *shift_cells,
                     user.name,
                     signup.volunteer.phone or "",
                     str(SIGNUP_STATUS_LABELS.get(signup.status, signup.status)),
@@ -245,15 +245,7 @@ def roster_rows(shifts: list[Shift], *, locale: str) -> list[list[str]]:
                     str(signup.hours) if signup.hours is not None else "",
                 ])
             open_places = max(shift.slots - taken.get(shift.id, 0), 0)
-            rows.extend([
-                local_date(shift.starts_at).isoformat(),
-                local(shift.starts_at).strftime("%H:%M"),
-                local(shift.ends_at).strftime("%H:%M"),
-                shift.role,
-                shift_activity(shift, locale),
-                shift_place(shift, locale),
-                "", "", str(_("Open place")), "", "", "",
-            ] for _place in range(open_places))
+            rows.extend([*shift_cells, "", "", str(_("Open place")), "", "", ""] for _place in range(open_places))
     return rows
 
 
