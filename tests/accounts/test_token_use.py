@@ -86,11 +86,14 @@ def test_a_revoked_or_unknown_token_notes_nothing(client, make_user, api_token, 
 def test_the_account_page_and_the_command_show_it(client, runner, make_user, api_token, login, at):
     door = make_user("staff", email="door@example.org")
     headers = api_token(door)  # made at 09:30
+    api_token(door)  # a second one, never used
     at["now"] = T0 + timedelta(hours=2, minutes=15)
     client.get("/api/v1/venues", headers=headers)
     login(make_user("admin"))
     html = text_of(client.get(f"/admin/accounts/{door.id}?lang=en"))
     # made, then last used (Babel puts a narrow no-break space before AM)
     assert re.search(r"<td>12/7/26, 9:30\sAM</td>\s*<td>12/7/26, 11:45\sAM</td>", html)
+    assert re.search(r"<td>12/7/26, 9:30\sAM</td>\s*<td>Not used yet</td>", html)
+    assert "<td>尚未使用</td>" in text_of(client.get(f"/admin/accounts/{door.id}?lang=zh_Hans"))
     printed = runner.invoke(args=["users", "tokens", "door@example.org"]).output
     assert "made 2026-12-07 01:30 UTC\tlast used 2026-12-07 03:45 UTC\tactive" in printed
