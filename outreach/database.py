@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import current_app, has_request_context, request
@@ -42,10 +43,17 @@ def _sqlite_begin_immediate(connection) -> None:
     """
     if connection.dialect.name != "sqlite":
         return
-    if _immediate.get() or (
-        has_request_context() and request.method not in _SAFE_METHODS and not _reads_first(request.endpoint)
-    ):
+    if begins_immediate():
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def begins_immediate() -> bool:
+    """Whether a transaction begun here takes SQLite's write lock at its start: inside
+    ``write_transaction()``, or in a request that may write (not GET, HEAD or OPTIONS) and is
+    not marked ``reads_first``. Such a request holds the lock from its first statement."""
+    return _immediate.get() or (
+        has_request_context() and request.method not in _SAFE_METHODS and not _reads_first(request.endpoint)
+    )
 
 
 @event.listens_for(Engine, "savepoint")
@@ -108,10 +116,32 @@ def locked(session, model, id_: int):
 def commit_keeping_loaded(session) -> None:
     """Commit, keeping what the session loaded and wrote as it was instead of expiring it: for
     a request that ends with this commit and whose answer reads only those values. The answer
-    is then built after the commit, outside SQLite's write lock, and reads nothing again."""
-    own = session()  # a scoped session's current Session
+    is then built after the commit, outside SQLite's write lock, and reads nothing again.
+    ``session`` is the scoped session (``db.session``), whose current Session is changed."""
+    own = session()  # the scoped session's current Session
     own.expire_on_commit = False  # for the rest of this request's session only
     own.commit()
+
+
+@contextmanager
+def waiting_at_most(connection, milliseconds: int):
+    """In the block, ``connection`` (not in a transaction yet) waits at most ``milliseconds``
+    for a lock, instead of the configured ``DATABASE_BUSY_TIMEOUT``: SQLite's busy timeout,
+    put back after; PostgreSQL's ``lock_timeout`` for the block's transaction only. For
+    writes that may be skipped (bookkeeping), never for the request's own."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        connection.commit()  # SQLAlchemy began a transaction for the pragma: the block begins its own
+        try:
+            yield connection
+        finally:
+            connection.rollback()  # whatever the block left unfinished
+            configured = int(float(current_app.config["DATABASE_BUSY_TIMEOUT"]) * 1000)
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {configured}")
+            connection.commit()
+        return
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(milliseconds)}ms'")
+    yield connection
 
 
 def one_at_a_time(session, name: str) -> None:

@@ -17,7 +17,7 @@ from itsdangerous import (
     URLSafeTimedSerializer,
 )
 from sqlalchemy import Select, bindparam, func, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -25,6 +25,7 @@ from outreach import clock
 from outreach.accounts import emails, signals
 from outreach.accounts.models import ROLES, ApiToken, User
 from outreach.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem  # noqa: F401  (forms read it here)
+from outreach.database import begins_immediate, waiting_at_most
 from outreach.errors import OutreachError, ValidationError
 from outreach.extensions import db
 from outreach.platform.services import record
@@ -209,20 +210,35 @@ def user_for_token(token: str) -> User | None:
 def note_token_use(token_id: int, now: datetime) -> None:
     """Write a token's last use, outside the request's own transaction: a GET never commits,
     and a check-in's reads take no write lock. So on a connection and in a transaction of its
-    own, committed at once; except on SQLite when the request already holds the write lock
-    (its transaction began IMMEDIATE), where a second connection would wait for it: there it
-    goes with the request's transaction (lost if that rolls back; the next use writes it).
-    Bookkeeping: a failure is logged, never the request's."""
+    own, committed at once, waiting at most ``TOKEN_NOTE_WAIT_MS`` for the database's lock (a
+    read must not wait on a long writer for bookkeeping); a note that could not be written is
+    not tried again by this process for ``TOKEN_NOTE_RETRY``. Except on SQLite when the
+    request already holds the write lock (``begins_immediate``), where a second connection
+    would wait for it: there the note goes with the request's transaction (lost if that rolls
+    back; the next use writes it). A failure is logged, never the request's."""
     change = update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
-    own = db.session.connection()
-    if own.dialect.name == "sqlite" and own.connection.dbapi_connection.in_transaction:
-        own.execute(change)
-        return
     try:
-        with db.engine.begin() as separate:
+        if db.session.get_bind().dialect.name == "sqlite" and begins_immediate():
+            db.session.connection().execute(change)
+            return
+        failed = _note_failed.get(token_id)
+        if failed is not None and abs(now - failed) < TOKEN_NOTE_RETRY:
+            return
+        with db.engine.connect() as separate, waiting_at_most(separate, TOKEN_NOTE_WAIT_MS):
             separate.execute(change)
-    except OperationalError as error:  # the database busy past its timeout: the next use tries again
+            separate.commit()
+        _note_failed.pop(token_id, None)
+    except SQLAlchemyError as error:  # the lock not free in time, the pool exhausted, a read-only standby
+        _note_failed[token_id] = now
         log.warning("could not note an API token's use (%s)", type(error).__name__)
+
+
+#: How long the note of a token's use waits for the database's lock, in milliseconds.
+TOKEN_NOTE_WAIT_MS = 200
+#: After a note that could not be written, how long this process leaves that token's notes alone.
+TOKEN_NOTE_RETRY = timedelta(minutes=5)
+#: Per process: the token ids whose last note failed, and when.
+_note_failed: dict[int, datetime] = {}
 
 
 def revoke_token(token: ApiToken, *, actor: User | None) -> None:

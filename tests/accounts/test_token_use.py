@@ -23,6 +23,7 @@ T0 = datetime(2026, 12, 7, 1, 30, tzinfo=timezone.utc)  # 09:30 in the library
 def at(monkeypatch):
     state = {"now": T0}
     monkeypatch.setattr(clock, "now", lambda: state["now"])
+    monkeypatch.setattr(services, "_note_failed", {})  # this process's memory of failed notes, each test its own
     return state
 
 
@@ -97,3 +98,29 @@ def test_the_account_page_and_the_command_show_it(client, runner, make_user, api
     assert "<td>尚未使用</td>" in text_of(client.get(f"/admin/accounts/{door.id}?lang=zh_Hans"))
     printed = runner.invoke(args=["users", "tokens", "door@example.org"]).output
     assert "made 2026-12-07 01:30 UTC\tlast used 2026-12-07 03:45 UTC\tactive" in printed
+
+
+def test_a_read_does_not_wait_on_a_long_writer_for_its_note(client, make_user, api_token, at, caplog):
+    """Another writer holds the lock (SQLite's write lock; on PostgreSQL the token's row): the
+    note waits its short while, gives up with a warning, and the read answers; for five minutes
+    this process does not try that token's note again; then it does."""
+    headers = api_token(make_user("staff"))
+    with db.engine.connect() as writer:
+        if db.engine.dialect.name == "sqlite":
+            writer.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            writer.execute(select(ApiToken.id).with_for_update())
+        with count_statements() as tried:
+            assert client.get("/api/v1/venues", headers=headers).status_code == 200
+        assert any(s.lstrip().upper().startswith("UPDATE API_TOKENS") for s in tried)
+        assert any("busy_timeout = 200" in s or "lock_timeout = '200ms'" in s for s in tried)
+        assert "could not note an API token's use (OperationalError)" in caplog.text
+        at["now"] = T0 + timedelta(minutes=4)
+        with count_statements() as again:
+            assert client.get("/api/v1/venues", headers=headers).status_code == 200
+        assert not any(s.lstrip().upper().startswith("UPDATE") for s in again)
+        writer.rollback()
+    assert last_used() is None
+    at["now"] = T0 + timedelta(minutes=6)
+    assert client.get("/api/v1/venues", headers=headers).status_code == 200
+    assert last_used() == T0 + timedelta(minutes=6)
