@@ -85,14 +85,10 @@ def register(event_id: int):
         outcome = _register_from(form, event, _field_name, party_size=form.party_size.data, answers=answers,
                                  locale=current_locale())
         if outcome is not None:
-            _remember_ticket(outcome.token)
-            if outcome.already:
-                flash(_("This phone number is already registered for this event: here is its ticket. No second place was taken."), "warning")
-            elif outcome.registration.status == "confirmed":
-                flash(_("You are registered. Show this ticket at the door."), "success")
-            else:
-                flash(_("The event is full: you are on the waiting list. This page shows when a place frees up for you."), "warning")
-            return see_other("registration.ticket", token=outcome.token)
+            return _to_ticket(
+                outcome, confirmed=_("You are registered. Show this ticket at the door."),
+                waitlisted=_("The event is full: you are on the waiting list. This page shows when a place frees up for you."),
+            )
     return render_template("events/detail.html", event=event, form=form, **event_page_context(event)), 422
 
 
@@ -147,13 +143,22 @@ def register_group(event_id: int):
                              locale=locale)
     if outcome is None:
         return _group_page(event, form, 422)
+    return _to_ticket(
+        outcome, confirmed=_("Your group is registered. This one ticket admits the whole group: show it at the door."),
+        waitlisted=_("There are not enough places for the whole group now: it is on the waiting list as a whole. This page shows when places free up for all of it."),
+    )
+
+
+def _to_ticket(outcome, *, confirmed: str, waitlisted: str):
+    """After a public registration: keep the ticket in this browser, say what became of it
+    (a repeat of a phone already registered, confirmed, or waiting) and open the ticket."""
     _remember_ticket(outcome.token)
     if outcome.already:
         flash(_("This phone number is already registered for this event: here is its ticket. No second place was taken."), "warning")
     elif outcome.registration.status == "confirmed":
-        flash(_("Your group is registered. This one ticket admits the whole group: show it at the door."), "success")
+        flash(confirmed, "success")
     else:
-        flash(_("There are not enough places for the whole group now: it is on the waiting list as a whole. This page shows when places free up for all of it."), "warning")
+        flash(waitlisted, "warning")
     return see_other("registration.ticket", token=outcome.token)
 
 
