@@ -3,7 +3,7 @@ staff read the requests and answer them (accept, propose another date, decline).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -44,13 +44,6 @@ def visit_json(visit: VisitRequest) -> dict:
     }
 
 
-def _visit_or_404(visit_id: int) -> VisitRequest:
-    visit = db.session.get(VisitRequest, visit_id)
-    if visit is None:
-        abort(404)
-    return visit
-
-
 @bp.get("/visits")
 @role_required("staff")
 def list_visits():
@@ -67,7 +60,7 @@ def list_visits():
 @bp.get("/visits/<int:visit_id>")
 @role_required("staff")
 def get_visit(visit_id: int):
-    return jsonify(visit_json(_visit_or_404(visit_id)))
+    return jsonify(visit_json(db.get_or_404(VisitRequest, visit_id)))
 
 
 def _preferred(data: dict, errors: dict) -> list | None:
@@ -134,7 +127,7 @@ def _renamed(error: ValidationError) -> ValidationError:
 @bp.post("/visits/<int:visit_id>/accept")
 @role_required("staff")
 def accept_visit(visit_id: int):
-    visit = _visit_or_404(visit_id)
+    visit = db.get_or_404(VisitRequest, visit_id)
     data = json_body()
     errors: dict = {}
     slot = _slot(data, errors)
@@ -151,7 +144,7 @@ def accept_visit(visit_id: int):
 @bp.post("/visits/<int:visit_id>/propose")
 @role_required("staff")
 def propose_visit(visit_id: int):
-    visit = _visit_or_404(visit_id)
+    visit = db.get_or_404(VisitRequest, visit_id)
     data = json_body()
     errors: dict = {}
     slot = _slot(data, errors)
@@ -169,7 +162,7 @@ def propose_visit(visit_id: int):
 @bp.post("/visits/<int:visit_id>/decline")
 @role_required("staff")
 def decline_visit(visit_id: int):
-    visit = _visit_or_404(visit_id)
+    visit = db.get_or_404(VisitRequest, visit_id)
     data = json_body()
     errors: dict = {}
     reason = read_str(data, "reason", errors, required=True, max_length=NOTE_MAX)

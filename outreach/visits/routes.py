@@ -126,13 +126,6 @@ def queue():
                            statuses=VISIT_STATUSES, **_LABELS)
 
 
-def _visit_or_404(visit_id: int) -> VisitRequest:
-    visit = db.session.get(VisitRequest, visit_id)
-    if visit is None:
-        abort(404)
-    return visit
-
-
 def _rooms() -> list[tuple[int, str]]:
     locale = current_locale()
     venues = db.session.scalars(select(Venue).where(Venue.active.is_(True)).order_by(Venue.name, Venue.id))
@@ -161,7 +154,7 @@ def _detail(visit: VisitRequest, *, accept=None, propose=None, decline=None, sta
 @bp.get("/staff/visits/<int:visit_id>")
 @role_required("staff")
 def detail(visit_id: int):
-    return _detail(_visit_or_404(visit_id))
+    return _detail(db.get_or_404(VisitRequest, visit_id))
 
 
 def _slot(form) -> services.Slot:
@@ -173,7 +166,7 @@ def _slot(form) -> services.Slot:
 @bp.post("/staff/visits/<int:visit_id>/accept")
 @role_required("staff")
 def accept(visit_id: int):
-    visit = _visit_or_404(visit_id)
+    visit = db.get_or_404(VisitRequest, visit_id)
     form = AcceptForm(prefix="accept")
     form.venue_id.choices = _rooms()
     return _answer(visit, "accept", form, lambda: services.accept(visit, _slot(form), actor=current_user),
@@ -183,7 +176,7 @@ def accept(visit_id: int):
 @bp.post("/staff/visits/<int:visit_id>/propose")
 @role_required("staff")
 def propose(visit_id: int):
-    visit = _visit_or_404(visit_id)
+    visit = db.get_or_404(VisitRequest, visit_id)
     form = ProposeForm(prefix="propose")
     form.venue_id.choices = _rooms()
     return _answer(visit, "propose", form,
@@ -194,7 +187,7 @@ def propose(visit_id: int):
 @bp.post("/staff/visits/<int:visit_id>/decline")
 @role_required("staff")
 def decline(visit_id: int):
-    visit = _visit_or_404(visit_id)
+    visit = db.get_or_404(VisitRequest, visit_id)
     form = DeclineForm(prefix="decline")
     return _answer(visit, "decline", form, lambda: services.decline(visit, form.reason.data, actor=current_user),
                    _("The request is declined and the requester told why."))
