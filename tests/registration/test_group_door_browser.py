@@ -22,14 +22,20 @@ PHONE = {"width": 390, "height": 844}
 ANSWER = 5000
 
 
-@pytest.mark.parametrize("lang, came_text", [("en", "42 of 45 people came · 南门中学"), ("zh_Hans", "预约 45 人，实到 42 人 · 南门中学")])
-def test_the_scanner_admits_a_group_with_the_number_who_came(browser, live_server, make_event, make_user, lang, came_text):
+def class_visit(make_event):
+    """A school's visit whose door is open, and the ticket of its class: 42 children, 3 adults."""
     now = datetime.now(timezone.utc)
     event = make_event(title="南门中学参观", type="visit", starts_at=now + timedelta(minutes=30),
                        ends_at=now + timedelta(hours=2), capacity=100, max_group_size=50)
     outcome = services.register(event, name="王老师", phone=new_phone(), party_size=None,
                                 group={"kind": "school_class", "organisation": "南门中学", "children": 42, "adults": 3})
     db.session.commit()
+    return event, outcome
+
+
+@pytest.mark.parametrize("lang, came_text", [("en", "42 of 45 people came · 南门中学"), ("zh_Hans", "预约 45 人，实到 42 人 · 南门中学")])
+def test_the_scanner_admits_a_group_with_the_number_who_came(browser, live_server, make_event, make_user, lang, came_text):
+    event, outcome = class_visit(make_event)
     context = browser.new_context(locale="zh-CN", viewport=PHONE)
     page = context.new_page()
     problems = []
@@ -59,12 +65,7 @@ def test_the_scanner_admits_a_group_with_the_number_who_came(browser, live_serve
 
 
 def test_offline_the_number_who_came_is_kept_until_it_syncs(browser, live_server, make_event, make_user):
-    now = datetime.now(timezone.utc)
-    event = make_event(title="南门中学参观", type="visit", starts_at=now + timedelta(minutes=30),
-                       ends_at=now + timedelta(hours=2), capacity=100, max_group_size=50)
-    outcome = services.register(event, name="王老师", phone=new_phone(), party_size=None,
-                                group={"kind": "school_class", "organisation": "南门中学", "children": 42, "adults": 3})
-    db.session.commit()
+    event, outcome = class_visit(make_event)
     context = browser.new_context(locale="en-GB", viewport=PHONE)
     page = context.new_page()
     try:
