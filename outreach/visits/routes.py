@@ -8,10 +8,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from outreach.accounts.permissions import role_required
 from outreach import clock
+from outreach.events import services as events
 from outreach.extensions import db, limiter
 from outreach.forms import attach_errors
 from outreach.i18n import current_locale
@@ -128,8 +128,7 @@ def queue():
 
 def _rooms() -> list[tuple[int, str]]:
     locale = current_locale()
-    venues = db.session.scalars(select(Venue).where(Venue.active.is_(True)).order_by(Venue.name, Venue.id))
-    return [(v.id, v.display_name(locale)) for v in venues]
+    return [(v.id, v.display_name(locale)) for v in events.list_venues(bookable_for=0)]  # the active rooms, as a new event's
 
 
 def _slot_forms(visit: VisitRequest, accept=None, propose=None):
