@@ -8,7 +8,11 @@ from contextvars import ContextVar
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import event, select, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_dict
+from sqlalchemy.orm.util import identity_key
 
 #: Set by ``write_transaction()`` outside requests (commands, background jobs, tests).
 _immediate: ContextVar[bool] = ContextVar("outreach_sqlite_immediate", default=False)
@@ -152,6 +156,23 @@ def one_at_a_time(session, name: str) -> None:
     if session.get_bind().dialect.name == "postgresql":
         key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def as_loaded(session, model, values: dict):
+    """The ``model`` instance with these column values in ``session``, as if the session had
+    loaded it: no history, nothing to write back, the columns not given expired (they load
+    when read, as ``load_only`` leaves them). The one ``session`` already holds, if any.
+
+    For the door's busiest request, whose rows come from one Core statement: making the
+    instance this way costs a fraction of the ORM's loading of an entity."""
+    held = session.identity_map.get(identity_key(model, values["id"]))
+    if held is not None:
+        return held
+    instance = sa_inspect(model).class_manager.new_instance()
+    instance_dict(instance).update(values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 def _is_sqlite(dbapi_connection) -> bool:
