@@ -82,6 +82,11 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    #: Seconds a process takes an API token it found valid at its word without asking the
+    #: database again (outreach/accounts/tokencache.py); 0 asks on every request. A revoked
+    #: token or a changed account counts at once in the process that changed it, and in the
+    #: others within this time.
+    "API_TOKEN_CACHE_SECONDS": 5,
     #: Seconds a request waits for SQLite's write lock before it answers 503 "busy, try again".
     "DATABASE_BUSY_TIMEOUT": 30,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -129,6 +134,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config["JOBS_WORKERS"] = max(1, int(app.config["JOBS_WORKERS"]))
     app.config["MAIL_STALE_CLAIM_SECONDS"] = int(app.config["MAIL_STALE_CLAIM_SECONDS"])
     app.config["REMINDERS_FROM_HOUR"] = int(app.config["REMINDERS_FROM_HOUR"])
+    app.config["API_TOKEN_CACHE_SECONDS"] = max(0.0, float(app.config["API_TOKEN_CACHE_SECONDS"]))
     if not app.config["JOBS_STORAGE"]:
         app.config["JOBS_STORAGE"] = app.config["REDIS_URL"] or "sqlite:///" + os.path.join(
             os.path.abspath(app.instance_path), "jobs.sqlite3"

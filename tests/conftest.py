@@ -35,6 +35,9 @@ def _base_config(tmp_path_factory) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "outreach.test",
         "JOBS_IMMEDIATE": True,
+        # Each request asks the database about its token, so that a test's statement counts do
+        # not depend on the request before it; tests/accounts/test_token_cache.py turns it on.
+        "API_TOKEN_CACHE_SECONDS": 0,
     }
 
 

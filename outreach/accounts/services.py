@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from outreach import clock
-from outreach.accounts import emails, signals
+from outreach.accounts import emails, signals, tokencache
 from outreach.accounts.models import ROLES, ApiToken, User
 from outreach.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem  # noqa: F401  (forms read it here)
 from outreach.database import begins_immediate, waiting_at_most
@@ -197,17 +197,25 @@ def user_for_token(token: str) -> User | None:
     (``note_token_use``) when its last one is an hour old or more."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = db.session.execute(_user_by_token(), {"digest": _digest(token)}).first()
-    if row is None or not row[0].is_active:
-        return None
-    user, token_id, last_used_at = row
+    digest = _digest(token)
+    recalled = tokencache.recall(digest, db.session)  # found valid a moment ago, by this process
+    if recalled is not None:
+        user, known = recalled
+        token_id, last_used_at = known.token_id, known.last_used_at
+    else:
+        row = db.session.execute(_user_by_token(), {"digest": digest}).first()
+        if row is None or not row[0].is_active:
+            return None
+        user, token_id, last_used_at = row
+        known = tokencache.remember(digest, user, token_id, last_used_at)
     now = clock.now()
     if last_used_at is None or now - last_used_at >= TOKEN_USE_PRECISION:
-        note_token_use(token_id, now)
+        if note_token_use(token_id, now) and known is not None:
+            tokencache.noted(digest, known, now)
     return user
 
 
-def note_token_use(token_id: int, now: datetime) -> None:
+def note_token_use(token_id: int, now: datetime) -> bool:
     """Write a token's last use, outside the request's own transaction: a GET never commits,
     and a check-in's reads take no write lock. So on a connection and in a transaction of its
     own, committed at once, waiting at most ``TOKEN_NOTE_WAIT_MS`` for the database's lock (a
@@ -215,22 +223,25 @@ def note_token_use(token_id: int, now: datetime) -> None:
     not tried again by this process for ``TOKEN_NOTE_RETRY``. Except on SQLite when the
     request already holds the write lock (``begins_immediate``), where a second connection
     would wait for it: there the note goes with the request's transaction (lost if that rolls
-    back; the next use writes it). A failure is logged, never the request's."""
+    back; the next use writes it). A failure is logged, never the request's. Whether it was
+    written and committed (not when it goes with the request's transaction)."""
     change = update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
     try:
         if db.session.get_bind().dialect.name == "sqlite" and begins_immediate():
             db.session.connection().execute(change)
-            return
+            return False
         failed = _note_failed.get(token_id)
         if failed is not None and abs(now - failed) < TOKEN_NOTE_RETRY:
-            return
+            return False
         with db.engine.connect() as separate, waiting_at_most(separate, TOKEN_NOTE_WAIT_MS):
             separate.execute(change)
             separate.commit()
         _note_failed.pop(token_id, None)
+        return True
     except SQLAlchemyError as error:  # the lock not free in time, the pool exhausted, a read-only standby
         _note_failed[token_id] = now
         log.warning("could not note an API token's use (%s)", type(error).__name__)
+        return False
 
 
 #: How long the note of a token's use waits for the database's lock, in milliseconds.
