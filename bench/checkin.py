@@ -1,13 +1,15 @@
 """Check-in throughput under gunicorn, against a bare one-row-insert Flask app, in one run.
 
-    .venv/bin/python bench/checkin.py [--seconds 10] [--connections 32] [--workers 2]
+    .venv/bin/python bench/checkin.py [--seconds 10] [--rounds 3] [--connections 32] [--workers 2]
 
 Builds a fresh SQLite database in a temp dir (``flask db upgrade``, a staff user and API
 token, one event with its door open, N confirmed registrations), serves it with gunicorn
 (``wsgi:app``) next to a second gunicorn serving bench/baseline_app.py, and loads both with
-wrk: baseline, check-in, baseline again. Every check-in request admits a different ticket.
-Then it checks the database against what wrk saw, prints a table and the ratio
-check-in / mean(baseline), and writes the figures to bench/results/checkin-<timestamp>.json.
+wrk, taking turns: baseline, check-in, baseline, ... baseline (``--rounds`` check-in loads,
+each between two baseline loads). Every check-in request admits a different ticket. Then it
+checks the database against what wrk saw, prints a table and the ratio (the median over the
+rounds of check-in / mean of the baseline loads either side of it), and writes the figures
+to bench/results/checkin-<timestamp>.json.
 See bench/README.md.
 """
 
@@ -40,7 +42,10 @@ CONTRACT_RATIO = 0.8
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=10, help="length of each of the three loads")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each load")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="check-in loads, each between two baseline loads: a shared machine's speed drifts "
+                             "from one load to the next, and the median of the rounds' ratios stands still")
     parser.add_argument("--connections", type=int, default=32, help="wrk -c")
     parser.add_argument("--threads", type=int, default=2, help="wrk -t")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn -w, for both servers")
@@ -82,12 +87,15 @@ def main() -> int:
         wait_until_up(base_port, "/ping", servers[1], tmp / "gunicorn-baseline.log")
 
         runs = {}
-        plan = [("baseline 1", servers[1], base_port, "baseline-1"), ("check-in", servers[0], app_port, "checkin"),
-                ("baseline 2", servers[1], base_port, "baseline-2")]
-        for label, server, port, key in plan:
-            print(f"wrk: {label} for {args.seconds}s ...", flush=True)
+        rounds = split_tokens(tmp, setup["tokens"], args.rounds)
+        plan = [(f"baseline-{k + 1}", servers[1], base_port, setup["tokens"]) for k in range(args.rounds + 1)]
+        for k in range(args.rounds):
+            plan.insert(2 * k + 1, (f"checkin-{k + 1}", servers[0], app_port, rounds[k]))
+        for key, server, port, tokens in plan:
+            print(f"wrk: {key} for {args.seconds}s ...", flush=True)
             cpu_before = server_cpu_seconds(server.pid)
-            runs[key] = run_wrk(wrk, tmp, key, port, setup, args)
+            runs[key] = run_wrk(wrk, tmp, key, port, dict(setup, tokens=tokens), args)
+            runs[key]["tokens"] = tokens
             # The server's own CPU per answered request: unlike req/s, hardly moved by what
             # else runs on the machine, so it shows the cost of the work itself.
             cpu = server_cpu_seconds(server.pid) - cpu_before
@@ -96,8 +104,8 @@ def main() -> int:
         time.sleep(1)  # let the servers finish the requests wrk left in flight when it stopped
 
         verify = {
-            "checkin": verify_checkins(runs["checkin"], setup),
-            "baseline": verify_baseline(tmp / "baseline.db", [runs["baseline-1"], runs["baseline-2"]]),
+            "checkin": verify_checkins([runs[f"checkin-{k + 1}"] for k in range(args.rounds)], setup),
+            "baseline": verify_baseline(tmp / "baseline.db", [runs[f"baseline-{k + 1}"] for k in range(args.rounds + 1)]),
         }
     finally:
         for proc in servers:
@@ -105,7 +113,7 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    ratio = runs["checkin"]["rps"] / statistics.mean([runs["baseline-1"]["rps"], runs["baseline-2"]["rps"]])
+    ratio = statistics.median(round_ratios(runs, args.rounds))
     report(runs, verify, ratio, args)
     path = write_results(runs, verify, ratio, args)
     print(f"\nfigures written to {path.relative_to(ROOT)}")
@@ -190,6 +198,24 @@ def profile(args) -> int:
 
 
 # --- set-up -------------------------------------------------------------------------------
+
+
+def split_tokens(tmp: Path, tokens: Path, rounds: int) -> list[Path]:
+    """The tickets in ``rounds`` files, one per check-in load: no ticket is sent twice."""
+    lines = tokens.read_text().split()
+    per_round = len(lines) // rounds
+    paths = []
+    for k in range(rounds):
+        path = tmp / f"tokens-{k + 1}.txt"
+        path.write_text("\n".join(lines[k * per_round:(k + 1) * per_round]) + "\n")
+        paths.append(path)
+    return paths
+
+
+def round_ratios(runs: dict, rounds: int) -> list[float]:
+    """Each check-in load's req/s against the mean of the baseline loads just before and after it."""
+    return [runs[f"checkin-{k}"]["rps"] / statistics.mean([runs[f"baseline-{k}"]["rps"], runs[f"baseline-{k + 1}"]["rps"]])
+            for k in range(1, rounds + 1)]
 
 
 def ensure_wrk() -> str:
@@ -363,20 +389,22 @@ def run_wrk(wrk: str, tmp: Path, key: str, port: int, setup: dict, args) -> dict
 # --- verification -------------------------------------------------------------------------
 
 
-def verify_checkins(run: dict, setup: dict) -> dict:
-    """Every 2xx answer has its CheckIn row, no ticket is admitted twice, and a row without
-    an answer can only be a request wrk had sent when it stopped (it drops those)."""
+def verify_checkins(runs: list[dict], setup: dict) -> dict:
+    """Over every check-in load: every 2xx answer has its CheckIn row, no ticket is admitted
+    twice, and a row without an answer can only be a request wrk had sent when it stopped
+    (it drops those)."""
     from sqlalchemy import func, select
 
     from outreach.extensions import db
     from outreach.registration.models import CheckIn, Registration
 
-    tokens = setup["tokens"].read_text().split()
-    per_thread = len(tokens) // len(run["slices"])
     sent_digests = set()
-    for s in run["slices"]:
-        for i in range(s["sent"]):
-            sent_digests.add(hashlib.sha256(tokens[s["first"] + i % per_thread].encode()).hexdigest())
+    for run in runs:
+        tokens = run["tokens"].read_text().split()
+        per_thread = len(tokens) // len(run["slices"])
+        for s in run["slices"]:
+            for i in range(s["sent"]):
+                sent_digests.add(hashlib.sha256(tokens[s["first"] + i % per_thread].encode()).hexdigest())
 
     with setup["app"].app_context():
         rows = db.session.scalar(select(func.count(CheckIn.id)))
@@ -385,30 +413,32 @@ def verify_checkins(run: dict, setup: dict) -> dict:
             select(CheckIn.registration_id, Registration.ticket_digest)
             .join(Registration, Registration.id == CheckIn.registration_id)
         ).all())
-    answered = run["ok_ids"]
+    answered = [i for run in runs for i in run["ok_ids"]]
     answered_set = set(answered)
     missing = answered_set - set(checked)                      # answered 200, but no row: lost
     unanswered = {rid: d for rid, d in checked.items() if rid not in answered_set}
     not_sent = [rid for rid, d in unanswered.items() if d not in sent_digests]
-    in_flight = cut_off(run)
+    in_flight = sum(cut_off(run) for run in runs)
+    ok, non2xx = sum(run["ok"] for run in runs), sum(run["non2xx"] for run in runs)
+    socket_errors, wrapped = sum(run["socket_errors"] for run in runs), sum(run["wrapped"] for run in runs)
     result = {
         "checkin_rows": rows,
-        "ok_responses": run["ok"],
-        "non2xx": run["non2xx"],
-        "socket_errors": run["socket_errors"],
+        "ok_responses": ok,
+        "non2xx": non2xx,
+        "socket_errors": socket_errors,
         "answered_ids_distinct": len(answered_set) == len(answered),
         "rows_distinct_registrations": distinct == rows,
         "answered_without_row": len(missing),
         "rows_without_answer": len(unanswered),
         "in_flight_at_stop": in_flight,
         "rows_for_tickets_never_sent": len(not_sent),
-        "tokens_reused": run["wrapped"],
+        "tokens_reused": wrapped,
     }
-    result["rows_equal_ok"] = rows == run["ok"]
-    result["rows_equal_ok_plus_cut_off"] = rows == run["ok"] + in_flight
+    result["rows_equal_ok"] = rows == ok
+    result["rows_equal_ok_plus_cut_off"] = rows == ok + in_flight
     result["ok"] = (
-        run["non2xx"] == 0 and run["socket_errors"] == 0 and run["wrapped"] == 0 and not missing
-        and len(answered_set) == len(answered) == run["ok"] and distinct == rows
+        non2xx == 0 and socket_errors == 0 and wrapped == 0 and not missing
+        and len(answered_set) == len(answered) == ok and distinct == rows
         and len(unanswered) == in_flight and not not_sent and -1 not in answered_set
     )
     return result
@@ -452,20 +482,23 @@ def report(runs: dict, verify: dict, ratio: float, args) -> None:
           f"SQLite WAL synchronous=NORMAL, {os.cpu_count()} CPUs shared with wrk\n")
     print(f"{'run':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-2xx':>8} {'sock err':>8}"
           f" {'server CPU ms/req':>18}")
-    for key, label in (("baseline-1", "baseline 1"), ("checkin", "check-in"), ("baseline-2", "baseline 2")):
-        r = runs[key]
-        print(f"{label:<12} {r['rps']:>9.0f} {r['latency_us']['p50'] / 1000:>8.1f} {r['latency_us']['p99'] / 1000:>8.1f}"
+    for key, r in runs.items():  # in the order they ran
+        print(f"{key:<12} {r['rps']:>9.0f} {r['latency_us']['p50'] / 1000:>8.1f} {r['latency_us']['p99'] / 1000:>8.1f}"
               f" {r['requests']:>9} {r['non2xx']:>8} {r['socket_errors']:>8} {r['server_cpu_ms_per_request']:>18.2f}")
-    b1, b2 = runs["baseline-1"]["rps"], runs["baseline-2"]["rps"]
-    print(f"\nbaseline noise: {abs(b1 - b2) / statistics.mean([b1, b2]) * 100:.1f}% between its two runs")
+    baselines = [r["rps"] for key, r in runs.items() if key.startswith("baseline")]
+    checkins = {key: r for key, r in runs.items() if key.startswith("checkin")}
+    print(f"\nbaseline noise: {(max(baselines) - min(baselines)) / statistics.mean(baselines) * 100:.1f}% "
+          f"between its fastest and slowest load")
+    ratios = round_ratios(runs, args.rounds)
     verdict = "meets" if ratio >= CONTRACT_RATIO else "BELOW"
-    print(f"ratio = checkin / mean(baseline) = {runs['checkin']['rps']:.0f} / {statistics.mean([b1, b2]):.0f} "
-          f"= {ratio:.2f}  ({verdict} the {CONTRACT_RATIO} aim)")
-    cpu_b = statistics.mean([runs["baseline-1"]["server_cpu_ms_per_request"],
-                             runs["baseline-2"]["server_cpu_ms_per_request"]])
-    cpu_c = runs["checkin"]["server_cpu_ms_per_request"]
-    busy = runs["checkin"]["server_cpu_s"] / (runs["checkin"]["duration_us"] / 1e6) / args.workers
-    print(f"server CPU per request: check-in {cpu_c:.2f} ms, baseline {cpu_b:.2f} ms ({cpu_c / cpu_b:.1f}x); "
+    print("each check-in load / the baseline loads either side: " + ", ".join(f"{r:.2f}" for r in ratios))
+    p99 = [r["latency_us"]["p99"] / 1000 for r in checkins.values()]
+    print(f"ratio = the median of those = {ratio:.2f}  ({verdict} the {CONTRACT_RATIO} aim); "
+          f"check-in p99 {statistics.median(p99):.1f} ms, the median of the loads (from {min(p99):.1f} to {max(p99):.1f})")
+    cpu_b = statistics.mean(r["server_cpu_ms_per_request"] for key, r in runs.items() if key.startswith("baseline"))
+    cpu_c = statistics.mean(r["server_cpu_ms_per_request"] for r in checkins.values())
+    busy = statistics.mean(r["server_cpu_s"] / (r["duration_us"] / 1e6) / args.workers for r in checkins.values())
+    print(f"server CPU per request: check-in {cpu_c:.2f} ms, baseline {cpu_b:.2f} ms ({cpu_c / cpu_b:.2f}x); "
           f"check-in workers busy {busy * 100:.0f}% of the time (the rest waiting, on SQLite's lock or for a core)")
 
     c = verify["checkin"]
@@ -513,6 +546,7 @@ def write_results(runs: dict, verify: dict, ratio: float, args) -> Path:
             }
             for key, r in runs.items()
         },
+        "round_ratios": [round(r, 3) for r in round_ratios(runs, args.rounds)],
         "ratio": round(ratio, 3),
         "contract_ratio": CONTRACT_RATIO,
         "verify": verify,
