@@ -31,7 +31,7 @@ from time import monotonic
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.orm.attributes import instance_dict
 
 from outreach.accounts.models import ApiToken, User
@@ -62,9 +62,10 @@ class KnownToken:
     until: float
 
 
-def recall(digest: str, session: Session) -> tuple[User, KnownToken] | None:
+def recall(digest: str, session: scoped_session) -> tuple[User, KnownToken] | None:
     """The account of a token this process found valid less than ``API_TOKEN_CACHE_SECONDS``
-    ago, in ``session`` (without a query), with what was known of the token; else None."""
+    ago, in ``session`` (``db.session``; without a query), with what was known of the token;
+    else None."""
     known = _tokens().get(digest)
     if known is None:
         return None
