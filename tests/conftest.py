@@ -16,7 +16,16 @@ from werkzeug.serving import make_server
 
 from outreach import create_app
 from outreach.extensions import db, limiter
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, PASSWORD, IsolatedClient, csrf_token_from, in_days, token_in_use
+from tests.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    IsolatedClient,
+    csrf_token_from,
+    empty_tables,
+    in_days,
+    token_in_use,
+)
 
 TEST_DB_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
 _seq = count(1)
@@ -55,22 +64,6 @@ def base_config(tmp_path_factory):
     return config
 
 
-def _empty_tables() -> None:
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(t.name for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-        db.session.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence() else None
-    db.session.commit()
-
-
-def _has_sqlite_sequence() -> bool:
-    return bool(db.session.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first())
-
-
 @pytest.fixture
 def make_app(base_config):
     """Build an app with some config changed (the database stays the same)."""
@@ -95,7 +88,7 @@ def app(make_app):
     with app.app_context():
         yield app
         db.session.remove()
-        _empty_tables()
+        empty_tables()
 
 
 @pytest.fixture

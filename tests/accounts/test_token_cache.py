@@ -15,11 +15,11 @@ from outreach.accounts.models import ApiToken, User
 from outreach.extensions import db
 from outreach.registration import services as registration
 from outreach.registration.models import CheckIn
-from tests.conftest import _empty_tables
 from tests.helpers import (
     PASSWORD,
     count_statements,
     csrf_token_from,
+    empty_tables,
     new_phone,
     text_of,
     token_in_use,
@@ -33,7 +33,7 @@ def app(make_app):
     with app.app_context():
         yield app
         db.session.remove()
-        _empty_tables()
+        empty_tables()
 
 
 @pytest.fixture
