@@ -83,8 +83,15 @@ def make_app(base_config):
 
 
 @pytest.fixture
-def app(make_app):
-    app = make_app()
+def app_overrides() -> dict:
+    """Config the ``app`` fixture changes; a test module overrides this fixture to change it
+    for its tests (tests/accounts/test_token_cache.py)."""
+    return {}
+
+
+@pytest.fixture
+def app(make_app, app_overrides):
+    app = make_app(**app_overrides)
     with app.app_context():
         yield app
         db.session.remove()

@@ -19,7 +19,6 @@ from tests.helpers import (
     PASSWORD,
     count_statements,
     csrf_token_from,
-    empty_tables,
     new_phone,
     text_of,
     token_in_use,
@@ -27,13 +26,9 @@ from tests.helpers import (
 
 
 @pytest.fixture
-def app(make_app):
+def app_overrides() -> dict:
     """The suite's app with the tokens remembered for 5 seconds, as in production."""
-    app = make_app(API_TOKEN_CACHE_SECONDS=5)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        empty_tables()
+    return {"API_TOKEN_CACHE_SECONDS": 5}
 
 
 @pytest.fixture
