@@ -48,6 +48,7 @@ def _kept() -> tuple[str, ...]:
     when first needed: the mappers are complete by then."""
     return tuple(a.key for a in inspect(User).column_attrs if a.key != "password_hash")
 
+
 _EXTENSION = "outreach.api_tokens"
 
 
@@ -66,11 +67,12 @@ def recall(digest: str, session: scoped_session) -> tuple[User, KnownToken] | No
     """The account of a token this process found valid less than ``API_TOKEN_CACHE_SECONDS``
     ago, in ``session`` (``db.session``; without a query), with what was known of the token;
     else None."""
-    known = _tokens().get(digest)
+    tokens = _tokens()
+    known = tokens.get(digest)
     if known is None:
         return None
     if monotonic() >= known.until:
-        _tokens().pop(digest, None)
+        tokens.pop(digest, None)
         return None
     user = as_loaded(session, User, known.account)
     return user, known
